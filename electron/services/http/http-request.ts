@@ -75,7 +75,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   if (options.signal?.aborted) controller.abort();
 
   const headers: Record<string, string> = { ...options.headers };
-  let body: BodyInit | undefined;
+  let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
   if (options.json !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(options.json);
