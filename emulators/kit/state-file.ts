@@ -18,7 +18,7 @@ export class JsonStateFile<T> {
       return JSON.parse(readFileSync(this.filePath, 'utf8')) as T;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new Error(`emulator state file ${this.filePath} is unreadable: ${(error as Error).message}`);
+      throw new Error(`emulator state file ${this.filePath} is unreadable: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -1,0 +1,44 @@
+/**
+ * Hardening applied to every window: the renderer may only ever show our own pages. Navigation
+ * elsewhere is stopped, new windows are refused (http/https links open in the system browser
+ * instead, and nothing else is opened), and every permission request (camera, geolocation,
+ * notifications from the page…) is denied: the main process does those things itself.
+ */
+import type { Session, Shell, WebContents } from 'electron';
+import { APP_ORIGIN } from './app-protocol.main';
+
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.username === '' && parsed.password === '';
+  } catch {
+    return false;
+  }
+}
+
+export function isAppUrl(url: string): boolean {
+  try {
+    return new URL(url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'openExternal'>): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+export function denyAllPermissions(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}

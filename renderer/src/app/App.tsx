@@ -1,0 +1,87 @@
+/**
+ * The app shell: navigation, the always-visible status strip, and the screens. Alt+1…9 switch
+ * screens from the keyboard.
+ */
+import { useEffect, useState } from 'react';
+import type { AppInfo } from '../../../common/bridge/contract';
+import { bridge, getBridgeLinkState, onBridgeLinkState, type BridgeLinkState } from '../bridge/bridge';
+import { ConnectionsScreen } from '../connections/ConnectionsScreen';
+import { useConnections } from '../connections/use-connections';
+import { HomeScreen } from '../home/HomeScreen';
+import { usePersistentStorage } from './use-persistent-storage';
+
+const SCREENS = [
+  { id: 'home', label: 'Home' },
+  { id: 'connections', label: 'Connections' },
+] as const;
+type ScreenId = (typeof SCREENS)[number]['id'];
+
+export function App() {
+  const [screen, setScreen] = useState<ScreenId>('home');
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [link, setLink] = useState<BridgeLinkState>(getBridgeLinkState());
+  const connections = useConnections();
+  const storage = usePersistentStorage();
+
+  useEffect(() => onBridgeLinkState(setLink), []);
+  useEffect(() => {
+    void bridge.getAppInfo().then((result) => result.ok && setInfo(result.value));
+  }, []);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = SCREENS[Number(event.key) - 1];
+      if (target) {
+        event.preventDefault();
+        setScreen(target.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">
+          Corelog <span className="version" data-testid="app-version">{info ? `v${info.version}` : ''}</span>
+        </span>
+        <nav aria-label="Screens">
+          {SCREENS.map((s, index) => (
+            <button
+              key={s.id}
+              type="button"
+              className={screen === s.id ? 'active' : ''}
+              aria-current={screen === s.id ? 'page' : undefined}
+              title={`Alt+${index + 1}`}
+              onClick={() => setScreen(s.id)}
+            >
+              {s.label}
+            </button>
+          ))}
+        </nav>
+        {info && <span className="transport">{info.transport === 'browser' ? 'Browser mode' : 'Desktop'}</span>}
+      </header>
+      {link === 'token-rejected' && (
+        <p className="banner error" role="alert">
+          This page was opened with an old key. Open the address printed by <code>npm run web</code> (or <code>npm start</code>) in the terminal.
+        </p>
+      )}
+      {link === 'closed' && (
+        <p className="banner warning" role="status">
+          Lost contact with Corelog’s background service; reconnecting… Your work is saved on this computer.
+        </p>
+      )}
+      {storage === 'refused' && (
+        <p className="banner warning" role="status" data-testid="storage-warning">
+          The browser did not grant persistent storage, so it may clear Corelog’s offline data when the disk runs low. Sync regularly, or
+          use the desktop app.
+        </p>
+      )}
+      <main>
+        {screen === 'home' && <HomeScreen info={info} connections={connections.connections} />}
+        {screen === 'connections' && <ConnectionsScreen state={connections} apply={connections.apply} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Builds everything `npm start`, `npm run web` and packaging need into dist/:
+//   dist/renderer/          the React UI (Vite)
+//   dist/electron/main.cjs  Electron main process      (esbuild; electron and sharp stay external)
+//   dist/electron/preload.cjs  sandboxed preload        (esbuild; only `electron` may be required)
+//   dist/electron/web.mjs   browser-mode server        (esbuild)
+import { build as esbuild } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { build as viteBuild } from 'vite';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const only = process.argv[2];
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  define: { __APP_VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+};
+
+const started = Date.now();
+const jobs = [];
+if (!only || only === 'renderer') jobs.push(viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }));
+if (!only || only === 'electron') {
+  jobs.push(
+    esbuild({ ...common, entryPoints: ['electron/main/index.main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron', 'sharp'] }),
+    esbuild({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+    esbuild({
+      ...common,
+      entryPoints: ['electron/browser-mode/web-entry.ts'],
+      outfile: 'dist/electron/web.mjs',
+      format: 'esm',
+      external: ['sharp'],
+      // Bundled CommonJS dependencies (ws) still call require() for Node built-ins.
+      banner: { js: "import { createRequire as __corelogRequire } from 'node:module'; const require = __corelogRequire(import.meta.url);" },
+    }),
+  );
+}
+await Promise.all(jobs);
+console.log(`[corelog] built ${only ?? 'renderer and electron bundles'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
