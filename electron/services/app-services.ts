@@ -74,6 +74,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     checkConnection: ({ system }) => connections.check(system),
   };
 
+  // `npm run demo` signs in to the emulators' demo accounts for this run only (nothing is stored).
+  if ((options.env ?? process.env).CORELOG_DEMO_LOGINS === '1') {
+    for (const system of ['imago', 'dougal'] as const) {
+      if (!vault.load(system)) vault.save(system, { username: 'demo', password: 'demo' }, false);
+    }
+  }
+
   return {
     handlers,
     events,

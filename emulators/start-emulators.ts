@@ -1,0 +1,49 @@
+/** Starts both emulators together: used by the CLI, `npm run demo`, tests and benchmarks. */
+import type { FaultSettings } from './kit/faults';
+import { createDougalEmulator, type DougalEmulator } from './dougal/index';
+import { createImagoEmulator, type ImagoEmulator } from './imago/index';
+
+export interface StartEmulatorsOptions {
+  imagoPort?: number;
+  dougalPort?: number;
+  dataDir?: string | null;
+  faults?: Partial<FaultSettings>;
+  imagoTokenLifetimeSeconds?: number | undefined;
+  dougalTokenLifetimeSeconds?: number | undefined;
+  implicitLoginAddresses?: string[] | undefined;
+}
+
+export interface RunningEmulators {
+  imago: ImagoEmulator;
+  dougal: DougalEmulator;
+  close(): Promise<void>;
+}
+
+export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<RunningEmulators> {
+  const [imago, dougal] = await Promise.all([
+    createImagoEmulator({
+      dataDir: options.dataDir ?? null,
+      ...(options.imagoTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.imagoTokenLifetimeSeconds }),
+    }),
+    createDougalEmulator({
+      dataDir: options.dataDir ?? null,
+      ...(options.dougalTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.dougalTokenLifetimeSeconds }),
+      ...(options.implicitLoginAddresses && { implicitLoginAddresses: options.implicitLoginAddresses }),
+    }),
+  ]);
+  for (const emulator of [imago, dougal]) emulator.server.faults = { ...emulator.server.faults, ...options.faults };
+  try {
+    await imago.server.listen(options.imagoPort ?? 0);
+    await dougal.server.listen(options.dougalPort ?? 0);
+  } catch (error) {
+    await Promise.all([imago.close?.() ?? imago.server.close(), dougal.close?.() ?? dougal.server.close()]);
+    throw error;
+  }
+  return {
+    imago,
+    dougal,
+    async close() {
+      await Promise.all([imago.close?.() ?? imago.server.close(), dougal.close?.() ?? dougal.server.close()]);
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export function findElectronRuntime(): { available: true; path: string } | { available: false; reason: string };

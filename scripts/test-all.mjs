@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: every check, in order, each in its own process:
+//   typecheck (4 projects) → lint (incl. layering rules) → Node/Electron-mocked unit tests (vitest)
+//   → build → Playwright (browser mode in Debian Chromium; Electron suite skips without the runtime)
+// All stages run even when one fails, so one run shows everything; the exit code is non-zero if any
+// failed. Ends with a plain "N passed, N failed, N skipped" line.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+const npx = (args) => ['npx', ['--no-install', ...args]];
+
+const stages = [
+  { name: 'typecheck', command: ['npm', ['run', '--silent', 'typecheck']] },
+  { name: 'lint', command: ['npm', ['run', '--silent', 'lint']] },
+  {
+    name: 'unit',
+    command: npx(['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']),
+    counts: () => {
+      const report = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+      return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
+    },
+  },
+  { name: 'build', command: ['node', ['scripts/build.mjs']] },
+  {
+    name: 'browser+electron',
+    command: npx(['playwright', 'test']),
+    extraEnv: { CORELOG_SKIP_BUILD: '1' },
+    counts: () => {
+      const { stats } = JSON.parse(readFileSync('test-results/playwright.json', 'utf8'));
+      return { passed: stats.expected + (stats.flaky ?? 0), failed: stats.unexpected, skipped: stats.skipped };
+    },
+  },
+];
+
+function run([command, args], extraEnv = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+    child.on('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
+    child.on('error', () => resolve(1));
+  });
+}
+
+mkdirSync('test-results', { recursive: true });
+for (const file of ['test-results/vitest.json', 'test-results/playwright.json']) rmSync(file, { force: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+const started = Date.now();
+for (const stage of stages) {
+  const t0 = Date.now();
+  console.log(`\n━━ ${stage.name} ━━`);
+  const code = await run(stage.command, stage.extraEnv);
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  let counts = code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+  if (stage.counts) {
+    try {
+      counts = stage.counts();
+      // A runner that crashed before reporting failures still failed.
+      if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    } catch {
+      counts = { passed: 0, failed: 1, skipped: 0 };
+    }
+  }
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
+  rows.push({ stage: stage.name, ok: code === 0, seconds, ...counts });
+}
+
+console.log('\n━━ summary ━━');
+for (const row of rows) {
+  const detail = row.stage === 'unit' || row.stage === 'browser+electron' ? `${row.passed} passed, ${row.failed} failed, ${row.skipped} skipped` : row.ok ? 'ok' : 'FAILED';
+  console.log(`${row.ok ? '✔' : '✘'} ${row.stage.padEnd(18)} ${detail.padEnd(40)} ${row.seconds} s`);
+}
+console.log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH) console.log('note: Chromium not found at /usr/bin/chromium (apt-get install -y chromium, or set CHROMIUM_PATH).');
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(rows.every((r) => r.ok) ? 0 : 1);

@@ -1,0 +1,43 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { BRIDGE_METHOD_NAMES } from '../../common/bridge/contract';
+import { createElectronMock } from './electron-mock';
+
+const electron = createElectronMock();
+vi.mock('electron', () => electron.mock);
+
+beforeEach(() => vi.clearAllMocks());
+
+describe('preload', () => {
+  it('exposes exactly the contract methods plus `on` as window.corelog, and nothing of ipcRenderer', async () => {
+    await import('../../electron/preload/preload');
+    expect(electron.mock.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
+    const api = electron.exposed.corelog as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual([...BRIDGE_METHOD_NAMES, 'on'].sort());
+    for (const forbidden of ['invoke', 'send', 'ipcRenderer', 'sendSync']) expect(api[forbidden]).toBeUndefined();
+  });
+
+  it('sends each method on its own prefixed channel', async () => {
+    await import('../../electron/preload/preload');
+    const api = electron.exposed.corelog as Record<string, (input?: unknown) => Promise<unknown>>;
+    await api.ping!({ message: 'hi' });
+    expect(electron.mock.ipcRenderer.invoke).toHaveBeenCalledWith('corelog:call:ping', { message: 'hi' });
+    await api.getAppInfo!();
+    expect(electron.mock.ipcRenderer.invoke).toHaveBeenCalledWith('corelog:call:getAppInfo', undefined);
+  });
+
+  it('delivers only the subscribed event and can unsubscribe', async () => {
+    const { buildPreloadBridge } = await import('../../electron/preload/preload');
+    const listeners: ((e: unknown, envelope: unknown) => void)[] = [];
+    const ipc = { invoke: vi.fn(), on: vi.fn((_c: string, l: (e: unknown, envelope: unknown) => void) => listeners.push(l)), removeListener: vi.fn() };
+    const bridge = buildPreloadBridge(ipc as never);
+    const got: unknown[] = [];
+    const off = bridge.on('connectionChanged', (payload) => got.push(payload));
+    expect(ipc.on).toHaveBeenCalledWith('corelog:event', expect.any(Function));
+    listeners[0]!({}, { event: 'connectionChanged', payload: { system: 'imago' } });
+    listeners[0]!({}, { event: 'somethingElse', payload: 1 });
+    expect(got).toEqual([{ system: 'imago' }]);
+    off();
+    expect(ipc.removeListener).toHaveBeenCalledWith('corelog:event', listeners[0]);
+    expect(() => bridge.on('notAnEvent' as never, () => undefined)).toThrow(/unknown bridge event/);
+  });
+});

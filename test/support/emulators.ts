@@ -1,0 +1,1 @@
+export { startEmulators, type RunningEmulators } from '../../emulators/start-emulators';
