@@ -1,0 +1,195 @@
+/**
+ * Content-addressed photo files: `<root>/ab/abcdef….jpg`, named by the SHA-256 of their bytes, so
+ * the same photo is stored once and a name always means the same content. Files appear under their
+ * final name only by rename from `<root>/.tmp/`, after an fsync, so a crash leaves at worst a temp
+ * file (swept on open), never a half-written photo.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { UploadMimeType } from './upload-rules';
+
+export interface StoredPhoto {
+  sha256: string;
+  path: string;
+  mimeType: UploadMimeType;
+  bytes: number;
+}
+
+export interface PutResult extends StoredPhoto {
+  /** False when identical content was already stored. */
+  added: boolean;
+}
+
+const EXTENSIONS: Record<UploadMimeType, string> = { 'image/jpeg': '.jpg', 'image/png': '.png' };
+const MIME_TYPES = new Map<string, UploadMimeType>(Object.entries(EXTENSIONS).map(([mime, ext]) => [ext, mime as UploadMimeType]));
+const SHA256 = /^[0-9a-f]{64}$/;
+const TEMP_DIR = '.tmp';
+const HOUR_MS = 60 * 60 * 1000;
+
+export class PhotoStore {
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating) a store, e.g. at `<dataDir>/photos`, and deletes temp files older than an hour. */
+  static async open(root: string): Promise<PhotoStore> {
+    const store = new PhotoStore(root);
+    await mkdir(store.tempDir, { recursive: true });
+    await store.removeStaleTemp(HOUR_MS);
+    return store;
+  }
+
+  /** Where content with this hash and type lives (whether or not it is stored yet). */
+  pathFor(sha256: string, mimeType: UploadMimeType): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a lowercase SHA-256: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256 + EXTENSIONS[mimeType]);
+  }
+
+  async find(sha256: string): Promise<StoredPhoto | null> {
+    for (const mimeType of MIME_TYPES.values()) {
+      const path = this.pathFor(sha256, mimeType);
+      const bytes = await fileSize(path);
+      if (bytes !== null) return { sha256, path, mimeType, bytes };
+    }
+    return null;
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await this.find(sha256)) !== null;
+  }
+
+  /** Stores a copy of a file as is, hashing it while it is copied. */
+  async putFile(sourcePath: string, mimeType: UploadMimeType): Promise<PutResult> {
+    return this.putWritten(mimeType, async (tempPath) => {
+      const hash = createHash('sha256');
+      const tap = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      await pipeline(createReadStream(sourcePath), tap, createWriteStream(tempPath, { flags: 'wx' }));
+      return hash.digest('hex');
+    });
+  }
+
+  /**
+   * Stores what `write` writes to the temp path it is given (e.g. sharp's `toFile`). `write` may
+   * return the content's hash if it computed one on the way; otherwise the temp file is hashed.
+   */
+  async putWritten(mimeType: UploadMimeType, write: (tempPath: string) => Promise<string | void>): Promise<PutResult> {
+    const tempPath = join(this.tempDir, `${randomUUID()}${EXTENSIONS[mimeType]}`);
+    try {
+      const sha256 = (await write(tempPath)) ?? (await hashFile(tempPath));
+      await syncFile(tempPath);
+      const bytes = (await fileSize(tempPath)) ?? 0;
+      const path = this.pathFor(sha256, mimeType);
+      const added = await commit(tempPath, path);
+      return { sha256, path, mimeType, bytes, added };
+    } finally {
+      await rm(tempPath, { force: true });
+    }
+  }
+
+  /** Deletes a stored photo; false when it was not there. */
+  async remove(sha256: string): Promise<boolean> {
+    const found = await this.find(sha256);
+    if (found === null) return false;
+    await rm(found.path, { force: true });
+    return true;
+  }
+
+  /** Every stored photo, in no particular order. */
+  async *list(): AsyncGenerator<StoredPhoto & { modifiedMs: number }> {
+    for (const shard of await readdir(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(this.root, shard))) {
+        const sha256 = name.slice(0, 64);
+        const mimeType = MIME_TYPES.get(name.slice(64));
+        if (!SHA256.test(sha256) || mimeType === undefined || !sha256.startsWith(shard)) continue;
+        const path = join(this.root, shard, name);
+        const info = await stat(path).catch(() => null);
+        if (info?.isFile()) yield { sha256, path, mimeType, bytes: info.size, modifiedMs: info.mtimeMs };
+      }
+    }
+  }
+
+  /**
+   * Deletes stored photos nothing refers to any more. Files younger than `minAgeMs` (default an hour)
+   * are kept: an intake may have stored one a moment before its record is written.
+   */
+  async sweep(
+    isReferenced: (sha256: string) => boolean | Promise<boolean>,
+    options: { minAgeMs?: number } = {},
+  ): Promise<{ removed: StoredPhoto[]; freedBytes: number }> {
+    const cutoff = Date.now() - (options.minAgeMs ?? HOUR_MS);
+    const removed: StoredPhoto[] = [];
+    for await (const { modifiedMs, ...photo } of this.list()) {
+      if (modifiedMs > cutoff || (await isReferenced(photo.sha256))) continue;
+      await rm(photo.path, { force: true });
+      removed.push(photo);
+    }
+    return { removed, freedBytes: removed.reduce((sum, photo) => sum + photo.bytes, 0) };
+  }
+
+  /** Deletes temp files left by a crash; returns how many. */
+  async removeStaleTemp(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let count = 0;
+    for (const name of await readdir(this.tempDir)) {
+      const path = join(this.tempDir, name);
+      const info = await stat(path).catch(() => null);
+      if (info !== null && info.mtimeMs <= cutoff) {
+        await rm(path, { force: true, recursive: true });
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  private get tempDir(): string {
+    return join(this.root, TEMP_DIR);
+  }
+}
+
+/** SHA-256 of a file, streamed so memory stays flat whatever its size. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Moves the temp file to its final name; false when identical content was already there. */
+async function commit(tempPath: string, finalPath: string): Promise<boolean> {
+  if ((await fileSize(finalPath)) !== null) return false;
+  await mkdir(join(finalPath, '..'), { recursive: true });
+  try {
+    await rename(tempPath, finalPath);
+    return true;
+  } catch (error) {
+    // Windows refuses to rename over a file another job has just committed with the same content.
+    if ((await fileSize(finalPath)) !== null) return false;
+    throw error;
+  }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fileSize(path: string): Promise<number | null> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? info.size : null;
+  } catch {
+    return null;
+  }
+}
+

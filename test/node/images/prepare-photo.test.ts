@@ -1,0 +1,97 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhotoStore } from '../../../electron/services/images/photo-store';
+import { preparePhotoForUpload } from '../../../electron/services/images/prepare-photo';
+import { makeTempDir, redCorners, uprightWithMarker, writeOrientedJpeg } from './photo-fixtures';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let store: PhotoStore;
+let upright: Buffer;
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+  store = await PhotoStore.open(join(dir, 'photos'));
+  upright = await uprightWithMarker(300, 200);
+});
+afterAll(() => cleanup());
+
+async function expectStoredAsIs(source: string, mimeType: string) {
+  const prepared = await preparePhotoForUpload(source, store);
+  expect(prepared).toMatchObject({ mimeType, converted: null });
+  expect((await readFile(prepared.storedPath)).equals(await readFile(source))).toBe(true);
+  return prepared;
+}
+
+describe('preparePhotoForUpload', () => {
+  it.each([3, 6, 8] as const)('stores an EXIF orientation %i JPEG with upright pixels and no orientation tag', async (orientation) => {
+    const source = await writeOrientedJpeg(join(dir, `tray-${orientation}.jpg`), upright, orientation);
+    expect(await redCorners(source)).not.toEqual(['top-left']); // the fixture really is stored turned
+
+    const prepared = await preparePhotoForUpload(source, store);
+    expect(prepared).toMatchObject({ mimeType: 'image/jpeg', width: 300, height: 200 });
+    expect(prepared.converted).toBe(`EXIF orientation ${orientation} applied to the pixels`);
+    expect(prepared.storedPath.endsWith('.jpg')).toBe(true);
+    const meta = await sharp(prepared.storedPath).metadata();
+    expect([meta.width, meta.height, meta.isProgressive]).toEqual([300, 200, false]);
+    expect(meta.orientation ?? 1).toBe(1);
+    expect(await redCorners(prepared.storedPath)).toEqual(['top-left']);
+    expect(await redCorners(prepared.thumbnailJpeg)).toEqual(['top-left']);
+  });
+
+  it('applies EXIF orientation to a PNG too, keeping it PNG', async () => {
+    const source = join(dir, 'turned.png');
+    await sharp(await sharp(upright).rotate(270).png().toBuffer()).withMetadata({ orientation: 6 }).png().toFile(source);
+    const prepared = await preparePhotoForUpload(source, store);
+    expect(prepared).toMatchObject({ mimeType: 'image/png', width: 300, height: 200, converted: 'EXIF orientation 6 applied to the pixels' });
+    expect((await sharp(prepared.storedPath).metadata()).orientation ?? 1).toBe(1);
+    expect(await redCorners(prepared.storedPath)).toEqual(['top-left']);
+  });
+
+  it('stores a plain JPEG, a PNG and a 16-bit PNG byte for byte', async () => {
+    const jpeg = join(dir, 'plain.jpg');
+    await sharp(upright).jpeg().toFile(jpeg);
+    await expectStoredAsIs(jpeg, 'image/jpeg');
+    const png = join(dir, 'plain.png');
+    await writeFile(png, upright);
+    const prepared = await expectStoredAsIs(png, 'image/png');
+    expect(prepared.storedPath.endsWith('.png')).toBe(true);
+    const deep = join(dir, 'deep.png');
+    await sharp(upright).toColourspace('rgb16').png().toFile(deep);
+    await expectStoredAsIs(deep, 'image/png');
+  });
+
+  it('stores a small progressive JPEG as is (Imago takes progressive up to 500 MP)', async () => {
+    const source = join(dir, 'progressive.jpg');
+    await sharp(upright).jpeg({ progressive: true }).toFile(source);
+    await expectStoredAsIs(source, 'image/jpeg');
+  });
+
+  it.each([
+    ['TIFF', 'tray.tif', (image: Sharp) => image.tiff(), 'image/jpeg', 'TIFF converted to JPEG'],
+    ['WebP', 'tray.webp', (image: Sharp) => image.webp({ quality: 90 }), 'image/jpeg', 'WebP converted to JPEG'],
+    ['AVIF', 'tray.avif', (image: Sharp) => image.avif({ quality: 70 }), 'image/jpeg', 'AVIF converted to JPEG'],
+    ['WebP with alpha', 'alpha.webp', (image: Sharp) => image.ensureAlpha(0.8).webp({ lossless: true }), 'image/png', 'WebP converted to PNG'],
+    ['GIF', 'tray.gif', (image: Sharp) => image.gif(), 'image/png', 'GIF converted to PNG'],
+  ])('converts %s', async (_name, fileName, encode, mimeType, converted) => {
+    const source = join(dir, fileName);
+    await encode(sharp(upright)).toFile(source);
+    const prepared = await preparePhotoForUpload(source, store);
+    expect(prepared).toMatchObject({ mimeType, converted, width: 300, height: 200 });
+    const meta = await sharp(prepared.storedPath).metadata();
+    expect(meta.format).toBe(mimeType === 'image/png' ? 'png' : 'jpeg');
+    expect(meta.isProgressive).toBe(false);
+    expect(await redCorners(prepared.storedPath)).toEqual(['top-left']);
+  });
+
+  it('makes a small upright JPEG thumbnail with a 320 px long side', async () => {
+    const source = await writeOrientedJpeg(join(dir, 'big-6.jpg'), await uprightWithMarker(1500, 1000), 6);
+    const { thumbnailJpeg } = await preparePhotoForUpload(source, store);
+    const meta = await sharp(thumbnailJpeg).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 320, 213]);
+    expect(meta.orientation ?? 1).toBe(1);
+    expect(thumbnailJpeg.length).toBeLessThan(30_000);
+    expect(await redCorners(thumbnailJpeg)).toEqual(['top-left']);
+  });
+});
