@@ -8,6 +8,7 @@ import { bridge, getBridgeLinkState, onBridgeLinkState, type BridgeLinkState } f
 import { ConnectionsScreen } from '../connections/ConnectionsScreen';
 import { useConnections } from '../connections/use-connections';
 import { HomeScreen } from '../home/HomeScreen';
+import { SyncStatusStrip } from '../sync/SyncStatusStrip';
 import { usePersistentStorage } from './use-persistent-storage';
 
 const SCREENS = [
@@ -82,6 +83,7 @@ export function App() {
         {screen === 'home' && <HomeScreen info={info} connections={connections.connections} />}
         {screen === 'connections' && <ConnectionsScreen state={connections} apply={connections.apply} />}
       </main>
+      <SyncStatusStrip connections={connections.connections} />
     </div>
   );
 }

@@ -1,0 +1,111 @@
+/**
+ * Always visible at the bottom of the window: per system, reachable or not, how much is waiting,
+ * when the last sync succeeded, and the latest failure with a retry button. "Outbox" opens the
+ * list of every queued item.
+ */
+import { useState } from 'react';
+import type { ConnectionStatus } from '../../../common/bridge/connection-contract';
+import type { SystemId } from '../../../common/errors';
+import { formatDateTime, formatRelative } from '../app/time-format';
+import { SYSTEM_LABELS } from '../connections/use-connections';
+import type { SyncSourceStatus } from './sync-source';
+import { SYNC_SOURCES } from './sync-sources';
+
+export function SyncStatusStrip({ connections }: { connections: Partial<Record<SystemId, ConnectionStatus>> }) {
+  const sources = SYNC_SOURCES.map((useSource) => useSource()).filter((s): s is SyncSourceStatus => s !== null);
+  const [panelOpen, setPanelOpen] = useState(false);
+  return (
+    <footer className="sync-strip" aria-label="Sync status">
+      {(['imago', 'dougal'] as const).map((system) => {
+        const status = connections[system];
+        const mine = sources.filter((s) => s.system === system);
+        const pending = mine.reduce((n, s) => n + s.pending, 0);
+        const problems = mine.reduce((n, s) => n + s.failed + s.conflicts, 0);
+        const lastSuccess = mine.map((s) => s.lastSuccessAt).filter(Boolean).sort().at(-1) ?? null;
+        const error = mine.find((s) => s.lastError)?.lastError ?? null;
+        return (
+          <div key={system} className={`sync-system reach-${status?.reachability ?? 'unknown'}`} data-testid={`sync-${system}`}>
+            <span className="dot" aria-hidden="true" />
+            <strong>{SYSTEM_LABELS[system]}</strong>
+            <span data-testid={`sync-${system}-reach`}>{status?.reachability === 'reachable' ? 'online' : status?.reachability === 'unreachable' ? 'offline' : '…'}</span>
+            <span data-testid={`sync-${system}-pending`}>{pending} pending</span>
+            {problems > 0 && <span className="error">{problems} need attention</span>}
+            <span className="muted" title={lastSuccess ? formatDateTime(lastSuccess) : undefined}>
+              {lastSuccess ? `synced ${formatRelative(lastSuccess)}` : 'not synced yet'}
+            </span>
+            {error && (
+              <span className="error sync-error" role="alert" data-testid={`sync-${system}-error`}>
+                {error.message}
+              </span>
+            )}
+            {mine.length > 0 && (
+              <button type="button" onClick={() => mine.forEach((s) => s.retryNow())} data-testid={`sync-${system}-retry`}>
+                Retry now
+              </button>
+            )}
+          </div>
+        );
+      })}
+      <button type="button" className="outbox-toggle" aria-expanded={panelOpen} onClick={() => setPanelOpen((o) => !o)}>
+        Outbox ({sources.reduce((n, s) => n + s.pending + s.failed + s.conflicts, 0)})
+      </button>
+      {panelOpen && <OutboxPanel sources={sources} onClose={() => setPanelOpen(false)} />}
+    </footer>
+  );
+}
+
+function OutboxPanel({ sources, onClose }: { sources: SyncSourceStatus[]; onClose: () => void }) {
+  return (
+    <section className="outbox-panel card" role="dialog" aria-label="Outbox" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <header className="row">
+        <h2>Outbox</h2>
+        <button type="button" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </header>
+      {sources.length === 0 && <p className="muted">Nothing syncs yet.</p>}
+      {sources.map((source) => (
+        <div key={source.id}>
+          <h3>
+            {source.label} <span className="muted">({SYSTEM_LABELS[source.system]})</span>
+            {!source.engineActive && <span className="muted"> · synced by another Corelog window</span>}
+          </h3>
+          {source.items.length === 0 ? (
+            <p className="muted">Nothing waiting.</p>
+          ) : (
+            <table className="outbox-table">
+              <thead>
+                <tr>
+                  <th>Item</th>
+                  <th>State</th>
+                  <th>Tries</th>
+                  <th>Next try</th>
+                  <th>Last error</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {source.items.map((item) => (
+                  <tr key={item.id} data-state={item.state}>
+                    <td>{item.label}</td>
+                    <td>{item.state}</td>
+                    <td>{item.attempts}</td>
+                    <td>{item.nextAttemptAt ? formatRelative(item.nextAttemptAt) : ''}</td>
+                    <td className="error">{item.lastError?.message ?? ''}</td>
+                    <td>
+                      {item.state === 'failed' && source.retryItem && (
+                        <button type="button" onClick={() => source.retryItem!(item.id)}>
+                          Retry
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+/**
+ * The list of sync sources shown on the status strip. Each feature adds its hook here (one line).
+ * The list is fixed at build time, so calling the hooks in order is safe for React.
+ */
+import type { SyncSourceHook } from './sync-source';
+
+export const SYNC_SOURCES: SyncSourceHook[] = [];
