@@ -2,16 +2,24 @@
  * Everything the main process does for the renderer, assembled once and shared by both
  * transports (Electron IPC and browser mode). Runs in plain Node: nothing here imports Electron,
  * so the whole service layer is tested without the Electron runtime.
+ *
+ * Each feature contributes a `ServiceModule` (its bridge handlers, plus start/dispose if it runs
+ * anything in the background); this file only puts them together.
  */
 import { join } from 'node:path';
 import type { BridgeHandlers } from '../../common/bridge/contract';
 import { BridgeEventBus } from '../../common/bridge/event-bus';
 import { ConnectionSettingsStore } from './connections/connection-settings';
 import { ConnectionService, type SystemLinkFactory } from './connections/connection-service';
-import { createSystemLink } from './connections/system-links';
+import { createConnectionModule } from './connections/connection-handlers';
+import { createSystemLink, type DougalLink, type ImagoLink } from './connections/system-links';
 import { CredentialVault } from './credentials/credential-vault';
-import type { SecretCipher } from './credentials/secret-cipher';
 import { FileKeyCipher } from './credentials/file-key-cipher';
+import type { SecretCipher } from './credentials/secret-cipher';
+import type { DougalClient } from './dougal/dougal-client';
+import type { ImagoClient } from './imago/imago-client';
+import { createAppInfoModule } from './app-info-handlers';
+import { createDesktopServices, type DesktopHost, type DesktopServices } from './desktop/desktop-services';
 
 export interface AppServicesOptions {
   /** Where settings, credentials and photos live (Electron's userData, or `--data` in browser mode). */
@@ -24,21 +32,41 @@ export interface AppServicesOptions {
   /** Shorter probe intervals for tests. */
   reachability?: { firstRetryMs?: number; maxRetryMs?: number; quietProbeMs?: number };
   env?: NodeJS.ProcessEnv;
+  /** Native notifications and dialogs from electron/main; absent in browser mode. */
+  desktop?: DesktopHost;
 }
 
-export interface AppServices {
-  handlers: BridgeHandlers;
+/** What a feature's service module gets to work with. */
+export interface ServiceContext {
+  options: AppServicesOptions;
+  dataDir: string;
   events: BridgeEventBus;
   connections: ConnectionService;
+  cipher: SecretCipher;
+  /** The current API client of each system (a new one after the server address changes). */
+  clients: { imago(): ImagoClient; dougal(): DougalClient };
+  /** Log file, busy-work registry (the quit guard waits for it) and sync notifications. */
+  desktop: DesktopServices;
+}
+
+export interface ServiceModule {
+  handlers: Partial<BridgeHandlers>;
+  start?(): void;
+  dispose?(): Promise<void> | void;
+}
+
+export interface AppServices extends ServiceContext {
+  handlers: BridgeHandlers;
   start(): void;
   dispose(): Promise<void>;
 }
 
 export function createAppServices(options: AppServicesOptions): AppServices {
+  const env = options.env ?? process.env;
   const events = new BridgeEventBus();
   const cipher = options.cipher ?? new FileKeyCipher(join(options.dataDir, 'credential.key'));
   const vault = new CredentialVault(join(options.dataDir, 'credentials.json'), cipher);
-  const settings = new ConnectionSettingsStore(join(options.dataDir, 'connections.json'), options.env);
+  const settings = new ConnectionSettingsStore(join(options.dataDir, 'connections.json'), env);
   const connections = new ConnectionService({
     vault,
     settings,
@@ -47,46 +75,39 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(options.reachability ? { reachability: options.reachability } : {}),
   });
 
-  const handlers: BridgeHandlers = {
-    async getAppInfo() {
-      return {
-        name: 'Corelog',
-        version: options.appVersion,
-        transport: options.transport,
-        platform: `${process.platform}-${process.arch}`,
-        versions: Object.fromEntries(
-          Object.entries({ node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome }).filter(
-            (entry): entry is [string, string] => typeof entry[1] === 'string',
-          ),
-        ),
-      };
-    },
-    async ping({ message }) {
-      return { message, receivedAt: new Date().toISOString() };
-    },
-    async getConnections() {
-      return { connections: connections.allStatuses(), credentialStorage: cipher.info };
-    },
-    setServerUrl: ({ system, serverUrl }) => connections.setServerUrl(system, serverUrl),
-    signIn: ({ system, username, password, remember }) => connections.signIn(system, { username, password }, remember),
-    signInImplicitly: ({ system }) => connections.signInImplicitly(system),
-    signOut: ({ system, forgetPassword }) => connections.signOut(system, forgetPassword),
-    checkConnection: ({ system }) => connections.check(system),
-  };
-
   // `npm run demo` signs in to the emulators' demo accounts for this run only (nothing is stored).
-  if ((options.env ?? process.env).CORELOG_DEMO_LOGINS === '1') {
+  if (env.CORELOG_DEMO_LOGINS === '1') {
     for (const system of ['imago', 'dougal'] as const) {
       if (!vault.load(system)) vault.save(system, { username: 'demo', password: 'demo' }, false);
     }
   }
 
-  return {
-    handlers,
+  const desktop = createDesktopServices({ ...options, env });
+  const context: ServiceContext = {
+    options,
+    dataDir: options.dataDir,
     events,
     connections,
-    start: () => connections.start(),
+    cipher,
+    clients: {
+      imago: () => (connections.link('imago') as ImagoLink).client,
+      dougal: () => (connections.link('dougal') as DougalLink).client,
+    },
+    desktop,
+  };
+
+  const modules: ServiceModule[] = [createAppInfoModule(context), createConnectionModule(context), desktop];
+  const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as BridgeHandlers;
+
+  return {
+    ...context,
+    handlers,
+    start() {
+      connections.start();
+      for (const module of modules) module.start?.();
+    },
     async dispose() {
+      for (const module of modules) await module.dispose?.();
       connections.dispose();
     },
   };

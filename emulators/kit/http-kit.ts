@@ -61,6 +61,20 @@ export class QueryParams {
   }
 }
 
+/**
+ * Reads a JSON object body (an admin settings update) and hands it to `apply`; a non-object body
+ * or an error thrown by `apply` (e.g. a RangeError for a bad value) becomes a 400.
+ */
+export async function applyJsonUpdate<T>(req: EmulatorRequest, what: string, apply: (update: Record<string, unknown>) => T): Promise<T> {
+  const update = await req.readJson();
+  if (!update || typeof update !== 'object' || Array.isArray(update)) throw new HttpError(400, `${what} must be an object`);
+  try {
+    return apply(update as Record<string, unknown>);
+  } catch (error) {
+    throw new HttpError(400, (error as Error).message);
+  }
+}
+
 export interface EmulatorRequest {
   method: string;
   /** Path below the emulator's base path, e.g. `/session`. */
@@ -324,13 +338,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
     if (req.path === '/faults') {
       if (req.method === 'GET') return { status: 200, json: faults };
       if (req.method === 'PATCH' || req.method === 'PUT' || req.method === 'POST') {
-        const update = await req.readJson();
-        if (!update || typeof update !== 'object' || Array.isArray(update)) throw new HttpError(400, 'fault update must be an object');
-        try {
-          faults = applyFaultUpdate(faults, update as Record<string, unknown>);
-        } catch (error) {
-          throw new HttpError(400, (error as Error).message);
-        }
+        faults = await applyJsonUpdate(req, 'fault update', (update) => applyFaultUpdate(faults, update));
         return { status: 200, json: faults };
       }
     }

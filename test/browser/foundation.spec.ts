@@ -14,11 +14,11 @@ test.describe('browser mode foundation', () => {
   });
 
   test('the scratch note is stored in IndexedDB and survives a reload', async ({ app }) => {
-    const note = app.getByLabel('Scratch note');
+    const note = app.getByRole('textbox', { name: 'Scratch note' });
     await note.fill('Box 14 missing from tray rack B');
     await expect(app.getByRole('status').filter({ hasText: 'Saved locally' })).toBeVisible();
     await app.reload();
-    await expect(app.getByLabel('Scratch note')).toHaveValue('Box 14 missing from tray rack B');
+    await expect(app.getByRole('textbox', { name: 'Scratch note' })).toHaveValue('Box 14 missing from tray rack B');
     const stored = await app.evaluate(
       () =>
         new Promise<string>((resolve, reject) => {

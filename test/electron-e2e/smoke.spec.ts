@@ -29,11 +29,11 @@ test.describe('desktop app (Electron)', () => {
       await expect(window.getByTestId('app-version')).toHaveText(/^v\d+\.\d+\.\d+/);
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
-      const note = window.getByLabel('Scratch note');
+      const note = window.getByRole('textbox', { name: 'Scratch note' });
       await note.fill('desktop note');
       await expect(window.getByRole('status').filter({ hasText: 'Saved locally' })).toBeVisible();
       await window.reload();
-      await expect(window.getByLabel('Scratch note')).toHaveValue('desktop note');
+      await expect(window.getByRole('textbox', { name: 'Scratch note' })).toHaveValue('desktop note');
     } finally {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });

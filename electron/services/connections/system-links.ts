@@ -6,7 +6,10 @@ import { DougalClient } from '../dougal/dougal-client';
 import { ImagoClient } from '../imago/imago-client';
 import type { SystemLink, SystemLinkHooks } from './connection-service';
 
-export function createImagoLink(serverUrl: string, hooks: SystemLinkHooks): SystemLink & { client: ImagoClient } {
+export type ImagoLink = SystemLink & { client: ImagoClient };
+export type DougalLink = SystemLink & { client: DougalClient };
+
+export function createImagoLink(serverUrl: string, hooks: SystemLinkHooks): ImagoLink {
   const client = new ImagoClient({
     baseUrl: serverUrl,
     credentials: hooks.credentials,
@@ -30,7 +33,7 @@ export function createImagoLink(serverUrl: string, hooks: SystemLinkHooks): Syst
   };
 }
 
-export function createDougalLink(serverUrl: string, hooks: SystemLinkHooks): SystemLink & { client: DougalClient } {
+export function createDougalLink(serverUrl: string, hooks: SystemLinkHooks): DougalLink {
   const client = new DougalClient({
     baseUrl: serverUrl,
     credentials: async () => {

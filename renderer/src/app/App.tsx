@@ -23,6 +23,7 @@ export function App() {
   const [link, setLink] = useState<BridgeLinkState>(getBridgeLinkState());
   const connections = useConnections();
   const storage = usePersistentStorage();
+  const [storageWarningDismissed, setStorageWarningDismissed] = useState(() => localStorage.getItem('corelog.storageWarningDismissed') === '1');
 
   useEffect(() => onBridgeLinkState(setLink), []);
   useEffect(() => {
@@ -73,10 +74,19 @@ export function App() {
           Lost contact with Corelog’s background service; reconnecting… Your work is saved on this computer.
         </p>
       )}
-      {storage === 'refused' && (
+      {storage === 'refused' && !storageWarningDismissed && (
         <p className="banner warning" role="status" data-testid="storage-warning">
           The browser did not grant persistent storage, so it may clear Corelog’s offline data when the disk runs low. Sync regularly, or
-          use the desktop app.
+          use the desktop app.{' '}
+          <button
+            type="button"
+            onClick={() => {
+              localStorage.setItem('corelog.storageWarningDismissed', '1');
+              setStorageWarningDismissed(true);
+            }}
+          >
+            Understood
+          </button>
         </p>
       )}
       <main>

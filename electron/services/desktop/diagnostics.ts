@@ -1,0 +1,79 @@
+/**
+ * "Export diagnostics": a folder a crew member can zip and send to support. It holds the logs,
+ * versions, settings and the outbox summary, and by construction no secrets: the credential files
+ * are never read, settings come from an allowlist, and everything written is redacted again.
+ */
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { arch, platform, release } from 'node:os';
+import { basename, join } from 'node:path';
+import type { OutboxSummary } from '../../../common/bridge/desktop-contract';
+import type { BusyWorkItem } from './busy-work';
+import { readJsonFile } from './json-file';
+import { redactText, redactValue } from './redact';
+
+/** Settings files worth reading; credentials.json and credential.key are deliberately absent. */
+export const DIAGNOSTIC_SETTINGS_FILES = ['connections.json', 'update-settings.json', 'window-state.json'];
+const NEVER_LIST_CONTENTS = /credential/i;
+
+export interface DiagnosticsRequest {
+  destinationDir: string;
+  dataDir: string;
+  logFiles: string[];
+  appVersion: string;
+  transport: 'electron' | 'browser';
+  outbox: OutboxSummary;
+  busyWork: BusyWorkItem[];
+  now?: Date;
+}
+
+export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ folder: string; files: string[] }> {
+  const now = request.now ?? new Date();
+  const folder = join(request.destinationDir, `corelog-diagnostics-${now.toISOString().replace(/[:.]/g, '-')}`);
+  await mkdir(join(folder, 'logs'), { recursive: true });
+  const files: string[] = [];
+  const put = async (name: string, content: string) => {
+    await writeFile(join(folder, name), content);
+    files.push(name);
+  };
+  const putJson = (name: string, value: unknown) => put(name, `${JSON.stringify(redactValue(value), null, 2)}\n`);
+
+  await putJson('versions.json', {
+    corelog: request.appVersion,
+    transport: request.transport,
+    os: { platform: platform(), release: release(), arch: arch() },
+    runtime: process.versions,
+    exportedAt: now.toISOString(),
+  });
+  await putJson('settings.json', {
+    files: Object.fromEntries(DIAGNOSTIC_SETTINGS_FILES.map((name) => [name, readJsonFile(join(request.dataDir, name)) ?? null])),
+    dataFolder: await describeFolder(request.dataDir),
+  });
+  await putJson('outbox.json', { outbox: request.outbox, workInProgress: request.busyWork.map(({ label, since }) => ({ label, since })) });
+  for (const logFile of request.logFiles) {
+    const text = await readFile(logFile, 'utf8').catch(() => '');
+    await put(join('logs', basename(logFile)), redactText(text));
+  }
+  await put('README.txt', README);
+  return { folder, files };
+}
+
+/** Names and sizes of the data folder's top level, to spot a missing or huge file. */
+async function describeFolder(dir: string): Promise<Record<string, number | 'folder'>> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const listing: Record<string, number | 'folder'> = {};
+  for (const entry of entries) {
+    if (NEVER_LIST_CONTENTS.test(entry.name)) continue;
+    listing[entry.name] = entry.isDirectory() ? 'folder' : (await stat(join(dir, entry.name)).catch(() => ({ size: -1 }))).size;
+  }
+  return listing;
+}
+
+const README = `Corelog diagnostics
+====================
+versions.json  Corelog, Electron/Chrome/Node and operating-system versions
+settings.json  server addresses and app settings (passwords and tokens are never included)
+outbox.json    what is waiting to be sent, as counts, and any work in progress
+logs/          the app's log files, with anything that looks like a password or token removed
+
+Send this folder (zipped) to whoever supports Corelog for you.
+`;

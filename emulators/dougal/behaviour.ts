@@ -1,0 +1,100 @@
+/**
+ * Every guess the emulator takes about Dougal (reference tags [I]) as a switch, so a test can
+ * check the client copes with each plausible server. BEHAVIOUR.md lists them with their sources.
+ */
+import type { Role } from './model';
+
+export interface DougalBehaviour {
+  /** Lifetime of explicit and implicit tokens (Dougal: 15 minutes). */
+  tokenLifetimeSeconds: number;
+  /** Client IPs that are logged in implicitly (no token needed). */
+  implicitLoginAddresses: string[];
+  implicitRole: Role;
+  /** When a response carries a fresh `Set-Cookie: JWT`. */
+  jwtRefresh: 'when-half-expired' | 'always' | 'never';
+  /** Extra chance (0..1) of a fresh token on any authenticated response, to shake out clients. */
+  jwtRefreshRate: number;
+  cookiePath: '/api' | '/';
+  /** Status for a failed login. */
+  loginFailureStatus: number;
+  /** Status when a guest writes. */
+  forbiddenStatus: number;
+  /** PUT /event without every attribute: refuse, or fall back to defaults (labels [], remarks ""). */
+  putMissingAttributes: 'reject' | 'defaults';
+  putMissingStatus: 400 | 422;
+  /** Status for PUT/DELETE of a readonly event. */
+  readonlyStatus: number;
+  /** POST /event reply: 201 + the event, or 204 with no body. */
+  eventPostResponse: 'created-201' | 'empty-204';
+  /** Honour `meta.<key>=<value>` query filters on the event list (an emulator-only guess). */
+  eventMetaFilter: boolean;
+  /** info/{path} on missing data: 404 for a missing key and 200-empty for a missing sub-path, or one rule for both. */
+  infoMissing: 'split' | '404' | '200-empty';
+  /** Shape of GET /label. */
+  labelShape: 'array' | 'object';
+  /** Conflict status when a plan renumber or POST hits a taken number. */
+  planConflictStatus: number;
+  /** Name of the projection query parameter on list endpoints. */
+  projectionParam: string;
+  /** Pagination parameter names on the event list. */
+  offsetParam: string;
+  limitParam: string;
+  /** Signing key for JWTs: fixed so tokens survive an emulator restart with the same data dir. */
+  jwtSecret: string;
+}
+
+export const defaultBehaviour = (): DougalBehaviour => ({
+  tokenLifetimeSeconds: 900,
+  implicitLoginAddresses: [],
+  implicitRole: 'user',
+  jwtRefresh: 'when-half-expired',
+  jwtRefreshRate: 0,
+  cookiePath: '/api',
+  loginFailureStatus: 401,
+  forbiddenStatus: 403,
+  putMissingAttributes: 'reject',
+  putMissingStatus: 400,
+  readonlyStatus: 403,
+  eventPostResponse: 'created-201',
+  eventMetaFilter: true,
+  infoMissing: 'split',
+  labelShape: 'array',
+  planConflictStatus: 409,
+  projectionParam: 'project',
+  offsetParam: 'offset',
+  limitParam: 'limit',
+  jwtSecret: 'dougal-emulator-not-a-secret',
+});
+
+const ENUMS: Partial<Record<keyof DougalBehaviour, readonly unknown[]>> = {
+  implicitRole: ['guest', 'user', 'master'],
+  jwtRefresh: ['when-half-expired', 'always', 'never'],
+  cookiePath: ['/api', '/'],
+  putMissingAttributes: ['reject', 'defaults'],
+  putMissingStatus: [400, 422],
+  eventPostResponse: ['created-201', 'empty-204'],
+  infoMissing: ['split', '404', '200-empty'],
+  labelShape: ['array', 'object'],
+};
+
+/** Applies a partial update (admin PATCH or constructor options), refusing unknown keys and bad values. */
+export function applyBehaviourUpdate(current: DougalBehaviour, update: Record<string, unknown>): DougalBehaviour {
+  const next: DougalBehaviour = { ...current };
+  const defaults = defaultBehaviour();
+  for (const [key, value] of Object.entries(update)) {
+    if (!(key in defaults)) throw new RangeError(`unknown Dougal option "${key}"`);
+    const name = key as keyof DougalBehaviour;
+    const allowed = ENUMS[name];
+    if (allowed && !allowed.includes(value)) throw new RangeError(`${key} must be one of ${allowed.join(', ')}`);
+    const expected = typeof defaults[name];
+    if (Array.isArray(defaults[name])) {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new RangeError(`${key} must be a list of strings`);
+    } else if (typeof value !== expected) {
+      throw new RangeError(`${key} must be a ${expected}`);
+    }
+    if (name === 'jwtRefreshRate' && ((value as number) < 0 || (value as number) > 1)) throw new RangeError('jwtRefreshRate must be between 0 and 1');
+    if (name === 'tokenLifetimeSeconds' && !((value as number) > 0)) throw new RangeError('tokenLifetimeSeconds must be positive');
+    (next as unknown as Record<string, unknown>)[name] = value;
+  }
+  return next;
+}

@@ -1,0 +1,245 @@
+/**
+ * Dougal's versioned event log (reference §2.11, §4.3–4.5): nothing is ever removed, every edit
+ * closes one instance and opens another, and lists show only instances whose validity is open.
+ */
+import { HttpError } from '../kit/http-kit';
+import type { DougalBehaviour } from './behaviour';
+import { findShot, isOpen, pointPosition, type EventInstance, type GeoPoint, type JsonObject, type ProjectState } from './model';
+
+/** An event as the list endpoints show it: an instance without its validity, plus derived fields. */
+export type EventView = Omit<EventInstance, 'validity'> & {
+  geometry: GeoPoint | null;
+  /** Guessed name of the "edited" flag (reference §3: name not recovered). */
+  has_edits: boolean;
+};
+
+export interface EventFilter {
+  sequences?: number[];
+  date0?: string;
+  date1?: string;
+  meta?: { path: string[]; value: string }[];
+}
+
+type EventFields = Pick<EventInstance, 'tstamp' | 'sequence' | 'point' | 'remarks' | 'labels' | 'meta'>;
+const PUT_ATTRIBUTES = ['tstamp', 'sequence', 'point', 'remarks', 'labels', 'meta'] as const;
+
+export class EventLog {
+  constructor(
+    private readonly project: ProjectState,
+    private readonly behaviour: () => DougalBehaviour,
+    private readonly allocateUid: () => number,
+  ) {}
+
+  private instancesById(): Map<number, EventInstance[]> {
+    const byId = new Map<number, EventInstance[]>();
+    for (const e of this.project.events) {
+      const list = byId.get(e.id);
+      if (list) list.push(e);
+      else byId.set(e.id, [e]);
+    }
+    return byId;
+  }
+
+  private currentOf(id: number): EventInstance | undefined {
+    return this.project.events.find((e) => e.id === id && isOpen(e));
+  }
+
+  view(e: EventInstance, editCounts?: Map<number, number>): EventView {
+    const count = editCounts?.get(e.id) ?? this.project.events.filter((x) => x.id === e.id).length;
+    return {
+      id: e.id,
+      uid: e.uid,
+      tstamp: e.tstamp,
+      sequence: e.sequence,
+      point: e.point,
+      remarks: e.remarks,
+      labels: [...e.labels],
+      meta: e.meta,
+      geometry: this.geometryOf(e),
+      readonly: e.readonly,
+      has_edits: count > 1,
+    };
+  }
+
+  private geometryOf(e: EventInstance): GeoPoint | null {
+    if (e.sequence === null || e.point === null) return null;
+    const seq = this.project.sequences.find((s) => s.sequence === e.sequence);
+    const line = seq && this.project.lines.find((l) => l.line === seq.line);
+    if (!seq || !line || !findShot(seq, e.point)) return null;
+    return { type: 'Point', coordinates: pointPosition(line, e.point) };
+  }
+
+  /** Current events in time order (undated ones last), filtered as the event list endpoint does. */
+  list(filter: EventFilter): EventView[] {
+    const counts = new Map<number, number>();
+    for (const e of this.project.events) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+    const day = (iso: string) => iso.slice(0, 10);
+    const from = filter.date0 ? day(filter.date0) : null;
+    const to = filter.date1 ? day(filter.date1) : from;
+    return this.project.events
+      .filter((e) => {
+        if (!isOpen(e)) return false;
+        if (filter.sequences && (e.sequence === null || !filter.sequences.includes(e.sequence))) return false;
+        if (from && (!e.tstamp || day(e.tstamp) < from || day(e.tstamp) > to!)) return false;
+        for (const m of filter.meta ?? []) {
+          const value = m.path.reduce<unknown>((obj, key) => (obj && typeof obj === 'object' ? (obj as JsonObject)[key] : undefined), e.meta);
+          if (value === undefined || String(value) !== m.value) return false;
+        }
+        return true;
+      })
+      .sort(byTimeThenId)
+      .map((e) => this.view(e, counts));
+  }
+
+  create(body: unknown, now: string): EventInstance {
+    const fields = this.parseFields(body, 'defaults');
+    const uid = this.allocateUid();
+    const event: EventInstance = { ...fields, id: uid, uid, readonly: false, validity: ['[', now, null, ')'] };
+    this.fillFromShot(event);
+    this.project.events.push(event);
+    this.applySingleLabels(event, now);
+    return event;
+  }
+
+  /** PUT: a full replacement; also the way to undelete (PUT of an earlier instance's content). */
+  update(id: number, body: unknown, now: string): EventInstance {
+    const instances = this.project.events.filter((e) => e.id === id);
+    if (instances.length === 0) throw new HttpError(404, `event ${id} does not exist`);
+    const current = instances.find(isOpen);
+    if (instances.some((e) => e.readonly)) throw new HttpError(this.behaviour().readonlyStatus, `event ${id} is read-only`);
+    const fields = this.parseFields(body, this.behaviour().putMissingAttributes);
+    if (current) current.validity = ['[', current.validity[1], now, ')'];
+    const next: EventInstance = { ...fields, id, uid: this.allocateUid(), readonly: false, validity: ['[', now, null, ')'] };
+    this.fillFromShot(next);
+    this.project.events.push(next);
+    this.applySingleLabels(next, now);
+    return next;
+  }
+
+  remove(id: number, now: string): void {
+    const current = this.currentOf(id);
+    if (!current) throw new HttpError(404, `event ${id} does not exist or is already deleted`);
+    if (current.readonly) throw new HttpError(this.behaviour().readonlyStatus, `event ${id} is read-only`);
+    current.validity = ['[', current.validity[1], now, ')'];
+  }
+
+  history(id: number): (EventView & { validity: EventInstance['validity'] })[] {
+    const instances = this.project.events.filter((e) => e.id === id).sort((a, b) => a.uid - b.uid);
+    if (instances.length === 0) throw new HttpError(404, `event ${id} does not exist`);
+    return instances.map((e) => ({ ...this.view(e), validity: e.validity }));
+  }
+
+  /** Instances opened or closed at or after `since`; with `unique` only the newest per id. */
+  changes(since: string, unique: boolean): (EventView & { validity: EventInstance['validity'] })[] {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new HttpError(400, `"${since}" is not a timestamp`);
+    const changedAt = (e: EventInstance) => {
+      const end = e.validity[2] ? Date.parse(e.validity[2]) : -Infinity;
+      return end >= sinceMs ? end : Date.parse(e.validity[1] ?? '1970-01-01T00:00:00Z');
+    };
+    let touched = this.project.events.filter((e) => changedAt(e) >= sinceMs);
+    if (unique) {
+      const newest = new Map<number, EventInstance>();
+      for (const e of touched) if ((newest.get(e.id)?.uid ?? -1) < e.uid) newest.set(e.id, e);
+      touched = [...newest.values()];
+    }
+    const counts = new Map<number, number>();
+    for (const e of this.project.events) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+    return touched.sort((a, b) => changedAt(a) - changedAt(b) || a.uid - b.uid).map((e) => ({ ...this.view(e, counts), validity: e.validity }));
+  }
+
+  /** A shot arrived: events logged against it get their time (a server-side fill, not an edit). */
+  fillPendingFor(sequence: number): number {
+    let filled = 0;
+    for (const e of this.project.events) {
+      if (e.sequence === sequence && e.tstamp === null && isOpen(e) && this.fillFromShot(e)) filled++;
+    }
+    return filled;
+  }
+
+  setQcAccepted(ids: unknown, accepted: boolean): void {
+    if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) throw new HttpError(400, 'body must be an array of event ids');
+    const set = new Set(this.project.qcAccepted);
+    for (const id of ids as number[]) {
+      if (accepted) set.add(id);
+      else set.delete(id);
+    }
+    this.project.qcAccepted = [...set].sort((a, b) => a - b);
+  }
+
+  private fillFromShot(e: EventInstance): boolean {
+    if (e.tstamp !== null || e.sequence === null || e.point === null) return false;
+    const seq = this.project.sequences.find((s) => s.sequence === e.sequence);
+    const shot = seq && findShot(seq, e.point);
+    if (!shot) return false;
+    e.tstamp = shot.tstamp;
+    return true;
+  }
+
+  /** `multiple: false` labels live on one event per sequence; older holders lose them by a new instance. */
+  private applySingleLabels(event: EventInstance, now: string): void {
+    if (event.sequence === null) return;
+    const single = event.labels.filter((name) => this.project.labels.find((l) => l.name === name)?.data.model.multiple === false);
+    if (single.length === 0) return;
+    const holders = this.project.events.filter(
+      (e) => isOpen(e) && e.id !== event.id && e.sequence === event.sequence && e.labels.some((name) => single.includes(name)),
+    );
+    for (const other of holders) {
+      other.validity = ['[', other.validity[1], now, ')'];
+      this.project.events.push({
+        ...other,
+        labels: other.labels.filter((name) => !single.includes(name)),
+        uid: this.allocateUid(),
+        validity: ['[', now, null, ')'],
+      });
+    }
+  }
+
+  private parseFields(body: unknown, missing: 'reject' | 'defaults'): EventFields {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'event body must be a JSON object');
+    const b = body as Record<string, unknown>;
+    if (missing === 'reject') {
+      const absent = PUT_ATTRIBUTES.filter((key) => !(key in b));
+      if (absent.length) {
+        throw new HttpError(this.behaviour().putMissingStatus, `all attributes must be sent; missing: ${absent.join(', ')}`);
+      }
+    }
+    const problems: string[] = [];
+    const optionalInt = (key: string): number | null => {
+      const v = b[key];
+      if (v === undefined || v === null) return null;
+      if (typeof v === 'number' && Number.isInteger(v)) return v;
+      problems.push(`${key} must be an integer or null`);
+      return null;
+    };
+    let tstamp: string | null = null;
+    if (b.tstamp !== undefined && b.tstamp !== null) {
+      if (typeof b.tstamp !== 'string' || Number.isNaN(Date.parse(b.tstamp))) problems.push('tstamp must be an ISO-8601 timestamp');
+      else tstamp = new Date(b.tstamp).toISOString();
+    }
+    const sequence = optionalInt('sequence');
+    const point = optionalInt('point');
+    if (b.remarks !== undefined && typeof b.remarks !== 'string') problems.push('remarks must be a string');
+    if (b.labels !== undefined && (!Array.isArray(b.labels) || !b.labels.every((l) => typeof l === 'string'))) problems.push('labels must be a list of label names');
+    if (b.meta !== undefined && b.meta !== null && (typeof b.meta !== 'object' || Array.isArray(b.meta))) problems.push('meta must be an object');
+    if (tstamp === null && (sequence === null || point === null)) problems.push('an event needs tstamp, or sequence and point');
+    if (problems.length) throw new HttpError(400, problems.join('; '));
+    return {
+      tstamp,
+      sequence,
+      point,
+      remarks: (b.remarks as string | undefined) ?? '',
+      labels: [...new Set((b.labels as string[] | undefined) ?? [])],
+      meta: (b.meta as JsonObject | null | undefined) ?? {},
+    };
+  }
+}
+
+function byTimeThenId(a: EventInstance, b: EventInstance): number {
+  if (a.tstamp !== b.tstamp) {
+    if (a.tstamp === null) return 1;
+    if (b.tstamp === null) return -1;
+    return a.tstamp < b.tstamp ? -1 : 1;
+  }
+  return a.id - b.id;
+}
