@@ -5,3 +5,6 @@ export const CHANNEL_PREFIX = 'corelog:';
 export const EVENT_CHANNEL = `${CHANNEL_PREFIX}event`;
 
 export const channelForMethod = (method: BridgeMethodName): string => `${CHANNEL_PREFIX}call:${method}`;
+
+/** The preload's file hand-over (paths of real File objects), outside the JSON contract. */
+export const STAGE_FILES_CHANNEL = `${CHANNEL_PREFIX}files:stage`;

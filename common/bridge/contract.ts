@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { BridgeError } from '../errors';
 import type { Result } from '../result';
 import { connectionEvents, connectionMethods } from './connection-contract';
+import { desktopEvents, desktopMethods } from './desktop-contract';
 
 const noInput = z.undefined();
 
@@ -34,10 +35,12 @@ const appMethods = {
 export const bridgeMethods = {
   ...appMethods,
   ...connectionMethods,
+  ...desktopMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const bridgeEvents = {
   ...connectionEvents,
+  ...desktopEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type BridgeMethodName = keyof typeof bridgeMethods;
@@ -54,10 +57,28 @@ type BridgeMethodCall<K extends BridgeMethodName> = undefined extends MethodInpu
   ? (input?: MethodInput<K>) => Promise<Result<MethodOutput<K>>>
   : (input: MethodInput<K>) => Promise<Result<MethodOutput<K>>>;
 
+/** A file the user picked or dropped (a DOM `File`; described structurally because common/ has no DOM types). */
+export interface StageableFile {
+  readonly name: string;
+  readonly size: number;
+}
+
+/** Main's reference to a handed-over file; the renderer never sees its path or bytes. */
+export interface StagedFileRef {
+  ref: string;
+  name: string;
+  bytes: number;
+}
+
 /** What the renderer sees as `window.corelog` (Electron) or gets from the browser-mode client. */
 export type CorelogBridge = { [K in BridgeMethodName]: BridgeMethodCall<K> } & {
   /** Subscribes to an event pushed by main; returns the unsubscribe function. */
   on<E extends BridgeEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Hands files to main without reading them in the renderer: the preload passes their paths
+   * (desktop), or the page streams them to the local server (browser mode).
+   */
+  stageFiles(files: readonly StageableFile[]): Promise<Result<StagedFileRef[]>>;
 };
 
 /** The main-process side: one async function per method, given already-validated input. */

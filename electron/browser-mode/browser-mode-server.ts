@@ -20,6 +20,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createBridgeDispatcher } from '../../common/bridge/dispatch';
+import { toBridgeError } from '../../common/errors';
+import { fail, ok } from '../../common/result';
 import type { AppServices } from '../services/app-services';
 import { bridgeMessageSchema, type BridgeServerMessage } from './bridge-protocol';
 import { rendererContentSecurityPolicy } from './content-security-policy';
@@ -57,6 +59,7 @@ const MIME_TYPES: Record<string, string> = {
 };
 
 export const BRIDGE_PATH = '/bridge';
+export const FILES_PATH = '/files';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserModeServer> {
@@ -82,9 +85,33 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       // Lets the page tell "server restarted, token stale" apart from "server gone".
       return refuse(res, tokenMatches(req.headers['x-corelog-token'] as string | undefined) ? 204 : 401, '');
     }
+    if (url.pathname === FILES_PATH && req.method === 'POST') {
+      // The page streams a picked/dropped file here; same guards as the bridge socket.
+      if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse(res, 403, 'Forbidden.');
+      if (!tokenMatches(req.headers['x-corelog-token'] as string | undefined)) return refuse(res, 401, 'Unauthorized.');
+      return void stageUpload(req, res);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     void serveStatic(options.rendererDir, url.pathname, res, port);
   });
+
+  async function stageUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let name = 'file';
+    try {
+      name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 1024);
+    } catch {
+      // keep the default name
+    }
+    const declared = req.headers['content-length'] ? Number(req.headers['content-length']) : null;
+    try {
+      const staged = await options.services.stagedFiles.saveStream(req, name, declared);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ok({ ref: staged.ref, name: staged.name, bytes: staged.bytes })));
+    } catch (error) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(fail(toBridgeError(error))));
+    }
+  }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');

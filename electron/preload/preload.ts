@@ -3,13 +3,16 @@
  * named methods as `window.corelog`, each bound to its own IPC channel; the page never gets
  * `ipcRenderer` itself, so it cannot send on any other channel.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channelForMethod, EVENT_CHANNEL } from '../../common/bridge/channels';
-import { BRIDGE_EVENT_NAMES, BRIDGE_METHOD_NAMES, type BridgeEventName, type CorelogBridge } from '../../common/bridge/contract';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { channelForMethod, EVENT_CHANNEL, STAGE_FILES_CHANNEL } from '../../common/bridge/channels';
+import { BRIDGE_EVENT_NAMES, BRIDGE_METHOD_NAMES, type BridgeEventName, type CorelogBridge, type StageableFile } from '../../common/bridge/contract';
 
 type EventEnvelope = { event: BridgeEventName; payload: unknown };
 
-export function buildPreloadBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): CorelogBridge {
+export function buildPreloadBridge(
+  ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>,
+  pathForFile: (file: StageableFile) => string,
+): CorelogBridge {
   const methods = Object.fromEntries(BRIDGE_METHOD_NAMES.map((method) => [method, (input?: unknown) => ipc.invoke(channelForMethod(method), input)]));
   const on = (event: BridgeEventName, listener: (payload: unknown) => void) => {
     if (!BRIDGE_EVENT_NAMES.includes(event)) throw new Error(`unknown bridge event ${String(event)}`);
@@ -19,7 +22,13 @@ export function buildPreloadBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on'
     ipc.on(EVENT_CHANNEL, handler);
     return () => void ipc.removeListener(EVENT_CHANNEL, handler);
   };
-  return { ...methods, on } as CorelogBridge;
+  // Only real File objects from a picker or a drop have a path; page script cannot invent one.
+  const stageFiles = (files: readonly StageableFile[]) =>
+    ipc.invoke(
+      STAGE_FILES_CHANNEL,
+      files.map((file) => ({ path: pathForFile(file), name: file.name })),
+    );
+  return { ...methods, on, stageFiles } as CorelogBridge;
 }
 
-contextBridge.exposeInMainWorld('corelog', buildPreloadBridge(ipcRenderer) satisfies CorelogBridge);
+contextBridge.exposeInMainWorld('corelog', buildPreloadBridge(ipcRenderer, (file) => webUtils.getPathForFile(file as never)) satisfies CorelogBridge);

@@ -19,6 +19,7 @@ import type { SecretCipher } from './credentials/secret-cipher';
 import type { DougalClient } from './dougal/dougal-client';
 import type { ImagoClient } from './imago/imago-client';
 import { createAppInfoModule } from './app-info-handlers';
+import { StagedFiles } from './files/staged-files';
 import { createDesktopServices, type DesktopHost, type DesktopServices } from './desktop/desktop-services';
 
 export interface AppServicesOptions {
@@ -43,6 +44,8 @@ export interface ServiceContext {
   events: BridgeEventBus;
   connections: ConnectionService;
   cipher: SecretCipher;
+  /** Files handed over by the renderer, by reference. */
+  stagedFiles: StagedFiles;
   /** The current API client of each system (a new one after the server address changes). */
   clients: { imago(): ImagoClient; dougal(): DougalClient };
   /** Log file, busy-work registry (the quit guard waits for it) and sync notifications. */
@@ -89,6 +92,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     connections,
     cipher,
+    stagedFiles: new StagedFiles(options.dataDir),
     clients: {
       imago: () => (connections.link('imago') as ImagoLink).client,
       dougal: () => (connections.link('dougal') as DougalLink).client,
@@ -104,6 +108,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     handlers,
     start() {
       connections.start();
+      void context.stagedFiles.sweepStaleCopies();
       for (const module of modules) module.start?.();
     },
     async dispose() {

@@ -125,7 +125,9 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
       headers,
       body,
       signal: controller.signal,
-      redirect: 'manual',
+      // A streamed body cannot be replayed after a redirect; with 'manual' undici would keep a copy
+      // of the whole upload in memory just in case. Servers here never redirect an upload.
+      redirect: body instanceof ReadableStream ? 'error' : 'manual',
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit);
   } catch (error) {

@@ -2,7 +2,7 @@
  * The bridge over browser mode's WebSocket. It implements the same `CorelogBridge` type as the
  * Electron preload, so the rest of the renderer cannot tell which transport it runs on.
  */
-import { BRIDGE_METHOD_NAMES, type BridgeEventName, type CorelogBridge } from '../../../common/bridge/contract';
+import { BRIDGE_METHOD_NAMES, type BridgeEventName, type CorelogBridge, type StageableFile, type StagedFileRef } from '../../../common/bridge/contract';
 import type { Result } from '../../../common/result';
 
 type Pending = { resolve: (result: Result<unknown>) => void };
@@ -101,5 +101,22 @@ export function createBrowserModeBridge(options: {
     },
   };
   for (const method of BRIDGE_METHOD_NAMES) bridge[method] = (input?: unknown) => call(method, input);
+  // The browser streams each File from disk as the request body; it is never read into JS memory.
+  bridge.stageFiles = async (files: readonly StageableFile[]): Promise<Result<StagedFileRef[]>> => {
+    const staged: StagedFileRef[] = [];
+    for (const file of files) {
+      const response = await fetch('/files', {
+        method: 'POST',
+        headers: { 'x-corelog-token': token, 'x-file-name': encodeURIComponent(file.name), 'content-type': 'application/octet-stream' },
+        body: file as unknown as Blob,
+      }).catch(() => null);
+      if (!response) return { ok: false, error: { kind: 'unavailable', message: `Could not hand “${file.name}” to Corelog’s background service.`, retryable: true } };
+      if (response.status === 401) return { ok: false, error: { kind: 'unavailable', message: 'This page’s key is no longer valid. Open the address printed by `npm run web`.', retryable: false } };
+      const result = (await response.json()) as Result<StagedFileRef>;
+      if (!result.ok) return result;
+      staged.push(result.value);
+    }
+    return { ok: true, value: staged };
+  };
   return bridge as CorelogBridge;
 }

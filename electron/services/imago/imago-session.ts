@@ -1,0 +1,65 @@
+/**
+ * The client's view of its Imago session: the token, who it belongs to and when it stops
+ * working. Imago does not say when a token expires, only that it lasts 24 h, so the expiry is
+ * counted from the moment of sign-in on our own clock.
+ */
+export interface ImagoSessionInfo {
+  signedIn: boolean;
+  uid: string | null;
+  username: string | null;
+  /** ISO time the token stops working (sign-in time + lifetime), or null when signed out. */
+  expiresAt: string | null;
+}
+
+export class ImagoSession {
+  private token: string | null = null;
+  private uid: string | null = null;
+  private username: string | null = null;
+  private expiresAtMs: number | null = null;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly onChange: (info: ImagoSessionInfo) => void,
+  ) {}
+
+  get apiToken(): string | null {
+    return this.token;
+  }
+
+  start(reply: { uid: string; apiToken: string }, username: string, lifetimeMs: number, signedInAt: number): ImagoSessionInfo {
+    this.token = reply.apiToken;
+    this.uid = reply.uid;
+    this.username = username;
+    this.expiresAtMs = signedInAt + lifetimeMs;
+    return this.changed();
+  }
+
+  forget(): void {
+    if (this.token === null && this.uid === null) return;
+    this.token = null;
+    this.uid = null;
+    this.username = null;
+    this.expiresAtMs = null;
+    this.changed();
+  }
+
+  /** True when there is no token, or it ends within `marginMs`. */
+  needsRenewal(marginMs: number): boolean {
+    return this.token === null || this.expiresAtMs === null || this.expiresAtMs - this.now() <= marginMs;
+  }
+
+  info(): ImagoSessionInfo {
+    return {
+      signedIn: this.token !== null,
+      uid: this.uid,
+      username: this.username,
+      expiresAt: this.expiresAtMs === null ? null : new Date(this.expiresAtMs).toISOString(),
+    };
+  }
+
+  private changed(): ImagoSessionInfo {
+    const info = this.info();
+    this.onChange(info);
+    return info;
+  }
+}

@@ -1,0 +1,95 @@
+/** How imagery and images look in replies (field names from the reference; guessed ones noted there). */
+import type { ImagoApiContext } from './api-context';
+import type { Imagery, StoredImage } from './state';
+
+export function signedUrl(ctx: ImagoApiContext, image: StoredImage): string {
+  const expires = ctx.clock.now() + ctx.behaviour().signedUrlLifetimeSeconds * 1000;
+  return ctx.signer.url(ctx.baseUrl(), image.id, expires);
+}
+
+export function imageryJson(ctx: ImagoApiContext, imagery: Imagery, options: { verbose: boolean; includeFeatures: boolean }) {
+  const { collection, dataset, workspace, imageryType } = ctx.store.context(imagery);
+  const typeName = (id: string) => imageryType.imageTypes.find((t) => t.id === id)?.name ?? null;
+  const images = ctx.store.world.images
+    .filter((i) => i.imageryId === imagery.id && !i.deleted)
+    .map((i) => ({
+      id: i.id,
+      imageTypeName: typeName(i.imageTypeId),
+      url: signedUrl(ctx, i),
+      uploadedOn: i.uploadedOn,
+      uploadedBy: i.uploadedBy,
+      mimeType: i.mimeType,
+      width: i.width,
+      height: i.height,
+      fileSize: i.size,
+      updatedAt: i.updatedAt,
+    }));
+  const json: Record<string, unknown> = { id: imagery.id };
+  if (options.verbose) {
+    Object.assign(json, {
+      workspaceName: workspace.name,
+      workspaceId: workspace.id,
+      datasetName: dataset.name,
+      datasetId: dataset.id,
+      collectionName: collection.name,
+      imageryTypeName: imageryType.name,
+    });
+  }
+  Object.assign(json, {
+    updatedAt: imagery.updatedAt,
+    name: imagery.name,
+    startDepth: imagery.startDepth,
+    endDepth: imagery.endDepth,
+    x: imagery.x,
+    y: imagery.y,
+    z: imagery.z,
+    images,
+    attributeDefinitions: Object.entries(imagery.attributes).map(([name, attributes]) => ({ name, attributes })),
+  });
+  if (options.includeFeatures) {
+    json.featureDefinitions = Object.entries(imagery.features).map(([name, featureTypes]) => ({
+      name,
+      featureTypes: Object.entries(featureTypes).map(([typeName, byImage]) => ({
+        name: typeName,
+        images: Object.entries(byImage).map(([imageName, features]) => ({ name: imageName, features })),
+      })),
+    }));
+  }
+  return json;
+}
+
+export function imageMetadataJson(ctx: ImagoApiContext, image: StoredImage) {
+  const imagery = ctx.store.imagery(image.imageryId);
+  const { collection, dataset, workspace, imageryType } = ctx.store.context(imagery);
+  const imageType = imageryType.imageTypes.find((t) => t.id === image.imageTypeId);
+  return {
+    id: image.id,
+    workspaceId: workspace.id,
+    workspaceName: workspace.name,
+    datasetId: dataset.id,
+    datasetName: dataset.name,
+    collectionId: collection.id,
+    collectionName: collection.name,
+    imageryTypeId: imageryType.id,
+    imageryTypeName: imageryType.name,
+    imageryId: imagery.id,
+    imageryName: imagery.name,
+    imageTypeId: image.imageTypeId,
+    imageTypeName: imageType?.name ?? null,
+    updatedAt: image.updatedAt,
+    uploadedOn: image.uploadedOn,
+    uploadedBy: image.uploadedBy,
+    mimeType: image.mimeType,
+    checksum: image.checksum,
+    width: image.width,
+    height: image.height,
+    size: image.size,
+    url: signedUrl(ctx, image),
+    startDepth: imagery.startDepth,
+    endDepth: imagery.endDepth,
+    x: imagery.x,
+    y: imagery.y,
+    z: imagery.z,
+    deleted: image.deleted,
+  };
+}
