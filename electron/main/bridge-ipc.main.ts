@@ -5,10 +5,12 @@
  * somehow navigated elsewhere cannot reach the services.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { channelForMethod, EVENT_CHANNEL } from '../../common/bridge/channels';
+import { channelForMethod, EVENT_CHANNEL, STAGE_FILES_CHANNEL } from '../../common/bridge/channels';
 import { BRIDGE_METHOD_NAMES } from '../../common/bridge/contract';
 import { createBridgeDispatcher } from '../../common/bridge/dispatch';
-import { fail } from '../../common/result';
+import { toBridgeError } from '../../common/errors';
+import { fail, ok } from '../../common/result';
+import { stagePathsSchema } from '../services/files/stage-paths-schema';
 import type { AppServices } from '../services/app-services';
 import { APP_ORIGIN } from './app-protocol.main';
 
@@ -33,6 +35,18 @@ export function registerBridgeIpc(ipcMain: IpcMain, services: AppServices, windo
       return dispatch(method, input);
     });
   }
+  // File hand-over from the preload: paths of File objects the user picked or dropped.
+  ipcMain.handle(STAGE_FILES_CHANNEL, async (event, input: unknown) => {
+    if (!isTrustedSender(event)) return fail({ kind: 'forbidden', message: 'This page is not allowed to use Corelog’s services.', retryable: false });
+    const parsed = stagePathsSchema.safeParse(input);
+    if (!parsed.success) return fail({ kind: 'validation', message: 'Some of those items are not files on this computer.', retryable: false });
+    try {
+      const staged = await services.stagedFiles.registerPaths(parsed.data);
+      return ok(staged.map(({ ref, name, bytes }) => ({ ref, name, bytes })));
+    } catch (error) {
+      return fail(toBridgeError(error));
+    }
+  });
   const unsubscribe = services.events.subscribe((event, payload) => {
     for (const contents of windows()) {
       if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, { event, payload });
@@ -41,5 +55,6 @@ export function registerBridgeIpc(ipcMain: IpcMain, services: AppServices, windo
   return () => {
     unsubscribe();
     for (const method of BRIDGE_METHOD_NAMES) ipcMain.removeHandler(channelForMethod(method));
+    ipcMain.removeHandler(STAGE_FILES_CHANNEL);
   };
 }

@@ -12,7 +12,7 @@ describe('preload', () => {
     await import('../../electron/preload/preload');
     expect(electron.mock.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     const api = electron.exposed.corelog as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...BRIDGE_METHOD_NAMES, 'on'].sort());
+    expect(Object.keys(api).sort()).toEqual([...BRIDGE_METHOD_NAMES, 'on', 'stageFiles'].sort());
     for (const forbidden of ['invoke', 'send', 'ipcRenderer', 'sendSync']) expect(api[forbidden]).toBeUndefined();
   });
 
@@ -25,11 +25,19 @@ describe('preload', () => {
     expect(electron.mock.ipcRenderer.invoke).toHaveBeenCalledWith('corelog:call:getAppInfo', undefined);
   });
 
+  it('hands files over as paths on the file channel', async () => {
+    const { buildPreloadBridge } = await import('../../electron/preload/preload');
+    const ipc = { invoke: vi.fn(async () => ({ ok: true, value: [] })), on: vi.fn(), removeListener: vi.fn() };
+    const bridge = buildPreloadBridge(ipc as never, (file) => `/photos/${file.name}`);
+    await bridge.stageFiles([{ name: 'tray-01.jpg', size: 10 }]);
+    expect(ipc.invoke).toHaveBeenCalledWith('corelog:files:stage', [{ path: '/photos/tray-01.jpg', name: 'tray-01.jpg' }]);
+  });
+
   it('delivers only the subscribed event and can unsubscribe', async () => {
     const { buildPreloadBridge } = await import('../../electron/preload/preload');
     const listeners: ((e: unknown, envelope: unknown) => void)[] = [];
     const ipc = { invoke: vi.fn(), on: vi.fn((_c: string, l: (e: unknown, envelope: unknown) => void) => listeners.push(l)), removeListener: vi.fn() };
-    const bridge = buildPreloadBridge(ipc as never);
+    const bridge = buildPreloadBridge(ipc as never, () => '/photos/a.jpg');
     const got: unknown[] = [];
     const off = bridge.on('connectionChanged', (payload) => got.push(payload));
     expect(ipc.on).toHaveBeenCalledWith('corelog:event', expect.any(Function));
