@@ -36,14 +36,14 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     await imago.server.listen(options.imagoPort ?? 0);
     await dougal.server.listen(options.dougalPort ?? 0);
   } catch (error) {
-    await Promise.all([imago.close?.() ?? imago.server.close(), dougal.close?.() ?? dougal.server.close()]);
+    await Promise.all([imago.close(), dougal.close()]);
     throw error;
   }
   return {
     imago,
     dougal,
     async close() {
-      await Promise.all([imago.close?.() ?? imago.server.close(), dougal.close?.() ?? dougal.server.close()]);
+      await Promise.all([imago.close(), dougal.close()]);
     },
   };
 }

@@ -167,7 +167,10 @@ export class DougalTransport {
       this.options.onOutcome?.({ reachable: false, error: failure });
       throw failure;
     }
-    this.session.absorb(response.setCookies, origin ?? (token ? 'refresh' : 'no-token'));
+    // A reply to a request sent with an older token (or none) must not replace a session that was
+    // set up while it was in flight: a probe's implicit-login cookie would otherwise downgrade a
+    // fresh explicit login.
+    if (origin || this.session.current() === token) this.session.absorb(response.setCookies, origin ?? (token ? 'refresh' : 'no-token'));
     this.announceSession();
     this.options.onOutcome?.(
       response.status >= 500

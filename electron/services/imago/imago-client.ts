@@ -388,7 +388,10 @@ export class ImagoClient {
 
   private async attempt(options: HttpRequestOptions): Promise<HttpResponse> {
     try {
-      return await sendHttpRequest(options);
+      const response = await sendHttpRequest(options);
+      // Any HTTP answer, even a refusal, proves Imago is reachable.
+      this.report({ reachable: true });
+      return response;
     } catch (error) {
       if (error instanceof CorelogError) throw this.reported(error, false);
       throw error;
