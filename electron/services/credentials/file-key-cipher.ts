@@ -18,7 +18,7 @@ export class FileKeyCipher implements SecretCipher {
     secure: false,
     backend: 'file-key',
     explanation:
-      'No operating-system keyring is used here: saved passwords are encrypted with a key kept in ' +
+      'Saved passwords are encrypted with a key kept in ' +
       "Corelog's data folder, readable only by your user account. Anyone who can read that folder " +
       'can recover them. Untick "Remember password" to keep a password in memory only.',
   };
