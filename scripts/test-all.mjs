@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, each in its own process:
-//   typecheck (4 projects) → lint (incl. layering rules) → Node/Electron-mocked unit tests (vitest)
+//   typecheck (4 projects) → lint (incl. layering rules) → electronegativity → Node/Electron-mocked
+//   unit tests (vitest, incl. a packaging check)
 //   → build → Playwright (browser mode in Debian Chromium; Electron suite skips without the runtime)
 // All stages run even when one fails, so one run shows everything; the exit code is non-zero if any
 // failed. Ends with a plain "N passed, N failed, N skipped" line.
@@ -13,6 +14,8 @@ const npx = (args) => ['npx', ['--no-install', ...args]];
 const stages = [
   { name: 'typecheck', command: ['npm', ['run', '--silent', 'typecheck']] },
   { name: 'lint', command: ['npm', ['run', '--silent', 'lint']] },
+  // Electron security misconfigurations; unexplained HIGH/MEDIUM findings fail (build/electronegativity-accepted.md).
+  { name: 'electronegativity', command: ['node', ['scripts/electronegativity.mjs']] },
   {
     name: 'unit',
     command: npx(['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']),

@@ -13,6 +13,20 @@ export const APP_HOST = 'corelog';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
+/**
+ * True for URLs of our own pages. Compares scheme and host rather than `URL.origin`: Node's URL
+ * follows WHATWG, where a non-special scheme such as app: has an opaque origin ("null"), so an
+ * origin comparison would refuse our own pages (or, compared against "null", accept others).
+ */
+export function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -12,17 +12,13 @@ import { toBridgeError } from '../../common/errors';
 import { fail, ok } from '../../common/result';
 import { stagePathsSchema } from '../services/files/stage-paths-schema';
 import type { AppServices } from '../services/app-services';
-import { APP_ORIGIN } from './app-protocol.main';
+import { isAppUrl } from './app-protocol.main';
 
 /** True for the top frame of a page from our own origin. */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): boolean {
   const frame = event.senderFrame;
   if (!frame || frame.parent !== null) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return isAppUrl(frame.url);
 }
 
 export function registerBridgeIpc(ipcMain: IpcMain, services: AppServices, windows: () => WebContents[]): () => void {

@@ -1,16 +1,22 @@
 /**
  * Electron main-process entry (bundled to dist/electron/main.cjs). Thin on purpose: it wires the
- * plain-Node services to Electron (IPC, safeStorage, the app:// protocol, the window); everything
- * else lives in electron/services and is tested without Electron.
+ * plain-Node services to Electron (IPC, safeStorage, the app:// protocol, the window, menu,
+ * notifications, quit guard, updates); everything else lives in electron/services and is tested
+ * without Electron.
  */
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createAppServices } from '../services/app-services';
+import { installAppMenu } from './app-menu.main';
 import { APP_ENTRY_URL, registerAppScheme, serveRenderer } from './app-protocol.main';
+import { startAutoUpdate } from './auto-update.main';
 import { registerBridgeIpc } from './bridge-ipc.main';
-import { mainWindowOptions } from './main-window.main';
+import { createMainWindow } from './main-window.main';
+import { createNativeNotifier } from './notifications.main';
+import { guardQuit } from './quit-guard.main';
 import { createSafeStorageCipher } from './safe-storage-cipher.main';
 import { denyAllPermissions, hardenWebContents } from './web-contents-security.main';
+import { loadWindowPlacement, trackWindowPlacement, WINDOW_STATE_FILE } from './window-state.main';
 
 declare const __APP_VERSION__: string;
 
@@ -22,35 +28,72 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
-
-  app.on('second-instance', () => {
+  const showMainWindow = () => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
     mainWindow.focus();
-  });
+  };
 
+  app.on('second-instance', showMainWindow);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell));
 
   void app.whenReady().then(() => {
-    const rendererDir = join(__dirname, '..', 'renderer');
-    serveRenderer(protocol, rendererDir);
+    const dataDir = process.env.CORELOG_DATA_DIR || app.getPath('userData');
+    serveRenderer(protocol, join(__dirname, '..', 'renderer'));
     denyAllPermissions(session.defaultSession);
 
+    const notify = createNativeNotifier(showMainWindow);
     const services = createAppServices({
-      dataDir: process.env.CORELOG_DATA_DIR || app.getPath('userData'),
+      dataDir,
       appVersion: __APP_VERSION__,
       transport: 'electron',
       cipher: createSafeStorageCipher(safeStorage),
+      desktop: {
+        notify,
+        defaultExportDir: app.getPath('documents'),
+        chooseFolder: async (title, defaultDir) => {
+          const options = { title, defaultPath: defaultDir, properties: ['openDirectory' as const, 'createDirectory' as const] };
+          const choice = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+          return choice.canceled ? null : (choice.filePaths[0] ?? null);
+        },
+      },
     });
+    const { log, busyWork, updates } = services.desktop;
+    log.info(`Corelog ${__APP_VERSION__} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`);
+    process.on('unhandledRejection', (reason) => log.error('unhandled rejection in main', reason));
+
     registerBridgeIpc(ipcMain, services, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     services.start();
 
-    mainWindow = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs')));
+    installAppMenu({
+      command: (command) => {
+        showMainWindow();
+        services.events.emit('menuCommand', { command });
+      },
+      openLogFolder: () => void shell.openPath(log.dir),
+      platform: process.platform,
+      development: !app.isPackaged,
+    });
+    app.setAboutPanelOptions({ applicationName: 'Corelog', applicationVersion: __APP_VERSION__ });
+
+    const quitGuard = guardQuit({ app, dialog, busyWork, log });
+    const windowStateFile = join(dataDir, WINDOW_STATE_FILE);
+    const placement = loadWindowPlacement(windowStateFile, screen.getAllDisplays().map((display) => display.workArea));
+    mainWindow = createMainWindow({ preloadPath: join(__dirname, 'preload.cjs'), placement, devTools: !app.isPackaged });
+    trackWindowPlacement(mainWindow, windowStateFile);
+    quitGuard.watchWindow(mainWindow);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
     void mainWindow.loadURL(APP_ENTRY_URL);
 
+    const stopUpdates = startAutoUpdate({ settings: updates, log, packaged: app.isPackaged, notify });
+
     app.on('window-all-closed', () => app.quit());
-    app.on('before-quit', () => void services.dispose());
+    app.on('will-quit', () => {
+      stopUpdates();
+      log.info('Corelog quitting');
+      void services.dispose();
+    });
   });
 }

@@ -5,20 +5,12 @@
  * notifications from the page…) is denied: the main process does those things itself.
  */
 import type { Session, Shell, WebContents } from 'electron';
-import { APP_ORIGIN } from './app-protocol.main';
+import { isAppUrl } from './app-protocol.main';
 
 export function isSafeExternalUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
     return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.username === '' && parsed.password === '';
-  } catch {
-    return false;
-  }
-}
-
-export function isAppUrl(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
   } catch {
     return false;
   }
@@ -30,6 +22,10 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
   });
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
+  });
+  // will-navigate covers only the main frame; a frame inside the page must not leave the app either.
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STAGE_FILES_CHANNEL } from '../../common/bridge/channels';
 import { BRIDGE_METHOD_NAMES } from '../../common/bridge/contract';
 import { createAppServices, type AppServices } from '../../electron/services/app-services';
 import { createElectronMock, FakeWebContents, ipcEvent } from './electron-mock';
@@ -25,7 +26,7 @@ describe('Electron IPC transport', () => {
   it('registers one handler per contract method on prefixed channels', async () => {
     const { registerBridgeIpc } = await import('../../electron/main/bridge-ipc.main');
     registerBridgeIpc(electron.mock.ipcMain as never, services, () => []);
-    expect([...electron.handlers.keys()].sort()).toEqual(BRIDGE_METHOD_NAMES.map((m) => `corelog:call:${m}`).sort());
+    expect([...electron.handlers.keys()].sort()).toEqual([...BRIDGE_METHOD_NAMES.map((m) => `corelog:call:${m}`), STAGE_FILES_CHANNEL].sort());
   });
 
   it('answers our own top frame, and refuses other origins and iframes', async () => {

@@ -37,41 +37,98 @@ export function createElectronMock() {
 
   class FakeBrowserWindow {
     readonly webContents = new FakeWebContents();
+    readonly listeners = new Map<string, Listener[]>();
     loadedUrl: string | null = null;
+    maximized = false;
+    minimized = false;
+    focused = 0;
+    bounds = { x: 10, y: 20, width: 1000, height: 700 };
     constructor(readonly options: Record<string, unknown>) {
       windows.push(this);
     }
     static getAllWindows() {
       return windows;
     }
-    once() {
+    once(event: string, listener: Listener) {
+      return this.on(event, listener);
+    }
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
       return this;
     }
-    on() {
-      return this;
+    emit(event: string, ...args: unknown[]) {
+      for (const l of this.listeners.get(event) ?? []) l(...args);
     }
     loadURL(url: string) {
       this.loadedUrl = url;
       return Promise.resolve();
     }
     show() {}
-    focus() {}
-    restore() {}
+    focus() {
+      this.focused++;
+    }
+    restore() {
+      this.minimized = false;
+    }
+    maximize() {
+      this.maximized = true;
+    }
+    isMaximized() {
+      return this.maximized;
+    }
     isMinimized() {
+      return this.minimized;
+    }
+    isDestroyed() {
       return false;
+    }
+    getNormalBounds() {
+      return this.bounds;
+    }
+  }
+
+  const notifications: FakeNotification[] = [];
+  class FakeNotification {
+    static supported = true;
+    static isSupported() {
+      return FakeNotification.supported;
+    }
+    readonly listeners = new Map<string, Listener>();
+    shown = false;
+    constructor(readonly options: { title: string; body: string }) {
+      notifications.push(this);
+    }
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, listener);
+      return this;
+    }
+    show() {
+      this.shown = true;
     }
   }
 
   const appListeners = new Map<string, Listener[]>();
   const mock = {
     app: {
+      isPackaged: false,
       enableSandbox: vi.fn(),
       requestSingleInstanceLock: vi.fn(() => true),
       quit: vi.fn(),
       whenReady: vi.fn(() => ready),
-      getPath: vi.fn(() => '/tmp/corelog-electron-mock'),
+      getPath: vi.fn((name: string) => `/tmp/corelog-electron-mock/${name}`),
+      setAboutPanelOptions: vi.fn(),
       on: vi.fn((event: string, listener: Listener) => appListeners.set(event, [...(appListeners.get(event) ?? []), listener])),
     },
+    Menu: {
+      buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+      setApplicationMenu: vi.fn(),
+    },
+    Notification: FakeNotification,
+    dialog: {
+      showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
+      showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })),
+    },
+    screen: { getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     safeStorage: {
@@ -80,16 +137,17 @@ export function createElectronMock() {
       encryptString: vi.fn((text: string) => Buffer.from(`enc:${text}`)),
       decryptString: vi.fn((buffer: Buffer) => buffer.toString().replace(/^enc:/, '')),
     },
-    shell: { openExternal: vi.fn(async () => undefined) },
+    shell: { openExternal: vi.fn(async () => undefined), openPath: vi.fn(async () => '') },
     ipcMain: {
       handle: vi.fn((channel: string, handler: (event: unknown, input: unknown) => unknown) => handlers.set(channel, handler)),
       removeHandler: vi.fn((channel: string) => handlers.delete(channel)),
     },
     ipcRenderer: { invoke: vi.fn(async (channel: string, input: unknown) => ({ channel, input })), on: vi.fn(), removeListener: vi.fn() },
+    webUtils: { getPathForFile: vi.fn((file: { name: string }) => `/picked/${file.name}`) },
     contextBridge: { exposeInMainWorld: vi.fn((key: string, api: unknown) => (exposed[key] = api)) },
     BrowserWindow: FakeBrowserWindow,
   };
-  return { mock, handlers, windows, exposed, appListeners, becomeReady: () => readyResolve() };
+  return { mock, handlers, windows, notifications, exposed, appListeners, becomeReady: () => readyResolve() };
 }
 
 /** An IPC event as sent by a frame at `url`; `subframe` makes it come from an iframe. */
