@@ -6,14 +6,18 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../../common/bridge/contract';
 import { bridge, getBridgeLinkState, onBridgeLinkState, type BridgeLinkState } from '../bridge/bridge';
 import { ConnectionsScreen } from '../connections/ConnectionsScreen';
+import { EventLogScreen } from '../event-log/EventLogScreen';
 import { useConnections } from '../connections/use-connections';
 import { HomeScreen } from '../home/HomeScreen';
+import { exportDiagnostics } from '../home/DiagnosticsCard';
+import { retryAllSyncSources } from '../sync/sync-snapshot';
 import { SyncStatusStrip } from '../sync/SyncStatusStrip';
 import { usePersistentStorage } from './use-persistent-storage';
 
 const SCREENS = [
   { id: 'home', label: 'Home' },
   { id: 'connections', label: 'Connections' },
+  { id: 'event-log', label: 'Event log' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
@@ -29,6 +33,23 @@ export function App() {
   useEffect(() => {
     void bridge.getAppInfo().then((result) => result.ok && setInfo(result.value));
   }, []);
+  // Commands from the application menu and its shortcuts (desktop app only).
+  useEffect(
+    () =>
+      bridge.on('menuCommand', ({ command }) => {
+        if (command === 'open-connections') setScreen('connections');
+        else if (command === 'show-about') setScreen('home');
+        else if (command === 'sync-now') retryAllSyncSources();
+        else if (command === 'export-diagnostics') void exportDiagnostics();
+        else if (command === 'new-event') {
+          const log = SCREENS.find((s) => (s.id as string) === 'event-log');
+          if (log) setScreen(log.id);
+          // The event log focuses its entry line when it hears this.
+          window.dispatchEvent(new CustomEvent('corelog:new-event'));
+        }
+      }),
+    [],
+  );
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
@@ -92,6 +113,7 @@ export function App() {
       <main>
         {screen === 'home' && <HomeScreen info={info} connections={connections.connections} />}
         {screen === 'connections' && <ConnectionsScreen state={connections} apply={connections.apply} />}
+        {screen === 'event-log' && <EventLogScreen />}
       </main>
       <SyncStatusStrip connections={connections.connections} />
     </div>

@@ -1,6 +1,7 @@
 import type { ConnectionStatus } from '../../../common/bridge/connection-contract';
 import type { AppInfo } from '../../../common/bridge/contract';
 import type { SystemId } from '../../../common/errors';
+import { DiagnosticsCard } from './DiagnosticsCard';
 import { ScratchNote } from './ScratchNote';
 import { SystemStatusCards } from './SystemStatusCards';
 
@@ -12,6 +13,7 @@ export function HomeScreen({ info, connections }: { info: AppInfo | null; connec
       </h1>
       <SystemStatusCards connections={connections} />
       <ScratchNote />
+      <DiagnosticsCard />
     </div>
   );
 }

@@ -3,17 +3,19 @@
  * when the last sync succeeded, and the latest failure with a retry button. "Outbox" opens the
  * list of every queued item.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../../../common/bridge/connection-contract';
 import type { SystemId } from '../../../common/errors';
 import { formatDateTime, formatRelative } from '../app/time-format';
 import { SYSTEM_LABELS } from '../connections/use-connections';
 import type { SyncSourceStatus } from './sync-source';
+import { publishSyncSnapshot } from './sync-snapshot';
 import { SYNC_SOURCES } from './sync-sources';
 
 export function SyncStatusStrip({ connections }: { connections: Partial<Record<SystemId, ConnectionStatus>> }) {
   const sources = SYNC_SOURCES.map((useSource) => useSource()).filter((s): s is SyncSourceStatus => s !== null);
   const [panelOpen, setPanelOpen] = useState(false);
+  useEffect(() => publishSyncSnapshot(sources));
   return (
     <footer className="sync-strip" aria-label="Sync status">
       {(['imago', 'dougal'] as const).map((system) => {
