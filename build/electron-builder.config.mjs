@@ -49,11 +49,15 @@ export function corelogBuilderConfig({ e2e = false } = {}) {
       '!**/*.map',
       '!**/*.{ts,tsx,mts,cts}',
       '!node_modules/**',
-      `node_modules/{${RUNTIME_NODE_MODULES.join(',')}}/**`,
-      // Declaration files, docs and sharp's build-from-source inputs are not needed at run time.
-      '!**/node_modules/**/*.d.{ts,mts,cts}',
-      '!**/node_modules/**/{README*,CHANGELOG*,*.md,test,tests,__tests__}',
-      '!**/node_modules/sharp/{src,install}/**',
+      // sharp's closure is copied explicitly instead of trusting electron-builder's `npm list`
+      // collector, which can lose dependencies (seen with a linked node_modules) and would then
+      // ship an app whose image pipeline cannot load.
+      ...RUNTIME_NODE_MODULES.map((name) => ({
+        from: `node_modules/${name}`,
+        to: `node_modules/${name}`,
+        // Declaration files, docs and sharp's build-from-source inputs are not needed at run time.
+        filter: ['**/*', '!**/*.d.{ts,mts,cts}', '!**/{README*,CHANGELOG*,*.md,test,tests,__tests__}', '!src/**', '!install/**'],
+      })),
     ],
     asar: true,
     // Native code cannot be loaded from inside an asar archive.

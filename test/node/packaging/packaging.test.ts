@@ -26,6 +26,9 @@ async function stageProject(project: string): Promise<void> {
   await mkdir(join(project, 'dist', 'electron'), { recursive: true });
   await mkdir(join(project, 'dist', 'renderer', 'assets'), { recursive: true });
   cpSync(join(repo, 'package.json'), join(project, 'package.json'));
+  // electron-builder asks `npm list` for the production dependencies; without the lockfile npm
+  // judges the linked tree differently (extraneous/missing packages) and sharp's dependencies get lost.
+  cpSync(join(repo, 'package-lock.json'), join(project, 'package-lock.json'));
   await symlink(join(repo, 'node_modules'), join(project, 'node_modules'), 'dir');
   const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((file) => existsSync(join(repo, file)));
   if (built) cpSync(join(repo, 'dist'), join(project, 'dist'), { recursive: true });
