@@ -1,0 +1,198 @@
+/**
+ * Bridge methods and events for core photography and interval logging (Imago). The renderer owns
+ * the queue (IndexedDB); main does the work that needs Node: photo intake with sharp into the
+ * content-addressed store, uploads streamed from that store, the watch folder, and the on-disk
+ * cache of images fetched from Imago. Originals never cross the bridge: only thumbnails do.
+ */
+import { z } from 'zod';
+
+const name = z.string().trim().min(1).max(300);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256');
+const depth = z.number().finite().min(0).max(100_000);
+const uuidish = z.string().min(1).max(100);
+
+/** Attribute values per definition, as Imago writes them: `{ "Core Tray Box Numbers": { StartBox: 1 } }`. */
+export const attributeValuesSchema = z.record(z.string().max(300), z.record(z.string().max(300), z.union([z.string().max(10_000), z.number(), z.null()])));
+export type AttributeValues = z.infer<typeof attributeValuesSchema>;
+
+export const ATTRIBUTE_DATA_TYPES = ['number', 'string', 'note', 'date', 'colour'] as const;
+
+const imageryTypeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  geometryType: z.string(),
+  imageTypes: z.array(z.object({ name: z.string() })),
+  attributeDefinitions: z.array(z.object({ name: z.string(), attributeTypes: z.array(z.object({ name: z.string(), dataType: z.string() })) })),
+});
+export type CatalogueImageryType = z.infer<typeof imageryTypeSchema>;
+
+/** The user context: what the signed-in account can see, cached by the renderer for offline use. */
+export const photoCatalogueSchema = z.object({
+  fetchedAt: z.string(),
+  workspaces: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      readonly: z.boolean(),
+      folder: z.string().nullable(),
+      datasets: z.array(z.object({ id: z.string(), name: z.string(), lengthUnits: z.string(), imageryTypes: z.array(imageryTypeSchema) })),
+    }),
+  ),
+});
+export type PhotoCatalogue = z.infer<typeof photoCatalogueSchema>;
+export type CatalogueWorkspace = PhotoCatalogue['workspaces'][number];
+export type CatalogueDataset = CatalogueWorkspace['datasets'][number];
+
+const datasetRef = z.object({ workspaceName: name, datasetName: name }).strict();
+
+export const remoteImageSchema = z.object({
+  id: z.string(),
+  imageTypeName: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  mimeType: z.string().nullable(),
+});
+
+export const remoteIntervalSchema = z.object({
+  id: z.string(),
+  imageryTypeName: z.string(),
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  attributes: attributeValuesSchema,
+  images: z.array(remoteImageSchema),
+});
+export type RemoteInterval = z.infer<typeof remoteIntervalSchema>;
+
+/** Where a photo or an interval goes in Imago. */
+export const intervalTargetSchema = datasetRef
+  .extend({ collectionName: name, imageryTypeName: name, from: depth, to: depth })
+  .strict()
+  .refine((t) => t.from < t.to, { message: 'From must be less than To', path: ['to'] });
+export type IntervalTarget = z.infer<typeof intervalTargetSchema>;
+
+export const intakeOutcomeSchema = z.discriminatedUnion('accepted', [
+  z.object({
+    accepted: z.literal(true),
+    sha256: z.string(),
+    mimeType: z.enum(['image/jpeg', 'image/png']),
+    width: z.number(),
+    height: z.number(),
+    bytes: z.number(),
+    /** Why the stored file differs from the original (converted, turned upright), or null. */
+    converted: z.string().nullable(),
+    /** JPEG, ~15 KB, upright. */
+    thumbnailBase64: z.string(),
+  }),
+  z.object({ accepted: z.literal(false), reason: z.string() }),
+]);
+export type IntakeOutcome = z.infer<typeof intakeOutcomeSchema>;
+
+/** `{hole}_{from}_{to}_{imageType}`: which parts of a file name say what. */
+export const filenamePatternSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter a pattern such as {hole}_{from}_{to}_{imageType}')
+  .max(200)
+  .refine((p) => /\{(hole|from|to|imageType|any)\}/.test(p), 'use at least one of {hole}, {from}, {to}, {imageType}');
+
+export const filenameFieldsSchema = z.object({
+  hole: z.string().optional(),
+  from: z.number().optional(),
+  to: z.number().optional(),
+  imageType: z.string().optional(),
+});
+export type FilenameFields = z.infer<typeof filenameFieldsSchema>;
+
+export const watchedFileSchema = z.object({ ref: z.string(), name: z.string(), bytes: z.number(), foundAt: z.string() });
+export type WatchedFile = z.infer<typeof watchedFileSchema>;
+
+export const watchFolderStatusSchema = z.object({
+  folder: z.string().nullable(),
+  pattern: z.string(),
+  watching: z.boolean(),
+  /** Files found and not yet taken in or discarded. */
+  pending: z.array(watchedFileSchema),
+  error: z.string().nullable(),
+});
+export type WatchFolderStatus = z.infer<typeof watchFolderStatusSchema>;
+
+export const uploadReceiptSchema = z.object({
+  imageId: z.string(),
+  imageryId: z.string(),
+  /** True when Imago already had this exact photo (a lost response earlier): nothing was sent. */
+  alreadyThere: z.boolean(),
+});
+export type UploadReceipt = z.infer<typeof uploadReceiptSchema>;
+
+export const photoMethods = {
+  /** Workspaces, datasets, imagery types and attribute definitions of the signed-in account. */
+  loadPhotoCatalogue: { input: z.undefined(), output: photoCatalogueSchema },
+  listHoles: { input: datasetRef, output: z.array(z.object({ id: z.string(), name: z.string() })) },
+  /** Intervals of a hole in Imago, with their attributes and images. */
+  listHoleIntervals: {
+    input: datasetRef.extend({ collectionName: name, imageryTypeName: name.optional() }).strict(),
+    output: z.array(remoteIntervalSchema),
+  },
+  /** Checks, converts and stores a handed-over file; the reference is released either way. */
+  intakePhoto: { input: z.object({ ref: uuidish }).strict(), output: intakeOutcomeSchema },
+  /** Forgets handed-over files the user discarded without taking them in. */
+  discardStagedFiles: { input: z.object({ refs: z.array(uuidish).max(10_000) }).strict(), output: z.object({ released: z.number() }) },
+  /** Creates the hole (collection) in Imago, or answers the existing one. */
+  createHole: { input: datasetRef.extend({ collectionName: name }).strict(), output: z.object({ id: z.string() }) },
+  /** Creates the hole if missing and writes the interval with its attributes. */
+  saveInterval: {
+    input: z.object({ target: intervalTargetSchema, attributes: attributeValuesSchema }).strict(),
+    output: z.object({ imageryId: z.string() }),
+  },
+  /**
+   * Uploads a stored photo (hole and interval created first, attributes written). Asking again
+   * with the same `jobId` while it runs joins the running upload; asking again later first checks
+   * whether Imago already has the photo, so a lost response never uploads twice.
+   */
+  uploadPhoto: {
+    input: z
+      .object({
+        jobId: uuidish,
+        sha256,
+        target: intervalTargetSchema,
+        imageTypeName: name,
+        attributes: attributeValuesSchema,
+        /** True when an earlier attempt may have reached Imago: check before sending again. */
+        resend: z.boolean(),
+      })
+      .strict(),
+    output: uploadReceiptSchema,
+  },
+  /** Stops a running upload (pause); it answers `cancelled`. */
+  cancelPhotoUpload: { input: z.object({ jobId: uuidish }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  /** A photo of Imago, scaled to `width`, from main's disk cache when it has it (works offline). */
+  fetchImagoImage: {
+    input: datasetRef
+      .extend({ collectionName: name, imageryTypeName: name, imageTypeName: name, imageryId: uuidish, imageId: uuidish, width: z.number().int().min(16).max(2048) })
+      .strict(),
+    output: z.object({ dataUrl: z.string(), fromCache: z.boolean() }),
+  },
+  /** A queued photo from the local store, scaled for the viewer. */
+  previewStoredPhoto: { input: z.object({ sha256, width: z.number().int().min(16).max(2048) }).strict(), output: z.object({ dataUrl: z.string() }) },
+  /** The Imago portal link for a hole and depth (always on the configured portal). */
+  imagoPortalLink: {
+    input: z
+      .object({ workspace: name, dataset: name, collection: name, imageryType: name.optional(), imageType: name.optional(), depth: depth.optional() })
+      .strict(),
+    output: z.object({ url: z.string() }),
+  },
+  getWatchFolder: { input: z.undefined(), output: watchFolderStatusSchema },
+  /** Starts watching a folder (null stops). The folder must be a readable directory. */
+  setWatchFolder: {
+    input: z.object({ folder: z.string().trim().max(4096).nullable(), pattern: filenamePatternSchema }).strict(),
+    output: watchFolderStatusSchema,
+  },
+} as const;
+
+export const photoEvents = {
+  /** Bytes sent of a running upload. */
+  photoUploadProgress: z.object({ jobId: z.string(), sentBytes: z.number(), totalBytes: z.number() }),
+  /** A finished file appeared in the watch folder (waiting for review). */
+  watchFolderFile: watchedFileSchema,
+  watchFolderChanged: watchFolderStatusSchema,
+} as const;

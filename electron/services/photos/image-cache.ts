@@ -1,0 +1,62 @@
+/**
+ * Photos fetched from Imago for the viewer, kept on disk so a hole browsed once can be browsed
+ * again offline. Each image is fetched scaled (`GET /image?width=`), stored as a JPEG under
+ * `<dataDir>/image-cache/<imageId>-<width>.jpg` (an image id names fixed bytes: a replaced photo
+ * gets a new id), and the cache drops its least recently used files beyond a size budget.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+export const DEFAULT_IMAGE_CACHE_BYTES = 1024 ** 3;
+
+export class ImagoImageCache {
+  constructor(
+    private readonly dir: string,
+    private readonly budgetBytes = DEFAULT_IMAGE_CACHE_BYTES,
+  ) {}
+
+  /** The cached JPEG as a data URL, fetching (and caching) it first when missing. */
+  async dataUrl(imageId: string, width: number, fetch: () => Promise<Buffer>): Promise<{ dataUrl: string; fromCache: boolean }> {
+    const path = join(this.dir, `${imageId.replace(/[^A-Za-z0-9-]/g, '_')}-${width}.jpg`);
+    const cached = await readFile(path).catch(() => null);
+    if (cached) {
+      const now = new Date();
+      await utimes(path, now, now).catch(() => undefined);
+      return { dataUrl: toDataUrl(cached), fromCache: true };
+    }
+    // Re-encoded as JPEG so a large PNG never makes a bridge message of several megabytes.
+    const jpeg = await sharp(await fetch(), { limitInputPixels: 2048 * 65_500 })
+      .resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    await mkdir(this.dir, { recursive: true });
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, jpeg);
+    await rename(temp, path);
+    await this.trim();
+    return { dataUrl: toDataUrl(jpeg), fromCache: false };
+  }
+
+  /** Deletes the least recently used files until the cache fits its budget. */
+  async trim(): Promise<number> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const files = (await Promise.all(names.map(async (name) => ({ path: join(this.dir, name), info: await stat(join(this.dir, name)).catch(() => null) }))))
+      .filter((f) => f.info?.isFile())
+      .sort((a, b) => a.info!.mtimeMs - b.info!.mtimeMs);
+    let total = files.reduce((sum, f) => sum + f.info!.size, 0);
+    let removed = 0;
+    for (const file of files) {
+      if (total <= this.budgetBytes) break;
+      await rm(file.path, { force: true });
+      total -= file.info!.size;
+      removed++;
+    }
+    return removed;
+  }
+}
+
+export function toDataUrl(jpeg: Buffer): string {
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}

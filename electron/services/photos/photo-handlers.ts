@@ -1,0 +1,168 @@
+/**
+ * Bridge handlers for core photography: the user context for offline use, photo intake (staged
+ * file → pipeline → content-addressed store, thumbnail back to the renderer), uploads, the watch
+ * folder, the viewer's image cache and portal links. Plain Node; the queue itself lives in the
+ * renderer's IndexedDB.
+ */
+import { join } from 'node:path';
+import type { IntakeOutcome, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
+import { CorelogError } from '../../../common/errors';
+import type { ServiceContext, ServiceModule } from '../app-services';
+import { PhotoPipeline, PhotoStore } from '../images';
+import { openPhoto } from '../images/sharp-setup';
+import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
+import { ImagoImageCache, toDataUrl } from './image-cache';
+import { PhotoUploadExecutor } from './upload-executor';
+import { WatchFolder } from './watch-folder';
+
+export interface PhotoModule extends ServiceModule {
+  executor: PhotoUploadExecutor;
+  watchFolder: WatchFolder;
+  photoStore(): Promise<PhotoStore>;
+}
+
+/**
+ * Photos taken in side by side. Three rather than the pipeline's default two: each intake also
+ * copies, hashes and fsyncs the file (~55 ms for a 10 MB photo, mostly waiting on the disk), which
+ * a third job overlaps with the other two's decoding. Peak stays near 3 × ~100 MB for rotated 24 MP photos.
+ */
+export const PHOTO_INTAKE_CONCURRENCY = 3;
+
+export function createPhotoModule(context: ServiceContext, options: { watchStabilityMs?: number } = {}): PhotoModule {
+  const { clients, events, stagedFiles, dataDir } = context;
+  let opened: Promise<{ store: PhotoStore; pipeline: PhotoPipeline }> | null = null;
+  const photos = () =>
+    (opened ??= PhotoStore.open(join(dataDir, 'photos')).then((store) => ({ store, pipeline: new PhotoPipeline(store, { concurrency: PHOTO_INTAKE_CONCURRENCY }) })));
+  const photoStore = async () => (await photos()).store;
+
+  const lastProgress = new Map<string, number>();
+  const executor = new PhotoUploadExecutor({
+    client: () => clients.imago(),
+    store: photoStore,
+    onProgress: (jobId, sentBytes, totalBytes) => {
+      // At most ~5 events a second per upload (a chunk is 256 KB), and always the last one.
+      const now = Date.now();
+      if (sentBytes < totalBytes && now - (lastProgress.get(jobId) ?? 0) < 200) return;
+      lastProgress.set(jobId, now);
+      if (sentBytes >= totalBytes) lastProgress.delete(jobId);
+      events.emit('photoUploadProgress', { jobId, sentBytes, totalBytes });
+    },
+  });
+  const watchFolder = new WatchFolder({
+    settingsFile: join(dataDir, 'watch-folder.json'),
+    stagedFiles,
+    onFile: (file) => events.emit('watchFolderFile', file),
+    onStatus: (status) => events.emit('watchFolderChanged', status),
+    ...(options.watchStabilityMs !== undefined ? { stabilityMs: options.watchStabilityMs } : {}),
+  });
+  const imageCache = new ImagoImageCache(join(dataDir, 'image-cache'));
+
+  return {
+    executor,
+    watchFolder,
+    photoStore,
+    start() {
+      void watchFolder.start();
+    },
+    async dispose() {
+      await watchFolder.dispose();
+    },
+    handlers: {
+      loadPhotoCatalogue: async () => toCatalogue(await clients.imago().context()),
+      listHoles: async ({ workspaceName, datasetName }) =>
+        (await clients.imago().listAllCollections({ workspaceName, datasetName })).map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name)),
+      listHoleIntervals: async ({ workspaceName, datasetName, collectionName, imageryTypeName }) =>
+        (await clients.imago().listImagery({ workspaceName, datasetName, collectionName, imageryTypeName, includeFeatures: false })).map(toRemoteInterval),
+
+      async intakePhoto({ ref }) {
+        const staged = stagedFiles.get(ref);
+        try {
+          const result = await (await photos()).pipeline.intake(staged.path, { originalName: staged.name });
+          if (!result.ok) return { accepted: false, reason: result.reason } satisfies IntakeOutcome;
+          const { photo } = result;
+          return {
+            accepted: true,
+            sha256: photo.sha256,
+            mimeType: photo.mimeType,
+            width: photo.width,
+            height: photo.height,
+            bytes: photo.bytes,
+            converted: photo.converted,
+            thumbnailBase64: photo.thumbnailJpeg.toString('base64'),
+          } satisfies IntakeOutcome;
+        } finally {
+          watchFolder.settle(ref);
+          await stagedFiles.release(ref);
+        }
+      },
+      async discardStagedFiles({ refs }) {
+        for (const ref of refs) {
+          watchFolder.settle(ref);
+          await stagedFiles.release(ref);
+        }
+        return { released: refs.length };
+      },
+
+      createHole: async ({ workspaceName, datasetName, collectionName }) => ({
+        id: (await clients.imago().createCollection({ workspaceName, datasetName, name: collectionName })).id,
+      }),
+      saveInterval: async ({ target, attributes }) => ({ imageryId: await executor.saveInterval(target, attributes) }),
+      uploadPhoto: (job) =>
+        context.desktop.busyWork.run(`Uploading a photo of ${job.target.collectionName}`, () => executor.upload(job)).finally(() => lastProgress.delete(job.jobId)),
+      cancelPhotoUpload: async ({ jobId }) => ({ cancelled: executor.cancel(jobId) }),
+
+      fetchImagoImage: async ({ width, imageId, ...target }) =>
+        imageCache.dataUrl(imageId, width, async () => (await clients.imago().downloadImage(target, { width, imageId })).bytes),
+      async previewStoredPhoto({ sha256, width }) {
+        const stored = await (await photoStore()).find(sha256);
+        if (!stored) throw new CorelogError('not-found', 'This photo is no longer in Corelog’s photo store on this computer.', { retryable: false });
+        const jpeg = await openPhoto(stored.path).resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer();
+        return { dataUrl: toDataUrl(jpeg) };
+      },
+      // Built by the client from its configured portal base, so the renderer can only open that site.
+      imagoPortalLink: async ({ workspace, dataset, collection, imageryType, imageType, depth }) => ({
+        url: clients.imago().portalDeepLink({ workspace, dataset, collection, imageryType, imageType, depth }),
+      }),
+
+      getWatchFolder: async () => watchFolder.status(),
+      setWatchFolder: ({ folder, pattern }) => watchFolder.configure(folder === '' ? null : folder, pattern),
+    },
+  };
+}
+
+function toCatalogue(context: ImagoContext): PhotoCatalogue {
+  return {
+    fetchedAt: new Date().toISOString(),
+    workspaces: context.workspaces.map((w) => ({
+      id: w.id,
+      name: w.name,
+      readonly: w.readonly,
+      folder: w.workspaceFolder ?? null,
+      datasets: w.datasets.map((d) => ({
+        id: d.id,
+        name: d.name,
+        lengthUnits: d.lengthUnits ?? 'metres',
+        imageryTypes: d.imageryTypes.map((t) => ({
+          id: t.id,
+          name: t.name,
+          geometryType: t.geometryType,
+          imageTypes: t.imageTypes.map((i) => ({ name: i.name })),
+          attributeDefinitions: t.attributeDefinitions.map((a) => ({ name: a.name, attributeTypes: a.attributeTypes.map((at) => ({ name: at.name, dataType: at.dataType })) })),
+        })),
+      })),
+    })),
+  };
+}
+
+function toRemoteInterval(imagery: ImageryInterval): RemoteInterval {
+  return {
+    id: imagery.id,
+    imageryTypeName: imagery.imageryTypeName ?? '',
+    from: imagery.startDepth,
+    to: imagery.endDepth,
+    attributes: Object.fromEntries(
+      imagery.attributeDefinitions.map((d) => [d.name, Object.fromEntries(Object.entries(d.attributes).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]))]),
+    ),
+    images: imagery.images.map((i) => ({ id: i.id, imageTypeName: i.imageTypeName, width: i.width ?? null, height: i.height ?? null, mimeType: i.mimeType ?? null })),
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * Taking photos in: the file picker, drag and drop, and the watch folder of a tethered camera.
+ * Files go to main by reference; main checks, converts and stores them and sends back a
+ * thumbnail. Each accepted photo waits here as a draft, bound to hole, interval and image type
+ * (from its file name or the current selection), until the user queues it; refused files are
+ * listed with the reason.
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useRef, useState } from 'react';
+import type { StageableFile, StagedFileRef } from '../../../common/bridge/contract';
+import type { WatchFolderStatus } from '../../../common/bridge/photo-contract';
+import type { BridgeError } from '../../../common/errors';
+import { DEFAULT_FILENAME_PATTERN } from '../../../common/photos/filename-pattern';
+import { ErrorNotice } from '../app/ErrorNotice';
+import { bridge } from '../bridge/bridge';
+import { useEngineLock } from '../sync/engine-lock';
+import { asBridgeError, discardDrafts, draftProblem, intakeStaged, queueDrafts, updateDraftBinding, type IntakeDefaults } from './photo-records';
+import { photosDb, type TrayPhoto } from './photos-db';
+import { useBlobUrl } from './use-blob-url';
+import type { ResolvedSelection } from './use-photo-selection';
+
+export function PhotoIntake({ view }: { view: ResolvedSelection }) {
+  const { selection, imageryType, interval, hole, readonly, workspace, dataset } = view;
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<BridgeError | null>(null);
+  const [left, setLeft] = useState<{ name: string; reason: string }[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const watch = useWatchFolder();
+  const drafts = useLiveQuery(
+    () =>
+      photosDb.photos
+        .where('state')
+        .equals('draft')
+        .filter((p) => p.workspaceName === selection.workspaceName && p.datasetName === selection.datasetName)
+        .sortBy('originalName'),
+    [selection.workspaceName, selection.datasetName],
+    [],
+  );
+  const rejections = useLiveQuery(() => photosDb.rejections.orderBy('at').reverse().limit(200).toArray(), [], []);
+  const canTakeIn = Boolean(workspace && dataset && imageryType) && !readonly;
+
+  const defaults = (): IntakeDefaults => ({
+    workspaceName: selection.workspaceName,
+    datasetName: selection.datasetName,
+    pattern: watch.status?.pattern ?? DEFAULT_FILENAME_PATTERN,
+    imageryType,
+    binding: {
+      hole: hole?.name,
+      imageryTypeName: imageryType?.name,
+      imageTypeName: selection.imageTypeName || imageryType?.imageTypes[0]?.name,
+      from: interval?.from,
+      to: interval?.to,
+    },
+  });
+
+  const takeIn = async (label: string, stage: () => Promise<StagedFileRef[]>, source: TrayPhoto['source']) => {
+    setBusy(label);
+    try {
+      const staged = await stage();
+      const { accepted, rejected } = await intakeStaged(staged, defaults(), source);
+      setError(null);
+      setBusy(`Took in ${accepted} photo${accepted === 1 ? '' : 's'}${rejected ? `; ${rejected} refused` : ''}.`);
+    } catch (e) {
+      setError(asBridgeError(e));
+      setBusy(null);
+    }
+  };
+  const takeInFiles = (files: readonly StageableFile[]) => {
+    if (files.length === 0 || !canTakeIn) return;
+    void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'}…`, async () => {
+      const result = await bridge.stageFiles(files);
+      if (!result.ok) throw Object.assign(new Error(result.error.message), { bridgeError: result.error });
+      return result.value;
+    }, 'picker');
+  };
+
+  // The watch folder's finds are taken in while this screen is open (review comes before queueing).
+  const watchLock = useEngineLock('photo-watch-folder');
+  const pendingRefs = watch.status?.pending.map((f) => f.ref).join() ?? '';
+  const takingIn = useRef(new Set<string>());
+  useEffect(() => {
+    const files = (watch.status?.pending ?? []).filter((f) => !takingIn.current.has(f.ref));
+    if (!watchLock || !canTakeIn || files.length === 0) return;
+    for (const file of files) takingIn.current.add(file.ref);
+    void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'} from the watch folder…`, async () => files, 'watch-folder');
+  }, [watchLock, canTakeIn, pendingRefs]);
+
+  const ready = drafts.filter((d) => !draftProblem(d, imageryType));
+  return (
+    <div className="card photo-intake">
+      <h2>Take photos in</h2>
+      <div
+        className={`drop-zone${dragging ? ' dragging' : ''}${canTakeIn ? '' : ' disabled'}`}
+        data-testid="drop-zone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          takeInFiles([...e.dataTransfer.files]);
+        }}
+      >
+        <label className="file-pick">
+          <span>{canTakeIn ? 'Drop tray photos here, or choose files' : readonly ? 'Read-only workspace' : 'Choose workspace, dataset and imagery type first'}</span>
+          <input
+            type="file"
+            multiple
+            accept="image/*,.tif,.tiff"
+            aria-label="Add photos"
+            disabled={!canTakeIn}
+            onChange={(e) => {
+              takeInFiles([...(e.target.files ?? [])]);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        {imageryType && (
+          <label>
+            Image type for photos whose name does not say
+            <select value={selection.imageTypeName || imageryType.imageTypes[0]?.name} onChange={(e) => view.select({ imageTypeName: e.target.value })}>
+              {imageryType.imageTypes.map((t) => (
+                <option key={t.name}>{t.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <WatchFolderSettings watch={watch} disabled={readonly} />
+      {busy && (
+        <p className="save-state" role="status" data-testid="intake-status">
+          {busy}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} testId="intake-error" />}
+
+      {drafts.length > 0 && (
+        <section aria-label="Review before queueing" className="review">
+          <div className="row">
+            <h3>Review ({drafts.length})</h3>
+            <button
+              type="button"
+              className="primary"
+              disabled={readonly || !imageryType || ready.length === 0}
+              data-testid="queue-drafts"
+              onClick={() => void queueDrafts(ready.map((d) => d.id), imageryType!).then((r) => setLeft(r.left))}
+            >
+              Queue {ready.length} photo{ready.length === 1 ? '' : 's'}
+            </button>
+            <button type="button" onClick={() => void discardDrafts(drafts.map((d) => d.id))}>
+              Discard all
+            </button>
+          </div>
+          <ul className="draft-list" data-testid="draft-list">
+            {drafts.map((d) => (
+              <DraftRow key={d.id} photo={d} problem={draftProblem(d, imageryType)} imageTypes={imageryType?.imageTypes.map((t) => t.name) ?? []} />
+            ))}
+          </ul>
+          {left.length > 0 && (
+            <ul className="left-behind" data-testid="left-behind">
+              {left.map((l, i) => (
+                <li key={i}>
+                  {l.name}: {l.reason}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      {rejections.length > 0 && (
+        <section aria-label="Refused files" className="rejections">
+          <div className="row">
+            <h3>Refused ({rejections.length})</h3>
+            <button type="button" onClick={() => void photosDb.rejections.clear()}>
+              Clear
+            </button>
+          </div>
+          <ul data-testid="rejections">
+            {rejections.map((r) => (
+              <li key={r.id} data-testid="rejection">
+                <strong>{r.name}</strong>: <span className="error">{r.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function DraftRow({ photo, problem, imageTypes }: { photo: TrayPhoto; problem: string | null; imageTypes: string[] }) {
+  const url = useBlobUrl(photo.thumbnail);
+  const b = photo.binding;
+  const depth = (value: string) => (value.trim() === '' || !Number.isFinite(Number(value)) ? null : Number(value));
+  return (
+    <li className="draft" data-testid="draft">
+      {url && <img className="draft-thumb" src={url} alt={`Thumbnail of ${photo.originalName}`} />}
+      <div className="draft-body">
+        <span className="draft-name">
+          {photo.originalName} <span className="muted">{photo.width} × {photo.height}</span>
+        </span>
+        {photo.converted && <span className="muted">{photo.converted}</span>}
+        <span className="draft-binding">
+          <input aria-label="Hole" value={b.hole} onChange={(e) => void updateDraftBinding(photo.id, { hole: e.target.value })} />
+          <input aria-label="From" inputMode="decimal" defaultValue={b.from ?? ''} onBlur={(e) => void updateDraftBinding(photo.id, { from: depth(e.target.value) })} />
+          <input aria-label="To" inputMode="decimal" defaultValue={b.to ?? ''} onBlur={(e) => void updateDraftBinding(photo.id, { to: depth(e.target.value) })} />
+          <select aria-label="Image type" value={b.imageTypeName} onChange={(e) => void updateDraftBinding(photo.id, { imageTypeName: e.target.value })}>
+            {!imageTypes.includes(b.imageTypeName) && <option value={b.imageTypeName}>{b.imageTypeName || 'Choose…'}</option>}
+            {imageTypes.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </span>
+        {problem && <span className="field-error">{problem}</span>}
+      </div>
+      <button type="button" onClick={() => void discardDrafts([photo.id])} aria-label={`Discard ${photo.originalName}`}>
+        ✕
+      </button>
+    </li>
+  );
+}
+
+interface WatchFolderState {
+  status: WatchFolderStatus | null;
+  error: BridgeError | null;
+  save(folder: string | null, pattern: string): Promise<void>;
+}
+
+function useWatchFolder(): WatchFolderState {
+  const [status, setStatus] = useState<WatchFolderStatus | null>(null);
+  const [error, setError] = useState<BridgeError | null>(null);
+  useEffect(() => {
+    const off = bridge.on('watchFolderChanged', setStatus);
+    void bridge.getWatchFolder().then((r) => r.ok && setStatus(r.value));
+    return off;
+  }, []);
+  return {
+    status,
+    error,
+    async save(folder, pattern) {
+      const result = await bridge.setWatchFolder({ folder, pattern });
+      if (result.ok) {
+        setStatus(result.value);
+        setError(null);
+      } else setError(result.error);
+    },
+  };
+}
+
+function WatchFolderSettings({ watch, disabled }: { watch: WatchFolderState; disabled: boolean }) {
+  const [folder, setFolder] = useState('');
+  const [pattern, setPattern] = useState(DEFAULT_FILENAME_PATTERN);
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (!watch.status || loaded.current) return;
+    loaded.current = true;
+    setFolder(watch.status.folder ?? '');
+    setPattern(watch.status.pattern);
+  }, [watch.status]);
+  return (
+    <details className="watch-folder">
+      <summary>
+        Watch folder and file names{' '}
+        <span className="muted" data-testid="watch-state">
+          {watch.status?.watching ? `watching ${watch.status.folder}` : 'not watching'}
+        </span>
+      </summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void watch.save(folder.trim() || null, pattern);
+        }}
+      >
+        <label>
+          Folder the camera writes to (full path)
+          <input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/home/me/Pictures/tethered" disabled={disabled} />
+        </label>
+        <label>
+          File name pattern ({'{hole}'}, {'{from}'}, {'{to}'}, {'{imageType}'}, {'{any}'})
+          <input value={pattern} onChange={(e) => setPattern(e.target.value)} aria-label="File name pattern" />
+        </label>
+        <div className="row">
+          <button type="submit" disabled={disabled}>
+            Save
+          </button>
+          {watch.status?.watching && (
+            <button type="button" onClick={() => void watch.save(null, pattern)}>
+              Stop watching
+            </button>
+          )}
+        </div>
+      </form>
+      {watch.status?.error && <p className="field-error">{watch.status.error}</p>}
+      {watch.error && <ErrorNotice error={watch.error} testId="watch-error" />}
+    </details>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The upload queue: overall progress (photos, bytes, time left), pause and resume, and every
+ * queued or failed photo with its own progress or the server's reason. A virtual list, because a
+ * core-shed station queues hundreds of photos a day.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useRef } from 'react';
+import { formatRelative } from '../app/time-format';
+import { photosDb, type OutboxItem } from './photos-db';
+import { photoUploadEngine } from './upload-engine';
+import { useQueueProgress, useUploadEngineSnapshot } from './use-photo-sync';
+
+const MB = 1024 * 1024;
+const formatMb = (bytes: number) => `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export function UploadQueue() {
+  const progress = useQueueProgress();
+  const snapshot = useUploadEngineSnapshot();
+  const items = useLiveQuery(() => photosDb.outbox.where('kind').equals('upload').sortBy('createdAt'), [], [] as OutboxItem[]);
+  const failed = items.filter((i) => i.state === 'failed').length;
+  const parent = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => 52, overscan: 8 });
+  const percent = progress.totalBytes > 0 ? Math.round((100 * progress.sentBytes) / progress.totalBytes) : 0;
+
+  return (
+    <div className="card upload-queue">
+      <div className="row">
+        <h2>Upload queue</h2>
+        {progress.paused ? (
+          <button type="button" className="primary" onClick={() => void photoUploadEngine.resume()}>
+            Resume uploads
+          </button>
+        ) : (
+          <button type="button" onClick={() => void photoUploadEngine.pause()}>
+            Pause uploads
+          </button>
+        )}
+        {failed > 0 && (
+          <button type="button" onClick={() => void photoUploadEngine.retryAllFailed()}>
+            Retry {failed} failed
+          </button>
+        )}
+      </div>
+      <p data-testid="queue-summary" data-waiting={progress.waitingCount} data-failed={failed}>
+        {progress.waitingCount === 0 && progress.doneCount === 0
+          ? 'Nothing waiting.'
+          : `${progress.doneCount} of ${progress.totalCount} photos sent · ${formatMb(progress.sentBytes)} of ${formatMb(progress.totalBytes)}${
+              progress.secondsLeft !== null ? ` · about ${formatDuration(progress.secondsLeft)} left` : ''
+            }${progress.paused ? ' · paused' : ''}`}
+      </p>
+      {progress.totalBytes > 0 && <progress max={100} value={percent} aria-label="Upload progress" />}
+      {!snapshot.active && items.length > 0 && <p className="muted">Another Corelog window is sending these.</p>}
+      <div ref={parent} className="queue-list" data-testid="queue-list">
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((row) => {
+            const item = items[row.index]!;
+            const running = snapshot.running.find((r) => r.outboxId === item.id);
+            return (
+              <div key={item.id} className={`queue-row state-${item.state}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: row.size, transform: `translateY(${row.start}px)` }} data-testid="queue-row">
+                <span className="queue-label">{item.label}</span>
+                {running ? (
+                  <progress max={running.totalBytes || 1} value={running.sentBytes} aria-label={`Progress of ${item.label}`} />
+                ) : item.state === 'failed' ? (
+                  <span className="error">
+                    {item.lastError?.message}{' '}
+                    <button type="button" onClick={() => void photoUploadEngine.retryItem(item.id)}>
+                      Retry
+                    </button>
+                  </span>
+                ) : item.attempts > 0 ? (
+                  <span className="muted">
+                    {item.lastError?.message ?? 'Waiting'} · next try {formatRelative(new Date(item.nextAttemptAt).toISOString())}
+                  </span>
+                ) : (
+                  <span className="muted">{progress.paused ? 'Paused' : 'Waiting'}</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,282 @@
+/**
+ * Everything the Photos screen writes: local first (IndexedDB), with an outbox item for what Imago
+ * must learn. Also the refreshes that bring Imago's catalogue, holes and intervals into the cache.
+ */
+import type { StagedFileRef } from '../../../common/bridge/contract';
+import type { AttributeValues, CatalogueImageryType, FilenameFields } from '../../../common/bridge/photo-contract';
+import type { BridgeError } from '../../../common/errors';
+import { parseFilename } from '../../../common/photos/filename-pattern';
+import type { Result } from '../../../common/result';
+import { bridge } from '../bridge/bridge';
+import { formatRange, intervalError } from './interval-rules';
+import { holeId, photosDb, type ImageryInterval, type OutboxItem, type OutboxKind, type PhotoBinding, type TrayPhoto } from './photos-db';
+
+export class PhotoWriteError extends Error {}
+
+async function unwrap<T>(result: Promise<Result<T>>): Promise<T> {
+  const settled = await result;
+  if (!settled.ok) throw Object.assign(new Error(settled.error.message), { bridgeError: settled.error });
+  return settled.value;
+}
+
+/** The BridgeError inside an error thrown here, or an internal one. */
+export function asBridgeError(error: unknown): BridgeError {
+  const inner = (error as { bridgeError?: BridgeError }).bridgeError;
+  if (inner) return inner;
+  return { kind: error instanceof PhotoWriteError ? 'validation' : 'internal', message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
+// ---- refreshes from Imago ---------------------------------------------------------------
+
+export async function refreshCatalogue(): Promise<void> {
+  const catalogue = await unwrap(bridge.loadPhotoCatalogue());
+  await photosDb.catalogue.put({ id: 'imago', ...catalogue });
+}
+
+export async function refreshHoles(workspaceName: string, datasetName: string): Promise<void> {
+  const remote = await unwrap(bridge.listHoles({ workspaceName, datasetName }));
+  await photosDb.holes.bulkPut(remote.map((h) => ({ id: holeId(workspaceName, datasetName, h.name), workspaceName, datasetName, name: h.name, remoteId: h.id })));
+}
+
+/** Brings Imago's intervals of a hole into the cache; local edits not yet sent are kept. */
+export async function refreshIntervals(workspaceName: string, datasetName: string, holeName: string): Promise<void> {
+  const remote = await unwrap(bridge.listHoleIntervals({ workspaceName, datasetName, collectionName: holeName }));
+  const id = holeId(workspaceName, datasetName, holeName);
+  await photosDb.transaction('rw', photosDb.intervals, photosDb.outbox, async () => {
+    const local = await photosDb.intervals.where('holeId').equals(id).toArray();
+    const unsent = new Set((await photosDb.outbox.where('kind').equals('interval').toArray()).map((o) => o.intervalId));
+    for (const r of remote) {
+      if (r.from === null || r.to === null) continue;
+      const match = local.find((l) => l.remoteId === r.id) ?? local.find((l) => l.imageryTypeName === r.imageryTypeName && same(l.from, r.from!) && same(l.to, r.to!));
+      const remoteImages = r.images.map(({ id: imageId, imageTypeName, width, height }) => ({ id: imageId, imageTypeName, width, height }));
+      if (match) {
+        await photosDb.intervals.update(match.id, { remoteId: r.id, remoteImages, ...(unsent.has(match.id) ? {} : { attributes: r.attributes, from: r.from, to: r.to }) });
+      } else {
+        await photosDb.intervals.add({ id: crypto.randomUUID(), holeId: id, imageryTypeName: r.imageryTypeName, from: r.from, to: r.to, attributes: r.attributes, remoteId: r.id, remoteImages, updatedAt: new Date().toISOString() });
+      }
+    }
+  });
+}
+
+const same = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+
+// ---- local writes -----------------------------------------------------------------------
+
+async function assertWritable(workspaceName: string): Promise<void> {
+  const catalogue = await photosDb.catalogue.get('imago');
+  const workspace = catalogue?.workspaces.find((w) => w.name === workspaceName);
+  if (!workspace) throw new PhotoWriteError(`Workspace “${workspaceName}” is not known here; refresh from Imago first.`);
+  if (workspace.readonly) throw new PhotoWriteError(`Workspace “${workspaceName}” is read-only for your account.`);
+}
+
+function outboxItem(kind: OutboxKind, holeKey: string, label: string, ids: { intervalId?: string; photoId?: string } = {}): OutboxItem {
+  return {
+    id: crypto.randomUUID(),
+    kind,
+    holeId: holeKey,
+    intervalId: ids.intervalId ?? null,
+    photoId: ids.photoId ?? null,
+    label,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: 0,
+    maybeSent: false,
+    lastError: null,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** A new hole, usable at once offline; Imago gets it when the outbox runs. */
+export async function createHole(workspaceName: string, datasetName: string, name: string): Promise<string> {
+  const trimmed = name.trim();
+  if (!/^[^/\\]{1,100}$/.test(trimmed)) throw new PhotoWriteError('Enter a hole name (at most 100 characters, no slashes).');
+  await assertWritable(workspaceName);
+  const id = holeId(workspaceName, datasetName, trimmed);
+  await photosDb.transaction('rw', photosDb.holes, photosDb.outbox, async () => {
+    if (await photosDb.holes.get(id)) return;
+    await photosDb.holes.add({ id, workspaceName, datasetName, name: trimmed, remoteId: null });
+    await photosDb.outbox.add(outboxItem('hole', id, `Create hole ${trimmed}`));
+  });
+  return id;
+}
+
+export interface IntervalDraft {
+  id?: string;
+  holeId: string;
+  imageryTypeName: string;
+  from: number;
+  to: number;
+  attributes: AttributeValues;
+}
+
+/** Saves an interval after checking From < To and overlaps; queues it for Imago. */
+export async function saveInterval(draft: IntervalDraft): Promise<string> {
+  const hole = await photosDb.holes.get(draft.holeId);
+  if (!hole) throw new PhotoWriteError('Pick a hole first.');
+  await assertWritable(hole.workspaceName);
+  return photosDb.transaction('rw', photosDb.intervals, photosDb.outbox, async () => {
+    const others = await photosDb.intervals.where('[holeId+imageryTypeName]').equals([draft.holeId, draft.imageryTypeName]).toArray();
+    const problem = intervalError(draft, others);
+    if (problem) throw new PhotoWriteError(problem);
+    const existing = draft.id ? await photosDb.intervals.get(draft.id) : undefined;
+    const interval: ImageryInterval = {
+      id: existing?.id ?? crypto.randomUUID(),
+      holeId: draft.holeId,
+      imageryTypeName: draft.imageryTypeName,
+      from: draft.from,
+      to: draft.to,
+      attributes: draft.attributes,
+      remoteId: existing?.remoteId ?? null,
+      remoteImages: existing?.remoteImages ?? [],
+      updatedAt: new Date().toISOString(),
+    };
+    await photosDb.intervals.put(interval);
+    await queueIntervalWrite(interval, hole.name);
+    return interval.id;
+  });
+}
+
+async function queueIntervalWrite(interval: ImageryInterval, holeName: string): Promise<void> {
+  const waiting = await photosDb.outbox.where('intervalId').equals(interval.id).filter((o) => o.kind === 'interval' && o.state !== 'sending').first();
+  const label = `Save ${holeName} ${formatRange(interval)} ${interval.imageryTypeName}`;
+  // One waiting write per interval is enough: it sends the interval as it is when it runs.
+  if (waiting) await photosDb.outbox.update(waiting.id, { label, state: 'pending', nextAttemptAt: 0 });
+  else await photosDb.outbox.add(outboxItem('interval', interval.holeId, label, { intervalId: interval.id }));
+}
+
+// ---- photo intake -----------------------------------------------------------------------
+
+export interface IntakeDefaults {
+  workspaceName: string;
+  datasetName: string;
+  binding: Partial<PhotoBinding>;
+  pattern: string;
+  imageryType: CatalogueImageryType | undefined;
+}
+
+/** The binding a file name suggests, on top of the current selection. */
+export function bindingFor(name: string, defaults: IntakeDefaults): PhotoBinding {
+  const fields: FilenameFields = parseFilename(name, defaults.pattern) ?? {};
+  const imageType = fields.imageType && defaults.imageryType?.imageTypes.find((t) => t.name.toLowerCase() === fields.imageType!.toLowerCase())?.name;
+  return {
+    hole: fields.hole ?? defaults.binding.hole ?? '',
+    imageryTypeName: defaults.binding.imageryTypeName ?? defaults.imageryType?.name ?? '',
+    imageTypeName: imageType ?? fields.imageType ?? defaults.binding.imageTypeName ?? '',
+    from: fields.from ?? defaults.binding.from ?? null,
+    to: fields.to ?? defaults.binding.to ?? null,
+  };
+}
+
+/** Takes staged files in through main's pipeline: accepted ones become drafts for review, refused ones are listed. */
+export async function intakeStaged(staged: StagedFileRef[], defaults: IntakeDefaults, source: TrayPhoto['source']): Promise<{ accepted: number; rejected: number }> {
+  await assertWritable(defaults.workspaceName);
+  let accepted = 0;
+  let rejected = 0;
+  await Promise.all(
+    staged.map(async (file) => {
+      const result = await bridge.intakePhoto({ ref: file.ref });
+      const now = new Date().toISOString();
+      if (!result.ok || !result.value.accepted) {
+        rejected++;
+        const reason = result.ok ? (result.value as { reason: string }).reason : result.error.message;
+        await photosDb.rejections.add({ id: crypto.randomUUID(), name: file.name, reason, at: now });
+        return;
+      }
+      accepted++;
+      const photo = result.value;
+      await photosDb.photos.add({
+        id: crypto.randomUUID(),
+        sha256: photo.sha256,
+        originalName: file.name,
+        mimeType: photo.mimeType,
+        width: photo.width,
+        height: photo.height,
+        bytes: photo.bytes,
+        converted: photo.converted,
+        thumbnail: new Blob([Uint8Array.from(atob(photo.thumbnailBase64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' }),
+        source,
+        workspaceName: defaults.workspaceName,
+        datasetName: defaults.datasetName,
+        binding: bindingFor(file.name, defaults),
+        intervalId: null,
+        state: 'draft',
+        remoteImageId: null,
+        lastError: null,
+        createdAt: now,
+        uploadedAt: null,
+      });
+    }),
+  );
+  return { accepted, rejected };
+}
+
+/** What keeps a draft from being queued, or null. */
+export function draftProblem(photo: TrayPhoto, imageryType: CatalogueImageryType | undefined): string | null {
+  const b = photo.binding;
+  if (!b.hole.trim()) return 'Which hole?';
+  if (!imageryType || imageryType.name !== b.imageryTypeName) return 'Which imagery type?';
+  if (b.from === null || b.to === null) return 'Which interval (From and To)?';
+  if (!(b.from < b.to)) return 'From must be less than To.';
+  if (!imageryType.imageTypes.some((t) => t.name === b.imageTypeName)) return `Which image type (${imageryType.imageTypes.map((t) => t.name).join(' or ')})?`;
+  return null;
+}
+
+export async function updateDraftBinding(id: string, change: Partial<PhotoBinding>): Promise<void> {
+  const photo = await photosDb.photos.get(id);
+  if (photo?.state === 'draft') await photosDb.photos.update(id, { binding: { ...photo.binding, ...change } });
+}
+
+/**
+ * Queues drafts: each is bound to its hole (created when new) and interval (an existing one with
+ * the same depths, or a new one that must not overlap), and gets an upload in the outbox.
+ * Returns the drafts left behind with their reason.
+ */
+export async function queueDrafts(ids: string[], imageryType: CatalogueImageryType): Promise<{ queued: number; left: { name: string; reason: string }[] }> {
+  const left: { name: string; reason: string }[] = [];
+  let queued = 0;
+  for (const id of ids) {
+    const photo = await photosDb.photos.get(id);
+    if (!photo || photo.state !== 'draft') continue;
+    const problem = draftProblem(photo, imageryType);
+    if (problem) {
+      left.push({ name: photo.originalName, reason: problem });
+      continue;
+    }
+    try {
+      await queueOne(photo, imageryType);
+      queued++;
+    } catch (error) {
+      left.push({ name: photo.originalName, reason: asBridgeError(error).message });
+    }
+  }
+  return { queued, left };
+}
+
+async function queueOne(photo: TrayPhoto, imageryType: CatalogueImageryType): Promise<void> {
+  const { binding: b } = photo;
+  const hole = holeId(photo.workspaceName, photo.datasetName, b.hole.trim());
+  if (!(await photosDb.holes.get(hole))) await createHole(photo.workspaceName, photo.datasetName, b.hole);
+  await assertWritable(photo.workspaceName);
+  await photosDb.transaction('rw', photosDb.intervals, photosDb.photos, photosDb.outbox, async () => {
+    const others = await photosDb.intervals.where('[holeId+imageryTypeName]').equals([hole, imageryType.name]).toArray();
+    let interval = others.find((o) => same(o.from, b.from!) && same(o.to, b.to!));
+    if (!interval) {
+      const problem = intervalError({ from: b.from!, to: b.to! }, others);
+      if (problem) throw new PhotoWriteError(problem);
+      interval = { id: crypto.randomUUID(), holeId: hole, imageryTypeName: imageryType.name, from: b.from!, to: b.to!, attributes: {}, remoteId: null, remoteImages: [], updatedAt: new Date().toISOString() };
+      await photosDb.intervals.add(interval);
+    }
+    const twin = await photosDb.photos
+      .where('sha256')
+      .equals(photo.sha256)
+      .filter((p) => p.id !== photo.id && p.state !== 'draft' && p.intervalId === interval!.id && p.binding.imageTypeName === b.imageTypeName)
+      .first();
+    if (twin) throw new PhotoWriteError(`The same photo is already ${twin.state === 'uploaded' ? 'in Imago' : 'queued'} for this interval.`);
+    await photosDb.photos.update(photo.id, { state: 'queued', intervalId: interval.id, binding: { ...b, hole: b.hole.trim() } });
+    await photosDb.outbox.add(outboxItem('upload', hole, `Upload ${b.hole.trim()} ${formatRange(interval)} ${b.imageTypeName} (${photo.originalName})`, { intervalId: interval.id, photoId: photo.id }));
+  });
+}
+
+export async function discardDrafts(ids: string[]): Promise<void> {
+  await photosDb.photos.bulkDelete(ids);
+}

@@ -1,0 +1,249 @@
+/**
+ * Works through the photo outbox: holes, interval writes and uploads, two at a time. The outbox
+ * lives in IndexedDB, so a reload or restart carries on where it stopped (an item caught mid-send
+ * is sent again with `resend`, which makes main check Imago before uploading). Failures that
+ * waiting can fix back off (the schedule is stored with the item); the others stop with the
+ * server's reason until the user retries. Only the window holding the engine lock runs it.
+ */
+import { liveQuery, type Subscription } from 'dexie';
+import type { UploadReceipt } from '../../../common/bridge/photo-contract';
+import type { BridgeError } from '../../../common/errors';
+import type { Result } from '../../../common/result';
+import { retryDelayMs } from '../../../common/retry-policy';
+import { bridge } from '../bridge/bridge';
+import { getSetting, photosDb, putSetting, type OutboxItem } from './photos-db';
+
+export const UPLOAD_CONCURRENCY = 2;
+const PAUSED_KEY = 'uploadsPaused';
+export const LAST_UPLOAD_KEY = 'lastUploadAt';
+
+export interface RunningUpload {
+  outboxId: string;
+  label: string;
+  sentBytes: number;
+  totalBytes: number;
+}
+
+export interface EngineSnapshot {
+  active: boolean;
+  paused: boolean;
+  running: RunningUpload[];
+  /** Since the queue was last empty: what finished, and when the batch started. */
+  batch: { doneCount: number; doneBytes: number; startedAt: number | null };
+}
+
+/** Errors worth waiting out; `auth` too, as the user signing in again fixes it without touching the item. */
+const shouldRetry = (error: BridgeError) => error.retryable || error.kind === 'auth' || error.kind === 'unavailable';
+
+export class PhotoUploadEngine {
+  private active = false;
+  private paused = false;
+  private readonly running = new Map<string, RunningUpload>();
+  private batch: EngineSnapshot['batch'] = { doneCount: 0, doneBytes: 0, startedAt: null };
+  private snapshot: EngineSnapshot = this.makeSnapshot();
+  private readonly listeners = new Set<() => void>();
+  private cleanup: (() => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private kicking = false;
+  private kickAgain = false;
+
+  constructor(private readonly concurrency = UPLOAD_CONCURRENCY) {}
+
+  /** Starts working (this window holds the engine lock). */
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    let imagoReachable = false;
+    const subscriptions: Subscription[] = [
+      // Pause set in any window applies here; a new item queued anywhere wakes the engine.
+      liveQuery(() => getSetting(PAUSED_KEY, false)).subscribe((paused) => this.applyPaused(paused)),
+      liveQuery(() => photosDb.outbox.where('state').equals('pending').count()).subscribe(() => void this.kick()),
+    ];
+    this.cleanup = [
+      () => subscriptions.forEach((s) => s.unsubscribe()),
+      bridge.on('photoUploadProgress', ({ jobId, sentBytes, totalBytes }) => {
+        const run = this.running.get(jobId);
+        if (!run) return;
+        run.sentBytes = sentBytes;
+        run.totalBytes = totalBytes;
+        this.changed();
+      }),
+      bridge.on('connectionChanged', (status) => {
+        if (status.system !== 'imago') return;
+        const reachable = status.reachability === 'reachable' && status.session !== 'signed-out';
+        // Imago is back (or we signed in again): try what was waiting now rather than at its backed-off time.
+        if (reachable && !imagoReachable) void this.retryNow();
+        imagoReachable = reachable;
+      }),
+    ];
+    this.changed();
+    void this.kick();
+  }
+
+  /** Stops picking new work (uploads already running finish on their own). */
+  stop(): void {
+    this.active = false;
+    for (const dispose of this.cleanup) dispose();
+    this.cleanup = [];
+    if (this.timer) clearTimeout(this.timer);
+    this.changed();
+  }
+
+  async pause(): Promise<void> {
+    await putSetting(PAUSED_KEY, true);
+    this.applyPaused(true);
+  }
+
+  async resume(): Promise<void> {
+    await putSetting(PAUSED_KEY, false);
+    this.applyPaused(false);
+  }
+
+  /** Everything waiting is tried now. */
+  async retryNow(): Promise<void> {
+    await photosDb.outbox.where('state').equals('pending').modify({ nextAttemptAt: 0 });
+    void this.kick();
+  }
+
+  /** A failed item is tried again (failed items never are by themselves). */
+  async retryItem(id: string): Promise<void> {
+    await photosDb.transaction('rw', photosDb.outbox, photosDb.photos, async () => {
+      const item = await photosDb.outbox.get(id);
+      if (!item || item.state !== 'failed') return;
+      await photosDb.outbox.update(id, { state: 'pending', attempts: 0, nextAttemptAt: 0, lastError: null });
+      if (item.photoId) await photosDb.photos.update(item.photoId, { state: 'queued', lastError: null });
+    });
+    void this.kick();
+  }
+
+  async retryAllFailed(): Promise<void> {
+    for (const item of await photosDb.outbox.where('state').equals('failed').toArray()) await this.retryItem(item.id);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): EngineSnapshot => this.snapshot;
+
+  private applyPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) for (const id of this.running.keys()) void bridge.cancelPhotoUpload({ jobId: id });
+    this.changed();
+    if (!paused) void this.kick();
+  }
+
+  private async kick(): Promise<void> {
+    if (!this.active || this.paused) return;
+    if (this.kicking) {
+      this.kickAgain = true;
+      return;
+    }
+    this.kicking = true;
+    try {
+      do {
+        this.kickAgain = false;
+        const now = Date.now();
+        const waiting = await photosDb.outbox.where('state').anyOf('pending', 'sending').sortBy('createdAt');
+        if (waiting.length === 0 && this.running.size === 0) this.batch = { doneCount: 0, doneBytes: 0, startedAt: null };
+        // Holes and intervals first: they are small and uploads need them anyway.
+        const due = waiting.filter((item) => !this.running.has(item.id) && item.nextAttemptAt <= now).sort((a, b) => Number(a.kind === 'upload') - Number(b.kind === 'upload'));
+        for (const item of due) {
+          if (this.running.size >= this.concurrency || this.paused || !this.active) break;
+          void this.run(item);
+        }
+        const next = Math.min(...waiting.filter((item) => item.nextAttemptAt > now).map((item) => item.nextAttemptAt));
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = Number.isFinite(next) ? setTimeout(() => void this.kick(), Math.min(next - now + 50, 2 ** 31 - 1)) : null;
+      } while (this.kickAgain);
+    } finally {
+      this.kicking = false;
+    }
+  }
+
+  private async run(item: OutboxItem): Promise<void> {
+    const photo = item.photoId ? await photosDb.photos.get(item.photoId) : undefined;
+    this.running.set(item.id, { outboxId: item.id, label: item.label, sentBytes: 0, totalBytes: photo?.bytes ?? 0 });
+    this.batch.startedAt ??= Date.now();
+    this.changed();
+    try {
+      // Marked before sending: if this window dies mid-upload, the next attempt checks Imago first.
+      await photosDb.outbox.update(item.id, { state: 'sending', maybeSent: item.maybeSent || item.kind === 'upload' });
+      const result = await this.perform(item);
+      if (result === null) await photosDb.outbox.delete(item.id);
+      else if (result.ok) await this.succeeded(item, result.value);
+      else await this.failed(item, result.error);
+    } catch (error) {
+      await this.failed(item, { kind: 'internal', message: error instanceof Error ? error.message : String(error), retryable: false });
+    } finally {
+      this.running.delete(item.id);
+      this.changed();
+      void this.kick();
+    }
+  }
+
+  /** Sends one item; null when what it referred to is gone (nothing to do). */
+  private async perform(item: OutboxItem): Promise<Result<UploadReceipt | { imageryId?: string; id?: string }> | null> {
+    const hole = await photosDb.holes.get(item.holeId);
+    if (!hole) return null;
+    const where = { workspaceName: hole.workspaceName, datasetName: hole.datasetName, collectionName: hole.name };
+    if (item.kind === 'hole') return bridge.createHole(where);
+    const interval = item.intervalId ? await photosDb.intervals.get(item.intervalId) : undefined;
+    if (!interval) return null;
+    const target = { ...where, imageryTypeName: interval.imageryTypeName, from: interval.from, to: interval.to };
+    if (item.kind === 'interval') return bridge.saveInterval({ target, attributes: interval.attributes });
+    const photo = item.photoId ? await photosDb.photos.get(item.photoId) : undefined;
+    if (!photo) return null;
+    return bridge.uploadPhoto({ jobId: item.id, sha256: photo.sha256, target, imageTypeName: photo.binding.imageTypeName, attributes: interval.attributes, resend: item.maybeSent });
+  }
+
+  private async succeeded(item: OutboxItem, value: Partial<UploadReceipt> & { id?: string }): Promise<void> {
+    const now = new Date().toISOString();
+    await photosDb.transaction('rw', [photosDb.outbox, photosDb.photos, photosDb.intervals, photosDb.holes, photosDb.settings], async () => {
+      await photosDb.outbox.delete(item.id);
+      if (item.kind === 'hole' && value.id) await photosDb.holes.update(item.holeId, { remoteId: value.id });
+      if (item.intervalId && value.imageryId) await photosDb.intervals.update(item.intervalId, { remoteId: value.imageryId });
+      if (item.kind === 'upload' && item.photoId && value.imageId) {
+        const photo = await photosDb.photos.get(item.photoId);
+        await photosDb.photos.update(item.photoId, { state: 'uploaded', remoteImageId: value.imageId, uploadedAt: now, lastError: null });
+        const interval = item.intervalId ? await photosDb.intervals.get(item.intervalId) : undefined;
+        if (interval && photo) {
+          const others = interval.remoteImages.filter((i) => i.imageTypeName !== photo.binding.imageTypeName);
+          await photosDb.intervals.update(interval.id, { remoteImages: [...others, { id: value.imageId, imageTypeName: photo.binding.imageTypeName, width: photo.width, height: photo.height }] });
+        }
+        this.batch.doneCount++;
+        this.batch.doneBytes += photo?.bytes ?? 0;
+      }
+      await photosDb.settings.put({ key: LAST_UPLOAD_KEY, value: now });
+    });
+  }
+
+  private async failed(item: OutboxItem, error: BridgeError): Promise<void> {
+    if (error.kind === 'cancelled') {
+      await photosDb.outbox.update(item.id, { state: 'pending', nextAttemptAt: 0 });
+      return;
+    }
+    const attempts = item.attempts + 1;
+    if (shouldRetry(error)) {
+      await photosDb.outbox.update(item.id, { state: 'pending', attempts, nextAttemptAt: Date.now() + retryDelayMs(attempts), lastError: error });
+      return;
+    }
+    await photosDb.transaction('rw', photosDb.outbox, photosDb.photos, async () => {
+      await photosDb.outbox.update(item.id, { state: 'failed', attempts, lastError: error });
+      if (item.photoId) await photosDb.photos.update(item.photoId, { state: 'failed', lastError: error });
+    });
+  }
+
+  private changed(): void {
+    this.snapshot = this.makeSnapshot();
+    for (const listener of this.listeners) listener();
+  }
+
+  private makeSnapshot(): EngineSnapshot {
+    return { active: this.active, paused: this.paused, running: [...(this.running?.values() ?? [])].map((r) => ({ ...r })), batch: { ...this.batch } };
+  }
+}
+
+export const photoUploadEngine = new PhotoUploadEngine();
