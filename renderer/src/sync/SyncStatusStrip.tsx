@@ -9,6 +9,7 @@ import type { SystemId } from '../../../common/errors';
 import { formatDateTime, formatRelative } from '../app/time-format';
 import { SYSTEM_LABELS } from '../connections/use-connections';
 import type { SyncSourceStatus } from './sync-source';
+import { useSyncNotifications } from './sync-notifications';
 import { publishSyncSnapshot } from './sync-snapshot';
 import { SYNC_SOURCES } from './sync-sources';
 
@@ -16,6 +17,7 @@ export function SyncStatusStrip({ connections }: { connections: Partial<Record<S
   const sources = SYNC_SOURCES.map((useSource) => useSource()).filter((s): s is SyncSourceStatus => s !== null);
   const [panelOpen, setPanelOpen] = useState(false);
   useEffect(() => publishSyncSnapshot(sources));
+  useSyncNotifications(sources);
   return (
     <footer className="sync-strip" aria-label="Sync status">
       {(['imago', 'dougal'] as const).map((system) => {
