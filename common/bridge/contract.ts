@@ -9,6 +9,8 @@ import type { BridgeError } from '../errors';
 import type { Result } from '../result';
 import { connectionEvents, connectionMethods } from './connection-contract';
 import { desktopEvents, desktopMethods } from './desktop-contract';
+import { eventLogMethods } from './event-log-contract';
+import { photoEvents, photoMethods } from './photo-contract';
 
 const noInput = z.undefined();
 
@@ -36,11 +38,14 @@ export const bridgeMethods = {
   ...appMethods,
   ...connectionMethods,
   ...desktopMethods,
+  ...eventLogMethods,
+  ...photoMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const bridgeEvents = {
   ...connectionEvents,
   ...desktopEvents,
+  ...photoEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type BridgeMethodName = keyof typeof bridgeMethods;

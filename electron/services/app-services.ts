@@ -20,6 +20,8 @@ import type { DougalClient } from './dougal/dougal-client';
 import type { ImagoClient } from './imago/imago-client';
 import { createAppInfoModule } from './app-info-handlers';
 import { StagedFiles } from './files/staged-files';
+import { createEventLogModule } from './event-log/event-log-handlers';
+import { createPhotoModule } from './photos/photo-handlers';
 import { createDesktopServices, type DesktopHost, type DesktopServices } from './desktop/desktop-services';
 
 export interface AppServicesOptions {
@@ -100,7 +102,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     desktop,
   };
 
-  const modules: ServiceModule[] = [createAppInfoModule(context), createConnectionModule(context), desktop];
+  const modules: ServiceModule[] = [createAppInfoModule(context), createConnectionModule(context), desktop, createEventLogModule(context), createPhotoModule(context)];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as BridgeHandlers;
 
   return {

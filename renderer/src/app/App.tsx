@@ -9,6 +9,7 @@ import { ConnectionsScreen } from '../connections/ConnectionsScreen';
 import { EventLogScreen } from '../event-log/EventLogScreen';
 import { useConnections } from '../connections/use-connections';
 import { HomeScreen } from '../home/HomeScreen';
+import { PhotosScreen } from '../photos/PhotosScreen';
 import { exportDiagnostics } from '../home/DiagnosticsCard';
 import { retryAllSyncSources } from '../sync/sync-snapshot';
 import { SyncStatusStrip } from '../sync/SyncStatusStrip';
@@ -18,6 +19,7 @@ const SCREENS = [
   { id: 'home', label: 'Home' },
   { id: 'connections', label: 'Connections' },
   { id: 'event-log', label: 'Event log' },
+  { id: 'photos', label: 'Photos' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
@@ -114,6 +116,7 @@ export function App() {
         {screen === 'home' && <HomeScreen info={info} connections={connections.connections} />}
         {screen === 'connections' && <ConnectionsScreen state={connections} apply={connections.apply} />}
         {screen === 'event-log' && <EventLogScreen />}
+        {screen === 'photos' && <PhotosScreen />}
       </main>
       <SyncStatusStrip connections={connections.connections} />
     </div>

@@ -1,0 +1,279 @@
+/**
+ * Event-log benchmarks (issue 4), in Debian Chromium against browser mode and the Dougal emulator:
+ * - with 100,000 events in IndexedDB (written straight into the page's database, for speed):
+ *   open the log to its first rows (< 300 ms, cold: right after a reload), a text filter
+ *   (< 150 ms, until the count and rows are redrawn), and logging one event until its row is in
+ *   the DOM (< 50 ms, from the form's submit). Timed inside the page, so Playwright's own round
+ *   trips do not count.
+ * - pushing 1,000 queued creates to the emulator (< 10 s), against a baseline of the same 1,000
+ *   POSTs sent from Node with fetch, four at a time like the engine.
+ */
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import playwrightConfig from '../../playwright.config';
+import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/browser-mode-server';
+import { createAppServices, type AppServices } from '../../electron/services/app-services';
+import { startEmulators, type RunningEmulators } from '../../emulators/start-emulators';
+import { below, round, type BenchContext, type BenchSuite } from '../bench-harness';
+
+const PROJECT = 'eq24301';
+/** The sync engine keeps up to four requests in flight (PUSH_LANES); the baseline does the same. */
+const BASELINE_LANES = 4;
+
+interface Stack {
+  emulators: RunningEmulators;
+  services: AppServices;
+  server: BrowserModeServer;
+  browser: Browser;
+  dataDir: string;
+}
+
+async function startStack(): Promise<Stack> {
+  const emulators = await startEmulators();
+  const dataDir = await mkdtemp(join(tmpdir(), 'corelog-bench-eventlog-'));
+  const services = createAppServices({
+    dataDir,
+    appVersion: '0.0.0-bench',
+    transport: 'browser',
+    env: { ...process.env, CORELOG_IMAGO_URL: 'http://127.0.0.1:9/integrate/2', CORELOG_DOUGAL_URL: emulators.dougal.server.baseUrl },
+    reachability: { firstRetryMs: 300, maxRetryMs: 1500, quietProbeMs: 2000 },
+  });
+  const server = await startBrowserMode({ services, rendererDir: join(process.cwd(), 'dist', 'renderer'), port: 0 });
+  services.start();
+  const launchOptions = playwrightConfig.projects?.find((p) => p.name === 'browser-mode')?.use?.launchOptions ?? {};
+  const browser = await chromium.launch({ ...launchOptions, headless: true });
+  return { emulators, services, server, browser, dataDir };
+}
+
+async function stopStack(stack: Stack): Promise<void> {
+  await stack.browser.close();
+  await stack.server.close();
+  await stack.services.dispose();
+  await stack.emulators.close();
+  await rm(stack.dataDir, { recursive: true, force: true });
+}
+
+/** A page for the app; tsx names functions with an `__name` helper, which callbacks sent to the page need too. */
+async function newAppPage(stack: Stack, viewport = { width: 1400, height: 900 }): Promise<Page> {
+  const page = await stack.browser.newPage({ viewport });
+  await page.addInitScript('globalThis.__name = (fn) => fn;');
+  return page;
+}
+
+/** Loads the app afresh (the URL differs only in its #token, so a second goto would not reload). */
+async function openApp(page: Page, url: string): Promise<void> {
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
+  await page.getByTestId('app-version').filter({ hasText: 'v0.0.0-bench' }).waitFor();
+}
+
+/** Writes `count` events (and the project's reference data) straight into the app's IndexedDB. */
+async function seedEvents(page: Page, count: number, outbox: boolean): Promise<void> {
+  await page.evaluate(
+    async ({ count, project, outbox }) => {
+      const words = ['Gun', 'string', 'autofire', 'dropout', 'streamer', 'depth', 'bird', 'feather', 'mammal', 'sighting', 'weather', 'swell', 'line', 'change', 'infill', 'FSP', 'LSP', 'QC', 'noise', 'tailbuoy'];
+      const labels = ['Nav', 'Gun', 'Streamer', 'Weather', 'Mammal', 'Equipment', 'Prod', 'Comment'];
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('corelog-eventlog');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const put = (store: string, rows: unknown[]) =>
+        new Promise<void>((resolve, reject) => {
+          const tx = db.transaction(store, 'readwrite');
+          for (const row of rows) tx.objectStore(store).put(row);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+      const start = Date.parse('2024-01-01T00:00:00Z');
+      const now = new Date().toISOString();
+      for (let from = 0; from < count; from += 10_000) {
+        const rows = [];
+        const items = [];
+        for (let i = from; i < Math.min(count, from + 10_000); i++) {
+          const tstamp = new Date(start + i * 37_000).toISOString();
+          const remarks = `${words[i % 20]} ${words[(i * 7) % 20]} ${i % 13 === 0 ? 'gun 3 autofire' : words[(i * 3) % 20]} #${i}`;
+          const fields = { tstamp, sequence: 1 + Math.floor(i / 400), point: 1000 + (i % 400), remarks, labels: i % 5 === 0 ? [labels[i % 8]] : [], meta: {} };
+          const key = outbox ? `c:bench${String(i).padStart(24, '0')}` : `d:${100_000 + i}`;
+          rows.push({ ...fields, key, project, id: outbox ? null : 100_000 + i, uid: outbox ? null : 100_000 + i, sortKey: tstamp, readonly: false, hasEdits: false, deleted: 0, sync: outbox ? 'pending' : 'synced', server: null, loggedAt: outbox ? now : null });
+          if (outbox) items.push({ project, eventKey: key, kind: 'create', fields, label: `Log “${remarks}”`, state: 'pending', attempts: 0, nextAttemptAt: null, lastError: null, createdAt: now });
+        }
+        await put('events', rows);
+        if (outbox) await put('outbox', items);
+      }
+      await put('syncState', [{ project, cursor: now, loadedOffset: 0, loadStartedAt: null, lastPullAt: now, lastPushAt: null }]);
+      await put('projects', [{ pid: project, name: 'North Sea 3D 2024' }]);
+      await put('reference', [{ project, labels: labels.map((name) => ({ name, colour: '#90caf9', description: null, user: true, multiple: true })), sequences: [], plan: [], lines: [], fetchedAt: now }]);
+      db.close();
+      localStorage.setItem('corelog.eventLog.project', project);
+    },
+    { count, project: PROJECT, outbox },
+  );
+}
+
+/** Runs `action` in the page and resolves with the ms until `done()` holds after a DOM change. */
+async function timeInPage(page: Page, action: string, done: string): Promise<number> {
+  return page.evaluate(
+    ({ action, done }) =>
+      new Promise<number>((resolve, reject) => {
+        const isDone = new Function(`return (${done})`) as () => boolean;
+        const t0 = performance.now();
+        const observer = new MutationObserver(() => {
+          if (isDone()) {
+            observer.disconnect();
+            resolve(performance.now() - t0);
+          }
+        });
+        observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+        setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`not done after 30 s: ${done}`));
+        }, 30_000);
+        (new Function(action) as () => void)();
+      }),
+    { action, done },
+  );
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const SET_INPUT = (selector: string, value: string) => `
+  const input = document.querySelector(${JSON.stringify(selector)});
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, ${JSON.stringify(value)});
+  input.dispatchEvent(new Event('input', { bubbles: true }));`;
+
+async function benchLocalLog(stack: Stack, context: BenchContext, size: number): Promise<void> {
+  const page = await newAppPage(stack);
+  await openApp(page, stack.server.url);
+  const seedStart = Date.now();
+  await seedEvents(page, size, false);
+  context.log(`seeded ${size.toLocaleString()} events into IndexedDB in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+  const label = `${size.toLocaleString()} events`;
+  const openLog = `[...document.querySelectorAll('nav[aria-label=Screens] button')].find((b) => b.textContent === 'Event log').click()`;
+
+  const countText = () => page.getByTestId('event-count').textContent();
+  const fullCount = `${size.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} events`;
+  const whole = async () => {
+    const t0 = Date.now();
+    while ((await countText()) !== fullCount) {
+      if (Date.now() - t0 > 60_000) throw new Error(`the whole log did not load: ${await countText()}`);
+      await page.waitForTimeout(50);
+    }
+    return Date.now() - t0;
+  };
+  const opens: number[] = [];
+  for (let i = 0; i < (context.smoke ? 1 : 3); i++) {
+    await openApp(page, stack.server.url);
+    opens.push(await timeInPage(page, openLog, `document.querySelector('[data-testid=event-row]') !== null`));
+    // Before the next reload: the database would still be busy serving this page's full read.
+    const rest = await whole();
+    context.log(`open ${i + 1}: first rows after ${round(opens.at(-1)!)} ms, all ${size.toLocaleString('en-US')} in memory ~${rest} ms later`);
+  }
+  context.record(below(`event log: open to first rows (${label})`, median(opens), 'ms', 300));
+
+  const filters: number[] = [];
+  for (const term of ['autofire', 'tailbuoy', 'gun', 'swell #1', 'zzz-no-match']) {
+    const before = await countText();
+    filters.push(
+      await timeInPage(
+        page,
+        SET_INPUT('input[aria-label="Search remarks"]', term),
+        `document.querySelector('[data-testid=event-count]').textContent !== ${JSON.stringify(before)}`,
+      ),
+    );
+    context.log(`filter “${term}”: ${await countText()}`);
+    await timeInPage(page, SET_INPUT('input[aria-label="Search remarks"]', ''), `document.querySelector('[data-testid=event-count]').textContent === ${JSON.stringify(fullCount)}`);
+  }
+  context.record(below(`event log: text filter (${label})`, median(filters), 'ms', 150));
+
+  const logs: number[] = [];
+  for (let i = 0; i < (context.smoke ? 2 : 10); i++) {
+    const remarks = `Bench entry ${i} ${Date.now()}`;
+    await page.evaluate(SET_INPUT('input[aria-label="Remarks"]', remarks));
+    await page.waitForFunction(() => (document.querySelector('input[aria-label="Remarks"]') as HTMLInputElement).value !== '');
+    logs.push(
+      await timeInPage(
+        page,
+        `document.querySelector('[data-testid=entry-line]').requestSubmit()`,
+        `[...document.querySelectorAll('[data-testid=event-remarks]')].some((c) => c.textContent === ${JSON.stringify(remarks)})`,
+      ),
+    );
+  }
+  context.record(below(`event log: log one event until its row shows (${label})`, median(logs), 'ms', 50));
+  await page.close();
+}
+
+async function benchPush(stack: Stack, context: BenchContext, count: number): Promise<void> {
+  const page = await newAppPage(stack);
+  await openApp(page, stack.server.url);
+  await seedEvents(page, count, true);
+  await openApp(page, stack.server.url); // engine starts with the queue in place, signed out: nothing moves yet
+  const outboxCount = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('corelog-eventlog');
+          open.onsuccess = () => {
+            const request = open.result.transaction('outbox').objectStore('outbox').count();
+            request.onsuccess = () => {
+              resolve(request.result);
+              open.result.close();
+            };
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+  if ((await outboxCount()) !== count) throw new Error('the outbox was not seeded');
+  const dougal = stack.emulators.dougal;
+  const postsBefore = dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event')).length;
+  const t0 = Date.now();
+  await stack.services.connections.signIn('dougal', { username: 'demo', password: 'demo' }, false);
+  while ((await outboxCount()) > 0) {
+    if (Date.now() - t0 > 120_000) throw new Error('the outbox did not empty within 2 minutes');
+    await page.waitForTimeout(25);
+  }
+  const engineMs = Date.now() - t0;
+  const posts = dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event')).length - postsBefore;
+  context.log(`engine: ${count} creates in ${engineMs} ms (${posts} POSTs seen by the emulator)`);
+  if (posts !== count) throw new Error(`expected ${count} POSTs, the emulator saw ${posts}`);
+  await page.close();
+
+  // Baseline: the same creates, one after another, straight from Node.
+  const login = await fetch(`${dougal.server.baseUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'demo', password: 'demo' }) });
+  const token = /JWT=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  if (!token) throw new Error('baseline login failed');
+  const b0 = Date.now();
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const response = await fetch(`${dougal.server.baseUrl}/project/${PROJECT}/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, accept: 'application/json' },
+        body: JSON.stringify({ tstamp: new Date(Date.UTC(2024, 0, 1) + i * 37_000).toISOString(), sequence: 1, point: 1000 + i, remarks: `baseline ${i}`, labels: [], meta: { corelog_key: `baseline${i}` } }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`baseline POST answered ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: BASELINE_LANES }, lane));
+  const baselineMs = Date.now() - b0;
+  const seconds = engineMs / 1000;
+  context.record(below(`event log: push ${count.toLocaleString('en-US')} outbox creates`, seconds, 's', 10, { baseline: round(baselineMs / 1000), ratio: round(engineMs / baselineMs) }));
+}
+
+const suite: BenchSuite = {
+  name: 'event-log',
+  async run(context) {
+    const stack = await startStack();
+    try {
+      await benchLocalLog(stack, context, context.smoke ? 2_000 : 100_000);
+      await benchPush(stack, context, context.smoke ? 20 : 1_000);
+    } finally {
+      await stopStack(stack);
+    }
+  },
+};
+
+export default suite;

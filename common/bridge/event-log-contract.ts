@@ -1,0 +1,147 @@
+/**
+ * Bridge methods of the Dougal event log. Main only does HTTP here: the renderer owns the log
+ * (IndexedDB), its outbox and the sync engine, and asks main for one server operation at a time.
+ * Writes carry what the renderer expects the server to hold (`expect`), so main can report a
+ * conflict instead of overwriting someone else's edit.
+ */
+import { z } from 'zod';
+
+/**
+ * The `meta` attribute that carries Corelog's client key of an event it logged (DougalClient's
+ * default idempotency key), so a retried create is found instead of logged twice.
+ */
+export const CLIENT_KEY_META = 'corelog_key';
+
+const project = z.string().trim().min(1).max(200);
+const eventId = z.number().int().nonnegative();
+const isoTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
+
+/** What an event PUT must carry in full (Dougal reverts or refuses missing attributes). */
+export const eventFieldsSchema = z
+  .object({
+    tstamp: isoTime.nullable(),
+    sequence: z.number().int().nullable(),
+    point: z.number().int().nullable(),
+    remarks: z.string().max(20_000),
+    labels: z.array(z.string().max(200)).max(100),
+    meta: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type EventFields = z.infer<typeof eventFieldsSchema>;
+
+/** One event as Dougal serves it now (its current instance). */
+export const serverEventSchema = eventFieldsSchema.extend({
+  id: eventId,
+  uid: z.number(),
+  readonly: z.boolean(),
+  hasEdits: z.boolean(),
+  /** `meta[CLIENT_KEY_META]` when a Corelog logged it. */
+  clientKey: z.string().nullable(),
+});
+export type ServerEvent = z.infer<typeof serverEventSchema>;
+
+/** One version of an event; `validity[2] === null` marks the current one, a closed newest one a deletion. */
+export const eventInstanceSchema = serverEventSchema.extend({
+  validity: z.tuple([z.string().nullable(), z.string().nullable(), z.string().nullable(), z.string().nullable()]),
+});
+export type EventInstance = z.infer<typeof eventInstanceSchema>;
+
+export const eventLabelSchema = z.object({
+  name: z.string(),
+  colour: z.string().nullable(),
+  description: z.string().nullable(),
+  user: z.boolean(),
+  multiple: z.boolean(),
+});
+export type EventLabel = z.infer<typeof eventLabelSchema>;
+
+export const sequenceSummarySchema = z.object({
+  sequence: z.number().int(),
+  line: z.number().int(),
+  status: z.string(),
+  fsp: z.number().int().nullable(),
+  lsp: z.number().int().nullable(),
+  ts0: z.string().nullable(),
+  ts1: z.string().nullable(),
+  numPoints: z.number().int().nullable(),
+});
+export type SequenceSummary = z.infer<typeof sequenceSummarySchema>;
+
+export const plannedSequenceSummarySchema = z.object({
+  sequence: z.number().int(),
+  line: z.number().int(),
+  fsp: z.number().int(),
+  lsp: z.number().int(),
+  ts0: z.string().nullable(),
+  name: z.string().nullable(),
+});
+export type PlannedSequenceSummary = z.infer<typeof plannedSequenceSummarySchema>;
+
+export const lineSummarySchema = z.object({
+  line: z.number().int(),
+  fsp: z.number().int().nullable(),
+  lsp: z.number().int().nullable(),
+  ntba: z.boolean(),
+  remarks: z.string().nullable(),
+});
+export type LineSummary = z.infer<typeof lineSummarySchema>;
+
+export const qcResultSchema = z.object({
+  test: z.string(),
+  eventId: eventId,
+  sequence: z.number().int().nullable(),
+  point: z.number().int().nullable(),
+  tstamp: z.string().nullable(),
+  remarks: z.string(),
+  accepted: z.boolean(),
+});
+export type QcResult = z.infer<typeof qcResultSchema>;
+
+/** A write either happened, or the server had moved on (`theirs`: its current event, null when deleted). */
+const writeOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('applied'), event: serverEventSchema.nullable() }),
+  z.object({ status: z.literal('conflict'), theirs: serverEventSchema.nullable() }),
+]);
+export type EventWriteOutcome = z.infer<typeof writeOutcomeSchema>;
+
+export const eventLogMethods = {
+  eventLogProjects: { input: z.undefined(), output: z.object({ projects: z.array(z.object({ pid: z.string(), name: z.string() })) }) },
+  /** Labels, sequences, plan and preplot line summaries: the reference data of the entry line and filters. */
+  eventLogReference: {
+    input: z.object({ project }).strict(),
+    output: z.object({
+      labels: z.array(eventLabelSchema),
+      sequences: z.array(sequenceSummarySchema),
+      plan: z.array(plannedSequenceSummarySchema),
+      lines: z.array(lineSummarySchema),
+    }),
+  },
+  /** One page of the current events (the first load pages through them). */
+  eventLogPage: {
+    input: z.object({ project, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(5_000) }).strict(),
+    output: z.object({ events: z.array(serverEventSchema) }),
+  },
+  /** The newest version of every event changed since `since` (a server time). */
+  eventLogChanges: { input: z.object({ project, since: isoTime }).strict(), output: z.object({ instances: z.array(eventInstanceSchema) }) },
+  /**
+   * Logs an event carrying `clientKey` in `meta`. With `lookupFirst` (a retry: an earlier attempt
+   * may have reached the server) main first looks for an event with that key and returns it instead.
+   */
+  eventLogCreate: {
+    input: z.object({ project, clientKey: z.string().min(8).max(100), fields: eventFieldsSchema, lookupFirst: z.boolean(), lookupSince: isoTime }).strict(),
+    output: z.object({ event: serverEventSchema.nullable(), existed: z.boolean() }),
+  },
+  /** PUT of all fields, only if the server's current uid is `expect` (or the event is deleted, for 'deleted'). */
+  eventLogPut: {
+    input: z.object({ project, id: eventId, expect: z.union([z.number(), z.literal('deleted')]), fields: eventFieldsSchema }).strict(),
+    output: writeOutcomeSchema,
+  },
+  /** DELETE, only if the server's current uid is `expect`; an event already deleted counts as done. */
+  eventLogDelete: { input: z.object({ project, id: eventId, expect: z.number() }).strict(), output: writeOutcomeSchema },
+  eventLogHistory: { input: z.object({ project, id: eventId }).strict(), output: z.object({ instances: z.array(eventInstanceSchema) }) },
+  eventLogQcResults: { input: z.object({ project }).strict(), output: z.object({ results: z.array(qcResultSchema) }) },
+  eventLogQcAccept: {
+    input: z.object({ project, eventIds: z.array(eventId).min(1).max(10_000), accepted: z.boolean() }).strict(),
+    output: z.object({ done: z.literal(true) }),
+  },
+} as const;

@@ -1,0 +1,80 @@
+/**
+ * Turns DougalClient replies into the event-log bridge shapes: only the fields the renderer
+ * stores, and the QC tree (whose real structure was never recovered) flattened tolerantly.
+ */
+import { CLIENT_KEY_META, type EventInstance, type LineSummary, type PlannedSequenceSummary, type QcResult, type SequenceSummary, type ServerEvent } from '../../../common/bridge/event-log-contract';
+import type { DougalEvent, DougalEventInstance, DougalLine, DougalPlannedSequence, DougalQcResults, DougalSequence } from '../dougal/dougal-client';
+
+export function toServerEvent(e: DougalEvent): ServerEvent {
+  return {
+    id: e.id,
+    uid: e.uid,
+    tstamp: e.tstamp === null ? null : new Date(e.tstamp).toISOString(),
+    sequence: e.sequence,
+    point: e.point,
+    remarks: e.remarks,
+    labels: e.labels,
+    meta: e.meta,
+    readonly: e.readonly,
+    hasEdits: e.has_edits ?? false,
+    clientKey: typeof e.meta[CLIENT_KEY_META] === 'string' ? e.meta[CLIENT_KEY_META] : null,
+  };
+}
+
+export function toEventInstance(e: DougalEventInstance): EventInstance {
+  return { ...toServerEvent(e), validity: e.validity };
+}
+
+export function toSequenceSummary(s: DougalSequence): SequenceSummary {
+  return {
+    sequence: s.sequence,
+    line: s.line,
+    status: s.status,
+    fsp: s.fsp ?? null,
+    lsp: s.lsp ?? null,
+    ts0: s.ts0 ?? null,
+    ts1: s.ts1 ?? null,
+    numPoints: s.num_points ?? null,
+  };
+}
+
+export function toPlannedSummary(p: DougalPlannedSequence): PlannedSequenceSummary {
+  return { sequence: p.sequence, line: p.line, fsp: p.fsp, lsp: p.lsp, ts0: p.ts0 ?? null, name: p.name ?? null };
+}
+
+export function toLineSummary(l: DougalLine): LineSummary {
+  return { line: l.line, fsp: l.fsp ?? null, lsp: l.lsp ?? null, ntba: l.ntba ?? false, remarks: l.remarks ?? null };
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const intOrNull = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+
+/**
+ * Flattens `{tests: [{name, results: [{event_id, …}]}]}` (the emulator's guess) or a bare array of
+ * results; anything without an integer event id is skipped rather than invented.
+ */
+export function flattenQcResults(tree: DougalQcResults): QcResult[] {
+  const tests: unknown[] = Array.isArray(tree) ? tree : Array.isArray(tree.tests) ? tree.tests : [];
+  const out: QcResult[] = [];
+  for (const test of tests) {
+    if (!isObject(test)) continue;
+    const name = String(test.name ?? test.id ?? 'QC');
+    const results = Array.isArray(test.results) ? test.results : [test];
+    for (const r of results) {
+      if (!isObject(r)) continue;
+      const eventId = intOrNull(r.event_id ?? r.id);
+      if (eventId === null) continue;
+      out.push({
+        test: name,
+        eventId,
+        sequence: intOrNull(r.sequence),
+        point: intOrNull(r.point),
+        tstamp: typeof r.tstamp === 'string' ? r.tstamp : null,
+        remarks: typeof r.remarks === 'string' ? r.remarks : '',
+        accepted: r.accepted === true,
+      });
+    }
+  }
+  return out;
+}

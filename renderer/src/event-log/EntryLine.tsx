@@ -1,0 +1,77 @@
+/**
+ * The keyboard-first entry line. Enter logs the event "now"; with a sequence and a shot point it
+ * takes the shot's time instead (Dougal fills it in, even if the shot arrives later). The
+ * sequence stays for the next entry; everything else clears and focus returns to the remarks.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { EventLabel } from '../../../common/bridge/event-log-contract';
+import { logEvent } from './event-writes';
+import { LabelPicker } from './LabelPicker';
+
+function parseWhole(text: string, what: string): number | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  if (!/^\d{1,9}$/.test(trimmed)) throw new Error(`${what} must be a whole number.`);
+  return Number(trimmed);
+}
+
+export function EntryLine({ project, labels }: { project: string; labels: EventLabel[] }) {
+  const [remarks, setRemarks] = useState('');
+  const [sequence, setSequence] = useState('');
+  const [point, setPoint] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const remarksRef = useRef<HTMLInputElement>(null);
+
+  // The application menu's "New event" (desktop app) lands here.
+  useEffect(() => {
+    const focus = () => remarksRef.current?.focus();
+    window.addEventListener('corelog:new-event', focus);
+    return () => window.removeEventListener('corelog:new-event', focus);
+  }, []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const input = { sequence: parseWhole(sequence, 'Sequence'), point: parseWhole(point, 'Shot point'), remarks: remarks.trim(), labels: chosen };
+      if (!input.remarks && input.labels.length === 0) throw new Error('Type remarks or pick a label first.');
+      if (input.point !== null && input.sequence === null) throw new Error('A shot point needs its sequence.');
+      await logEvent(project, input, labels);
+      setRemarks('');
+      setPoint('');
+      setChosen([]);
+      setError(null);
+      remarksRef.current?.focus();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <form className="entry-line card" onSubmit={(e) => void submit(e)} aria-label="Log an event" data-testid="entry-line">
+      <input
+        ref={remarksRef}
+        type="text"
+        className="entry-remarks"
+        aria-label="Remarks"
+        placeholder="What happened? Enter logs it now"
+        value={remarks}
+        autoFocus
+        maxLength={20_000}
+        onChange={(e) => setRemarks(e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && setRemarks('')}
+      />
+      <input type="text" inputMode="numeric" className="entry-number" aria-label="Sequence" placeholder="seq" value={sequence} onChange={(e) => setSequence(e.target.value)} />
+      <input type="text" inputMode="numeric" className="entry-number" aria-label="Shot point" placeholder="SP" value={point} onChange={(e) => setPoint(e.target.value)} />
+      <LabelPicker labels={labels} value={chosen} onChange={setChosen} />
+      <button type="submit" className="primary">
+        Log
+      </button>
+      {error && (
+        <p className="error entry-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

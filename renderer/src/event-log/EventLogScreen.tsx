@@ -1,0 +1,173 @@
+/**
+ * The vessel event log: entry line, filters, the virtualized log and the selected event, plus the
+ * sequences list and QC results. Reads only local data, so it works the same with Dougal down.
+ * A guest (or an unknown role) gets no write controls.
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { setCurrentProject, useCurrentProject } from './current-project';
+import { downloadCsv, eventsToCsv } from './csv-export';
+import { mayWrite, useDougalStatus } from './dougal-status';
+import { EntryLine } from './EntryLine';
+import { eventIndex, NO_FILTER, type EventFilter } from './event-index';
+import { eventLogDb } from './event-log-db';
+import type { TimeZoneChoice } from './event-time';
+import { EventPanel } from './EventPanel';
+import { EventTable } from './EventTable';
+import { QcPanel } from './QcPanel';
+import { SequencesPanel } from './SequencesPanel';
+import { eventLogSync } from './sync-engine';
+
+type Tab = 'log' | 'sequences' | 'qc';
+const ZONE_KEY = 'corelog.eventLog.zone';
+
+export function EventLogScreen() {
+  const project = useCurrentProject();
+  const status = useDougalStatus();
+  const canWrite = mayWrite(status);
+  const projects = useLiveQuery(() => eventLogDb.projects.toArray(), []) ?? [];
+  const reference = useLiveQuery(() => (project ? eventLogDb.reference.get(project) : undefined), [project]);
+  const engine = useSyncExternalStore(eventLogSync.subscribe, eventLogSync.getStatus);
+  const version = useSyncExternalStore(eventIndex.subscribe, eventIndex.getVersion);
+  const [tab, setTab] = useState<Tab>('log');
+  const [filter, setFilter] = useState<EventFilter>(NO_FILTER);
+  const deferredFilter = useDeferredValue(filter);
+  const [zone, setZone] = useState<TimeZoneChoice>(() => (localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc'));
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (project) void eventIndex.open(project);
+  }, [project]);
+
+  // `version` changes with every write, so the memo re-runs exactly when the log does.
+  const rows = useMemo(() => eventIndex.query(deferredFilter), [version, deferredFilter]);
+  const counts = useMemo(() => (tab === 'sequences' ? eventIndex.countBySequence() : new Map<number, number>()), [version, tab]);
+  const labels = reference?.labels ?? [];
+  const labelMap = useMemo(() => new Map(labels.map((l) => [l.name, l])), [labels]);
+  const selected = selectedKey ? eventIndex.get(selectedKey) : undefined;
+  const patch = (p: Partial<EventFilter>) => setFilter((f) => ({ ...f, ...p }));
+
+  if (!project) {
+    return (
+      <section className="screen card" data-testid="event-log-empty">
+        <h1>Event log</h1>
+        <p>No Dougal project on this computer yet. Sign in to Dougal (Connections, Alt+2); the log loads the first time Dougal is reachable.</p>
+      </section>
+    );
+  }
+
+  return (
+    <div className="event-log" data-testid="event-log">
+      <header className="event-log-head row">
+        <h1>Event log</h1>
+        <label className="inline">
+          Project{' '}
+          <select value={project} onChange={(e) => setCurrentProject(e.target.value)} aria-label="Project">
+            {(projects.length ? projects : [{ pid: project, name: project }]).map((p) => (
+              <option key={p.pid} value={p.pid}>
+                {p.name} ({p.pid})
+              </option>
+            ))}
+          </select>
+        </label>
+        <nav className="tabs" aria-label="Event log views">
+          {(['log', 'sequences', 'qc'] as const).map((t) => (
+            <button key={t} type="button" className={tab === t ? 'active' : ''} aria-pressed={tab === t} onClick={() => setTab(t)}>
+              {t === 'log' ? 'Log' : t === 'sequences' ? 'Sequences' : 'QC'}
+            </button>
+          ))}
+        </nav>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={zone === 'local'}
+            onChange={(e) => {
+              const next = e.target.checked ? 'local' : 'utc';
+              localStorage.setItem(ZONE_KEY, next);
+              setZone(next);
+            }}
+          />{' '}
+          Local time
+        </label>
+        {!canWrite && status && (
+          <span className="badge" data-testid="read-only-mode">
+            read only{status.role === 'guest' ? ' (guest)' : ''}
+          </span>
+        )}
+        {engine.progress?.firstLoad && (
+          <span className="muted" role="status">
+            Loading from Dougal… {engine.progress.loaded.toLocaleString()} events
+          </span>
+        )}
+        {eventIndex.state === 'first-rows' && (
+          <span className="muted" role="status">
+            Opening the log…
+          </span>
+        )}
+      </header>
+
+      {tab === 'sequences' && (
+        <SequencesPanel
+          reference={reference}
+          counts={counts}
+          zone={zone}
+          onPick={(sequence) => {
+            patch({ sequence });
+            setTab('log');
+          }}
+        />
+      )}
+      {tab === 'qc' && <QcPanel project={project} canWrite={canWrite} zone={zone} />}
+      {tab === 'log' && (
+        <>
+          {canWrite && <EntryLine project={project} labels={labels} />}
+          <div className={`event-log-body${selected ? ' with-panel' : ''}`}>
+            <div className="event-log-main">
+              <div className="event-filters row" role="search">
+                <input type="search" aria-label="Search remarks" placeholder="Search remarks and labels" value={filter.text} onChange={(e) => patch({ text: e.target.value })} />
+                <input
+                  type="text"
+                  inputMode="numeric"
+                  aria-label="Filter sequence"
+                  placeholder="seq"
+                  className="entry-number"
+                  value={filter.sequence ?? ''}
+                  onChange={(e) => patch({ sequence: /^\d+$/.test(e.target.value) ? Number(e.target.value) : null })}
+                />
+                <select aria-label="Filter label" value={filter.label ?? ''} onChange={(e) => patch({ label: e.target.value || null })}>
+                  <option value="">any label</option>
+                  {labels.map((l) => (
+                    <option key={l.name} value={l.name}>
+                      {l.name}
+                    </option>
+                  ))}
+                </select>
+                <input type="date" aria-label="From day (UTC)" value={filter.from ?? ''} onChange={(e) => patch({ from: e.target.value || null })} />
+                <input type="date" aria-label="To day (UTC)" value={filter.to ?? ''} onChange={(e) => patch({ to: e.target.value || null })} />
+                <select aria-label="Filter sync state" value={filter.sync} onChange={(e) => patch({ sync: e.target.value as EventFilter['sync'] })}>
+                  <option value="all">all events</option>
+                  <option value="unsynced">not yet on Dougal</option>
+                  <option value="conflict">conflicts</option>
+                </select>
+                <label className="inline">
+                  <input type="checkbox" checked={filter.showDeleted} onChange={(e) => patch({ showDeleted: e.target.checked })} /> deleted
+                </label>
+                <button type="button" onClick={() => setFilter(NO_FILTER)} disabled={JSON.stringify(filter) === JSON.stringify(NO_FILTER)}>
+                  Clear
+                </button>
+                <button type="button" onClick={() => downloadCsv(eventsToCsv(rows, zone), `event-log-${project}.csv`)} disabled={rows.length === 0}>
+                  Export CSV
+                </button>
+                <span className="muted" data-testid="event-count">
+                  {rows.length.toLocaleString()} of {eventIndex.size.toLocaleString()} events
+                </span>
+              </div>
+              <EventTable rows={rows} zone={zone} labels={labelMap} selectedKey={selectedKey} onSelect={setSelectedKey} />
+            </div>
+            {selected && <EventPanel key={selected.key} row={selected} zone={zone} labels={labels} canWrite={canWrite} onClose={() => setSelectedKey(null)} />}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

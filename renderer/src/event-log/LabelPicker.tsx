@@ -1,0 +1,125 @@
+/**
+ * Labels in their Dougal colours, and the type-ahead that picks them: type a few letters, then
+ * Tab or Enter takes the highlighted match (↑/↓ move it), Backspace in the empty box drops the
+ * last label. Enter with nothing typed is left to the form (it logs the event).
+ */
+import { useId, useState, type KeyboardEvent } from 'react';
+import type { EventLabel } from '../../../common/bridge/event-log-contract';
+
+const MAX_SUGGESTIONS = 8;
+
+/** Black or white text, whichever reads better on the label's colour. */
+function inkFor(colour: string | null): string {
+  const hex = colour?.match(/^#([0-9a-f]{6}|[0-9a-f]{3})$/i)?.[1];
+  if (!hex) return 'inherit';
+  const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
+  return 0.299 * r! + 0.587 * g! + 0.114 * b! > 150 ? '#111' : '#fff';
+}
+
+export function LabelChip({ name, label, onRemove }: { name: string; label: EventLabel | undefined; onRemove?: () => void }) {
+  const colour = label?.colour ?? null;
+  return (
+    <span className="label-chip" style={colour ? { backgroundColor: colour, color: inkFor(colour), borderColor: colour } : undefined} title={label?.description ?? undefined}>
+      {name}
+      {onRemove && (
+        <button type="button" className="label-remove" aria-label={`Remove label ${name}`} onClick={onRemove}>
+          ×
+        </button>
+      )}
+    </span>
+  );
+}
+
+export function LabelPicker({
+  labels,
+  value,
+  onChange,
+  label = 'Labels',
+}: {
+  labels: EventLabel[];
+  value: string[];
+  onChange: (next: string[]) => void;
+  label?: string;
+}) {
+  const [text, setText] = useState('');
+  const [highlight, setHighlight] = useState(0);
+  const listId = useId();
+  const needle = text.trim().toLowerCase();
+  const suggestions = needle
+    ? labels
+        .filter((l) => l.user && !value.includes(l.name) && l.name.toLowerCase().includes(needle))
+        .sort((a, b) => Number(!a.name.toLowerCase().startsWith(needle)) - Number(!b.name.toLowerCase().startsWith(needle)))
+        .slice(0, MAX_SUGGESTIONS)
+    : [];
+  const byName = new Map(labels.map((l) => [l.name, l]));
+
+  const take = (name: string) => {
+    onChange([...value, name]);
+    setText('');
+    setHighlight(0);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setHighlight((h) => (suggestions.length ? (h + step + suggestions.length) % suggestions.length : 0));
+    } else if ((event.key === 'Enter' || event.key === 'Tab') && needle) {
+      const pick = suggestions[Math.min(highlight, suggestions.length - 1)];
+      if (pick) {
+        event.preventDefault();
+        take(pick.name);
+      } else if (event.key === 'Enter') {
+        event.preventDefault(); // an unknown label: do not log the event with the typo in limbo
+      }
+    } else if (event.key === 'Backspace' && !text && value.length) {
+      onChange(value.slice(0, -1));
+    } else if (event.key === 'Escape' && text) {
+      event.stopPropagation();
+      setText('');
+    }
+  };
+
+  return (
+    <div className="label-picker">
+      {value.map((name) => (
+        <LabelChip key={name} name={name} label={byName.get(name)} onRemove={() => onChange(value.filter((n) => n !== name))} />
+      ))}
+      <input
+        type="text"
+        aria-label={label}
+        role="combobox"
+        aria-expanded={suggestions.length > 0}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        value={text}
+        placeholder={value.length ? '' : 'labels…'}
+        onChange={(e) => {
+          setText(e.target.value);
+          setHighlight(0);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      {suggestions.length > 0 && (
+        <ul className="label-suggestions" role="listbox" id={listId}>
+          {suggestions.map((l, i) => (
+            <li
+              key={l.name}
+              role="option"
+              aria-selected={i === highlight}
+              className={i === highlight ? 'active' : ''}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                take(l.name);
+              }}
+            >
+              <LabelChip name={l.name} label={l} /> <span className="muted">{l.description ?? ''}</span>
+              {!l.multiple && <span className="muted"> · once per sequence</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * CSV of the filtered log, made in the renderer so it works offline. RFC 4180 quoting; text
+ * cells that a spreadsheet would run as a formula get a leading apostrophe.
+ */
+import type { LogEvent } from './event-log-db';
+import { formatEventTime, type TimeZoneChoice } from './event-time';
+
+const HEADER = ['id', 'time', 'sequence', 'point', 'remarks', 'labels', 'status'];
+
+function cell(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function eventsToCsv(rows: readonly LogEvent[], zone: TimeZoneChoice): string {
+  const lines = [HEADER.join(',')];
+  for (const r of rows) {
+    const status = r.deleted ? 'deleted' : r.sync;
+    lines.push([r.id, r.tstamp ? formatEventTime(r.tstamp, zone) : '', r.sequence, r.point, r.remarks, r.labels.join(';'), status].map(cell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Saves `text` as a file through the browser's download (the desktop app shows a save dialog). */
+export function downloadCsv(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,170 @@
+/**
+ * The event log's own IndexedDB database (`corelog-eventlog`), separate from `corelog` so the
+ * photo queue and the event log version their schemas independently. A schema change adds a new
+ * version below with an upgrade function; old versions stay as they were, so a database created
+ * by any earlier release still opens (test/browser/event-log/schema-upgrade.spec.ts).
+ */
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
+import type {
+  EventFields,
+  EventInstance,
+  EventLabel,
+  LineSummary,
+  PlannedSequenceSummary,
+  QcResult,
+  SequenceSummary,
+  ServerEvent,
+} from '../../../common/bridge/event-log-contract';
+import type { BridgeError } from '../../../common/errors';
+
+export const EVENT_LOG_DB_NAME = 'corelog-eventlog';
+
+/** synced: as on the server; pending: waiting in the outbox; failed/conflict: waiting for the user. */
+export type EventSyncState = 'synced' | 'pending' | 'failed' | 'conflict';
+
+/** The last version of an event the server showed us. */
+export interface ServerSnapshot extends EventFields {
+  uid: number;
+  deleted: boolean;
+}
+
+export interface LogEvent extends EventFields {
+  /** `c:<clientKey>` for events logged here (the key also goes into Dougal's `meta`), `d:<id>` otherwise. */
+  key: string;
+  project: string;
+  /** Dougal's id, once the server has the event. */
+  id: number | null;
+  /** The server version the local content is based on (the `uid` an edit starts from). */
+  uid: number | null;
+  /** Time order: `tstamp`, or the time it was logged here while Dougal has not filled one in. */
+  sortKey: string;
+  readonly: boolean;
+  hasEdits: boolean;
+  deleted: 0 | 1;
+  sync: EventSyncState;
+  server: ServerSnapshot | null;
+  loggedAt: string | null;
+}
+
+export type OutboxKind = 'create' | 'update' | 'delete' | 'undelete' | 'qc';
+export type OutboxState = 'pending' | 'sending' | 'waiting-retry' | 'failed' | 'conflict';
+
+export interface OutboxItem {
+  seq?: number;
+  project: string;
+  /** The event it changes; '' for QC accept/unaccept. */
+  eventKey: string;
+  kind: OutboxKind;
+  fields?: EventFields;
+  /**
+   * The server uid this change was made against (update, delete), 'deleted' for an undelete, or
+   * null: "whatever the previous queued change of this event produced".
+   */
+  expect?: number | 'deleted' | null;
+  qc?: { eventIds: number[]; accepted: boolean };
+  label: string;
+  state: OutboxState;
+  attempts: number;
+  /** Kept with the item so the backoff carries on across restarts. */
+  nextAttemptAt: string | null;
+  lastError: BridgeError | null;
+  /** The server's version when a conflict was found (null: deleted there). */
+  theirs?: ServerEvent | null;
+  createdAt: string;
+}
+
+export interface ProjectRow {
+  pid: string;
+  name: string;
+}
+
+export interface ReferenceRow {
+  project: string;
+  labels: EventLabel[];
+  sequences: SequenceSummary[];
+  plan: PlannedSequenceSummary[];
+  lines: LineSummary[];
+  fetchedAt: string;
+}
+
+export interface SyncStateRow {
+  project: string;
+  /** Server time to ask the changes endpoint from; null until the first full load finished. */
+  cursor: string | null;
+  /** Resumes an interrupted first load: how far it got, and the time it started (the cursor it leads to). */
+  loadedOffset: number;
+  loadStartedAt: string | null;
+  lastPullAt: string | null;
+  lastPushAt: string | null;
+}
+
+export interface HistoryRow {
+  project: string;
+  id: number;
+  instances: EventInstance[];
+  fetchedAt: string;
+}
+
+export interface QcRow {
+  project: string;
+  results: QcResult[];
+  fetchedAt: string;
+}
+
+/** Version 1, the first release. Rows then had `pending: boolean` and outbox items `tries`. */
+export const SCHEMA_V1 = {
+  projects: 'pid',
+  reference: 'project',
+  events: 'key, project, [project+tstamp], [project+id]',
+  outbox: '++seq, eventKey',
+  syncState: 'project',
+  history: '[project+id]',
+  qc: 'project',
+};
+
+/** Version 2: a sort key for events without a time, the sync state as an index, outbox backoff. */
+export const SCHEMA_V2 = {
+  ...SCHEMA_V1,
+  events: 'key, [project+sortKey], [project+id], [project+sequence], [project+sync]',
+  outbox: '++seq, eventKey, state',
+};
+
+async function upgradeToV2(tx: Transaction): Promise<void> {
+  await tx
+    .table('events')
+    .toCollection()
+    .modify((row: Record<string, unknown>) => {
+      row.sortKey = (row.tstamp as string | null) ?? (row.loggedAt as string | null) ?? '';
+      row.sync = row.pending ? 'pending' : 'synced';
+      row.deleted = row.deleted ? 1 : 0;
+      delete row.pending;
+    });
+  await tx
+    .table('outbox')
+    .toCollection()
+    .modify((item: Record<string, unknown>) => {
+      item.attempts = (item.tries as number | undefined) ?? 0;
+      item.nextAttemptAt = null;
+      item.state = item.state ?? 'pending';
+      item.lastError = item.lastError ?? null;
+      delete item.tries;
+    });
+}
+
+export class EventLogDb extends Dexie {
+  projects!: EntityTable<ProjectRow, 'pid'>;
+  reference!: EntityTable<ReferenceRow, 'project'>;
+  events!: EntityTable<LogEvent, 'key'>;
+  outbox!: EntityTable<OutboxItem, 'seq'>;
+  syncState!: EntityTable<SyncStateRow, 'project'>;
+  history!: Dexie.Table<HistoryRow, [string, number]>;
+  qc!: EntityTable<QcRow, 'project'>;
+
+  constructor(name = EVENT_LOG_DB_NAME) {
+    super(name);
+    this.version(1).stores(SCHEMA_V1);
+    this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
+  }
+}
+
+export const eventLogDb = new EventLogDb();

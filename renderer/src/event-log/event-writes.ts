@@ -1,0 +1,258 @@
+/**
+ * What the navigator does to the log. Each action is one IndexedDB transaction that changes the
+ * event row and queues the change in the outbox, so the row shows at once with its pending badge
+ * and the sync engine picks it up from there. Queued changes of one event are folded together
+ * while none of them has been sent, which keeps the outbox short after a long time offline.
+ */
+import type { EventFields, EventLabel } from '../../../common/bridge/event-log-contract';
+import { publishOutboxChanged, publishRemoved, publishRows } from './change-feed';
+import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
+import { describeEvent, fieldsOf, newClientKey, rowFromServer, singleLabelsIn, syncStateOf } from './event-model';
+
+export interface NewEventInput {
+  sequence: number | null;
+  point: number | null;
+  remarks: string;
+  labels: string[];
+}
+
+const db = eventLogDb;
+
+function queued(project: string, eventKey: string, kind: OutboxItem['kind'], label: string, extra: Partial<OutboxItem>): OutboxItem {
+  return { project, eventKey, kind, label, state: 'pending', attempts: 0, nextAttemptAt: null, lastError: null, createdAt: new Date().toISOString(), ...extra };
+}
+
+async function itemsOf(eventKey: string): Promise<OutboxItem[]> {
+  return db.outbox.where('eventKey').equals(eventKey).sortBy('seq');
+}
+
+/** A queued change that has never left this computer can still be rewritten. */
+function unsent(item: OutboxItem | undefined): item is OutboxItem {
+  return item !== undefined && item.state === 'pending' && item.attempts === 0;
+}
+
+async function rowOrThrow(key: string): Promise<LogEvent> {
+  const row = await db.events.get(key);
+  if (!row) throw new Error('This event is no longer on this computer.');
+  return row;
+}
+
+/** The event about to change (refused when Dougal marks it read-only) and its queued changes. */
+async function changing(key: string): Promise<{ current: LogEvent; items: OutboxItem[]; last: OutboxItem | undefined }> {
+  const current = await rowOrThrow(key);
+  if (current.readonly) throw new Error('Dougal marks this event read-only (QC results, midnight shots): it cannot be edited or deleted.');
+  const items = await itemsOf(key);
+  return { current, items, last: items.at(-1) };
+}
+
+/**
+ * Dougal's `multiple: false` rule, applied locally as well: other events of the sequence lose the
+ * label now (Dougal does the same when it receives the change, so nothing is queued for them).
+ */
+async function takeSingleLabels(row: LogEvent, known: EventLabel[]): Promise<LogEvent[]> {
+  const singles = singleLabelsIn(row.labels, known);
+  if (singles.length === 0 || row.sequence === null || row.deleted) return [];
+  const holders = await db.events
+    .where('[project+sequence]')
+    .equals([row.project, row.sequence])
+    .filter((e) => e.key !== row.key && !e.deleted && e.labels.some((l) => singles.includes(l)))
+    .toArray();
+  const changed = holders.map((e) => ({ ...e, labels: e.labels.filter((l) => !singles.includes(l)) }));
+  await db.events.bulkPut(changed);
+  return changed;
+}
+
+function finish(rows: LogEvent[]): void {
+  publishRows(rows);
+  publishOutboxChanged();
+}
+
+/** Logs a new event: "now", unless a sequence and shot point say when (Dougal fills the time in). */
+export async function logEvent(project: string, input: NewEventInput, known: EventLabel[]): Promise<LogEvent> {
+  const now = new Date().toISOString();
+  const clientKey = newClientKey();
+  const fields: EventFields = {
+    tstamp: input.sequence !== null && input.point !== null ? null : now,
+    sequence: input.sequence,
+    point: input.point,
+    remarks: input.remarks,
+    labels: [...new Set(input.labels)],
+    meta: {},
+  };
+  const row: LogEvent = {
+    ...fields,
+    key: `c:${clientKey}`,
+    project,
+    id: null,
+    uid: null,
+    sortKey: fields.tstamp ?? now,
+    readonly: false,
+    hasEdits: false,
+    deleted: 0,
+    sync: 'pending',
+    server: null,
+    loggedAt: now,
+  };
+  const changed = await db.transaction('rw', db.events, db.outbox, async () => {
+    await db.events.add(row);
+    await db.outbox.add(queued(project, row.key, 'create', `Log “${describeEvent(fields)}”`, { fields }));
+    return takeSingleLabels(row, known);
+  });
+  finish([row, ...changed]);
+  return row;
+}
+
+/** Saves new content for an event; all fields travel, as Dougal's PUT requires. */
+export async function editEvent(key: string, fields: EventFields, known: EventLabel[]): Promise<void> {
+  const rows = await db.transaction('rw', db.events, db.outbox, async () => {
+    const { current, items, last } = await changing(key);
+    const label = `Edit “${describeEvent(fields)}”`;
+    if (unsent(last) && last.kind !== 'delete') {
+      await db.outbox.update(last.seq!, { fields, ...(last.kind === 'create' ? {} : { label }) });
+    } else {
+      // After an earlier queued change, this one starts from whatever that change produces.
+      const item = queued(current.project, key, 'update', label, { fields, expect: items.length ? null : current.uid });
+      await db.outbox.add(item);
+      items.push(item);
+    }
+    const row: LogEvent = { ...current, ...fieldsOf(fields), sortKey: fields.tstamp ?? current.loggedAt ?? current.sortKey, sync: syncStateOf(items) };
+    await db.events.put(row);
+    return [row, ...(await takeSingleLabels(row, known))];
+  });
+  finish(rows);
+}
+
+export async function deleteEvent(key: string): Promise<void> {
+  const row = await db.transaction('rw', db.events, db.outbox, async () => {
+    const { current, items, last } = await changing(key);
+    if (unsent(last) && last.kind === 'create') {
+      // Never reached Dougal: forget it entirely.
+      await db.outbox.bulkDelete(items.map((i) => i.seq!));
+      await db.events.delete(key);
+      return null;
+    }
+    const item = queued(current.project, key, 'delete', `Delete “${describeEvent(current)}”`, { expect: items.length ? null : current.uid });
+    await db.outbox.add(item);
+    const next: LogEvent = { ...current, deleted: 1, sync: syncStateOf([...items, item]) };
+    await db.events.put(next);
+    return next;
+  });
+  finishOne(key, row);
+}
+
+/** Brings a deleted event back with the content of one of its versions (Dougal keeps the deletion in the history). */
+export async function undeleteEvent(key: string, fields: EventFields, known: EventLabel[]): Promise<void> {
+  const rows = await db.transaction('rw', db.events, db.outbox, async () => {
+    const { current, items, last } = await changing(key);
+    // A delete that never left this computer is simply taken back.
+    const cancelled = unsent(last) && last.kind === 'delete';
+    if (cancelled) {
+      await db.outbox.delete(last.seq!);
+      items.pop();
+    } else {
+      const item = queued(current.project, key, 'undelete', `Restore “${describeEvent(fields)}”`, { fields, expect: 'deleted' });
+      await db.outbox.add(item);
+      items.push(item);
+    }
+    const row: LogEvent = { ...current, ...(cancelled ? {} : fieldsOf(fields)), deleted: 0, sync: syncStateOf(items) };
+    row.sortKey = row.tstamp ?? row.loggedAt ?? row.sortKey;
+    await db.events.put(row);
+    return [row, ...(await takeSingleLabels(row, known))];
+  });
+  finish(rows);
+}
+
+/**
+ * Settles a conflict. 'theirs' drops this event's queued changes and shows the server's version;
+ * 'mine' and 'merged' send mine again (with the merged remarks), now against their version.
+ */
+export async function resolveConflict(key: string, choice: 'mine' | 'theirs' | 'merged', mergedRemarks = ''): Promise<void> {
+  const row = await db.transaction('rw', db.events, db.outbox, async () => {
+    const current = await rowOrThrow(key);
+    const items = await itemsOf(key);
+    const conflict = items.find((i) => i.state === 'conflict');
+    if (!conflict) return current;
+    const theirs = conflict.theirs ?? null;
+    if (choice === 'theirs') return revertToServer(current, items, theirs ? rowFromServer(current.project, theirs, false, current) : null);
+    const fields = conflict.fields ? { ...conflict.fields, remarks: choice === 'merged' ? mergedRemarks : conflict.fields.remarks } : undefined;
+    await db.outbox.update(conflict.seq!, {
+      ...(fields ? { fields } : {}),
+      expect: theirs ? theirs.uid : 'deleted',
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: null,
+      lastError: null,
+      theirs: undefined,
+    });
+    const rest = items.map((i) => (i.seq === conflict.seq ? { ...i, state: 'pending' as const } : i));
+    const next: LogEvent = { ...current, ...(fields ? fieldsOf(fields) : {}), uid: theirs?.uid ?? current.uid, sync: syncStateOf(rest) };
+    await db.events.put(next);
+    return next;
+  });
+  finishOne(key, row);
+}
+
+/** Gives up this event's failed changes: it shows the server's version again (or goes, if it never got there). */
+export async function discardChanges(key: string): Promise<void> {
+  const row = await db.transaction('rw', db.events, db.outbox, async () => {
+    const current = await rowOrThrow(key);
+    const items = (await itemsOf(key)).filter((i) => i.state !== 'sending');
+    const server = current.server;
+    return revertToServer(current, items, server ? { ...current, ...fieldsOf(server), uid: server.uid, deleted: server.deleted ? 1 : 0, sync: 'synced' } : null);
+  });
+  finishOne(key, row);
+}
+
+function finishOne(key: string, row: LogEvent | null): void {
+  if (row) return finish([row]);
+  publishRemoved([key]);
+  publishOutboxChanged();
+}
+
+async function revertToServer(current: LogEvent, items: OutboxItem[], server: LogEvent | null): Promise<LogEvent | null> {
+  await db.outbox.bulkDelete(items.map((i) => i.seq!));
+  if (server === null && current.id === null) {
+    await db.events.delete(current.key);
+    return null;
+  }
+  const row: LogEvent = server ?? { ...current, deleted: 1, sync: 'synced', server: current.server ? { ...current.server, deleted: true } : null };
+  row.sortKey = row.tstamp ?? row.loggedAt ?? row.sortKey;
+  await db.events.put(row);
+  return row;
+}
+
+/** Failed changes are never retried silently: this puts them back in the queue. */
+export async function retryFailed(seq: number): Promise<void> {
+  const item = await db.outbox.get(seq);
+  if (!item || item.state !== 'failed') return;
+  await db.transaction('rw', db.events, db.outbox, async () => {
+    await db.outbox.update(seq, { state: 'pending', nextAttemptAt: null, lastError: null });
+    if (item.eventKey) await refreshSyncState(item.eventKey);
+  });
+  const row = item.eventKey ? await db.events.get(item.eventKey) : undefined;
+  finish(row ? [row] : []);
+}
+
+/** Re-derives a row's badge from its queued changes (inside the caller's transaction). */
+export async function refreshSyncState(eventKey: string): Promise<LogEvent | undefined> {
+  const row = await db.events.get(eventKey);
+  if (!row) return undefined;
+  const sync = syncStateOf(await itemsOf(eventKey));
+  if (sync === row.sync) return row;
+  const next = { ...row, sync };
+  await db.events.put(next);
+  return next;
+}
+
+/** Accepts or un-accepts QC results (queued like every other change; the cached list updates now). */
+export async function queueQcAcceptance(project: string, eventIds: number[], accepted: boolean): Promise<void> {
+  await db.transaction('rw', db.outbox, db.qc, async () => {
+    await db.outbox.add(queued(project, '', 'qc', `${accepted ? 'Accept' : 'Un-accept'} ${eventIds.length} QC result${eventIds.length === 1 ? '' : 's'}`, { qc: { eventIds, accepted } }));
+    const cached = await db.qc.get(project);
+    if (cached) {
+      const ids = new Set(eventIds);
+      await db.qc.put({ ...cached, results: cached.results.map((r) => (ids.has(r.eventId) ? { ...r, accepted } : r)) });
+    }
+  });
+  publishOutboxChanged();
+}

@@ -1,0 +1,98 @@
+/**
+ * Brings Dougal's log down. The first load pages through the current events (resumable: the
+ * offset reached is stored); after it, only the changes endpoint is asked, from a cursor in the
+ * server's own time (the newest validity bound seen), so the two clocks need not agree.
+ */
+import type { EventInstance } from '../../../common/bridge/event-log-contract';
+import { bridge } from '../bridge/bridge';
+import { eventLogDb, type SyncStateRow } from './event-log-db';
+import { applyServerVersions, type ServerVersion } from './server-merge';
+import { unwrap } from './unwrap';
+
+const PAGE_SIZE = 1_000;
+/** IndexedDB writes in chunks of about this many rows (one huge bulkPut is several times slower). */
+const WRITE_CHUNK = 10_000;
+/**
+ * The first load's cursor is the client's clock minus this margin: changes made while the pages
+ * were read are asked for again afterwards, and a server clock somewhat behind ours is tolerated.
+ */
+const FIRST_CURSOR_MARGIN_MS = 60 * 60_000;
+
+const db = eventLogDb;
+
+async function syncStateOf(project: string): Promise<SyncStateRow> {
+  return (await db.syncState.get(project)) ?? { project, cursor: null, loadedOffset: 0, loadStartedAt: null, lastPullAt: null, lastPushAt: null };
+}
+
+export async function pullProjects(): Promise<void> {
+  const { projects } = unwrap(await bridge.eventLogProjects());
+  await db.transaction('rw', db.projects, async () => {
+    await db.projects.clear();
+    await db.projects.bulkPut(projects);
+  });
+}
+
+/** Labels, sequences, plan and lines of `project`. */
+export async function pullReference(project: string): Promise<void> {
+  const reference = unwrap(await bridge.eventLogReference({ project }));
+  await db.reference.put({ project, ...reference, fetchedAt: new Date().toISOString() });
+}
+
+export interface PullProgress {
+  loaded: number;
+  firstLoad: boolean;
+}
+
+/** One pull of `project`'s events: the rest of the first load if unfinished, then the changes since the cursor. */
+export async function pullEvents(project: string, onProgress: (p: PullProgress) => void = () => undefined): Promise<number> {
+  let state = await syncStateOf(project);
+  let total = 0;
+  if (state.cursor === null) {
+    state = { ...state, loadStartedAt: state.loadStartedAt ?? new Date(Date.now() - FIRST_CURSOR_MARGIN_MS).toISOString() };
+    await db.syncState.put(state);
+    let buffer: ServerVersion[] = [];
+    let offset = state.loadedOffset;
+    for (;;) {
+      const { events } = unwrap(await bridge.eventLogPage({ project, offset, limit: PAGE_SIZE }));
+      buffer.push(...events.map((event) => ({ event, deleted: false })));
+      offset += events.length;
+      // A server that ignores paging sends everything at once.
+      const last = events.length < PAGE_SIZE || events.length > PAGE_SIZE;
+      if (buffer.length >= WRITE_CHUNK || last) {
+        await applyServerVersions(project, buffer);
+        total += buffer.length;
+        buffer = [];
+        state = { ...state, loadedOffset: offset };
+        await db.syncState.put(state);
+        onProgress({ loaded: total, firstLoad: true });
+      }
+      if (last) break;
+    }
+    state = { ...state, cursor: state.loadStartedAt, loadedOffset: 0, loadStartedAt: null };
+  }
+  const { instances } = unwrap(await bridge.eventLogChanges({ project, since: state.cursor! }));
+  for (let i = 0; i < instances.length; i += WRITE_CHUNK) {
+    await applyServerVersions(project, instances.slice(i, i + WRITE_CHUNK).map(versionOf));
+  }
+  total += instances.length;
+  state = { ...state, cursor: newestBound(instances, state.cursor!), lastPullAt: new Date().toISOString() };
+  await db.syncState.put(state);
+  onProgress({ loaded: total, firstLoad: false });
+  return total;
+}
+
+/** With `unique`, the newest instance per event: closed means deleted. */
+function versionOf({ validity, ...event }: EventInstance): ServerVersion {
+  return { event, deleted: validity[2] !== null };
+}
+
+function newestBound(instances: EventInstance[], cursor: string): string {
+  let newest = Date.parse(cursor);
+  for (const { validity } of instances) {
+    for (const bound of [validity[1], validity[2]]) {
+      const t = bound ? Date.parse(bound) : NaN;
+      if (t > newest) newest = t;
+    }
+  }
+  return new Date(newest).toISOString();
+}

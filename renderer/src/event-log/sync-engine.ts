@@ -1,0 +1,391 @@
+/**
+ * The event log's sync engine (one per app: only the window holding the engine lock runs it).
+ *
+ * Push: outbox items go in order; an item waits while an earlier change of the same event is
+ * unfinished. Each attempt is counted in IndexedDB before it is sent, so after a crash or a lost
+ * reply a create is first looked up by its client key instead of being logged twice. Failures
+ * that waiting can fix get a backoff with jitter (stored with the item, so it survives a
+ * restart); a network failure also pauses the whole queue until then, or until Dougal is seen
+ * reachable again. Refusals wait for the user; so do conflicts, never overwritten.
+ *
+ * Pull: after the pushes, every 30 s while Dougal answers (sooner after a push, to pick up what
+ * the server changed in return, e.g. a `multiple: false` label taken from another event).
+ */
+import { nextAttemptAt } from '../../../common/retry-policy';
+import type { BridgeError } from '../../../common/errors';
+import type { ServerEvent } from '../../../common/bridge/event-log-contract';
+import { bridge } from '../bridge/bridge';
+import { onOutboxChanged, publishOutboxChanged, publishRows } from './change-feed';
+import { currentProject, onCurrentProject, setCurrentProject } from './current-project';
+import { dougalRole, dougalStatus, onDougalStatus } from './dougal-status';
+import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
+import { rowFromServer, sameFields, snapshotOf, syncStateOf } from './event-model';
+import { pullEvents, pullProjects, pullReference } from './pull';
+import { asBridgeError, BridgeFailure, unwrap } from './unwrap';
+
+const PULL_INTERVAL_MS = 30_000;
+const PULL_AFTER_PUSH_MS = 1_500;
+const PULL_RETRY_MS = 10_000;
+const REFERENCE_MAX_AGE_MS = 5 * 60_000;
+/** How far back the idempotency look-up scans the server's changes, before the item was queued. */
+const LOOKUP_MARGIN_MS = 24 * 60 * 60_000;
+const MAX_SLEEP_MS = 60_000;
+/** Requests in flight at once (never two for the same event). */
+const PUSH_LANES = 4;
+
+/** Errors after which every other request would fail the same way: pause the queue. */
+const PAUSING_KINDS: ReadonlySet<BridgeError['kind']> = new Set(['offline', 'timeout', 'auth', 'unavailable']);
+
+export interface EngineStatus {
+  active: boolean;
+  phase: 'idle' | 'pushing' | 'pulling' | 'paused';
+  /** Why nothing is sent (guest, signed out). */
+  pausedReason: string | null;
+  /** Events received by the pull in progress, for the first load's progress line. */
+  progress: { loaded: number; firstLoad: boolean } | null;
+  lastSuccessAt: string | null;
+  lastError: BridgeError | null;
+}
+
+type PushOutcome = 'done' | 'wait' | 'pause';
+
+/** The changes of one event form a chain that must reach Dougal in order; QC items stand alone. */
+const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.seq}`;
+
+const db = eventLogDb;
+
+export class EventLogSync {
+  private status: EngineStatus = { active: false, phase: 'idle', pausedReason: null, progress: null, lastSuccessAt: null, lastError: null };
+  private listeners = new Set<() => void>();
+  private unsubscribe: (() => void)[] = [];
+  private timer: number | undefined;
+  private running = false;
+  private rerun = false;
+  private pausedUntil = 0;
+  private ignoreBackoff = false;
+  private nextPullAt = 0;
+  private referenceAt = 0;
+  private wasReachable = false;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getStatus = (): EngineStatus => this.status;
+
+  start(): void {
+    if (this.status.active) return;
+    this.set({ active: true });
+    this.wasReachable = dougalStatus()?.reachability === 'reachable';
+    this.unsubscribe = [
+      onOutboxChanged(() => this.wake()),
+      onDougalStatus(() => this.onConnection()),
+      onCurrentProject(() => {
+        this.nextPullAt = 0;
+        this.referenceAt = 0;
+        this.wake();
+      }),
+    ];
+    void db.syncState.toArray().then((states) => {
+      const last = states.flatMap((s) => [s.lastPullAt, s.lastPushAt]).filter((t): t is string => !!t).sort().at(-1);
+      if (last && !this.status.lastSuccessAt) this.set({ lastSuccessAt: last });
+    });
+    this.wake();
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    window.clearTimeout(this.timer);
+    this.set({ active: false, phase: 'idle' });
+  }
+
+  /** "Retry now": forget every backoff once, and pull. */
+  retryNow(): void {
+    this.pausedUntil = 0;
+    this.ignoreBackoff = true;
+    this.nextPullAt = 0;
+    this.wake();
+  }
+
+  wake(delayMs = 0): void {
+    if (!this.status.active) return;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => void this.round(), Math.max(0, Math.min(delayMs, MAX_SLEEP_MS)));
+  }
+
+  private onConnection(): void {
+    const reachable = dougalStatus()?.reachability === 'reachable';
+    if (reachable && !this.wasReachable) {
+      // Dougal is back: what waited for the network goes now, not at its backoff time.
+      this.pausedUntil = 0;
+      this.ignoreBackoff = true;
+      this.nextPullAt = 0;
+    }
+    this.wasReachable = reachable;
+    this.wake();
+  }
+
+  private set(patch: Partial<EngineStatus>): void {
+    this.status = { ...this.status, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Why nothing can be asked of Dougal at all. */
+  private pauseReason(): string | null {
+    const status = dougalStatus();
+    if (!status) return 'Waiting for Corelog’s background service.';
+    if (status.session === 'signed-out' && !status.passwordStored) return 'Sign in to Dougal (Connections, Alt+2) to sync the event log.';
+    return null;
+  }
+
+  /** Why the outbox is held back while the log can still be pulled. */
+  private pushPauseReason(): string | null {
+    if (dougalRole(dougalStatus()) === 'guest') return 'Signed in to Dougal as a guest: changes made here are not sent.';
+    return this.pauseReason();
+  }
+
+  private async round(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    let sleep = MAX_SLEEP_MS;
+    try {
+      const paused = this.pauseReason();
+      this.set({ pausedReason: paused, phase: paused ? 'paused' : 'idle' });
+      if (paused) return;
+      if (Date.now() < this.pausedUntil) {
+        sleep = this.pausedUntil - Date.now();
+        return;
+      }
+      const pushPaused = this.pushPauseReason();
+      this.set({ pausedReason: pushPaused });
+      if (!pushPaused) {
+        const { pushed, nextDue } = await this.pushAll();
+        if (pushed > 0) this.nextPullAt = Math.min(this.nextPullAt, Date.now() + PULL_AFTER_PUSH_MS);
+        sleep = Math.min(sleep, nextDue - Date.now());
+      }
+      if (Date.now() >= this.pausedUntil && Date.now() >= this.nextPullAt) await this.pull();
+      sleep = Math.min(sleep, Math.max(this.nextPullAt, this.pausedUntil) - Date.now());
+    } catch (error) {
+      this.set({ lastError: asBridgeError(error) });
+    } finally {
+      this.running = false;
+      if (this.status.phase !== 'paused') this.set({ phase: 'idle' });
+      if (this.rerun) {
+        this.rerun = false;
+        this.wake();
+      } else if (this.status.active) {
+        this.wake(Math.max(50, sleep));
+      }
+    }
+  }
+
+  /**
+   * Pushes every due item, a few at a time: items of different events go side by side, the
+   * changes of one event strictly one after another (an event's chain waits while one of its
+   * items is in flight, and stops at one that did not go through).
+   */
+  private async pushAll(): Promise<{ pushed: number; nextDue: number }> {
+    const queue = await db.outbox.orderBy('seq').toArray();
+    const stopped = new Set<string>();
+    const inFlight = new Set<string>();
+    let pushed = 0;
+    let nextDue = Infinity;
+    let pause = false;
+    const waiters: (() => void)[] = [];
+    const settled = () => waiters.splice(0).forEach((wake) => wake());
+    if (queue.length) this.set({ phase: 'pushing' });
+
+    const take = (): OutboxItem | null | 'later' => {
+      for (let i = 0; i < queue.length; i++) {
+        const item = queue[i]!;
+        const chain = chainOf(item);
+        if (inFlight.has(chain)) continue;
+        queue.splice(i--, 1);
+        if (stopped.has(chain)) continue;
+        const due = item.state === 'waiting-retry' && item.nextAttemptAt ? Date.parse(item.nextAttemptAt) : 0;
+        if (item.state === 'failed' || item.state === 'conflict' || (due > Date.now() && !this.ignoreBackoff)) {
+          if (due > Date.now()) nextDue = Math.min(nextDue, due);
+          stopped.add(chain);
+          continue;
+        }
+        return item;
+      }
+      return queue.length ? 'later' : null;
+    };
+
+    const lane = async () => {
+      while (!pause && this.status.active && !this.pushPauseReason()) {
+        const item = take();
+        if (item === null) return;
+        if (item === 'later') {
+          await new Promise<void>((resolve) => waiters.push(resolve));
+          continue;
+        }
+        const chain = chainOf(item);
+        inFlight.add(chain);
+        const outcome = await this.push(item);
+        inFlight.delete(chain);
+        if (outcome === 'done') pushed += 1;
+        else stopped.add(chain);
+        if (outcome === 'pause') pause = true;
+        settled();
+      }
+      settled();
+    };
+    await Promise.all(Array.from({ length: PUSH_LANES }, lane));
+
+    this.ignoreBackoff = false;
+    if (pushed > 0) {
+      const now = new Date().toISOString();
+      this.set({ lastSuccessAt: now, lastError: null });
+      const project = currentProject();
+      if (project) await db.syncState.update(project, { lastPushAt: now });
+    }
+    return { pushed, nextDue };
+  }
+
+  private async push(item: OutboxItem): Promise<PushOutcome> {
+    const seq = item.seq!;
+    const earlierAttempts = item.attempts;
+    // Counted before sending: if the reply is lost or we crash, the next try looks the create up first.
+    await db.outbox.update(seq, { state: 'sending', attempts: earlierAttempts + 1 });
+    try {
+      if (item.kind === 'qc') {
+        unwrap(await bridge.eventLogQcAccept({ project: item.project, eventIds: item.qc!.eventIds, accepted: item.qc!.accepted }));
+        await db.outbox.delete(seq);
+        publishOutboxChanged();
+        return 'done';
+      }
+      if (item.kind === 'create') {
+        const { event } = unwrap(
+          await bridge.eventLogCreate({
+            project: item.project,
+            clientKey: item.eventKey.slice(2),
+            fields: item.fields!,
+            lookupFirst: earlierAttempts > 0,
+            lookupSince: new Date(Date.parse(item.createdAt) - LOOKUP_MARGIN_MS).toISOString(),
+          }),
+        );
+        if (!event) {
+          throw new BridgeFailure({ kind: 'malformed-response', message: 'Dougal took the event but did not say which id it got; Corelog looks it up on the next try.', retryable: true });
+        }
+        await this.settle(item, event, false);
+        return 'done';
+      }
+      const row = await db.events.get(item.eventKey);
+      const expect = item.expect ?? row?.uid ?? null;
+      if (!row || row.id === null || expect === null) throw new BridgeFailure({ kind: 'internal', message: 'This change has no event on Dougal to apply to.', retryable: false });
+      const outcome =
+        item.kind === 'delete'
+          ? expect === 'deleted'
+            ? ({ status: 'applied', event: null } as const) // nothing left to delete
+            : unwrap(await bridge.eventLogDelete({ project: item.project, id: row.id, expect }))
+          : unwrap(await bridge.eventLogPut({ project: item.project, id: row.id, expect, fields: item.fields! }));
+      if (outcome.status === 'conflict') {
+        // Our own earlier attempt may have landed with its reply lost: then "theirs" is ours.
+        const ours = item.kind !== 'delete' && outcome.theirs !== null && sameFields(outcome.theirs, item.fields!);
+        if (!ours) {
+          await this.markConflict(item, outcome.theirs);
+          return 'wait';
+        }
+        await this.settle(item, outcome.theirs, false);
+        return 'done';
+      }
+      await this.settle(item, outcome.event, item.kind === 'delete');
+      return 'done';
+    } catch (error) {
+      return this.failed(item, asBridgeError(error));
+    }
+  }
+
+  /** The item is done: drop it and take the server's answer into the row. */
+  private async settle(item: OutboxItem, event: ServerEvent | null, deleted: boolean): Promise<void> {
+    const row = await db.transaction('rw', db.events, db.outbox, async () => {
+      await db.outbox.delete(item.seq!);
+      const current = await db.events.get(item.eventKey);
+      if (!current) return null;
+      const rest = await db.outbox.where('eventKey').equals(item.eventKey).toArray();
+      let next: LogEvent;
+      if (event && rest.length === 0) {
+        next = rowFromServer(current.project, event, false, current);
+      } else {
+        const server = event ? snapshotOf(event) : current.server && { ...current.server, deleted };
+        next = { ...current, id: event?.id ?? current.id, uid: event?.uid ?? current.uid, server, sync: syncStateOf(rest) };
+        if (event) Object.assign(next, { readonly: event.readonly, hasEdits: event.hasEdits });
+      }
+      await db.events.put(next);
+      return next;
+    });
+    if (row) publishRows([row]);
+    publishOutboxChanged();
+  }
+
+  private async markConflict(item: OutboxItem, theirs: ServerEvent | null): Promise<void> {
+    const row = await db.transaction('rw', db.events, db.outbox, async () => {
+      await db.outbox.update(item.seq!, {
+        state: 'conflict',
+        theirs,
+        lastError: { kind: 'conflict', message: theirs ? 'Someone else changed this event on Dougal first.' : 'Someone else deleted this event on Dougal.', retryable: false, system: 'dougal' },
+      });
+      const current = await db.events.get(item.eventKey);
+      if (!current) return null;
+      const next: LogEvent = { ...current, sync: 'conflict', server: theirs ? snapshotOf(theirs) : current.server && { ...current.server, deleted: true } };
+      await db.events.put(next);
+      return next;
+    });
+    if (row) publishRows([row]);
+    publishOutboxChanged();
+  }
+
+  private async failed(item: OutboxItem, error: BridgeError): Promise<PushOutcome> {
+    const attempts = item.attempts + 1;
+    const retry = error.retryable || error.kind === 'auth';
+    const next = retry ? nextAttemptAt(attempts, Date.now()) : null;
+    const row = await db.transaction('rw', db.events, db.outbox, async () => {
+      await db.outbox.update(item.seq!, { state: retry ? 'waiting-retry' : 'failed', nextAttemptAt: next, lastError: error });
+      const current = item.eventKey ? await db.events.get(item.eventKey) : undefined;
+      if (!current || retry) return null;
+      const updated: LogEvent = { ...current, sync: 'failed' };
+      await db.events.put(updated);
+      return updated;
+    });
+    if (row) publishRows([row]);
+    publishOutboxChanged();
+    this.set({ lastError: error });
+    if (retry && PAUSING_KINDS.has(error.kind)) {
+      this.pausedUntil = Date.parse(next!);
+      return 'pause';
+    }
+    return 'wait';
+  }
+
+  private async pull(): Promise<void> {
+    this.set({ phase: 'pulling' });
+    try {
+      let project = currentProject();
+      if (!project || Date.now() - this.referenceAt > REFERENCE_MAX_AGE_MS) {
+        await pullProjects();
+        const first = await db.projects.orderBy('pid').first();
+        if (!project && first) setCurrentProject((project = first.pid));
+      }
+      if (!project) return;
+      if (Date.now() - this.referenceAt > REFERENCE_MAX_AGE_MS) {
+        await pullReference(project);
+        this.referenceAt = Date.now();
+      }
+      await pullEvents(project, (progress) => this.set({ progress }));
+      this.nextPullAt = Date.now() + PULL_INTERVAL_MS;
+      this.set({ progress: null, lastSuccessAt: new Date().toISOString(), lastError: null });
+    } catch (error) {
+      this.nextPullAt = Date.now() + PULL_RETRY_MS;
+      this.set({ progress: null, lastError: asBridgeError(error) });
+    }
+  }
+}
+
+export const eventLogSync = new EventLogSync();

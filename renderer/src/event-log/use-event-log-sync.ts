@@ -1,0 +1,96 @@
+/**
+ * The event log's line on the sync status strip. Every window shows it; only the window holding
+ * the engine lock runs the engine. The outbox summary is re-read at most a few times a second,
+ * however fast the engine empties the queue.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { OutboxItemSummary, SyncSourceHook } from '../sync/sync-source';
+import { useEngineLock } from '../sync/engine-lock';
+import { onOutboxChanged } from './change-feed';
+import { eventLogDb, type OutboxItem } from './event-log-db';
+import { retryFailed } from './event-writes';
+import { eventLogSync } from './sync-engine';
+
+const REFRESH_MS = 250;
+const PANEL_ITEMS = 300;
+
+interface OutboxSummary {
+  pending: number;
+  failed: number;
+  conflicts: number;
+  items: OutboxItemSummary[];
+}
+
+function summarise(items: OutboxItem[]): OutboxSummary {
+  const summary: OutboxSummary = { pending: 0, failed: 0, conflicts: 0, items: [] };
+  for (const item of items) {
+    if (item.state === 'failed') summary.failed += 1;
+    else if (item.state === 'conflict') summary.conflicts += 1;
+    else summary.pending += 1;
+  }
+  summary.items = items.slice(-PANEL_ITEMS).map((item) => ({
+    id: String(item.seq),
+    label: item.label,
+    state: item.state,
+    attempts: item.attempts,
+    nextAttemptAt: item.nextAttemptAt,
+    lastError: item.lastError,
+    createdAt: item.createdAt,
+  }));
+  return summary;
+}
+
+function useOutboxSummary(): OutboxSummary | null {
+  const [summary, setSummary] = useState<OutboxSummary | null>(null);
+  useEffect(() => {
+    let alive = true;
+    let timer: number | undefined;
+    let lastRun = 0;
+    const refresh = async () => {
+      timer = undefined;
+      lastRun = Date.now();
+      const items = await eventLogDb.outbox.orderBy('seq').toArray();
+      if (alive) setSummary(summarise(items));
+    };
+    const schedule = () => {
+      if (timer !== undefined) return;
+      timer = window.setTimeout(() => void refresh(), Math.max(0, REFRESH_MS - (Date.now() - lastRun)));
+    };
+    void refresh();
+    const off = onOutboxChanged(schedule);
+    return () => {
+      alive = false;
+      off();
+      window.clearTimeout(timer);
+    };
+  }, []);
+  return summary;
+}
+
+export const useEventLogSyncSource: SyncSourceHook = () => {
+  const active = useEngineLock('dougal-event-log');
+  useEffect(() => {
+    if (!active) return;
+    eventLogSync.start();
+    return () => eventLogSync.stop();
+  }, [active]);
+  const engine = useSyncExternalStore(eventLogSync.subscribe, eventLogSync.getStatus);
+  const outbox = useOutboxSummary();
+  if (!outbox) return null;
+  const pausedError = engine.pausedReason && outbox.pending > 0 ? { kind: 'auth' as const, message: engine.pausedReason, retryable: true } : null;
+  const itemError = outbox.items.find((i) => i.state === 'failed' || i.state === 'conflict')?.lastError ?? null;
+  return {
+    id: 'dougal-event-log',
+    system: 'dougal',
+    label: 'Event log',
+    pending: outbox.pending,
+    failed: outbox.failed,
+    conflicts: outbox.conflicts,
+    lastSuccessAt: engine.lastSuccessAt,
+    lastError: pausedError ?? engine.lastError ?? itemError,
+    items: outbox.items,
+    engineActive: active,
+    retryNow: () => eventLogSync.retryNow(),
+    retryItem: (id) => void retryFailed(Number(id)),
+  };
+};

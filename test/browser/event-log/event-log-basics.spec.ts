@@ -1,0 +1,103 @@
+import { expect, test } from '../fixtures';
+import { readFile } from 'node:fs/promises';
+import { eventRow, logEvent, openEventLog, pendingOnStrip, PROJECT, serverEvents, serverEventsFromCorelog, signInDougal } from './event-log-helpers';
+
+test.use({ systems: 'emulators' });
+
+test.describe('event log basics', () => {
+  test('logs an event from the keyboard; it shows at once and reaches Dougal with its labels', async ({ app, corelog, emulators }) => {
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await logEvent(app, 'Gun 3 autofire', { labels: ['Gu'] });
+    await expect(eventRow(app, 'Gun 3 autofire')).toBeVisible();
+    await expect.poll(() => serverEventsFromCorelog(emulators!).map((e) => [e.remarks, e.labels]), { timeout: 10_000 }).toEqual([['Gun 3 autofire', ['Gun']]]);
+    await expect(eventRow(app, 'Gun 3 autofire')).toHaveAttribute('data-sync', 'synced');
+    await expect.poll(() => pendingOnStrip(app)).toBe(0);
+  });
+
+  test('remarks with markup are shown as text, never run', async ({ app, corelog, emulators }) => {
+    const dialogs: string[] = [];
+    app.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const attack = '<img src=x onerror=alert(1)>';
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await logEvent(app, attack);
+    const row = eventRow(app, attack);
+    await expect(row).toBeVisible();
+    await expect(row.getByTestId('event-remarks')).toHaveText(attack);
+    await expect.poll(() => serverEventsFromCorelog(emulators!).map((e) => e.remarks), { timeout: 10_000 }).toEqual([attack]);
+    await row.click();
+    await expect(app.getByTestId('panel-remarks')).toHaveText(attack);
+    expect(await app.locator('.event-log img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  test('with Dougal gone, the loaded log opens, filters and exports CSV', async ({ app, corelog, emulators }) => {
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await emulators!.dougal.server.close();
+    await app.reload();
+    await openEventLog(app, 1000);
+    await expect(app.getByTestId('sync-dougal-reach')).toHaveText('offline');
+
+    await app.getByLabel('Filter sequence').fill('28');
+    await app.getByLabel('Search remarks').fill('gun');
+    const count = app.getByTestId('event-count');
+    const shownNow = async () => Number((await count.textContent())!.split(' ')[0]!.replace(/,/g, ''));
+    await expect.poll(shownNow).toBeLessThan(100);
+    const shown = await shownNow();
+    expect(shown).toBeGreaterThan(0);
+    // The text filter looks at remarks and labels.
+    for (const text of await app.getByTestId('event-row').allTextContents()) expect(text.toLowerCase()).toContain('gun');
+
+    const download = app.waitForEvent('download');
+    await app.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = await readFile(await (await download).path(), 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('id,time,sequence,point,remarks,labels,status');
+    expect(lines).toHaveLength(shown + 1);
+    expect(lines.slice(1).every((line) => line.split(',')[2] === '28')).toBe(true);
+  });
+
+  test('QC results can be accepted; the change is queued and reaches Dougal', async ({ app, corelog, emulators }) => {
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await app.getByRole('button', { name: 'QC', exact: true }).click();
+    const first = app.getByTestId('qc-results').getByRole('checkbox').first();
+    await expect(first).not.toBeChecked();
+    const id = Number((await first.getAttribute('aria-label'))!.match(/\d+$/)![0]);
+    await first.click();
+    await expect(first).toBeChecked();
+    await expect.poll(() => emulators!.dougal.project(PROJECT).qcAccepted, { timeout: 10_000 }).toContain(id);
+    await expect.poll(() => pendingOnStrip(app)).toBe(0);
+  });
+
+  test('a once-per-sequence label moves at once; delete and undelete go through the history', async ({ app, corelog, emulators }) => {
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await logEvent(app, 'Line start, first try', { sequence: 28, point: 1100, labels: ['SOL'] });
+    await expect.poll(() => serverEventsFromCorelog(emulators!).length, { timeout: 10_000 }).toBe(1);
+    await logEvent(app, 'Line start, for real', { sequence: 28, point: 1200, labels: ['SOL'] });
+    // Shown before Dougal hears of it: the label left the first event.
+    await expect(eventRow(app, 'Line start, first try')).not.toContainText('SOL');
+    await expect(eventRow(app, 'Line start, for real')).toContainText('SOL');
+    const holders = () => serverEvents(emulators!).filter((e) => e.sequence === 28 && e.labels.includes('SOL')).map((e) => e.remarks);
+    await expect.poll(holders, { timeout: 10_000 }).toEqual(['Line start, for real']);
+
+    await eventRow(app, 'Line start, for real').click();
+    await app.getByRole('button', { name: 'Delete event' }).click();
+    await expect(eventRow(app, 'Line start, for real')).toHaveCount(0);
+    await expect.poll(() => serverEventsFromCorelog(emulators!).map((e) => e.remarks), { timeout: 10_000 }).toEqual(['Line start, first try']);
+
+    await app.getByLabel('deleted').check();
+    await eventRow(app, 'Line start, for real').click();
+    await expect(app.getByTestId('history-item')).toHaveCount(1);
+    await app.getByRole('button', { name: 'Undelete', exact: true }).click();
+    await expect.poll(() => serverEventsFromCorelog(emulators!).map((e) => e.remarks).sort(), { timeout: 10_000 }).toEqual(['Line start, first try', 'Line start, for real']);
+    await expect(eventRow(app, 'Line start, for real')).toHaveAttribute('data-sync', 'synced');
+    await expect(app.getByTestId('history-item')).toHaveCount(2);
+  });
+});
