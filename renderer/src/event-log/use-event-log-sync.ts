@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { OutboxItemSummary, SyncSourceHook } from '../sync/sync-source';
-import { useEngineLock } from '../sync/engine-lock';
+import { useLockedEngine } from '../sync/engine-lock';
 import { onOutboxChanged } from './change-feed';
 import { eventLogDb, type OutboxItem } from './event-log-db';
 import { retryFailed } from './event-writes';
@@ -68,12 +68,7 @@ function useOutboxSummary(): OutboxSummary | null {
 }
 
 export const useEventLogSyncSource: SyncSourceHook = () => {
-  const active = useEngineLock('dougal-event-log');
-  useEffect(() => {
-    if (!active) return;
-    eventLogSync.start();
-    return () => eventLogSync.stop();
-  }, [active]);
+  const active = useLockedEngine('dougal-event-log', eventLogSync);
   const engine = useSyncExternalStore(eventLogSync.subscribe, eventLogSync.getStatus);
   const outbox = useOutboxSummary();
   if (!outbox) return null;

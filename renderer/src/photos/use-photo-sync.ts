@@ -4,8 +4,8 @@
  * panel (bytes, count, time left).
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useSyncExternalStore } from 'react';
-import { useEngineLock } from '../sync/engine-lock';
+import { useSyncExternalStore } from 'react';
+import { useLockedEngine } from '../sync/engine-lock';
 import type { OutboxItemSummary, SyncSourceStatus } from '../sync/sync-source';
 import { getSetting, photosDb } from './photos-db';
 import { LAST_UPLOAD_KEY, photoUploadEngine, type EngineSnapshot } from './upload-engine';
@@ -16,12 +16,7 @@ export function useUploadEngineSnapshot(): EngineSnapshot {
 
 /** The sync strip's view of photo uploads; mounting it runs the engine when this window holds the lock. */
 export function usePhotoSyncSource(): SyncSourceStatus | null {
-  const engineActive = useEngineLock('photo-uploads');
-  useEffect(() => {
-    if (!engineActive) return;
-    photoUploadEngine.start();
-    return () => photoUploadEngine.stop();
-  }, [engineActive]);
+  const engineActive = useLockedEngine('photo-uploads', photoUploadEngine);
   const snapshot = useUploadEngineSnapshot();
   const state = useLiveQuery(async () => {
     const [pending, failed, items, lastSuccessAt] = await Promise.all([

@@ -30,3 +30,14 @@ export function useEngineLock(name: string): boolean {
   }, [name]);
   return held;
 }
+
+/** Runs `engine` while this window holds its lock; returns whether it does. */
+export function useLockedEngine(name: string, engine: { start(): void; stop(): void }): boolean {
+  const active = useEngineLock(name);
+  useEffect(() => {
+    if (!active) return;
+    engine.start();
+    return () => engine.stop();
+  }, [active, engine]);
+  return active;
+}
