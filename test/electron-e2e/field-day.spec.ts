@@ -2,15 +2,15 @@
  * A field day in the real desktop app: start, sign in to the emulators, log an event with the
  * network down, come back online and sync. Each test gets its own data folder and emulators.
  *
- * Needs the Electron runtime (skipped with the reason where it cannot be downloaded). The
- * event-log screen is being built alongside this suite: the labels below are the ones its design
- * uses; adjust them here if the screen ends up worded differently.
+ * Needs the Electron runtime (skipped with the reason where it cannot be downloaded). It drives the
+ * same UI as the browser-mode event-log suite, through the same helpers.
  */
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findElectronRuntime } from '../../scripts/electron-runtime.mjs';
+import { eventRow, logEvent, openEventLog, pendingOnStrip, serverEventsFromCorelog } from '../browser/event-log/event-log-helpers';
 import { startEmulators, type RunningEmulators } from '../support/emulators';
 
 const runtime = findElectronRuntime();
@@ -57,20 +57,18 @@ test.describe('desktop app: a field day (Electron)', () => {
     await signIn(window, 'dougal');
 
     // Offline: the event is kept locally and waits in the outbox.
-    await window.context().setOffline(true);
+    // The vessel LAN drops: Dougal goes away while the navigator keeps logging.
+    await openEventLog(window);
     await emulators.dougal.server.close();
-    await window.getByRole('button', { name: 'Event log' }).click();
-    await window.getByRole('button', { name: 'New event' }).click();
-    await window.getByLabel('Remarks').fill('Streamer 3 feathering 12°, logged offline');
-    await window.getByRole('button', { name: 'Save event' }).click();
-    await expect(window.getByRole('status').filter({ hasText: /1 waiting to sync/ })).toBeVisible();
+    await logEvent(window, 'Streamer 3 feathering 12°, logged offline');
+    await expect(eventRow(window, 'Streamer 3 feathering 12°, logged offline')).toBeVisible();
+    await expect.poll(() => pendingOnStrip(window)).toBe(1);
 
-    // Back online: sync sends it, and the outbox empties.
-    await emulators.dougal.server.listen(Number(new URL(emulators.dougal.server.baseUrl).port));
-    await window.context().setOffline(false);
-    await window.getByRole('button', { name: 'Sync now' }).click();
-    await expect(window.getByRole('status').filter({ hasText: /All changes synced|Nothing waiting/ })).toBeVisible({ timeout: 30_000 });
-    expect(JSON.stringify(emulators.dougal.project())).toContain('Streamer 3 feathering');
+    // Back online: the engine pushes by itself (Retry now just skips the backoff wait).
+    await emulators.dougal.server.listen();
+    await window.getByTestId('sync-dougal-retry').click();
+    await expect.poll(() => pendingOnStrip(window), { timeout: 30_000 }).toBe(0);
+    expect(serverEventsFromCorelog(emulators).map((e) => e.remarks)).toEqual(['Streamer 3 feathering 12°, logged offline']);
   });
 
   test('the desktop shell: application menu installed, and the page has no Node', async () => {
