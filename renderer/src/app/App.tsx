@@ -44,8 +44,7 @@ export function App() {
         else if (command === 'sync-now') retryAllSyncSources();
         else if (command === 'export-diagnostics') void exportDiagnostics();
         else if (command === 'new-event') {
-          const log = SCREENS.find((s) => (s.id as string) === 'event-log');
-          if (log) setScreen(log.id);
+          setScreen('event-log');
           // The event log focuses its entry line when it hears this.
           window.dispatchEvent(new CustomEvent('corelog:new-event'));
         }
