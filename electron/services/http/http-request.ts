@@ -97,7 +97,8 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
         done(null, chunk);
       },
     });
-    const fileStream = createReadStream(options.file.path, { highWaterMark: 256 * 1024 });
+    // 1 MiB chunks: fewer trips through the web-stream adapter, measurably closer to curl on loopback.
+    const fileStream = createReadStream(options.file.path, { highWaterMark: 1024 * 1024 });
     fileStream.on('error', (error) => counter.destroy(error));
     body = Readable.toWeb(fileStream.pipe(counter)) as unknown as ReadableStream<Uint8Array>;
   }

@@ -30,19 +30,27 @@ export async function inspectPhoto(filePath: string): Promise<PhotoInspection> {
 
 /** `inspectPhoto` plus the thumbnail its decode check produced. */
 export async function examinePhoto(filePath: string): Promise<{ inspection: PhotoInspection; thumbnailJpeg: Buffer }> {
+  const checked = await checkPhotoHeader(filePath);
+  return { inspection: checked.inspection, thumbnailJpeg: await decodeThumbnail(checked) };
+}
+
+/** What the header alone tells: enough to refuse a file or plan its upload, before any decoding. */
+export interface CheckedPhoto {
+  filePath: string;
+  facts: ImageFacts;
+  inspection: PhotoInspection;
+}
+
+/** Content sniffing, header facts and size limits, without decoding pixels. */
+export async function checkPhotoHeader(filePath: string): Promise<CheckedPhoto> {
   const { bytes, sniffed } = await readStart(filePath);
   const facts = await readFacts(filePath, sniffed);
   const violation = limitViolation(facts);
   if (violation !== null) throw rejected(violation);
-
-  let thumbnailJpeg: Buffer;
-  try {
-    thumbnailJpeg = await renderThumbnail(filePath);
-  } catch (error) {
-    throw rejected(`the ${formatName(facts)} image is damaged or incomplete (${vipsMessage(error)})`, error);
-  }
   const plan = planUpload(facts);
   return {
+    filePath,
+    facts,
     inspection: {
       filePath,
       bytes,
@@ -55,8 +63,19 @@ export async function examinePhoto(filePath: string): Promise<{ inspection: Phot
       needsConversion: plan.reasons.length > 0,
       conversion: plan.reasons.length > 0 ? plan.reasons.join('; ') : null,
     },
-    thumbnailJpeg,
   };
+}
+
+/**
+ * Decodes the photo at thumbnail size: the proof that it is intact, and the picture for the UI.
+ * `bytes` are the file's content when the caller has already read it.
+ */
+export async function decodeThumbnail({ filePath, facts }: CheckedPhoto, bytes?: Buffer): Promise<Buffer> {
+  try {
+    return await renderThumbnail(bytes ?? filePath);
+  } catch (error) {
+    throw rejected(`the ${formatName(facts)} image is damaged or incomplete (${vipsMessage(error)})`, error);
+  }
 }
 
 async function readStart(filePath: string): Promise<{ bytes: number; sniffed: SniffedType }> {

@@ -18,10 +18,10 @@ function configureSharp(): void {
   configured = true;
 }
 
-/** Opens a photo for one full decode: upright, sequential, refusing truncated data and pixel bombs. */
-export function openPhoto(filePath: string): Sharp {
+/** Opens a photo (a path, or its bytes already read) for one full decode: upright, sequential, refusing truncated data and pixel bombs. */
+export function openPhoto(source: string | Buffer): Sharp {
   configureSharp();
-  return sharp(filePath, {
+  return sharp(source, {
     autoOrient: true,
     // 'error' stops on truncated or undecodable data but lets through the harmless warnings some
     // cameras' JPEGs raise (extraneous bytes before a marker), which 'warning' would reject.
@@ -49,8 +49,8 @@ export const THUMBNAIL_LONG_SIDE = 320;
 const THUMBNAIL_JPEG = { quality: 75, progressive: false, mozjpeg: false } as const;
 
 /** A small upright JPEG for the UI; also the cheapest full decode, so it proves the file is intact. */
-export function renderThumbnail(filePath: string): Promise<Buffer> {
-  return openPhoto(filePath)
+export function renderThumbnail(source: string | Buffer): Promise<Buffer> {
+  return openPhoto(source)
     .resize({ width: THUMBNAIL_LONG_SIDE, height: THUMBNAIL_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
     .jpeg(THUMBNAIL_JPEG)

@@ -24,7 +24,44 @@ async function expectStoredAsIs(source: string, mimeType: string) {
   return prepared;
 }
 
+/** A valid JPEG made larger than `bytes` with comment segments (64 KB each) right after SOI. */
+function paddedJpeg(jpeg: Buffer, bytes: number): Buffer {
+  const segment = Buffer.alloc(65_535 + 2);
+  segment.writeUInt16BE(0xfffe, 0);
+  segment.writeUInt16BE(65_535, 2);
+  const count = Math.ceil(bytes / segment.length);
+  return Buffer.concat([jpeg.subarray(0, 2), ...Array.from({ length: count }, () => segment), jpeg.subarray(2)]);
+}
+
 describe('preparePhotoForUpload', () => {
+  it('streams a photo too big to hold in memory into the store byte for byte, and keeps no damaged one', async () => {
+    const own = await PhotoStore.open(join(dir, 'big-store'));
+    const big = paddedJpeg(await sharp(upright).jpeg({ quality: 90 }).toBuffer(), 70 * 1024 * 1024);
+    const source = join(dir, 'big.jpg');
+    await writeFile(source, big);
+    const prepared = await preparePhotoForUpload(source, own);
+    expect(prepared).toMatchObject({ mimeType: 'image/jpeg', converted: null, bytes: big.length });
+    expect((await readFile(prepared.storedPath)).equals(big)).toBe(true);
+
+    const damaged = join(dir, 'big-damaged.jpg');
+    await writeFile(damaged, big.subarray(0, big.length - 2000));
+    await expect(preparePhotoForUpload(damaged, own)).rejects.toMatchObject({ kind: 'rejected' });
+    const left = [];
+    for await (const photo of own.list()) left.push(photo.sha256);
+    expect(left).toEqual([prepared.sha256]);
+  });
+
+  it('leaves nothing in the store for a damaged photo, although it is copied while being decoded', async () => {
+    const own = await PhotoStore.open(join(dir, 'damaged-store'));
+    const whole = await sharp(upright).jpeg({ quality: 90 }).toBuffer();
+    const source = join(dir, 'cut-off.jpg');
+    await writeFile(source, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    await expect(preparePhotoForUpload(source, own)).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/damaged or incomplete/) });
+    const left = [];
+    for await (const photo of own.list()) left.push(photo);
+    expect(left).toEqual([]);
+  });
+
   it.each([3, 6, 8] as const)('stores an EXIF orientation %i JPEG with upright pixels and no orientation tag', async (orientation) => {
     const source = await writeOrientedJpeg(join(dir, `tray-${orientation}.jpg`), upright, orientation);
     expect(await redCorners(source)).not.toEqual(['top-left']); // the fixture really is stored turned
