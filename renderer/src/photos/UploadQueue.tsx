@@ -57,7 +57,7 @@ export function UploadQueue() {
       </p>
       {progress.totalBytes > 0 && <progress max={100} value={percent} aria-label="Upload progress" />}
       {!snapshot.active && items.length > 0 && <p className="muted">Another Corelog window is sending these.</p>}
-      <div ref={parent} className="queue-list" data-testid="queue-list">
+      <div ref={parent} className="queue-list" data-testid="queue-list" hidden={items.length === 0}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((row) => {
             const item = items[row.index]!;
