@@ -90,8 +90,9 @@ export class PhotoUploadEngine {
   }
 
   async pause(): Promise<void> {
-    await putSetting(PAUSED_KEY, true);
+    // Take effect at once; uploads must not keep starting while the setting is being written.
     this.applyPaused(true);
+    await putSetting(PAUSED_KEY, true);
   }
 
   async resume(): Promise<void> {
@@ -164,8 +165,11 @@ export class PhotoUploadEngine {
   }
 
   private async run(item: OutboxItem): Promise<void> {
+    // Registered before the first await, so a pause that comes meanwhile can cancel it.
+    const progress = { outboxId: item.id, label: item.label, sentBytes: 0, totalBytes: 0 };
+    this.running.set(item.id, progress);
     const photo = item.photoId ? await photosDb.photos.get(item.photoId) : undefined;
-    this.running.set(item.id, { outboxId: item.id, label: item.label, sentBytes: 0, totalBytes: photo?.bytes ?? 0 });
+    progress.totalBytes = photo?.bytes ?? 0;
     this.batch.startedAt ??= Date.now();
     this.changed();
     try {
@@ -196,6 +200,7 @@ export class PhotoUploadEngine {
     if (item.kind === 'interval') return bridge.saveInterval({ target, attributes: interval.attributes });
     const photo = item.photoId ? await photosDb.photos.get(item.photoId) : undefined;
     if (!photo) return null;
+    if (this.paused || !this.active) return { ok: false, error: { kind: 'cancelled', message: 'Uploads are paused.', retryable: true } };
     return bridge.uploadPhoto({ jobId: item.id, sha256: photo.sha256, target, imageTypeName: photo.binding.imageTypeName, attributes: interval.attributes, resend: item.maybeSent });
   }
 

@@ -164,6 +164,35 @@ test.describe('photos', () => {
     expect(uploadsLogged(imago).filter((e) => e.status === 200)).toHaveLength(2 + rest.length);
   });
 
+  test('pause stops the queue at once and resume finishes it, every photo exactly once', async ({ app, corelog, emulators }) => {
+    test.setTimeout(90_000);
+    const imago = emulators!.imago;
+    const photos = await writeGoodPhotos(dir, 'FF-DD-0400', 6);
+    await openPhotos(app, corelog);
+    await newHole(app, 'FF-DD-0400');
+    setFaults(imago, { latencyMs: 700 });
+    await takeIn(app, photos.map((p) => p.path), photos.length);
+    await app.getByTestId('queue-drafts').click();
+    await expect.poll(() => imagesOf(imago, 'FF-DD-0400').length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+
+    await app.getByRole('button', { name: 'Pause uploads' }).click();
+    await expect(app.getByRole('button', { name: 'Resume uploads' })).toBeVisible();
+    // Uploads cut off by the pause may still finish on the server; after that nothing new arrives.
+    await app.waitForTimeout(1500);
+    const whilePaused = imagesOf(imago, 'FF-DD-0400').length;
+    await app.waitForTimeout(2500);
+    expect(imagesOf(imago, 'FF-DD-0400').length).toBe(whilePaused);
+    expect(whilePaused).toBeLessThan(photos.length);
+    await expect(app.getByTestId('sync-imago-pending')).not.toHaveText('0 pending');
+
+    setFaults(imago, { latencyMs: 0 });
+    await app.getByRole('button', { name: 'Resume uploads' }).click();
+    await expect.poll(() => imagesOf(imago, 'FF-DD-0400').length, { timeout: 30_000 }).toBe(photos.length);
+    await expect(app.getByTestId('sync-imago-pending')).toHaveText('0 pending', { timeout: 15_000 });
+    expect(imagesOf(imago, 'FF-DD-0400').filter((i) => i.deleted)).toHaveLength(0);
+    expect(new Set(imagesOf(imago, 'FF-DD-0400').map((i) => i.checksum)).size).toBe(photos.length);
+  });
+
   test('intervals: overlaps are refused, gaps flagged, attributes checked; the viewer browses the hole; a readonly workspace blocks writes', async ({ app, corelog, context }) => {
     await openPhotos(app, corelog);
     await app.getByLabel('Hole', { exact: true }).selectOption(`${LIVE}/Diamond Drilling/FF-DD-0012`);
