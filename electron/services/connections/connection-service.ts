@@ -8,6 +8,7 @@ import { CorelogError, toBridgeError, type BridgeError, type SystemId } from '..
 import type { CredentialVault, StoredLogin } from '../credentials/credential-vault';
 import type { ConnectionSettingsStore } from './connection-settings';
 import { ReachabilityTracker, type ReachabilitySnapshot } from './reachability';
+import type { RequestOutcome } from '../http/system-client-options';
 
 export interface SystemSession {
   session: 'signed-out' | 'signed-in' | 'implicit';
@@ -31,7 +32,7 @@ export interface SystemLinkHooks {
   /** The stored login, for re-authentication inside the client. */
   credentials: () => Promise<StoredLogin | null>;
   /** Every request's outcome, feeding reachability. */
-  onOutcome: (outcome: { reachable: boolean; error?: CorelogError }) => void;
+  onOutcome: (outcome: RequestOutcome) => void;
   onSessionChange: () => void;
 }
 

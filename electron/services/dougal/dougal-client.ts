@@ -24,23 +24,19 @@ import {
   type DougalSequencePatch,
 } from './schemas';
 import type { DougalSessionInfo } from './session';
+import type { SystemClientOptions } from '../http/system-client-options';
 
 export type { DougalSessionInfo } from './session';
 export type { DougalCredentials } from './dougal-transport';
 export type * from './schemas';
 export { DEFAULT_DOUGAL_PATHS, DEFAULT_DOUGAL_QUERY_NAMES, type DougalPaths, type DougalQueryNames } from './paths';
 
-export interface DougalClientOptions {
-  /** Including the API base, e.g. `http://127.0.0.1:4020/api`. */
-  baseUrl: string;
-  timeoutMs?: number;
+/** `timeoutMs` defaults to 20 s; `baseUrl` e.g. `http://127.0.0.1:4020/api`. */
+export interface DougalClientOptions extends SystemClientOptions<DougalSessionInfo> {
   /** The stored login, read from the credential vault when a (re-)login is needed. Never logged. */
   credentials?: () => Promise<DougalCredentials | null>;
   /** Rely on Dougal's network (IP/host) login instead of credentials. */
   implicit?: boolean;
-  now?: () => number;
-  onOutcome?: (outcome: { reachable: boolean; error?: CorelogError }) => void;
-  onSessionChange?: (session: DougalSessionInfo) => void;
   paths?: Partial<DougalPaths>;
   query?: Partial<DougalQueryNames>;
   idempotency?: {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { CorelogError } from '../../../common/errors';
 import { errorFromResponse, sendHttpRequest, type HttpResponse } from '../http/http-request';
 import { DougalSession, type DougalSessionInfo } from './session';
+import type { RequestOutcome } from '../http/system-client-options';
 
 export interface DougalCredentials {
   user: string;
@@ -20,7 +21,7 @@ export interface DougalTransportOptions {
   now: () => number;
   loginPath: string;
   logoutPath: string;
-  onOutcome?: (outcome: { reachable: boolean; error?: CorelogError }) => void;
+  onOutcome?: (outcome: RequestOutcome) => void;
   onSessionChange?: (session: DougalSessionInfo) => void;
 }
 

@@ -53,6 +53,7 @@ import {
   type ImagoDataset,
   type UploadReply,
 } from './schemas';
+import type { RequestOutcome, SystemClientOptions } from '../http/system-client-options';
 
 export type { ImagoApiOptions } from './api-options';
 export type { PortalTarget } from './deep-link';
@@ -65,24 +66,12 @@ export interface ImagoCredentials {
   password: string;
 }
 
-export interface ImagoOutcome {
-  reachable: boolean;
-  error?: CorelogError;
-}
-
-export interface ImagoClientOptions {
-  /** e.g. `http://127.0.0.1:4010/integrate/2` or `https://imago.api.seequent.com/integrate/2`. */
-  baseUrl: string;
-  /** Idle timeout per request (default 30 s). */
-  timeoutMs?: number;
+/** `timeoutMs` defaults to 30 s; `baseUrl` e.g. `https://imago.api.seequent.com/integrate/2`. */
+export interface ImagoClientOptions extends SystemClientOptions<ImagoSessionInfo> {
   /** The stored service-account login, used to renew the session. Never logged. */
   credentials: () => Promise<ImagoCredentials | null>;
   /** Renew when the token ends within this long (default 10 min). */
   renewBeforeMs?: number;
-  now?: () => number;
-  /** After every request: any HTTP answer means reachable; offline/timeout means not. */
-  onOutcome?: (outcome: ImagoOutcome) => void;
-  onSessionChange?: (session: ImagoSessionInfo) => void;
   api?: Partial<ImagoApiOptions>;
 }
 
@@ -398,7 +387,7 @@ export class ImagoClient {
     }
   }
 
-  private report(outcome: ImagoOutcome): void {
+  private report(outcome: RequestOutcome): void {
     this.options.onOutcome?.(outcome);
   }
 

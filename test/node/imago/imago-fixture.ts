@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createImagoEmulator, DEMO_PASSWORD, DEMO_USERNAME, type ImagoEmulator, type ImagoEmulatorOptions } from '../../../emulators/imago/index';
-import { ImagoClient, type ImagoClientOptions, type ImagoOutcome, type ImagoSessionInfo } from '../../../electron/services/imago/imago-client';
+import { ImagoClient, type ImagoClientOptions, type ImagoSessionInfo } from '../../../electron/services/imago/imago-client';
+import type { RequestOutcome } from '../../../electron/services/http/system-client-options';
 
 export const DEMO = { username: DEMO_USERNAME, password: DEMO_PASSWORD };
 export const LIVE_WORKSPACE = 'Firefly Resource Development';
@@ -21,12 +22,12 @@ export async function startImago(options: ImagoEmulatorOptions = {}): Promise<Im
 
 export interface ClientProbe {
   client: ImagoClient;
-  outcomes: ImagoOutcome[];
+  outcomes: RequestOutcome[];
   sessions: ImagoSessionInfo[];
 }
 
 export function clientFor(emulator: ImagoEmulator | { server: { baseUrl: string } }, overrides: Partial<ImagoClientOptions> = {}): ClientProbe {
-  const outcomes: ImagoOutcome[] = [];
+  const outcomes: RequestOutcome[] = [];
   const sessions: ImagoSessionInfo[] = [];
   const client = new ImagoClient({
     baseUrl: emulator.server.baseUrl,
