@@ -72,11 +72,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const cipher = options.cipher ?? new FileKeyCipher(join(options.dataDir, 'credential.key'));
   const vault = new CredentialVault(join(options.dataDir, 'credentials.json'), cipher);
   const settings = new ConnectionSettingsStore(join(options.dataDir, 'connections.json'), env);
+  const desktop = createDesktopServices({ ...options, env });
   const connections = new ConnectionService({
     vault,
     settings,
     createLink: options.createLink ?? createSystemLink,
     onStatus: (status) => events.emit('connectionChanged', status),
+    onReplyProblem: (system, problem) => desktop.log.warn(`${system}: odd reply to "${problem.action}": ${problem.detail}`),
     ...(options.reachability ? { reachability: options.reachability } : {}),
   });
 
@@ -87,7 +89,6 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     }
   }
 
-  const desktop = createDesktopServices({ ...options, env });
   const context: ServiceContext = {
     options,
     dataDir: options.dataDir,

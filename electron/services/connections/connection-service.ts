@@ -8,7 +8,7 @@ import { CorelogError, toBridgeError, type BridgeError, type SystemId } from '..
 import type { CredentialVault, StoredLogin } from '../credentials/credential-vault';
 import type { ConnectionSettingsStore } from './connection-settings';
 import { ReachabilityTracker, type ReachabilitySnapshot } from './reachability';
-import type { RequestOutcome } from '../http/system-client-options';
+import type { ReplyProblem, RequestOutcome } from '../http/system-client-options';
 
 export interface SystemSession {
   session: 'signed-out' | 'signed-in' | 'implicit';
@@ -34,6 +34,8 @@ export interface SystemLinkHooks {
   /** Every request's outcome, feeding reachability. */
   onOutcome: (outcome: RequestOutcome) => void;
   onSessionChange: () => void;
+  /** Reply oddities the client worked around, for the log. */
+  onReplyProblem: (problem: ReplyProblem) => void;
 }
 
 export type SystemLinkFactory = (system: SystemId, serverUrl: string, hooks: SystemLinkHooks) => SystemLink;
@@ -48,6 +50,7 @@ export interface ConnectionServiceOptions {
   settings: ConnectionSettingsStore;
   createLink: SystemLinkFactory;
   onStatus: (status: ConnectionStatus) => void;
+  onReplyProblem?: (system: SystemId, problem: ReplyProblem) => void;
   reachability?: { firstRetryMs?: number; maxRetryMs?: number; quietProbeMs?: number };
 }
 
@@ -162,6 +165,7 @@ export class ConnectionService {
       credentials: async () => this.options.vault.load(system),
       onOutcome: (outcome) => tracker?.record({ reachable: outcome.reachable, ...(outcome.error ? { error: outcome.error.toBridgeError() } : {}) }),
       onSessionChange: () => this.publish(system),
+      onReplyProblem: (problem) => this.options.onReplyProblem?.(system, problem),
     });
     tracker = new ReachabilityTracker({
       ...this.options.reachability,

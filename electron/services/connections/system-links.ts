@@ -15,6 +15,7 @@ export function createImagoLink(serverUrl: string, hooks: SystemLinkHooks): Imag
     credentials: hooks.credentials,
     onOutcome: hooks.onOutcome,
     onSessionChange: hooks.onSessionChange,
+    onReplyProblem: hooks.onReplyProblem,
   });
   return {
     client,
@@ -42,6 +43,7 @@ export function createDougalLink(serverUrl: string, hooks: SystemLinkHooks): Dou
     },
     onOutcome: hooks.onOutcome,
     onSessionChange: hooks.onSessionChange,
+    onReplyProblem: hooks.onReplyProblem,
   });
   return {
     client,

@@ -10,6 +10,18 @@ export interface RequestOutcome {
   error?: CorelogError;
 }
 
+/**
+ * Something odd in a reply that did not stop the request: a list item that did not fit and was
+ * left out, a field of an unexpected type that was ignored. Logged, so support can see what a
+ * real server sent that our reading of its documents did not expect.
+ */
+export interface ReplyProblem {
+  /** What the client was doing, e.g. "list events". */
+  action: string;
+  /** One line: which item or field, and what was wrong with it. */
+  detail: string;
+}
+
 export interface SystemClientOptions<Session> {
   /** Including the API base path, e.g. `http://127.0.0.1:4010/integrate/2`. */
   baseUrl: string;
@@ -18,4 +30,6 @@ export interface SystemClientOptions<Session> {
   now?: () => number;
   onOutcome?: (outcome: RequestOutcome) => void;
   onSessionChange?: (session: Session) => void;
+  /** Reply oddities the client worked around (an item left out of a list…); for the log. */
+  onReplyProblem?: (problem: ReplyProblem) => void;
 }
