@@ -75,15 +75,34 @@ export interface StagedFileRef {
   bytes: number;
 }
 
+/**
+ * What became of one file of a pick or drop. Each file is handed over on its own: one that
+ * vanished, cannot be read, is a folder or is too large fails with its own reason, and the others
+ * still arrive. A failed hand-over leaves nothing staged behind.
+ */
+export type StagedFileOutcome = ({ ok: true } & StagedFileRef) | { ok: false; name: string; error: BridgeError };
+
+/** Largest single file accepted (a 65,500 px square 16-bit TIFF is ~25 GB; real tray photos are < 200 MB). */
+export const MAX_STAGED_FILE_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Largest bridge message (browser mode's WebSocket frame limit). The renderer refuses to send a
+ * bigger call and the server closes a socket that sends one, so no single message can make the
+ * service buffer more than this.
+ */
+export const MAX_BRIDGE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 /** What the renderer sees as `window.corelog` (Electron) or gets from the browser-mode client. */
 export type CorelogBridge = { [K in BridgeMethodName]: BridgeMethodCall<K> } & {
   /** Subscribes to an event pushed by main; returns the unsubscribe function. */
   on<E extends BridgeEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /**
    * Hands files to main without reading them in the renderer: the preload passes their paths
-   * (desktop), or the page streams them to the local server (browser mode).
+   * (desktop), or the page streams them to the local server (browser mode). Answers one outcome
+   * per file, in the order given; the call itself fails only when none could be tried (a page
+   * that may not use the services, a stale browser-mode key).
    */
-  stageFiles(files: readonly StageableFile[]): Promise<Result<StagedFileRef[]>>;
+  stageFiles(files: readonly StageableFile[]): Promise<Result<StagedFileOutcome[]>>;
 };
 
 /** The main-process side: one async function per method, given already-validated input. */

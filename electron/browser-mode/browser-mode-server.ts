@@ -10,21 +10,31 @@
  * - the WebSocket upgrade must come from our own origin (a page on another site cannot drive it,
  *   even with the token);
  * - the Host header must be ours (blocks DNS-rebinding pages that pose as 127.0.0.1).
+ *
+ * The same process runs every queued sync and upload, so nothing a client sends may end it: every
+ * transport error (a bad WebSocket frame, a message over the size limit, a malformed or aborted
+ * HTTP request, a reset socket) closes that one connection and is logged, and every bridge call
+ * is answered, even when its handler throws or its result cannot be serialised.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_BRIDGE_MESSAGE_BYTES } from '../../common/bridge/contract';
 import { createBridgeDispatcher } from '../../common/bridge/dispatch';
 import { toBridgeError } from '../../common/errors';
-import { fail, ok } from '../../common/result';
+import { cleanFreeText } from '../../common/free-text';
+import { fail, ok, type Result } from '../../common/result';
 import type { AppServices } from '../services/app-services';
+import type { Logger } from '../services/desktop/log-file';
 import { bridgeMessageSchema, type BridgeServerMessage } from './bridge-protocol';
 import { rendererContentSecurityPolicy } from './content-security-policy';
+import { createTransportLog, describeTransportError, wsCloseCodeOf, type TransportLog } from './transport-log';
 
 export interface BrowserModeOptions {
   services: AppServices;
@@ -34,6 +44,8 @@ export interface BrowserModeOptions {
   port: number;
   /** Fixed token for tests; random otherwise. */
   token?: string;
+  /** Where transport errors are logged; the services' log by default. */
+  log?: Logger;
 }
 
 export interface BrowserModeServer {
@@ -60,103 +72,239 @@ const MIME_TYPES: Record<string, string> = {
 
 export const BRIDGE_PATH = '/bridge';
 export const FILES_PATH = '/files';
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** A window that stops reading (hung tab) is dropped before its unread answers pile up past this. */
+const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserModeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const log = options.log ?? options.services.desktop.log;
+  const transportLog: TransportLog = createTransportLog(log, { secrets: [token] });
   const dispatch = createBridgeDispatcher(options.services.handlers);
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  /** Sockets we closed ourselves (and logged why): their close is not logged again. */
+  const closedHere = new WeakSet<WebSocket>();
+  const closeSocket = (ws: WebSocket, code: number, reason: string) => {
+    closedHere.add(ws);
+    ws.close(code, reason);
+  };
+  // No compression: a small compressed frame must not be able to inflate into a huge message.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BRIDGE_MESSAGE_BYTES, perMessageDeflate: false });
   let port = 0;
+  let nextConnection = 1;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
-  const tokenMatches = (candidate: string | null | undefined): boolean => {
-    if (!candidate) return false;
+  const tokenMatches = (candidate: unknown): boolean => {
+    if (typeof candidate !== 'string' || !candidate) return false;
     const a = Buffer.from(candidate);
     const b = Buffer.from(token);
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
   const server: Server = createServer((req, res) => {
+    res.on('error', (error) => transportLog.warn(`http: response to port ${req.socket.remotePort} failed: ${describeTransportError(error)}`));
+    try {
+      route(req, res);
+    } catch (error) {
+      // A request line Node accepted but URL parsing refuses (and any other surprise): that request fails, nothing else.
+      transportLog.warn(`http: could not handle a request from port ${req.socket.remotePort}: ${describeTransportError(error)}`);
+      if (!res.headersSent) refuse(res, 400, 'Bad request.', true);
+      else res.destroy();
+    }
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 421, 'Unknown host.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === `${BRIDGE_PATH}/check`) {
       // Lets the page tell "server restarted, token stale" apart from "server gone".
-      return refuse(res, tokenMatches(req.headers['x-corelog-token'] as string | undefined) ? 204 : 401, '');
+      return refuse(res, tokenMatches(req.headers['x-corelog-token']) ? 204 : 401, '');
     }
     if (url.pathname === FILES_PATH && req.method === 'POST') {
       // The page streams a picked/dropped file here; same guards as the bridge socket.
-      if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse(res, 403, 'Forbidden.');
-      if (!tokenMatches(req.headers['x-corelog-token'] as string | undefined)) return refuse(res, 401, 'Unauthorized.');
-      return void stageUpload(req, res);
+      if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse(res, 403, 'Forbidden.', true);
+      if (!tokenMatches(req.headers['x-corelog-token'])) return refuse(res, 401, 'Unauthorized.', true);
+      stageUpload(req, res).catch((error: unknown) => {
+        transportLog.warn(`files: hand-over from port ${req.socket.remotePort} failed unexpectedly: ${describeTransportError(error)}`);
+        if (!res.headersSent) answerJson(res, fail(toBridgeError(error)), true);
+        else res.destroy();
+      });
+      return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    void serveStatic(options.rendererDir, url.pathname, res, port);
-  });
-
-  async function stageUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let name = 'file';
-    try {
-      name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 1024);
-    } catch {
-      // keep the default name
-    }
-    const declared = req.headers['content-length'] ? Number(req.headers['content-length']) : null;
-    try {
-      const staged = await options.services.stagedFiles.saveStream(req, name, declared);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ok({ ref: staged.ref, name: staged.name, bytes: staged.bytes })));
-    } catch (error) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(fail(toBridgeError(error))));
-    }
-  }
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const reject = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (url.pathname !== BRIDGE_PATH) return reject(404, 'Not Found');
-    if (!allowedHosts().has(req.headers.host ?? '')) return reject(421, 'Misdirected Request');
-    if (!allowedOrigins().has(req.headers.origin ?? '')) return reject(403, 'Forbidden');
-    if (!tokenMatches(url.searchParams.get('token'))) return reject(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
-  });
-
-  function attach(ws: WebSocket): void {
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'text frames only');
-      void answer(ws, data.toString());
+    serveStatic(options.rendererDir, url.pathname, res, port).catch((error: unknown) => {
+      // A browser that cancels a load (navigation, reload) is not worth a line.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') transportLog.warn(`http: could not serve ${url.pathname.slice(0, 200)} to port ${req.socket.remotePort}: ${describeTransportError(error)}`);
+      if (!res.headersSent) refuse(res, 500, 'Could not read that file.');
+      else res.destroy();
     });
   }
 
-  async function answer(ws: WebSocket, text: string): Promise<void> {
-    let message;
+  /** One file of a pick or drop: succeeds or fails on its own; a copy that did not arrive whole, or whose answer was lost, is deleted at once. */
+  async function stageUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Errors of an aborted body arrive through the pipeline in saveStream; this only keeps them from being "unhandled".
+    req.on('error', () => undefined);
+    const name = fileNameHeader(req.headers['x-file-name']);
+    const declared = contentLength(req.headers['content-length']);
+    let staged;
     try {
-      message = bridgeMessageSchema.parse(JSON.parse(text));
-    } catch {
-      return ws.close(1007, 'malformed bridge message');
+      staged = await options.services.stagedFiles.saveStream(req, name, declared);
+    } catch (error) {
+      const problem = toBridgeError(error);
+      transportLog.warn(`files: hand-over of a file from port ${req.socket.remotePort} failed (${problem.kind}): ${problem.message}`);
+      // Close after answering, so the rest of a refused body is not read.
+      answerJson(res, fail(problem), true);
+      return;
     }
-    const result = await dispatch(message.method, message.input);
-    send(ws, { type: 'result', id: message.id, result });
+    const { ref } = staged;
+    const release = (why: string) => {
+      transportLog.warn(`files: the answer for a staged file did not reach port ${req.socket.remotePort} (${why}); its copy is deleted`);
+      void options.services.stagedFiles.release(ref).catch((error: unknown) => log.warn('files: could not delete a staged copy', error));
+    };
+    if (res.destroyed || req.socket.destroyed) return release('connection gone');
+    res.on('close', () => {
+      if (!res.writableFinished) release('connection closed');
+    });
+    answerJson(res, ok({ ref, name: staged.name, bytes: staged.bytes }));
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the raw socket over without an error listener: a reset here must not become an uncaught error.
+    socket.on('error', (error) => transportLog.warn(`bridge: socket from port ${remotePortOf(socket)} failed: ${describeTransportError(error)}`));
+    const reject = (status: number, reason: string) => {
+      transportLog.warn(`bridge: refused an upgrade from port ${remotePortOf(socket)}: ${status} ${reason}`);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== BRIDGE_PATH) return reject(404, 'Not Found');
+      if (!allowedHosts().has(req.headers.host ?? '')) return reject(421, 'Misdirected Request');
+      if (!allowedOrigins().has(req.headers.origin ?? '')) return reject(403, 'Forbidden');
+      if (!tokenMatches(url.searchParams.get('token'))) return reject(401, 'Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, remotePortOf(socket)));
+    } catch (error) {
+      transportLog.warn(`bridge: could not handle an upgrade from port ${remotePortOf(socket)}: ${describeTransportError(error)}`);
+      if (socket.writable) reject(400, 'Bad Request');
+      else socket.destroy();
+    }
+  });
+
+  // An upgrade ws itself refuses (no key, wrong version): say so and close that socket.
+  wss.on('wsClientError', (error: Error, socket: Duplex) => {
+    transportLog.warn(`bridge: bad upgrade request from port ${remotePortOf(socket)}: ${describeTransportError(error)}`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  wss.on('error', (error) => log.error('bridge: WebSocket server error', error));
+
+  // Malformed HTTP (bad request line or headers, headers too large, a reset mid-request) on any socket.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    transportLog.warn(`http: bad request from port ${socket.remotePort}: ${describeTransportError(error)}`);
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  function attach(ws: WebSocket, remotePort: number | undefined): void {
+    const connection = `bridge connection #${nextConnection++} (port ${remotePort ?? '?'})`;
+    let failure: Error | null = null;
+    sockets.add(ws);
+    // Without this listener one bad frame (invalid UTF-8, an unmasked or fragmented control frame,
+    // reserved bits, a message over maxPayload) would end the whole process. ws has already sent
+    // the close frame with the matching code (1002, 1007, 1009) when this runs.
+    ws.on('error', (error) => {
+      failure = error;
+    });
+    ws.on('close', (code, reason) => {
+      sockets.delete(ws);
+      if (failure) {
+        transportLog.warn(`${connection} closed by a transport error: ${describeTransportError(failure)}; close code ${wsCloseCodeOf(failure)}`);
+      } else if (!closedHere.has(ws) && code !== 1000 && code !== 1001 && code !== 1005 && code !== 1006) {
+        transportLog.warn(`${connection} closed with code ${code}${reason.length ? ` (${reason.toString('utf8').slice(0, 120)})` : ''}`);
+      }
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        transportLog.warn(`${connection} sent a binary message; closed with 1003`);
+        return closeSocket(ws, 1003, 'text frames only');
+      }
+      answer(ws, connection, rawText(data)).catch((error: unknown) => log.error(`${connection}: a call could not be answered`, error));
+    });
+  }
+
+  async function answer(ws: WebSocket, connection: string, text: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      transportLog.warn(`${connection} sent a message that is not JSON; closed with 1007`);
+      return closeSocket(ws, 1007, 'malformed bridge message');
+    }
+    const message = bridgeMessageSchema.safeParse(raw);
+    if (!message.success) {
+      // With an id the caller can be told what was wrong; without one it is not speaking our protocol.
+      const id = callIdOf(raw);
+      if (id === null) {
+        transportLog.warn(`${connection} sent a message that is not a bridge call; closed with 1007`);
+        return closeSocket(ws, 1007, 'malformed bridge message');
+      }
+      return send(ws, { type: 'result', id, result: fail({ kind: 'validation', message: 'Corelog’s background service could not read this request.', retryable: false }) });
+    }
+    let result: Result<unknown>;
+    try {
+      result = await dispatch(message.data.method, message.data.input);
+    } catch (error) {
+      result = fail(toBridgeError(error));
+    }
+    send(ws, { type: 'result', id: message.data.id, result });
   }
 
   function send(ws: WebSocket, message: BridgeServerMessage): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    const text = serialise(message);
+    if (text !== null) sendText(ws, text);
+  }
+
+  /** The message as JSON; a result that cannot be serialised (a cycle, a BigInt) becomes an `internal` error for that call. */
+  function serialise(message: BridgeServerMessage): string | null {
+    try {
+      return JSON.stringify(message);
+    } catch (error) {
+      log.error(`bridge: could not serialise ${message.type === 'result' ? 'the answer to a call' : `the event "${message.event}"`}`, error);
+      if (message.type !== 'result') return null;
+      return JSON.stringify({
+        type: 'result',
+        id: message.id,
+        result: fail({ kind: 'internal', message: 'Corelog could not send this answer; the details are in the log.', retryable: false }),
+      } satisfies BridgeServerMessage);
+    }
+  }
+
+  function sendText(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+      transportLog.warn(`bridge: a window stopped reading (${Math.round(ws.bufferedAmount / 1024 / 1024)} MB unread); its connection is dropped`);
+      return ws.terminate();
+    }
+    ws.send(text, (error) => {
+      if (error) transportLog.warn(`bridge: could not send to a window: ${describeTransportError(error)}`);
+    });
   }
 
   const unsubscribe = options.services.events.subscribe((event, payload) => {
-    for (const ws of sockets) send(ws, { type: 'event', event, payload });
+    const text = serialise({ type: 'event', event, payload });
+    if (text === null) return;
+    for (const ws of sockets) sendText(ws, text);
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // After listening, a server error (e.g. too many open files on accept) is logged, not thrown.
+  server.on('error', (error) => log.error('http: server error', error));
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 
@@ -171,13 +319,53 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      transportLog.flush();
     },
   };
 }
 
-function refuse(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+function refuse(res: ServerResponse, status: number, message: string, closeAfter = false): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...(closeAfter ? { connection: 'close' } : {}) });
   res.end(message);
+}
+
+function answerJson(res: ServerResponse, result: Result<unknown>, closeAfter = false): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(closeAfter ? { connection: 'close' } : {}) });
+  res.end(JSON.stringify(result));
+}
+
+/** The file's name as the page sent it (percent-encoded), cleaned of control characters; "file" when unreadable. */
+function fileNameHeader(header: string | string[] | undefined): string {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (!raw) return 'file';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return 'file';
+  }
+  return cleanFreeText(decoded, false).trim().slice(0, 1024) || 'file';
+}
+
+/** The declared body size, or null when missing or not a plain number. */
+function contentLength(header: string | undefined): number | null {
+  return header !== undefined && /^\d{1,16}$/.test(header) ? Number(header) : null;
+}
+
+function callIdOf(raw: unknown): number | null {
+  if (raw === null || typeof raw !== 'object' || !Object.hasOwn(raw, 'id')) return null;
+  const id = (raw as { id: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+}
+
+function rawText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function remotePortOf(socket: Duplex): number | undefined {
+  return (socket as Partial<Socket>).remotePort;
 }
 
 async function serveStatic(rootDir: string, pathname: string, res: ServerResponse, port: number): Promise<void> {
@@ -187,7 +375,7 @@ async function serveStatic(rootDir: string, pathname: string, res: ServerRespons
   } catch {
     return refuse(res, 400, 'Bad path.');
   }
-  if (relative.split(sep).includes('..')) return refuse(res, 403, 'Forbidden.');
+  if (relative.split(sep).includes('..') || relative.includes('\0')) return refuse(res, 403, 'Forbidden.');
   let filePath = join(rootDir, relative || 'index.html');
   let info = await stat(filePath).catch(() => null);
   if (!info || info.isDirectory()) {
@@ -208,6 +396,8 @@ async function serveStatic(rootDir: string, pathname: string, res: ServerRespons
     headers['content-security-policy'] = rendererContentSecurityPolicy({ bridgeOrigin: `ws://127.0.0.1:${port} ws://localhost:${port}` });
     headers['x-frame-options'] = 'DENY';
   }
+  if (res.destroyed) return;
   res.writeHead(200, headers);
-  createReadStream(filePath).pipe(res);
+  // pipeline, not pipe: a file that vanished after the stat, or a client that went away, is an error of this response only.
+  await pipeline(createReadStream(filePath), res);
 }

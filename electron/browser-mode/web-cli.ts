@@ -25,6 +25,9 @@ export async function runWebCli(argv: string[], appVersion: string): Promise<voi
   const rendererDir = findRendererDir();
 
   const services = createAppServices({ dataDir, appVersion, transport: 'browser' });
+  // As in the desktop app's main process: a promise nobody awaited that fails is logged, and the
+  // queued syncs and uploads of this process carry on (Node would otherwise end the process).
+  process.on('unhandledRejection', (reason) => services.desktop.log.error('unhandled rejection in the browser-mode service', reason));
   let server;
   try {
     server = await startBrowserMode({ services, rendererDir, port });

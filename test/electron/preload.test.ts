@@ -48,4 +48,39 @@ describe('preload', () => {
     expect(ipc.removeListener).toHaveBeenCalledWith('corelog:event', listeners[0]);
     expect(() => bridge.on('notAnEvent' as never, () => undefined)).toThrow(/unknown bridge event/);
   });
+
+  it('never rejects: input IPC cannot clone, or a main process that does not answer, becomes a typed error', async () => {
+    const { buildPreloadBridge } = await import('../../electron/preload/preload');
+    const invoke = vi
+      .fn()
+      .mockRejectedValueOnce(new Error("Error invoking remote method 'corelog:call:ping': Error: An object could not be cloned."))
+      .mockRejectedValueOnce(new Error("Error invoking remote method 'corelog:call:ping': reply was never sent"))
+      .mockImplementationOnce(() => {
+        throw new TypeError('synchronous failure');
+      });
+    const bridge = buildPreloadBridge({ invoke, on: vi.fn(), removeListener: vi.fn() } as never, () => '');
+    await expect(bridge.ping({ message: (() => 'x') as never })).resolves.toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('only plain data') } });
+    await expect(bridge.ping({ message: 'hi' })).resolves.toMatchObject({ ok: false, error: { kind: 'unavailable', retryable: true } });
+    await expect(bridge.getAppInfo()).resolves.toMatchObject({ ok: false, error: { kind: 'unavailable' } });
+  });
+
+  it('hands over every file of a pick, even one without a path on disk (main refuses that one alone)', async () => {
+    const { buildPreloadBridge } = await import('../../electron/preload/preload');
+    const ipc = { invoke: vi.fn(async () => ({ ok: true, value: [] })), on: vi.fn(), removeListener: vi.fn() };
+    const bridge = buildPreloadBridge(ipc as never, (file) => {
+      if (file.name === 'made-in-script.jpg') throw new TypeError('not a File');
+      return `/photos/${file.name}`;
+    });
+    await bridge.stageFiles([
+      { name: 'tray-01.jpg', size: 10 },
+      { name: 'made-in-script.jpg', size: 10 },
+      { name: 'tray-02.jpg', size: 10 },
+    ]);
+    expect(ipc.invoke).toHaveBeenCalledWith('corelog:files:stage', [
+      { path: '/photos/tray-01.jpg', name: 'tray-01.jpg' },
+      { path: '', name: 'made-in-script.jpg' },
+      { path: '/photos/tray-02.jpg', name: 'tray-02.jpg' },
+    ]);
+  });
 });
+

@@ -4,14 +4,21 @@
  * read: in the desktop app the preload turns a real `File` into its path (page script cannot
  * forge one), and in browser mode the page streams the file to the local server, which keeps a
  * copy under `staging/`. Either way the renderer only gets a reference back.
+ *
+ * Each file is handed over on its own: one that vanished, cannot be read or is too large fails
+ * with its own reason and never takes the rest of a pick with it, and a copy that did not arrive
+ * completely is deleted at once.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CorelogError } from '../../../common/errors';
+import { MAX_STAGED_FILE_BYTES, type StagedFileOutcome } from '../../../common/bridge/contract';
+import { CorelogError, toBridgeError } from '../../../common/errors';
+
+export { MAX_STAGED_FILE_BYTES };
 
 export interface StagedFile {
   ref: string;
@@ -22,9 +29,13 @@ export interface StagedFile {
   ownCopy: boolean;
 }
 
-/** Largest single file accepted (a 65,500 px square 16-bit TIFF is ~25 GB; real tray photos are < 200 MB). */
-export const MAX_STAGED_FILE_BYTES = 4 * 1024 ** 3;
+export interface StagePathEntry {
+  path: string;
+  name?: string;
+}
+
 const STALE_COPY_MS = 7 * 24 * 3600_000;
+const TOO_LARGE = (name: string) => new CorelogError('rejected', `“${name}” is larger than Corelog accepts (4 GB).`, { retryable: false });
 
 export class StagedFiles {
   private readonly files = new Map<string, StagedFile>();
@@ -34,27 +45,69 @@ export class StagedFiles {
     this.stagingDir = join(dataDir, 'staging');
   }
 
-  /** Registers files already on disk (desktop app, watch folder). Each must be a regular, readable file. */
-  async registerPaths(entries: { path: string; name?: string }[]): Promise<StagedFile[]> {
-    const staged: StagedFile[] = [];
+  /** Where browser mode keeps its copies (tests check that nothing is left there). */
+  get stagingFolder(): string {
+    return this.stagingDir;
+  }
+
+  /**
+   * Registers one file already on disk (desktop app, watch folder). Throws a `CorelogError` that
+   * says what is wrong with this file: gone, a folder, not readable, too large.
+   */
+  async registerPath(entry: StagePathEntry): Promise<StagedFile> {
+    const name = entry.name || basename(entry.path) || 'file';
+    if (!isAbsolute(entry.path)) throw new CorelogError('validation', `“${name}” is not a file on this computer.`, { retryable: false });
+    const info = await stat(entry.path).catch((error: NodeJS.ErrnoException) => {
+      throw fileProblem(name, error);
+    });
+    if (info.isDirectory()) throw new CorelogError('validation', `“${name}” is a folder, not a file. Choose the photos inside it instead.`, { retryable: false });
+    if (!info.isFile()) throw new CorelogError('validation', `“${name}” is not a regular file Corelog can read.`, { retryable: false });
+    if (info.size > MAX_STAGED_FILE_BYTES) throw TOO_LARGE(name);
+    // Proves we may read it now, so an unreadable file is refused here, next to the others, not later in intake.
+    try {
+      await (await open(entry.path, 'r')).close();
+    } catch (error) {
+      throw fileProblem(name, error as NodeJS.ErrnoException);
+    }
+    return this.add({ path: entry.path, name, bytes: info.size, ownCopy: false });
+  }
+
+  /** Registers each file on its own: one outcome per entry, in order (one at a time, so a 2,000-file pick never runs out of file handles). */
+  async registerEach(entries: readonly StagePathEntry[]): Promise<StagedFileOutcome[]> {
+    const outcomes: StagedFileOutcome[] = [];
     for (const entry of entries) {
-      const info = await stat(entry.path).catch(() => null);
-      if (!info?.isFile()) throw new CorelogError('validation', `“${entry.name ?? basename(entry.path)}” is not a file Corelog can read.`);
-      staged.push(this.add({ path: entry.path, name: entry.name ?? basename(entry.path), bytes: info.size, ownCopy: false }));
+      try {
+        const { ref, name, bytes } = await this.registerPath(entry);
+        outcomes.push({ ok: true, ref, name, bytes });
+      } catch (error) {
+        outcomes.push({ ok: false, name: entry.name || basename(entry.path) || 'file', error: toBridgeError(error) });
+      }
+    }
+    return outcomes;
+  }
+
+  /** Registers files that belong together, all or none (the watch folder's single finds): nothing stays registered after a failure. */
+  async registerPaths(entries: readonly StagePathEntry[]): Promise<StagedFile[]> {
+    const staged: StagedFile[] = [];
+    try {
+      for (const entry of entries) staged.push(await this.registerPath(entry));
+    } catch (error) {
+      for (const file of staged) await this.release(file.ref);
+      throw error;
     }
     return staged;
   }
 
-  /** Saves a streamed upload from the browser-mode page into staging/. */
+  /** Saves a streamed upload from the browser-mode page into staging/; a copy that did not arrive whole is deleted at once. */
   async saveStream(body: Readable, name: string, declaredBytes: number | null): Promise<StagedFile> {
-    if (declaredBytes !== null && declaredBytes > MAX_STAGED_FILE_BYTES) throw new CorelogError('rejected', `“${name}” is larger than Corelog accepts (4 GB).`);
+    if (declaredBytes !== null && Number.isFinite(declaredBytes) && declaredBytes > MAX_STAGED_FILE_BYTES) throw TOO_LARGE(name);
     await mkdir(this.stagingDir, { recursive: true });
     const path = join(this.stagingDir, randomUUID());
     let bytes = 0;
     const sizeGuard = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
-        if (bytes > MAX_STAGED_FILE_BYTES) done(new CorelogError('rejected', `“${name}” is larger than Corelog accepts (4 GB).`));
+        if (bytes > MAX_STAGED_FILE_BYTES) done(TOO_LARGE(name));
         else done(null, chunk);
       },
     });
@@ -62,7 +115,16 @@ export class StagedFiles {
       await pipeline(body, sizeGuard, createWriteStream(path, { flags: 'wx' }));
     } catch (error) {
       await rm(path, { force: true });
-      throw error instanceof CorelogError ? error : new CorelogError('cancelled', `“${name}” did not arrive completely; add it again.`, { cause: error });
+      if (error instanceof CorelogError) throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+        throw new CorelogError('unavailable', `There is no room left on this computer’s disk for “${name}”.`, { retryable: false, cause: error });
+      }
+      throw new CorelogError('cancelled', `“${name}” did not arrive completely; add it again.`, { retryable: false, cause: error });
+    }
+    // A body shorter than it said it would be is a cut-off transfer, not a smaller file.
+    if (declaredBytes !== null && Number.isFinite(declaredBytes) && bytes !== declaredBytes) {
+      await rm(path, { force: true });
+      throw new CorelogError('cancelled', `“${name}” did not arrive completely; add it again.`, { retryable: false });
     }
     return this.add({ path, name, bytes, ownCopy: true });
   }
@@ -73,7 +135,7 @@ export class StagedFiles {
     return file;
   }
 
-  /** Forgets a reference, deleting Corelog's own copy. */
+  /** Forgets a reference, deleting Corelog's own copy. Unknown references are ignored. */
   async release(ref: string): Promise<void> {
     const file = this.files.get(ref);
     this.files.delete(ref);
@@ -99,5 +161,21 @@ export class StagedFiles {
     const staged = { ...file, ref: randomUUID() };
     this.files.set(staged.ref, staged);
     return staged;
+  }
+}
+
+/** Why a file on disk cannot be handed over, in plain words. */
+function fileProblem(name: string, error: NodeJS.ErrnoException): CorelogError {
+  switch (error.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new CorelogError('not-found', `“${name}” is no longer there: it was moved or deleted after it was chosen.`, { retryable: false, cause: error });
+    case 'EACCES':
+    case 'EPERM':
+      return new CorelogError('forbidden', `Corelog is not allowed to read “${name}” (check the file’s permissions).`, { retryable: false, cause: error });
+    case 'EISDIR':
+      return new CorelogError('validation', `“${name}” is a folder, not a file. Choose the photos inside it instead.`, { retryable: false, cause: error });
+    default:
+      return new CorelogError('validation', `Corelog could not read “${name}”${error.code ? ` (${error.code})` : ''}.`, { retryable: false, cause: error });
   }
 }

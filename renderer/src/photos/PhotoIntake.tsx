@@ -7,7 +7,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
-import type { StageableFile, StagedFileRef } from '../../../common/bridge/contract';
+import type { StageableFile, StagedFileOutcome } from '../../../common/bridge/contract';
 import type { WatchFolderStatus } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import { DEFAULT_FILENAME_PATTERN } from '../../../common/photos/filename-pattern';
@@ -53,7 +53,7 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
     },
   });
 
-  const takeIn = async (label: string, stage: () => Promise<StagedFileRef[]>, source: TrayPhoto['source']) => {
+  const takeIn = async (label: string, stage: () => Promise<StagedFileOutcome[]>, source: TrayPhoto['source']) => {
     setBusy(label);
     try {
       const staged = await stage();
@@ -68,6 +68,7 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
   const takeInFiles = (files: readonly StageableFile[]) => {
     if (files.length === 0 || !canTakeIn) return;
     void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'}…`, async () => {
+      // One outcome per file: those that could not be handed over are listed as refused, with their reason.
       const result = await bridge.stageFiles(files);
       if (!result.ok) throw Object.assign(new Error(result.error.message), { bridgeError: result.error });
       return result.value;
@@ -82,7 +83,7 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
     const files = (watch.status?.pending ?? []).filter((f) => !takingIn.current.has(f.ref));
     if (!watchLock || !canTakeIn || files.length === 0) return;
     for (const file of files) takingIn.current.add(file.ref);
-    void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'} from the watch folder…`, async () => files, 'watch-folder');
+    void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'} from the watch folder…`, async () => files.map((f) => ({ ok: true as const, ref: f.ref, name: f.name, bytes: f.bytes })), 'watch-folder');
   }, [watchLock, canTakeIn, pendingRefs]);
 
   const ready = drafts.filter((d) => !draftProblem(d, imageryType));

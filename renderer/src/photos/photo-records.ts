@@ -2,7 +2,7 @@
  * Everything the Photos screen writes: local first (IndexedDB), with an outbox item for what Imago
  * must learn. Also the refreshes that bring Imago's catalogue, holes and intervals into the cache.
  */
-import type { StagedFileRef } from '../../../common/bridge/contract';
+import type { StagedFileOutcome } from '../../../common/bridge/contract';
 import type { AttributeValues, CatalogueImageryType, FilenameFields } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import { parseFilename } from '../../../common/photos/filename-pattern';
@@ -167,47 +167,78 @@ export function bindingFor(name: string, defaults: IntakeDefaults): PhotoBinding
   };
 }
 
-/** Takes staged files in through main's pipeline: accepted ones become drafts for review, refused ones are listed. */
-export async function intakeStaged(staged: StagedFileRef[], defaults: IntakeDefaults, source: TrayPhoto['source']): Promise<{ accepted: number; rejected: number }> {
-  await assertWritable(defaults.workspaceName);
+/**
+ * Takes a pick, drop or watch-folder find in through main's pipeline, each file on its own:
+ * accepted ones become drafts for review; files that could not be handed over or were refused are
+ * listed with their reason, so nothing chosen disappears without a word. Whatever main still
+ * holds for a file that did not make it (an intake call that never completed, a pick abandoned
+ * because the workspace is not writable) is released at once.
+ */
+export async function intakeStaged(handedOver: readonly StagedFileOutcome[], defaults: IntakeDefaults, source: TrayPhoto['source']): Promise<{ accepted: number; rejected: number }> {
+  const staged = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: true }> => file.ok);
+  const failed = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: false }> => !file.ok);
+  const at = new Date().toISOString();
+  if (failed.length) await photosDb.rejections.bulkAdd(failed.map((file) => ({ id: crypto.randomUUID(), name: file.name, reason: file.error.message, at })));
+  try {
+    await assertWritable(defaults.workspaceName);
+  } catch (error) {
+    // Watch-folder finds stay pending in main until a writable dataset is chosen; a pick is abandoned.
+    if (source !== 'watch-folder') await releaseStaged(staged.map((file) => file.ref));
+    throw error;
+  }
   let accepted = 0;
-  let rejected = 0;
+  let rejected = failed.length;
+  const refuse = async (name: string, reason: string) => {
+    rejected++;
+    await photosDb.rejections.add({ id: crypto.randomUUID(), name, reason, at: new Date().toISOString() });
+  };
   await Promise.all(
     staged.map(async (file) => {
       const result = await bridge.intakePhoto({ ref: file.ref });
-      const now = new Date().toISOString();
-      if (!result.ok || !result.value.accepted) {
-        rejected++;
-        const reason = result.ok ? (result.value as { reason: string }).reason : result.error.message;
-        await photosDb.rejections.add({ id: crypto.randomUUID(), name: file.name, reason, at: now });
-        return;
+      if (!result.ok) {
+        // Main releases a file it took in or refused; after a lost call it may still hold it.
+        await releaseStaged([file.ref]);
+        return refuse(file.name, result.error.message);
       }
-      accepted++;
+      if (!result.value.accepted) return refuse(file.name, result.value.reason);
       const photo = result.value;
-      await photosDb.photos.add({
-        id: crypto.randomUUID(),
-        sha256: photo.sha256,
-        originalName: file.name,
-        mimeType: photo.mimeType,
-        width: photo.width,
-        height: photo.height,
-        bytes: photo.bytes,
-        converted: photo.converted,
-        thumbnail: new Blob([Uint8Array.from(atob(photo.thumbnailBase64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' }),
-        source,
-        workspaceName: defaults.workspaceName,
-        datasetName: defaults.datasetName,
-        binding: bindingFor(file.name, defaults),
-        intervalId: null,
-        state: 'draft',
-        remoteImageId: null,
-        lastError: null,
-        createdAt: now,
-        uploadedAt: null,
-      });
+      const now = new Date().toISOString();
+      try {
+        await photosDb.photos.add({
+          id: crypto.randomUUID(),
+          sha256: photo.sha256,
+          originalName: file.name,
+          mimeType: photo.mimeType,
+          width: photo.width,
+          height: photo.height,
+          bytes: photo.bytes,
+          converted: photo.converted,
+          thumbnail: new Blob([Uint8Array.from(atob(photo.thumbnailBase64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' }),
+          source,
+          workspaceName: defaults.workspaceName,
+          datasetName: defaults.datasetName,
+          binding: bindingFor(file.name, defaults),
+          intervalId: null,
+          state: 'draft',
+          remoteImageId: null,
+          lastError: null,
+          createdAt: now,
+          uploadedAt: null,
+        });
+        accepted++;
+      } catch (error) {
+        await refuse(file.name, `It could not be kept in this browser’s storage: ${asBridgeError(error).message}`);
+      }
     }),
   );
   return { accepted, rejected };
+}
+
+/** Tells main to let go of handed-over files now; a failure here only leaves them to the weekly sweep. */
+export async function releaseStaged(refs: readonly string[]): Promise<void> {
+  for (let i = 0; i < refs.length; i += 10_000) {
+    await bridge.discardStagedFiles({ refs: refs.slice(i, i + 10_000) }).catch(() => undefined);
+  }
 }
 
 /** What keeps a draft from being queued, or null. */

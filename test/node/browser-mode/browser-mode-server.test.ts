@@ -1,11 +1,13 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
+import { closeCodeOf, frame, openRaw, textFrame, textMessagesOf, upgradeRequest } from './raw-websocket';
 
 let dir: string;
 let services: AppServices;
@@ -106,4 +108,117 @@ describe('browser-mode server', () => {
     expect((await fetch(`${server.origin}/bridge/check`, { headers: { 'x-corelog-token': 'stale' } })).status).toBe(401);
     expect((await fetch(`${server.origin}/bridge/check`, { headers: { 'x-corelog-token': server.token } })).status).toBe(204);
   });
+
+  it('closes the socket on a bridge message without an id, and answers one with an id but the wrong shape', async () => {
+    const { ws } = await connect({});
+    expect(await call(ws!, 'ping', { message: 'hi' })).toMatchObject({ ok: true });
+    const wrong = await new Promise<unknown>((resolve) => {
+      ws!.on('message', (data) => resolve(JSON.parse(String(data))));
+      ws!.send(JSON.stringify({ type: 'call', id: 77, method: 42 }));
+    });
+    expect(wrong).toMatchObject({ type: 'result', id: 77, result: { ok: false, error: { kind: 'validation' } } });
+    const closed = new Promise<number>((resolve) => ws!.on('close', (code) => resolve(code)));
+    ws!.send(JSON.stringify({ type: 'call', method: 'ping' }));
+    expect(await closed).toBe(1007);
+  });
 });
+
+describe('transport errors close one connection and are logged; the service keeps running', () => {
+  const logText = () => readFile(services.desktop.log.file, 'utf8').catch(() => '');
+  const target = () => ({ port: server.port, token: server.token, origin: server.origin });
+
+  it('each bad frame closes that connection with its code, while another window keeps working', async () => {
+    const { ws: window } = await connect({});
+    const cases: { what: string; bytes: Buffer; code: number }[] = [
+      { what: 'RSV1 set without an extension', bytes: textFrame('{}', { rsv: 4 }), code: 1002 },
+      { what: 'RSV2+3 set', bytes: textFrame('{}', { rsv: 3 }), code: 1002 },
+      { what: 'unmasked client frame', bytes: textFrame('{}', { mask: false }), code: 1002 },
+      { what: 'invalid UTF-8 in a text frame', bytes: textFrame(Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), code: 1007 },
+      { what: 'fragmented ping', bytes: frame({ opcode: 9, fin: false, payload: Buffer.from('x') }), code: 1002 },
+      { what: 'ping longer than 125 bytes', bytes: frame({ opcode: 9, payload: Buffer.alloc(200) }), code: 1002 },
+      { what: 'reserved opcode 3', bytes: frame({ opcode: 3, payload: Buffer.from('x') }), code: 1002 },
+      { what: 'continuation with nothing to continue', bytes: frame({ opcode: 0, payload: Buffer.from('x') }), code: 1002 },
+      { what: 'message over maxPayload (declared)', bytes: frame({ opcode: 1, claimedLength: 5 * 1024 * 1024, payload: Buffer.alloc(10) }), code: 1009 },
+      { what: 'length beyond 2^53', bytes: frame({ opcode: 1, claimedLength: 2n ** 62n }), code: 1009 },
+      { what: 'fragments adding up past maxPayload', bytes: Buffer.concat([frame({ opcode: 1, fin: false, payload: Buffer.alloc(3 * 1024 * 1024, 0x61) }), frame({ opcode: 0, payload: Buffer.alloc(2 * 1024 * 1024, 0x61) })]), code: 1009 },
+      { what: 'close frame with an invalid code', bytes: frame({ opcode: 8, payload: Buffer.from([0x03, 0xe7]) }), code: 1002 },
+    ];
+    for (const c of cases) {
+      const raw = await openRaw(target());
+      raw.socket.write(c.bytes);
+      expect(await raw.closed(), c.what).toEqual({ timedOut: false });
+      expect(closeCodeOf(raw.received()), c.what).toBe(c.code);
+    }
+    expect(await call(window!, 'ping', { message: 'still here' })).toMatchObject({ ok: true, value: { message: 'still here' } });
+    const fresh = await connect({});
+    expect(await call(fresh.ws!, 'ping', { message: 'new window' })).toMatchObject({ ok: true });
+    fresh.ws!.close();
+    window!.close();
+
+    const log = await logText();
+    expect(log).toMatch(/bridge connection #\d+ \(port \d+\) closed by a transport error: Invalid WebSocket frame: RSV1 must be clear \(WS_ERR_UNEXPECTED_RSV_1\); close code 1002/);
+    expect(log).toMatch(/closed by a transport error: .*\(WS_ERR_INVALID_UTF8\); close code 1007/);
+    expect(log).toMatch(/closed by a transport error: Max payload size exceeded \(WS_ERR_UNSUPPORTED_MESSAGE_LENGTH\); close code 1009/);
+    expect(log).not.toContain(server.token);
+  });
+
+  it('a handler that throws, or answers something JSON cannot carry, answers that call with an internal error', async () => {
+    const { ws } = await connect({});
+    const handlers = services.handlers as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+    handlers.ping = async () => {
+      throw new TypeError('handler bug');
+    };
+    expect(await call(ws!, 'ping', { message: 'a' })).toMatchObject({ ok: false, error: { kind: 'internal', message: expect.stringContaining('handler bug') } });
+    handlers.ping = async () => ({ message: 'big', receivedAt: 10n });
+    expect(await call(ws!, 'ping', { message: 'b' })).toMatchObject({ ok: false, error: { kind: 'internal', message: expect.stringContaining('could not send this answer') } });
+    const cyclic: Record<string, unknown> = { message: 'loop' };
+    cyclic.self = cyclic;
+    handlers.ping = async () => cyclic;
+    expect(await call(ws!, 'ping', { message: 'c' })).toMatchObject({ ok: false, error: { kind: 'internal' } });
+    expect(await call(ws!, 'getAppInfo', undefined)).toMatchObject({ ok: true });
+    ws!.close();
+    expect(await logText()).toMatch(/could not serialise the answer to a call/);
+  });
+
+  it('malformed HTTP and upgrade requests get an error for that socket only', async () => {
+    const exchange = (bytes: string | Buffer, resetAfterWrite = false) =>
+      new Promise<string>((resolve) => {
+        const socket = tcpConnect(server.port, '127.0.0.1');
+        let got = '';
+        socket.on('data', (d) => (got += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+        socket.write(bytes, () => {
+          if (resetAfterWrite) socket.resetAndDestroy();
+        });
+        setTimeout(() => socket.destroy(), 3000);
+      });
+    expect(await exchange('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await exchange(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431/);
+    expect(await exchange(`GET http://[::1 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await exchange(upgradeRequest(target(), { headers: { 'Sec-WebSocket-Key': 'short' } }))).toMatch(/^HTTP\/1\.1 400/);
+    expect(await exchange(upgradeRequest(target(), { headers: { 'Sec-WebSocket-Version': '99' } }))).toMatch(/^HTTP\/1\.1 400/);
+    expect(await exchange(upgradeRequest(target(), { path: '/bridge?token=%zz' }))).toMatch(/^HTTP\/1\.1 401/);
+    expect(await exchange(upgradeRequest(target(), { path: 'http://[::1/bridge' }))).toMatch(/^HTTP\/1\.1 (400|404)/);
+    expect(await exchange(upgradeRequest(target()).slice(0, 60), true)).toBe('');
+    const { ws } = await connect({});
+    expect(await call(ws!, 'ping', { message: 'fine' })).toMatchObject({ ok: true });
+    ws!.close();
+    const log = await logText();
+    expect(log).toMatch(/http: bad request from port \d+: .*HPE_/);
+    expect(log).toMatch(/bridge: bad upgrade request from port \d+: .*Sec-WebSocket-Key/);
+    expect(log).not.toContain(server.token);
+  });
+
+  it('several calls in flight on a socket that the peer breaks do not disturb the service', async () => {
+    const raw = await openRaw(target());
+    for (let id = 1; id <= 20; id++) raw.socket.write(textFrame(JSON.stringify({ type: 'call', id, method: 'getAppInfo' })));
+    raw.socket.write(textFrame('{}', { rsv: 4 }));
+    await raw.closed();
+    expect(textMessagesOf(raw.received()).length).toBeLessThanOrEqual(20);
+    const { ws } = await connect({});
+    expect(await call(ws!, 'ping', { message: 'after' })).toMatchObject({ ok: true });
+    ws!.close();
+  });
+});
+
