@@ -11,6 +11,9 @@
  *   --imago-token-lifetime S  Imago session lifetime in seconds (default 86400)
  *   --dougal-token-lifetime S Dougal JWT lifetime in seconds (default 900)
  *   --implicit-login IP,…     Dougal logs these client addresses in without credentials
+ *   --imago-option KEY=VALUE  an Imago dialect switch, repeatable (also PATCH /__admin/imago/options),
+ *                             e.g. uploadEncoding=multipart-only mimeParam=required-mimeType; see
+ *                             emulators/imago/BEHAVIOUR.md (VALUE is read as JSON when it is JSON)
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     'imago-token-lifetime': { type: 'string' },
     'dougal-token-lifetime': { type: 'string' },
     'implicit-login': { type: 'string' },
+    'imago-option': { type: 'string', multiple: true },
   },
 });
 
@@ -47,6 +51,28 @@ const faults = {
   ...(values['failure-rate'] !== undefined && { failureRate: numberFlag('failure-rate', values['failure-rate'], 0, 1)! }),
   ...(values['failure-kinds'] !== undefined && { failureKinds: values['failure-kinds'].split(',').map((k) => k.trim()) as FailureKind[] }),
 };
+/** `key=value` pairs; a value that parses as JSON (numbers, true/false, null) is taken as that. */
+function imagoOptions(pairs: string[] | undefined): Record<string, unknown> | undefined {
+  if (!pairs?.length) return undefined;
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      console.error(`--imago-option takes KEY=VALUE, not "${pair}"`);
+      process.exit(2);
+    }
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // A plain word such as multipart-only.
+    }
+    options[pair.slice(0, at)] = value;
+  }
+  return options;
+}
+
 const down = values.down;
 if (down !== undefined && !['imago', 'dougal', 'both'].includes(down)) {
   console.error('--down takes imago, dougal or both');
@@ -62,6 +88,7 @@ try {
     imagoTokenLifetimeSeconds: numberFlag('imago-token-lifetime', values['imago-token-lifetime'], 1, 10 * 86400),
     dougalTokenLifetimeSeconds: numberFlag('dougal-token-lifetime', values['dougal-token-lifetime'], 1, 10 * 86400),
     implicitLoginAddresses: values['implicit-login']?.split(',').map((a) => a.trim()).filter(Boolean),
+    imagoOptions: imagoOptions(values['imago-option']),
   });
   if (down === 'imago' || down === 'both') running.imago.server.faults.down = true;
   if (down === 'dougal' || down === 'both') running.dougal.server.faults.down = true;

@@ -1,7 +1,7 @@
 /** Starts both emulators together: used by the CLI, `npm run demo`, tests and benchmarks. */
 import type { FaultSettings } from './kit/faults';
 import { createDougalEmulator, type DougalEmulator } from './dougal/index';
-import { createImagoEmulator, type ImagoEmulator } from './imago/index';
+import { createImagoEmulator, type ImagoBehaviour, type ImagoEmulator } from './imago/index';
 
 export interface StartEmulatorsOptions {
   imagoPort?: number;
@@ -11,6 +11,8 @@ export interface StartEmulatorsOptions {
   imagoTokenLifetimeSeconds?: number | undefined;
   dougalTokenLifetimeSeconds?: number | undefined;
   implicitLoginAddresses?: string[] | undefined;
+  /** Imago dialect switches (emulators/imago/BEHAVIOUR.md); unknown keys or values refuse to start. */
+  imagoOptions?: Partial<ImagoBehaviour> | Record<string, unknown> | undefined;
 }
 
 export interface RunningEmulators {
@@ -22,6 +24,7 @@ export interface RunningEmulators {
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<RunningEmulators> {
   const [imago, dougal] = await Promise.all([
     createImagoEmulator({
+      ...(options.imagoOptions as Partial<ImagoBehaviour> | undefined),
       dataDir: options.dataDir ?? null,
       ...(options.imagoTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.imagoTokenLifetimeSeconds }),
     }),

@@ -5,14 +5,28 @@
  * cache of images fetched from Imago. Originals never cross the bridge: only thumbnails do.
  */
 import { z } from 'zod';
+import { freeTextSchema } from '../free-text';
 
-const name = z.string().trim().min(1).max(300);
+/**
+ * A name sent to Imago (workspace, dataset, hole, imagery type, image type): one line without
+ * control characters (the free-text rule), trimmed, not empty.
+ */
+const name = freeTextSchema({ maxLength: 300, multiline: false, label: 'The name' }).pipe(z.string().trim().min(1));
+/** A hole (collection) name: created in Imago as typed, so the same rule with the field's own label. */
+const holeName = freeTextSchema({ maxLength: 300, multiline: false, label: 'The hole name' }).pipe(z.string().trim().min(1));
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256');
 const depth = z.number().finite().min(0).max(100_000);
 const uuidish = z.string().min(1).max(100);
 
-/** Attribute values per definition, as Imago writes them: `{ "Core Tray Box Numbers": { StartBox: 1 } }`. */
-export const attributeValuesSchema = z.record(z.string().max(300), z.record(z.string().max(300), z.union([z.string().max(10_000), z.number(), z.null()])));
+/**
+ * Attribute values per definition, as Imago writes them: `{ "Core Tray Box Numbers": { StartBox: 1 } }`.
+ * Text values follow the free-text rule (multi-line, as notes and comments are; the form holds
+ * single-line types to one line); definition and attribute names are one line.
+ */
+export const attributeValuesSchema = z.record(
+  freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute definition name' }),
+  z.record(freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute name' }), z.union([freeTextSchema({ maxLength: 10_000, label: 'An attribute value' }), z.number(), z.null()])),
+);
 export type AttributeValues = z.infer<typeof attributeValuesSchema>;
 
 export const ATTRIBUTE_DATA_TYPES = ['number', 'string', 'note', 'date', 'colour'] as const;
@@ -65,7 +79,7 @@ export type RemoteInterval = z.infer<typeof remoteIntervalSchema>;
 
 /** Where a photo or an interval goes in Imago. */
 export const intervalTargetSchema = datasetRef
-  .extend({ collectionName: name, imageryTypeName: name, from: depth, to: depth })
+  .extend({ collectionName: holeName, imageryTypeName: name, from: depth, to: depth })
   .strict()
   .refine((t) => t.from < t.to, { message: 'From must be less than To', path: ['to'] });
 export type IntervalTarget = z.infer<typeof intervalTargetSchema>;
@@ -138,7 +152,7 @@ export const photoMethods = {
   /** Forgets handed-over files the user discarded without taking them in. */
   discardStagedFiles: { input: z.object({ refs: z.array(uuidish).max(10_000) }).strict(), output: z.object({ released: z.number() }) },
   /** Creates the hole (collection) in Imago, or answers the existing one. */
-  createHole: { input: datasetRef.extend({ collectionName: name }).strict(), output: z.object({ id: z.string() }) },
+  createHole: { input: datasetRef.extend({ collectionName: holeName }).strict(), output: z.object({ id: z.string() }) },
   /** Creates the hole if missing and writes the interval with its attributes. */
   saveInterval: {
     input: z.object({ target: intervalTargetSchema, attributes: attributeValuesSchema }).strict(),

@@ -9,6 +9,7 @@ import { standardImageryTypes } from './seed';
 import { collectionNamesFrom, findCollections } from './resolve';
 import { matchMode, nameMatches, page, slice } from './search';
 import type { Collection, Dataset, ImageryType, Workspace } from './state';
+import { shapeReply } from './views';
 
 const datasetJson = (d: Dataset) => ({ id: d.id, name: d.name, workspaceId: d.workspaceId, createdOn: d.createdOn });
 const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, datasetId: c.datasetId, createdOn: c.createdOn });
@@ -34,7 +35,8 @@ function workspaceJson(ctx: ImagoApiContext, w: Workspace) {
     id: w.id,
     name: w.name,
     readonly: w.readonly,
-    ...(w.workspaceFolder ? { workspaceFolder: w.workspaceFolder } : {}),
+    // The reference: "Omitted when the workspace is not in a folder"; explicit-null sends null instead.
+    ...(w.workspaceFolder ? { workspaceFolder: w.workspaceFolder } : ctx.behaviour().nullStyle === 'explicit-null' ? { workspaceFolder: null } : {}),
     datasets: world.datasets
       .filter((d) => d.workspaceId === w.id)
       .map((d) => ({
@@ -51,7 +53,7 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
 
   router.get('/context', (req) => {
     authenticate(ctx, req);
-    return { status: 200, json: { workspaces: world().workspaces.map((w) => workspaceJson(ctx, w)) } };
+    return { status: 200, json: shapeReply(ctx, { workspaces: world().workspaces.map((w) => workspaceJson(ctx, w)) }) };
   });
 
   router.get('/dataset', (req) => {
@@ -69,7 +71,7 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
       );
     });
     // A bare array with no meta: that is what the [new] page shows.
-    return { status: 200, json: slice(found, page(q, Number.MAX_SAFE_INTEGER, null)).map(datasetJson) };
+    return { status: 200, json: shapeReply(ctx, slice(found, page(q, Number.MAX_SAFE_INTEGER, null)).map(datasetJson)) };
   });
 
   router.post('/dataset', async (req) => {
@@ -95,7 +97,7 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
       }),
     );
     // The docs show a single object; with several items the first is answered (guess).
-    return { status: 200, json: datasetJson(saved[0]!) };
+    return { status: 200, json: shapeReply(ctx, datasetJson(saved[0]!)) };
   });
 
   router.get('/collection', (req) => {
@@ -106,7 +108,7 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
     const { collectionName: _exact, ...parents } = collectionNamesFrom(q);
     const found = findCollections(ctx, parents).filter((c) => nameMatches(c.name, q.get('name', 'collectionName'), mode));
     const p = page(q, ctx.behaviour().collectionDefaultLimit, null);
-    return { status: 200, json: { collections: slice(found, p).map(collectionJson), meta: { limit: p.limit, offset: p.offset } } };
+    return { status: 200, json: shapeReply(ctx, { collections: slice(found, p).map(collectionJson), meta: { limit: p.limit, offset: p.offset } }) };
   });
 
   router.post('/collection', async (req) => {
@@ -126,10 +128,10 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
     if (!dataset) throw unknownName(ctx, `No dataset ${typeof datasetId === 'string' ? datasetId : `"${String(datasetName)}" in workspace "${String(workspaceName)}"`}`);
     assertWritable(ctx, ctx.store.workspace(dataset.workspaceId));
     const existing = world().collections.find((c) => c.datasetId === dataset.id && c.name === name);
-    if (existing) return { status: 200, json: collectionJson(existing) };
+    if (existing) return { status: 200, json: shapeReply(ctx, collectionJson(existing)) };
     const collection: Collection = { id: randomUUID(), datasetId: dataset.id, name, createdOn: isoNow(ctx) };
     world().collections.push(collection);
     ctx.store.save();
-    return { status: 200, json: collectionJson(collection) };
+    return { status: 200, json: shapeReply(ctx, collectionJson(collection)) };
   });
 }

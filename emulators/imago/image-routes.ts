@@ -16,21 +16,25 @@ import { collectionNamesFrom, createImagery, describeTarget, findImageries, geom
 import { matchMode, nameMatches, page, slice, tolerance, withinDays } from './search';
 import { SIGNED_PATH } from './signed-url';
 import type { StoredImage } from './state';
-import { imageMetadataJson } from './views';
+import { imageMetadataJson, shapeReply } from './views';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
 const FORMAT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', tiff: 'image/tiff' };
 const notFound = (message: string) => new HttpError(404, message);
 
-/** The imagery, imagery type and image type an /image request names; 404 when any is missing. */
-function target(ctx: ImagoApiContext, q: QueryParams) {
+/**
+ * The imagery, imagery type and image type an /image request names; 404 when any is missing.
+ * `imageryId` is documented for downloads only: an upload honours it only when switched on.
+ */
+function target(ctx: ImagoApiContext, q: QueryParams, use: 'download' | 'upload') {
   const collection = oneCollection(ctx, collectionNamesFrom(q), notFound);
   const type = imageryTypeOf(ctx, collection, q.get('imageryTypeName'), notFound);
   const imageTypeName = q.get('imageTypeName');
   if (imageTypeName === undefined) throw new HttpError(422, 'imageTypeName is required');
   const imageType = type.imageTypes.find((t) => t.name === imageTypeName);
   if (!imageType) throw notFound(`Imagery type "${type.name}" has no image type "${imageTypeName}"`);
-  const g = geometryFrom(q);
+  const asked = geometryFrom(q);
+  const g = use === 'upload' && !ctx.behaviour().uploadAcceptsImageryId ? { ...asked, imageryId: undefined } : asked;
   const found = findImageries(ctx, collection, type, g, matchMode(q), tolerance(q));
   return { collection, type, imageType, g, found, describe: describeTarget(collection, type, g) };
 }
@@ -71,13 +75,46 @@ async function serveImage(ctx: ImagoApiContext, image: StoredImage, width: numbe
   return { status: 200, headers, body };
 }
 
+const acceptedTypes = (ctx: ImagoApiContext) => ['image/png', 'image/jpeg', ...(ctx.behaviour().acceptTiff ? ['image/tiff'] : [])];
+
+/** A declared type without parameters, lower case; null when it says nothing (absent or octet-stream). */
+function specificMime(declared: string | null | undefined): string | null {
+  const mime = declared?.toLowerCase().split(';')[0]!.trim() || null;
+  return mime === 'application/octet-stream' ? null : mime;
+}
+
+/**
+ * The mime type the upload's query declares. `required-mimeType`/`required-mimetype` take only
+ * that exact spelling (any other, or none, is a 422 with the reason); `optional` takes either.
+ */
+function declaredQueryMime(ctx: ImagoApiContext, q: QueryParams): string | null {
+  const rule = ctx.behaviour().mimeParam;
+  const accepted = acceptedTypes(ctx);
+  if (rule === 'optional') return q.raw.get('mimeType') ?? q.raw.get('mimetype') ?? q.get('mimeType') ?? null;
+  const name = rule === 'required-mimeType' ? 'mimeType' : 'mimetype';
+  const value = q.raw.get(name);
+  if (value === null) {
+    const other = [...q.raw.keys()].find((key) => key.toLowerCase() === 'mimetype');
+    throw new HttpError(422, other ? `The image's mime type must be given as "${name}", not "${other}"` : `The image's mime type ("${name}": ${accepted.join(' or ')}) is required`);
+  }
+  if (!accepted.includes(value.toLowerCase())) throw new HttpError(422, `${name} must be one of ${accepted.join(', ')}, not "${value}"`);
+  return value;
+}
+
+/** Refuses a body encoding this dialect does not take, before the body is read. */
+function checkEncoding(ctx: ImagoApiContext, contentType: string | undefined): void {
+  const rule = ctx.behaviour().uploadEncoding;
+  const multipart = multipartBoundary(contentType) !== null;
+  if (rule === 'multipart-only' && !multipart) throw new HttpError(422, `The image must be sent as multipart/form-data in a part named "${ctx.behaviour().uploadPartName}"`);
+  if (rule === 'raw-only' && multipart) throw new HttpError(422, 'The image must be sent as the raw request body, not multipart/form-data');
+}
+
 /** Header-only checks: readable, an accepted mime type that matches the bytes, within the pixel limits. */
-async function inspectUpload(ctx: ImagoApiContext, path: string, declared: string | null): Promise<{ mimeType: string; width: number; height: number }> {
+async function inspectUpload(ctx: ImagoApiContext, path: string, declared: (string | null)[]): Promise<{ mimeType: string; width: number; height: number }> {
   const behaviour = ctx.behaviour();
-  const accepted = ['image/png', 'image/jpeg', ...(behaviour.acceptTiff ? ['image/tiff'] : [])];
-  const declaredMime = declared?.toLowerCase().split(';')[0]!.trim() || null;
-  const generic = declaredMime === null || declaredMime === 'application/octet-stream';
-  if (!generic && !accepted.includes(declaredMime)) throw new HttpError(422, `Unsupported image type ${declaredMime}; Imago accepts ${accepted.join(', ')}`);
+  const accepted = acceptedTypes(ctx);
+  const declaredTypes = [...new Set(declared.map(specificMime).filter((m): m is string => m !== null))];
+  for (const mime of declaredTypes) if (!accepted.includes(mime)) throw new HttpError(422, `Unsupported image type ${mime}; Imago accepts ${accepted.join(', ')}`);
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();
@@ -86,7 +123,7 @@ async function inspectUpload(ctx: ImagoApiContext, path: string, declared: strin
   }
   const detected = FORMAT_MIME[meta.format ?? ''];
   if (!detected || !accepted.includes(detected)) throw new HttpError(422, `Unsupported image type ${detected ?? meta.format}; Imago accepts ${accepted.join(', ')}`);
-  if (!generic && detected !== declaredMime) throw new HttpError(422, `The upload says ${declaredMime} but the file is ${detected}`);
+  for (const mime of declaredTypes) if (detected !== mime) throw new HttpError(422, `The upload says ${mime} but the file is ${detected}`);
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (detected === 'image/jpeg' && meta.isProgressive) {
@@ -99,7 +136,8 @@ async function inspectUpload(ctx: ImagoApiContext, path: string, declared: strin
   return { mimeType: detected, width, height };
 }
 
-async function receiveUpload(ctx: ImagoApiContext, req: EmulatorRequest, q: QueryParams, into: string): Promise<{ bytes: number; sha256: string; declared: string | null }> {
+/** Streams the image to `into`; `declared` is the body's own type (Content-Type, or the multipart part's). */
+async function receiveUpload(ctx: ImagoApiContext, req: EmulatorRequest, into: string): Promise<{ bytes: number; sha256: string; declared: string | null }> {
   const max = ctx.behaviour().maxUploadBytes;
   const announced = Number(req.headers['content-length']);
   if (max !== null && Number.isFinite(announced) && announced > max) throw new HttpError(413, `The upload is larger than ${max} bytes`);
@@ -110,14 +148,14 @@ async function receiveUpload(ctx: ImagoApiContext, req: EmulatorRequest, q: Quer
     const raw = `${into}.multipart`;
     try {
       await req.saveBodyTo(raw);
-      const part = await extractFilePart(raw, boundary, into);
-      received = { bytes: part.bytes, sha256: part.sha256, declared: part.contentType ?? q.get('mimetype') ?? null };
+      const part = await extractFilePart(raw, boundary, into, ctx.behaviour().uploadPartName);
+      received = { bytes: part.bytes, sha256: part.sha256, declared: part.contentType };
     } finally {
       await rm(raw, { force: true });
     }
   } else {
     const saved = await req.saveBodyTo(into);
-    received = { ...saved, declared: contentType ?? q.get('mimetype') ?? null };
+    received = { ...saved, declared: contentType ?? null };
   }
   if (max !== null && received.bytes > max) throw new HttpError(413, `The upload is larger than ${max} bytes`);
   if (received.bytes === 0) throw new HttpError(422, 'The upload body is empty');
@@ -138,7 +176,7 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
       if (!image) throw notFound(`No image ${imageId}`);
       return serveImage(ctx, image, width, height);
     }
-    const t = target(ctx, q);
+    const t = target(ctx, q, 'download');
     const imagery = oneImagery(ctx, t.found, t.describe);
     const image = world().images.find((i) => i.imageryId === imagery.id && i.imageTypeId === t.imageType.id && (imageId !== undefined ? i.id === imageId : !i.deleted));
     if (!image) throw notFound(`No ${t.imageType.name} image for ${t.describe}`);
@@ -148,7 +186,9 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
   router.post('/image', async (req) => {
     const account = authenticate(ctx, req);
     const q = query(ctx, req);
-    const t = target(ctx, q);
+    checkEncoding(ctx, req.headers['content-type']);
+    const queryMime = declaredQueryMime(ctx, q);
+    const t = target(ctx, q, 'upload');
     assertWritable(ctx, ctx.store.workspace(ctx.store.dataset(t.collection.datasetId).workspaceId));
     if (t.found.length > 1) throw ambiguous(ctx, `${t.found.length} imagery intervals match ${t.describe}; give startDepth and endDepth, the imagery name or imageryId`);
     if (t.found.length === 0) {
@@ -158,8 +198,8 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
     }
     const temp = join(ctx.store.imagesDir, `.upload-${randomUUID()}`);
     try {
-      const received = await receiveUpload(ctx, req, q, temp);
-      const { mimeType, width, height } = await inspectUpload(ctx, temp, received.declared);
+      const received = await receiveUpload(ctx, req, temp);
+      const { mimeType, width, height } = await inspectUpload(ctx, temp, [queryMime, received.declared]);
       // Looked up again: another upload may have created the imagery while this body streamed in.
       const again = findImageries(ctx, t.collection, t.type, t.g, matchMode(q), tolerance(q));
       const imagery = again.length === 1 ? again[0]! : oneImagery(ctx, again.length ? again : [createImagery(ctx, t.collection, t.type, t.g)], t.describe);
@@ -191,7 +231,7 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
       world().images.push(image);
       imagery.updatedAt = now;
       ctx.store.save();
-      return { status: 200, json: { imageId: image.id, imageryId: imagery.id } };
+      return { status: 200, json: shapeReply(ctx, { imageId: image.id, imageryId: imagery.id }) };
     } finally {
       await rm(temp, { force: true });
     }
@@ -220,7 +260,7 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
       });
     const cap = ctx.behaviour().imageMetadataLimitCap;
     const p = page(q, cap, cap);
-    return { status: 200, json: { images: slice(found, p), meta: { limit: p.limit, offset: p.offset } } };
+    return { status: 200, json: shapeReply(ctx, { images: slice(found, p), meta: { limit: p.limit, offset: p.offset } }) };
   });
 
   // The signed links need no token: the signature is the permission, and it expires.

@@ -7,7 +7,12 @@ import { assertWritable, authenticate, isoNow, query, transaction, unknownName, 
 import { collectionNamesFrom, createImagery, findCollections, findImageries, geometryFrom, missingGeometry, oneCollection, imageryTypeOf, type Geometry } from './resolve';
 import { depthMatches, matchMode, nameMatches, page, slice, tolerance, withinDays } from './search';
 import type { AttributeDataType, FeaturePoint, Imagery, ImageryType } from './state';
-import { imageryJson } from './views';
+import { imageryJson, shapeReply } from './views';
+
+/** An imagery list in the configured wrapper: `{ [imageryKey]: [...] }` or a bare array. */
+function imageryReply(ctx: ImagoApiContext, items: unknown[], form: 'keyed' | 'bare'): unknown {
+  return shapeReply(ctx, form === 'bare' ? items : { [ctx.behaviour().imageryKey]: items });
+}
 
 export function addImageryRoutes(router: Router, ctx: ImagoApiContext): void {
   router.get('/imagery', (req) => {
@@ -47,18 +52,24 @@ export function addImageryRoutes(router: Router, ctx: ImagoApiContext): void {
     const cap = ctx.behaviour().imageryLimitCap;
     const p = page(q, cap, cap);
     const options = { verbose: q.bool('verbose') ?? false, includeFeatures: q.bool('includeFeatures') ?? true };
-    return { status: 200, json: { [ctx.behaviour().imageryKey]: slice(found, p).map((i) => imageryJson(ctx, i, options)) } };
+    const items = slice(found, p).map((i) => imageryJson(ctx, i, options));
+    return { status: 200, json: imageryReply(ctx, items, ctx.behaviour().imageryBody === 'bare-array' ? 'bare' : 'keyed') };
   });
 
   router.post('/imagery', async (req) => {
     authenticate(ctx, req);
     const tol = tolerance(query(ctx, req));
-    const body = (await req.readJson()) as Record<string, unknown> | null;
-    const key = ctx.behaviour().imageryKey;
-    const items = body && typeof body === 'object' ? body[key] : undefined;
-    if (!Array.isArray(items) || items.length === 0) throw new HttpError(422, `The body must be an object with a non-empty "${key}" array`);
+    const body = await req.readJson();
+    const { imageryKey: key, imageryBody: style } = ctx.behaviour();
+    const form = Array.isArray(body) ? 'bare' : 'keyed';
+    const items = Array.isArray(body) ? body : body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+    // keyed: the [1.3.1] example and [OLD]; bare-array: the 2021 C# client; either: both, answered in kind.
+    if (style === 'keyed' && form === 'bare') throw new HttpError(422, `The body must be an object with a non-empty "${key}" array, not a bare array`);
+    if (style === 'bare-array' && form === 'keyed') throw new HttpError(422, 'The body must be a JSON array of imagery');
+    if (!Array.isArray(items) || items.length === 0) throw new HttpError(422, form === 'bare' ? 'The body must be a non-empty array of imagery' : `The body must be an object with a non-empty "${key}" array`);
     const saved = await transaction(ctx, () => items.map((item, index) => upsertImagery(ctx, item, index, tol)));
-    return { status: 200, json: { [key]: saved.map((i) => imageryJson(ctx, i, { verbose: true, includeFeatures: true })) } };
+    const replyForm = style === 'either' ? form : style === 'bare-array' ? 'bare' : 'keyed';
+    return { status: 200, json: imageryReply(ctx, saved.map((i) => imageryJson(ctx, i, { verbose: true, includeFeatures: true })), replyForm) };
   });
 }
 

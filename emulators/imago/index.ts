@@ -42,6 +42,26 @@ export interface ImagoEmulator {
   close(): Promise<void>;
 }
 
+/** Short codes in the style of the 2021 C# client's `ApiErrorMessage.name` (e.g. `NO_IMAGERY_FOUND`). */
+const ERROR_NAMES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'NOT_AUTHORISED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_ERROR',
+  503: 'UNAVAILABLE',
+};
+
+function errorBody(shape: ImagoBehaviour['errorBodyShape'], status: number, message: string): unknown {
+  if (shape === 'error') return { error: message };
+  if (shape === 'errors') return { errors: [{ name: ERROR_NAMES[status] ?? `HTTP_${status}`, message }] };
+  return { message };
+}
+
 export async function createImagoEmulator(options: ImagoEmulatorOptions = {}): Promise<ImagoEmulator> {
   const clock = options.clock ?? new EmulatorClock();
   let behaviour = behaviourFromOptions(options);
@@ -130,7 +150,7 @@ export async function createImagoEmulator(options: ImagoEmulatorOptions = {}): P
     router,
     adminRouter,
     clock,
-    errorBody: (_status, message) => (behaviour.errorBodyShape === 'error' ? { error: message } : { message }),
+    errorBody: (status, message) => errorBody(behaviour.errorBodyShape, status, message),
     reset: async () => {
       store.clear();
       behaviour = behaviourFromOptions(options);

@@ -24,12 +24,24 @@ export interface ImagoBehaviour {
   maxProgressivePixels: number;
   /** Largest upload body in bytes; null = no limit (the docs state none). */
   maxUploadBytes: number | null;
-  /** Error body shape: `{ message }` or `{ error }`; the docs show no error body. */
-  errorBodyShape: 'message' | 'error';
-  /** Key wrapping the array in `POST /imagery` bodies and `GET /imagery` replies ([OLD] `imageries`). */
+  /** Error body shape: `{ message }`, `{ error }` or the 2021 C# client's `{ errors: [{ name, message }] }`; the docs show none. */
+  errorBodyShape: ErrorBodyShape;
+  /** Key wrapping the array in keyed `POST /imagery` bodies and `GET /imagery` replies ([OLD] `imageries`). */
   imageryKey: string;
-  /** Whether query parameter names are matched case-insensitively (so [OLD] `datasetid` works). */
+  /** `POST /imagery` body accepted and reply sent, and `GET /imagery` reply: keyed by `imageryKey`, a bare array, or either (reply mirrors the request; GET keyed). */
+  imageryBody: ImageryBodyStyle;
+  /** Whether query parameter names are matched case-insensitively (so [OLD] `datasetid` works); false = exact documented camelCase only. */
   caseInsensitiveParams: boolean;
+  /** Upload bodies taken: multipart/form-data only (every public client), raw bytes only, or either. */
+  uploadEncoding: UploadEncoding;
+  /** Name of the multipart part holding the image (C# client `file`; an older curl sample `filedata`). */
+  uploadPartName: string;
+  /** The upload's mime-type query parameter: required as `mimeType`, required as `mimetype` ([OLD]), or optional (either spelling). */
+  mimeParam: MimeParamRule;
+  /** Optional reply fields: as the reference's examples show them, always left out, or always sent (`null` / empty list as `null`). */
+  nullStyle: NullStyle;
+  /** Whether `POST /image` honours `imageryId` (documented for downloads only; off = ignored, the depths or name must pick the imagery). */
+  uploadAcceptsImageryId: boolean;
   /** Whether the [OLD] `imago-api-token` header is accepted besides `Authorization: Bearer`. */
   acceptOldTokenHeader: boolean;
   /** Default page size of `GET /collection` (the only example shows 50). */
@@ -41,6 +53,21 @@ export interface ImagoBehaviour {
   /** How long the signed `url`s in list replies stay valid. */
   signedUrlLifetimeSeconds: number;
 }
+
+export type ErrorBodyShape = 'message' | 'error' | 'errors';
+export type ImageryBodyStyle = 'keyed' | 'bare-array' | 'either';
+export type UploadEncoding = 'multipart-only' | 'raw-only' | 'either';
+export type MimeParamRule = 'required-mimeType' | 'required-mimetype' | 'optional';
+export type NullStyle = 'documented' | 'omit' | 'explicit-null';
+
+/** The switches whose values are one of a few words, with those words. */
+const ENUM_VALUES = {
+  errorBodyShape: ['message', 'error', 'errors'],
+  imageryBody: ['keyed', 'bare-array', 'either'],
+  uploadEncoding: ['multipart-only', 'raw-only', 'either'],
+  mimeParam: ['required-mimeType', 'required-mimetype', 'optional'],
+  nullStyle: ['documented', 'omit', 'explicit-null'],
+} as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
   /** Persist state under `dataDir/imago/` (state.json + images/); null or absent = in memory. */
@@ -62,7 +89,13 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   maxUploadBytes: null,
   errorBodyShape: 'message',
   imageryKey: 'imageries',
+  imageryBody: 'keyed',
   caseInsensitiveParams: true,
+  uploadEncoding: 'either',
+  uploadPartName: 'file',
+  mimeParam: 'optional',
+  nullStyle: 'documented',
+  uploadAcceptsImageryId: false,
   acceptOldTokenHeader: true,
   collectionDefaultLimit: 50,
   imageryLimitCap: 5000,
@@ -82,7 +115,7 @@ const NUMBER_KEYS = [
   'imageMetadataLimitCap',
   'signedUrlLifetimeSeconds',
 ] as const;
-const BOOLEAN_KEYS = ['uploadCreatesImagery', 'acceptTiff', 'caseInsensitiveParams', 'acceptOldTokenHeader'] as const;
+const BOOLEAN_KEYS = ['uploadCreatesImagery', 'acceptTiff', 'caseInsensitiveParams', 'acceptOldTokenHeader', 'uploadAcceptsImageryId'] as const;
 const STATUS_KEYS: ReadonlySet<string> = new Set(['readonlyStatus', 'ambiguityStatus', 'unknownNameStatus']);
 
 /** Merges a partial update (from code or the admin endpoint), refusing unknown keys and bad values. */
@@ -100,12 +133,13 @@ export function applyBehaviourUpdate(current: ImagoBehaviour, update: Record<str
     } else if (key === 'maxUploadBytes') {
       if (value !== null && (typeof value !== 'number' || !(value > 0))) throw new RangeError('maxUploadBytes must be a positive number or null');
       next.maxUploadBytes = value;
-    } else if (key === 'errorBodyShape') {
-      if (value !== 'message' && value !== 'error') throw new RangeError('errorBodyShape must be "message" or "error"');
-      next.errorBodyShape = value;
-    } else if (key === 'imageryKey') {
-      if (typeof value !== 'string' || !value) throw new RangeError('imageryKey must be a non-empty string');
-      next.imageryKey = value;
+    } else if (key in ENUM_VALUES) {
+      const allowed: readonly string[] = ENUM_VALUES[key as keyof typeof ENUM_VALUES];
+      if (typeof value !== 'string' || !allowed.includes(value)) throw new RangeError(`${key} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}`);
+      (next as unknown as Record<string, string>)[key] = value;
+    } else if (key === 'imageryKey' || key === 'uploadPartName') {
+      if (typeof value !== 'string' || !value) throw new RangeError(`${key} must be a non-empty string`);
+      next[key] = value;
     } else {
       throw new RangeError(`unknown Imago emulator option "${key}"`);
     }

@@ -7,10 +7,16 @@ import { HttpError, QueryParams } from '../kit/http-kit';
 export type MatchMode = 'equals' | 'startswith' | 'endswith' | 'includes' | 'like';
 const MATCH_MODES: readonly MatchMode[] = ['equals', 'startswith', 'endswith', 'includes', 'like'];
 
-/** Query names are case-insensitive by default; with the option off only the exact spelling counts. */
+/**
+ * Query names are case-insensitive by default; with the option off only the exact documented
+ * camelCase spelling counts. An alias that only differs in case from another name asked for
+ * (the [OLD] all-lowercase `updatedsince` beside `updatedSince`) is not taken either; real
+ * aliases such as `tol`/`tolerance` still are.
+ */
 export class ExactQueryParams extends QueryParams {
   override get(...names: string[]): string | undefined {
     for (const name of names) {
+      if (names.some((other) => other !== name && other.toLowerCase() === name.toLowerCase() && name === name.toLowerCase())) continue;
       const value = this.raw.get(name);
       if (value !== null) return value;
     }

@@ -2,6 +2,33 @@
 import type { ImagoApiContext } from './api-context';
 import type { Imagery, StoredImage } from './state';
 
+/** Optional lists that a server could as well send as `null` when empty (`explicit-null`). */
+const OPTIONAL_LISTS: ReadonlySet<string> = new Set(['imageryTypes', 'attributeDefinitions', 'labelDefinitions', 'featureDefinitions', 'attributeTypes', 'labelTypes', 'featureTypes', 'images']);
+
+/**
+ * A reply body in the configured `nullStyle`: `documented` as the reference's examples show it
+ * (`"name": null` on imagery, `workspaceFolder` left out when there is none), `omit` leaves every
+ * `null` field out, `explicit-null` sends empty optional lists as `null` (absent optional fields
+ * are sent as `null` where they are built). Attribute values are user data and left alone.
+ */
+export function shapeReply<T>(ctx: ImagoApiContext, body: T): T {
+  const style = ctx.behaviour().nullStyle;
+  if (style === 'documented') return body;
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (!value || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      if (key === 'attributes') out[key] = field;
+      else if (style === 'omit' && field === null) continue;
+      else if (style === 'explicit-null' && Array.isArray(field) && field.length === 0 && OPTIONAL_LISTS.has(key)) out[key] = null;
+      else out[key] = walk(field);
+    }
+    return out;
+  };
+  return walk(body) as T;
+}
+
 export function signedUrl(ctx: ImagoApiContext, image: StoredImage): string {
   const expires = ctx.clock.now() + ctx.behaviour().signedUrlLifetimeSeconds * 1000;
   return ctx.signer.url(ctx.baseUrl(), image.id, expires);

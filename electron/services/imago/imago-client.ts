@@ -10,21 +10,24 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { parse as parseContentDisposition } from 'content-disposition';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
-import { CorelogError } from '../../../common/errors';
+import { CorelogError, meansUnreachable } from '../../../common/errors';
 import { errorFromResponse, sendHttpRequest, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
 import { defaultImagoApiOptions, type ImagoApiOptions } from './api-options';
 import { portalDeepLink, type PortalTarget } from './deep-link';
 import { ImagoSession, type ImagoSessionInfo } from './imago-session';
+import { multipartFraming } from './multipart-upload';
 import {
   collectionParams,
   datasetParams,
+  downloadParams,
   imageMetadataParams,
   imageryParams,
-  imageTargetParams,
   queryString,
+  uploadParams,
   type CollectionQuery,
   type DatasetQuery,
   type ImageMetadataQuery,
@@ -39,12 +42,14 @@ import {
   contextReply,
   dataset,
   datasetList,
+  findImageryArray,
   imageMetadataList,
-  imageryList,
+  imageryItems,
   parseReply,
   sessionCheckReply,
   sessionReply,
   uploadReply,
+  type ImageryBodyForm,
   type ImageMetadataPage,
   type ImageryInterval,
   type ImagoCollection,
@@ -105,9 +110,14 @@ interface RequestSpec {
   /** Completes "Imago refused to …" in error messages. */
   action: string;
   signal?: AbortSignal | undefined;
+  /** Error statuses handed back to the caller instead of thrown (after the 401 handling). */
+  passStatuses?: readonly number[];
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
+/** Statuses with which a server may refuse a `POST /imagery` body of the form it does not take. */
+const BODY_FORM_REFUSALS: readonly number[] = [400, 422];
 
 export class ImagoClient {
   private readonly baseUrl: string;
@@ -118,6 +128,11 @@ export class ImagoClient {
   private readonly state: ImagoSession;
   /** One sign-in at a time: concurrent requests that all need a fresh token share it. */
   private renewing: Promise<void> | null = null;
+  /**
+   * How this server takes `POST /imagery` bodies: keyed (`{imageries: [...]}`) or a bare array.
+   * Starts keyed; a reply's shape hints at it until a write succeeds, which settles it.
+   */
+  private imageryBody: { form: ImageryBodyForm; settled: boolean } = { form: 'keyed', settled: false };
 
   constructor(private readonly options: ImagoClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -180,7 +195,8 @@ export class ImagoClient {
   /** Resolves when Imago answers at all (even 401); rejects only when it cannot be reached. */
   async probe(): Promise<void> {
     const response = await this.send({ method: 'GET', path: '/session', action: 'answer' }, this.state.apiToken);
-    await response.discard();
+    // Read, not dropped: a reply that trickles or never ends means Imago is not usable.
+    await response.drain();
   }
 
   // ---- catalogue -------------------------------------------------------------------------
@@ -222,29 +238,65 @@ export class ImagoClient {
   // ---- imagery ---------------------------------------------------------------------------
 
   async listImagery(query: ImageryQuery): Promise<ImageryInterval[]> {
-    return this.fetchJson({ method: 'GET', path: '/imagery', query: imageryParams(query, this.api), action: 'list imagery' }, imageryList(this.api.imageryKey));
+    const action = 'list imagery';
+    return this.parseImagery(await this.request({ method: 'GET', path: '/imagery', query: imageryParams(query, this.api), action }), action);
   }
 
-  /** Creates or updates intervals (keyed by collection + imagery type + geometry), with attributes and features. */
+  /**
+   * Creates or updates intervals (keyed by collection + imagery type + geometry), with attributes
+   * and features. The body goes keyed (`{[imageryKey]: items}`) or as a bare array, whichever
+   * this server takes: until one has worked, a 400/422 to one form is tried once in the other.
+   */
   async saveImagery(items: ImageryWrite[]): Promise<ImageryInterval[]> {
     if (items.length === 0) return [];
-    return this.fetchJson(
-      { method: 'POST', path: '/imagery', json: { [this.api.imageryKey]: items }, action: `save ${items.length} imagery interval${items.length === 1 ? '' : 's'}` },
-      imageryList(this.api.imageryKey),
-    );
+    const action = `save ${items.length} imagery interval${items.length === 1 ? '' : 's'}`;
+    const settled = this.imageryBody.settled;
+    const attempt = (form: ImageryBodyForm) =>
+      this.request({
+        method: 'POST',
+        path: '/imagery',
+        json: form === 'keyed' ? { [this.api.imageryKey]: items } : items,
+        action,
+        passStatuses: settled ? [] : BODY_FORM_REFUSALS,
+      });
+    let form = this.imageryBody.form;
+    let response = await attempt(form);
+    if (!settled && BODY_FORM_REFUSALS.includes(response.status)) {
+      const firstRefusal = await errorFromResponse('imago', response, action);
+      form = form === 'keyed' ? 'bare' : 'keyed';
+      response = await attempt(form);
+      if (BODY_FORM_REFUSALS.includes(response.status)) {
+        // Both forms refused: one refusal is about the body's form, the other about the content.
+        // Which is which cannot be told from here, so the user gets both reasons.
+        const secondRefusal = await errorFromResponse('imago', response, action);
+        const asForm = (f: ImageryBodyForm) => (f === 'keyed' ? `as {"${this.api.imageryKey}": […]}` : 'as a bare list');
+        const other = form === 'keyed' ? 'bare' : 'keyed';
+        throw this.reported(
+          new CorelogError(secondRefusal.kind, `${firstRefusal.message.replace(/\.$/, '')} (sent ${asForm(other)}); sent again ${asForm(form)}: ${secondRefusal.message}`, {
+            system: 'imago',
+            ...(secondRefusal.status === undefined ? {} : { status: secondRefusal.status }),
+          }),
+        );
+      }
+      this.problem(action, `the server refused the ${form === 'bare' ? 'keyed' : 'bare-list'} body and took the ${form === 'bare' ? 'bare-list' : 'keyed'} one; using that from now on`);
+    }
+    this.imageryBody = { form, settled: true };
+    return this.parseImagery(response, action);
   }
 
   // ---- images ----------------------------------------------------------------------------
 
   async downloadImage(target: ImageTarget, options: DownloadOptions = {}): Promise<DownloadedImage & { bytes: Buffer }> {
-    const response = await this.request(this.downloadSpec(target, options));
+    const spec = this.downloadSpec(target, options);
+    const response = await this.request(spec);
     const bytes = await response.bytes();
-    return { ...describeDownload(response), bytes };
+    return { ...this.describeDownload(response, spec.action), bytes };
   }
 
   /** Streams the image to `filePath` (via a `.part` file, so a broken download leaves nothing behind). */
   async downloadImageToFile(target: ImageTarget, filePath: string, options: DownloadOptions = {}): Promise<DownloadedImage & { path: string; size: number; sha256: string }> {
-    const response = await this.request(this.downloadSpec(target, options));
+    const spec = this.downloadSpec(target, options);
+    const response = await this.request(spec);
     const partial = `${filePath}.part`;
     const hash = createHash('sha256');
     let size = 0;
@@ -263,7 +315,7 @@ export class ImagoClient {
       if (error instanceof CorelogError) throw error;
       throw this.reported(new CorelogError('offline', `The image download from Imago was interrupted: ${(error as Error).message}.`, { system: 'imago', cause: error }), false);
     }
-    return { ...describeDownload(response), path: filePath, size, sha256: hash.digest('hex') };
+    return { ...this.describeDownload(response, spec.action), path: filePath, size, sha256: hash.digest('hex') };
   }
 
   /** Fetches a signed `url` from a list reply (no token needed; the link itself expires). */
@@ -274,12 +326,30 @@ export class ImagoClient {
     return response.bytes();
   }
 
-  /** Uploads a photo, streamed from disk. Replaces the interval's image of that image type. */
+  /**
+   * Uploads a photo, streamed from disk; replaces the interval's image of that image type. The
+   * interval is picked as the upload page documents it (name, depths, x/y/z), the mime type goes
+   * as a query parameter, and the body is multipart (or raw bytes, per `uploadEncoding`).
+   */
   async uploadImage(target: ImageTarget, filePath: string, options: UploadOptions = {}): Promise<UploadReply> {
     const contentType = options.contentType ?? CONTENT_TYPES[extname(filePath).toLowerCase()];
     if (!contentType) throw new CorelogError('validation', `Cannot tell the image type of ${filePath}; Imago takes JPEG or PNG.`);
-    const file = { path: filePath, contentType, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
-    const spec: RequestSpec = { method: 'POST', path: '/image', query: imageTargetParams(target, this.api), file, action: `take the ${target.imageTypeName} photo of ${describeTarget(target)}`, signal: options.signal };
+    const progress = options.onProgress ? { onProgress: options.onProgress } : {};
+    let file: NonNullable<HttpRequestOptions['file']>;
+    if (this.api.uploadEncoding === 'multipart') {
+      const framing = multipartFraming(this.api.uploadPartName, uploadFileName(target, contentType), contentType);
+      file = { path: filePath, contentType: framing.contentType, before: framing.before, after: framing.after, ...progress };
+    } else {
+      file = { path: filePath, contentType, ...progress };
+    }
+    const spec: RequestSpec = {
+      method: 'POST',
+      path: '/image',
+      query: uploadParams(target, this.api, contentType),
+      file,
+      action: `take the ${target.imageTypeName} photo of ${describeTarget(target)}`,
+      signal: options.signal,
+    };
     return this.fetchJson(spec, uploadReply);
   }
 
@@ -298,7 +368,7 @@ export class ImagoClient {
     return {
       method: 'GET',
       path: '/image',
-      query: { ...imageTargetParams(target, this.api), width: options.width, height: options.height, imageId: options.imageId },
+      query: downloadParams(target, this.api, options),
       action: `hand out the ${target.imageTypeName} photo of ${describeTarget(target)}`,
       signal: options.signal,
     };
@@ -308,12 +378,52 @@ export class ImagoClient {
     return this.parse(await this.request(spec), schema, spec.action);
   }
 
-  private async parse<S extends z.ZodType>(response: HttpResponse, schema: S, action: string): Promise<z.output<S>> {
+  private async parse<S extends z.ZodType>(response: HttpResponse, schema: S, action: string, body?: { value: unknown }): Promise<z.output<S>> {
     try {
-      return parseReply(schema, await response.json(), action, response.status);
+      const value = body ? body.value : await response.json();
+      return parseReply(schema, value, action, response.status, (detail) => this.problem(action, detail));
     } catch (error) {
       throw error instanceof CorelogError && error.kind === 'malformed-response' ? this.reported(error) : error;
     }
+  }
+
+  /** Reads a `GET`/`POST /imagery` reply in whichever wrapper it came (see `findImageryArray`). */
+  private async parseImagery(response: HttpResponse, action: string): Promise<ImageryInterval[]> {
+    let value: unknown;
+    try {
+      value = await response.json();
+    } catch (error) {
+      throw error instanceof CorelogError ? this.reported(error) : error;
+    }
+    const found = findImageryArray(value, this.api.imageryKey);
+    if (!found) {
+      throw this.reported(
+        new CorelogError('malformed-response', `Imago sent an unexpected reply to ${action}: there is no list of imagery intervals in it.`, { system: 'imago', status: response.status }),
+      );
+    }
+    if (found.key !== undefined && found.key !== this.api.imageryKey) this.problem(action, `the imagery list came under "${found.key}", not "${this.api.imageryKey}"`);
+    // Until a write has settled it, the reply's wrapper is the best hint of the body form to send.
+    if (!this.imageryBody.settled) this.imageryBody.form = found.form;
+    return this.parse(response, imageryItems, action, { value: found.items });
+  }
+
+  /** Content type and file name of a downloaded image; a header we cannot read gives no name, never an error. */
+  private describeDownload(response: HttpResponse, action: string): DownloadedImage {
+    const header = response.headers.get('content-disposition');
+    let fileName: string | null = null;
+    if (header) {
+      try {
+        const name = parseContentDisposition(header).parameters.filename;
+        fileName = typeof name === 'string' && name ? utf8FromLatin1(name) : null;
+      } catch {
+        this.problem(action, `unreadable Content-Disposition header (${header.slice(0, 100)}); the file name is left out`);
+      }
+    }
+    return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', fileName };
+  }
+
+  private problem(action: string, detail: string): void {
+    this.options.onReplyProblem?.({ action, detail });
   }
 
   /** An authenticated request: renew if due, re-sign-in once on 401, typed error otherwise. */
@@ -332,7 +442,7 @@ export class ImagoClient {
         throw this.reported(new CorelogError('auth', 'Imago refused the session even after signing in again. Sign in to Imago again.', { status: 401, system: 'imago', retryable: false }));
       }
     }
-    if (response.status < 200 || response.status >= 300) throw this.reported(await errorFromResponse('imago', response, spec.action));
+    if ((response.status < 200 || response.status >= 300) && !spec.passStatuses?.includes(response.status)) throw this.reported(await errorFromResponse('imago', response, spec.action));
     this.report({ reachable: true });
     return response;
   }
@@ -377,8 +487,11 @@ export class ImagoClient {
 
   private async attempt(options: HttpRequestOptions): Promise<HttpResponse> {
     try {
-      const response = await sendHttpRequest(options);
-      // Any HTTP answer, even a refusal, proves Imago is reachable.
+      // The limits (total deadline, reply caps) apply to every request; a reply that then fails to
+      // arrive whole is reported like a failed request.
+      const response = await sendHttpRequest({ ...this.options.limits, ...options, onReadFailure: (error) => void this.reported(error) });
+      // Any HTTP answer from Imago itself, even a refusal, proves it is reachable (one from a
+      // captive portal or a redirect elsewhere is thrown by sendHttpRequest instead).
       this.report({ reachable: true });
       return response;
     } catch (error) {
@@ -392,7 +505,7 @@ export class ImagoClient {
   }
 
   /** Reports the error to the reachability listener and hands it back for throwing. */
-  private reported(error: CorelogError, reachable = !['offline', 'timeout'].includes(error.kind)): CorelogError {
+  private reported(error: CorelogError, reachable = !meansUnreachable(error)): CorelogError {
     if (error.kind !== 'cancelled') this.report({ reachable, error });
     return error;
   }
@@ -403,8 +516,19 @@ function describeTarget(target: ImageTarget): string {
   return `${target.collectionName} ${where}`.trim();
 }
 
-function describeDownload(response: HttpResponse): DownloadedImage {
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? null;
-  return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', fileName: fileName ? decodeURIComponent(fileName) : null };
+/**
+ * HTTP header values reach us as Latin-1; a server that put raw UTF-8 in a plain `filename="…"`
+ * (instead of `filename*=UTF-8''…`) gives mojibake such as "Ã¼". Read it as UTF-8 when it is.
+ */
+function utf8FromLatin1(name: string): string {
+  const codes = [...name].map((c) => c.codePointAt(0)!);
+  if (!codes.some((code) => code >= 0x80) || codes.some((code) => code > 0xff)) return name;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return decoded.includes('\uFFFD') ? name : decoded;
+}
+
+/** The multipart part's file name: where the photo belongs, with the extension of its type. */
+function uploadFileName(target: ImageTarget, contentType: string): string {
+  const where = target.imageryName ?? (target.startDepth !== undefined ? `${target.startDepth}-${target.endDepth ?? ''}` : 'photo');
+  return `${target.collectionName}_${where}_${target.imageTypeName}.${EXTENSIONS[contentType] ?? 'jpg'}`;
 }

@@ -76,10 +76,12 @@ export interface ImageTarget {
   imageryName?: string;
   startDepth?: number;
   endDepth?: number;
+  /** Used by downloads (documented there); uploads send it only with `uploadSendsImageryId`. */
   imageryId?: string;
   x?: number;
   y?: number;
   z?: number;
+  /** Depth tolerance for an upload (not documented; overrides `uploadTolerance`). Downloads never send it. */
   tolerance?: number;
 }
 
@@ -156,7 +158,12 @@ export function imageryParams(q: ImageryQuery, api: ImagoApiOptions): Record<str
   };
 }
 
-export function imageTargetParams(t: ImageTarget, api: ImagoApiOptions): Record<string, ParamValue> {
+/**
+ * `POST /image`: the names, then the imagery as the upload page documents it (name, start/end
+ * depth, x/y/z) and the image's mime type. `imageryId` is documented for downloads only, so it
+ * goes along only when `uploadSendsImageryId` says this server takes it.
+ */
+export function uploadParams(t: ImageTarget, api: ImagoApiOptions, mimeType: string): Record<string, ParamValue> {
   return {
     workspaceName: t.workspaceName,
     datasetName: t.datasetName,
@@ -166,11 +173,32 @@ export function imageTargetParams(t: ImageTarget, api: ImagoApiOptions): Record<
     [api.imageryNameParam]: t.imageryName,
     startDepth: t.startDepth,
     endDepth: t.endDepth,
-    imageryId: t.imageryId,
     x: t.x,
     y: t.y,
     z: t.z,
-    [api.toleranceParam]: t.tolerance,
+    ...(api.uploadSendsImageryId ? { imageryId: t.imageryId } : {}),
+    ...(t.startDepth !== undefined ? { [api.toleranceParam]: t.tolerance ?? api.uploadTolerance } : {}),
+    ...(api.mimeTypeParam ? { [api.mimeTypeParam]: mimeType } : {}),
+  };
+}
+
+/**
+ * `GET /image`: the names plus exactly one of the page's three ways to pick the imagery — its
+ * id, else its name, else its depths — and the documented `width`, `height`, `imageId`.
+ */
+export function downloadParams(t: ImageTarget, api: ImagoApiOptions, options: { width?: number | undefined; height?: number | undefined; imageId?: string | undefined }): Record<string, ParamValue> {
+  const imagery =
+    t.imageryId !== undefined ? { imageryId: t.imageryId } : t.imageryName !== undefined ? { [api.imageryNameParam]: t.imageryName } : { startDepth: t.startDepth, endDepth: t.endDepth };
+  return {
+    workspaceName: t.workspaceName,
+    datasetName: t.datasetName,
+    collectionName: t.collectionName,
+    imageryTypeName: t.imageryTypeName,
+    imageTypeName: t.imageTypeName,
+    ...imagery,
+    width: options.width,
+    height: options.height,
+    imageId: options.imageId,
   };
 }
 

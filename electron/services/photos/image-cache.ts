@@ -7,6 +7,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { CorelogError } from '../../../common/errors';
 
 export const DEFAULT_IMAGE_CACHE_BYTES = 1024 ** 3;
 
@@ -25,12 +26,22 @@ export class ImagoImageCache {
       await utimes(path, now, now).catch(() => undefined);
       return { dataUrl: toDataUrl(cached), fromCache: true };
     }
-    // Re-encoded as JPEG so a large PNG never makes a bridge message of several megabytes.
-    const jpeg = await sharp(await fetch(), { limitInputPixels: 2048 * 65_500 })
-      .resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 85 })
-      .toBuffer();
+    const fetched = await fetch();
+    let jpeg: Buffer;
+    try {
+      // Re-encoded as JPEG so a large PNG never makes a bridge message of several megabytes.
+      jpeg = await sharp(fetched, { limitInputPixels: 2048 * 65_500 })
+        .resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    } catch (error) {
+      // A reply that is not an image (a page from a proxy, a cut-off file) is a problem of the path, not the photo: nothing is cached.
+      throw new CorelogError('malformed-response', `Imago sent something that is not a readable image (${fetched.length.toLocaleString('en-US')} bytes); try again later.`, {
+        system: 'imago',
+        cause: error,
+      });
+    }
     await mkdir(this.dir, { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;
     await writeFile(temp, jpeg);

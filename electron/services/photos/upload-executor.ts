@@ -1,7 +1,10 @@
 /**
  * Sends one stored photo to Imago: the hole (collection) and interval (imagery, with its
- * attributes) are created first, then the file is streamed from the photo store. The renderer's
- * queue decides what and when; this decides how, and makes a repeat harmless:
+ * attributes) are created first, then the file is streamed from the photo store. The upload
+ * names that interval the way Imago's upload page documents (start/end depth, with the depths
+ * Imago answered when the interval was written); `imageryId` is documented for downloads only,
+ * so the reply's `imageryId` is checked against the interval written. The renderer's queue
+ * decides what and when; this decides how, and makes a repeat harmless:
  * - the same job asked for while it runs joins the running upload (a reloaded window re-asks);
  * - a re-send first lists the interval's image metadata and, when Imago already holds these exact
  *   bytes (same SHA-256), answers with that image instead of uploading again (a lost response).
@@ -27,11 +30,18 @@ export interface UploadExecutorOptions {
   onProgress?: (jobId: string, sentBytes: number, totalBytes: number) => void;
 }
 
+/** An interval as Imago stored it: its id and the depths it answered with. */
+interface SavedInterval {
+  id: string;
+  startDepth: number;
+  endDepth: number;
+}
+
 /** What this process already made sure exists, per client (a new server address starts afresh). */
 interface KnownRemote {
   holes: Set<string>;
-  /** interval key + attributes → imagery id */
-  intervals: Map<string, string>;
+  /** interval key + attributes → the interval Imago saved */
+  intervals: Map<string, SavedInterval>;
 }
 
 export class PhotoUploadExecutor {
@@ -63,6 +73,10 @@ export class PhotoUploadExecutor {
 
   /** Creates the hole when missing and writes the interval with its attributes; returns its imagery id. */
   async saveInterval(target: IntervalTarget, attributes: AttributeValues, options: { useKnown?: boolean } = {}): Promise<string> {
+    return (await this.writeInterval(target, attributes, options)).id;
+  }
+
+  private async writeInterval(target: IntervalTarget, attributes: AttributeValues, options: { useKnown?: boolean }): Promise<SavedInterval> {
     const client = this.options.client();
     const known = this.knownFor(client);
     const holeKey = JSON.stringify([target.workspaceName, target.datasetName, target.collectionName]);
@@ -89,8 +103,10 @@ export class PhotoUploadExecutor {
       },
     ]);
     if (!saved) throw new CorelogError('malformed-response', 'Imago did not answer with the saved interval.', { system: 'imago', retryable: true });
-    known.intervals.set(intervalKey, saved.id);
-    return saved.id;
+    // Uploads name the interval by the depths Imago stored, which may be rounded from what was sent.
+    const interval = { id: saved.id, startDepth: saved.startDepth ?? target.from, endDepth: saved.endDepth ?? target.to };
+    known.intervals.set(intervalKey, interval);
+    return interval;
   }
 
   private async send(job: UploadJob, signal: AbortSignal): Promise<UploadReceipt> {
@@ -99,11 +115,11 @@ export class PhotoUploadExecutor {
       throw new CorelogError('not-found', 'This photo is no longer in Corelog’s photo store on this computer; add it again.', { retryable: false });
     }
     const attempt = async (useKnown: boolean): Promise<UploadReceipt> => {
-      const imageryId = await this.saveInterval(job.target, job.attributes, { useKnown });
+      const interval = await this.writeInterval(job.target, job.attributes, { useKnown });
       const client = this.options.client();
       if (job.resend) {
-        const existing = await this.findSameImage(client, job, imageryId, stored.bytes);
-        if (existing) return { imageId: existing.id, imageryId, alreadyThere: true };
+        const existing = await this.findSameImage(client, job, interval.id, stored.bytes);
+        if (existing) return { imageId: existing.id, imageryId: interval.id, alreadyThere: true };
       }
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
       const reply = await client.uploadImage(
@@ -113,11 +129,15 @@ export class PhotoUploadExecutor {
           collectionName: job.target.collectionName,
           imageryTypeName: job.target.imageryTypeName,
           imageTypeName: job.imageTypeName,
-          imageryId,
+          startDepth: interval.startDepth,
+          endDepth: interval.endDepth,
+          // Sent only where the client's options say this server binds uploads by id.
+          imageryId: interval.id,
         },
         stored.path,
         { contentType: stored.mimeType, signal, onProgress: (sent, total) => this.options.onProgress?.(job.jobId, sent, total) },
       );
+      if (reply.imageryId !== interval.id) await this.confirmBinding(job, reply.imageryId);
       return { ...reply, alreadyThere: false };
     };
     try {
@@ -130,6 +150,24 @@ export class PhotoUploadExecutor {
       }
       throw error;
     }
+  }
+
+  /**
+   * The upload landed on another interval than the one remembered. The usual reason: the
+   * interval was removed in Imago since, and the upload created it again by its depths. Writing
+   * the interval (and its attributes) again must then name the interval the photo is on; when it
+   * does not, the photo sits somewhere unexpected and the user has to look.
+   */
+  private async confirmBinding(job: UploadJob, uploadedTo: string): Promise<void> {
+    this.known.delete(this.options.client());
+    const rewritten = await this.writeInterval(job.target, job.attributes, { useKnown: false });
+    if (rewritten.id === uploadedTo) return;
+    const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
+    throw new CorelogError(
+      'conflict',
+      `Imago put the ${job.imageTypeName} photo of ${where} on another interval (${uploadedTo}) than the one it holds for those depths (${rewritten.id}). Check the hole in Imago; Corelog will not send the photo again.`,
+      { system: 'imago', retryable: false },
+    );
   }
 
   /** Imago's current image of this type on the interval, when it holds exactly these bytes. */

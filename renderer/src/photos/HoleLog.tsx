@@ -94,7 +94,8 @@ function IntervalForm({ view, imageryType, editing, readonly }: { view: Resolved
   const depthsFixed = Boolean(editing?.remoteId);
   const range = { id: editing?.id, from: Number(from), to: Number(to) };
   const rangeProblem = from.trim() && to.trim() ? intervalError(range, view.intervals) : null;
-  const { values, issues } = parseAttributes(imageryType, text);
+  // Values the form has no field for (definitions the cached catalogue lacks) stay as Imago has them.
+  const { values, issues } = parseAttributes(imageryType, text, editing?.attributes);
 
   const submit = async () => {
     if (rangeProblem || Object.keys(issues).length) return setProblem(rangeProblem ?? 'Fix the attributes marked below.');
@@ -146,7 +147,7 @@ function IntervalForm({ view, imageryType, editing, readonly }: { view: Resolved
                 <label key={key} className="attribute">
                   {type.name}
                   {type.dataType === 'note' ? (
-                    <textarea rows={2} value={value} onChange={(e) => set(e.target.value)} />
+                    <textarea rows={2} value={value} onChange={(e) => set(e.target.value)} aria-invalid={key in issues} />
                   ) : type.dataType === 'colour' ? (
                     <span className="colour-input">
                       <input value={value} onChange={(e) => set(e.target.value)} placeholder="#RRGGBB" aria-invalid={key in issues} />
@@ -155,7 +156,11 @@ function IntervalForm({ view, imageryType, editing, readonly }: { view: Resolved
                   ) : (
                     <input type={type.dataType === 'date' ? 'date' : 'text'} inputMode={type.dataType === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => set(e.target.value)} aria-invalid={key in issues} />
                   )}
-                  {issues[key] && <span className="field-error">{issues[key]}</span>}
+                  {issues[key] && (
+                    <span className="field-error" data-testid="attribute-problem">
+                      {issues[key]}
+                    </span>
+                  )}
                 </label>
               );
             })}

@@ -1,9 +1,12 @@
 /**
  * The rules an interval and its attributes must follow before they are saved locally: From < To,
  * no overlap with another interval of the same hole and imagery type (gaps are allowed but
- * flagged), and attribute values that fit their definition's data type. Pure functions.
+ * flagged), and attribute values that fit their definition's data type. Text that goes to Imago
+ * (attribute text, hole names) follows the one free-text rule (common/free-text.ts), checked at
+ * the field with the same message the bridge would give, so it is never queued. Pure functions.
  */
 import type { AttributeValues, CatalogueImageryType } from '../../../common/bridge/photo-contract';
+import { freeTextProblem, normaliseLineEnds } from '../../../common/free-text';
 
 export interface DepthRange {
   id?: string;
@@ -34,18 +37,37 @@ export function gapsBetween(intervals: readonly DepthRange[]): { from: number; t
   return gaps;
 }
 
+/** Why a hole name cannot be created in Imago, or null: one line, no control characters, at most 100 characters, no slashes. */
+export function holeNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (!trimmed) return 'Enter a hole name.';
+  const text = freeTextProblem(trimmed, { maxLength: 100, multiline: false, label: 'The hole name' });
+  if (text) return text;
+  return /[/\\]/.test(trimmed) ? 'A hole name cannot contain / or \\.' : null;
+}
+
 const COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Form text per attribute → typed values, plus problems keyed `definition.attribute`. */
+/**
+ * Form text per attribute → typed values, plus problems keyed `definition.attribute`. `kept` are
+ * the interval's values so far: any the form has no field for (a definition or attribute the
+ * cached catalogue does not know yet) are carried over unchanged, so an edit never drops them.
+ */
 export function parseAttributes(
   imageryType: CatalogueImageryType,
   text: Record<string, Record<string, string>>,
+  kept: AttributeValues = {},
 ): { values: AttributeValues; issues: Record<string, string> } {
   const values: AttributeValues = {};
   const issues: Record<string, string> = {};
+  for (const [name, attributes] of Object.entries(kept)) {
+    const definition = imageryType.attributeDefinitions.find((d) => d.name === name);
+    const unknown = Object.entries(attributes).filter(([attribute]) => !definition?.attributeTypes.some((t) => t.name === attribute));
+    if (unknown.length) values[name] = Object.fromEntries(unknown);
+  }
   for (const definition of imageryType.attributeDefinitions) {
-    const out: Record<string, string | number | null> = {};
+    const out: Record<string, string | number | null> = { ...values[definition.name] };
     for (const type of definition.attributeTypes) {
       const raw = (text[definition.name]?.[type.name] ?? '').trim();
       const key = `${definition.name}.${type.name}`;
@@ -68,13 +90,18 @@ export function parseAttributes(
           if (!COLOUR.test(raw)) issues[key] = 'Enter a colour as #RGB or #RRGGBB.';
           else out[type.name] = raw.toUpperCase();
           break;
-        case 'string':
-          if (raw.length > 255) issues[key] = 'At most 255 characters.';
+        case 'string': {
+          const problem = freeTextProblem(raw, { maxLength: 255, multiline: false, label: type.name });
+          if (problem) issues[key] = problem;
           else out[type.name] = raw;
           break;
-        default:
-          if (raw.length > 10_000) issues[key] = 'At most 10,000 characters.';
-          else out[type.name] = raw;
+        }
+        default: {
+          // Notes and comments: several lines allowed, Windows line ends sent as plain newlines.
+          const problem = freeTextProblem(raw, { maxLength: 10_000, multiline: true, label: type.name });
+          if (problem) issues[key] = problem;
+          else out[type.name] = normaliseLineEnds(raw);
+        }
       }
     }
     values[definition.name] = out;

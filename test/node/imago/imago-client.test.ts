@@ -169,7 +169,16 @@ describe('ImagoClient against the suite.emulator', () => {
     const progress: number[] = [];
     const reply = await client.uploadImage(target, path, { onProgress: (sent) => progress.push(sent) });
     expect(reply.imageryId).toBe(before.imageryId);
-    expect(progress.at(-1)).toBe((await readFile(path)).length);
+    const fileBytes = (await readFile(path)).length;
+    // Progress counts the file's bytes; the multipart framing around them is not progress.
+    expect(progress.at(-1)).toBe(fileBytes);
+    // As documented: multipart by default, the mime type as `mimeType`, the imagery named by its depths.
+    const sent = suite.emulator.server.log.list().filter((e) => e.method === 'POST' && e.path === '/image').at(-1)!;
+    expect(sent.query).toMatchObject({ mimeType: 'image/png', startDepth: '106.8', endDepth: '111.5', imageTypeName: 'Wet' });
+    expect(sent.query).not.toHaveProperty('imageryId');
+    expect(sent.bodyBytes - fileBytes).toBeGreaterThan(100);
+    expect(sent.bodyBytes - fileBytes).toBeLessThan(400);
+    expect(suite.emulator.image(reply.imageId)!.record).toMatchObject({ size: fileBytes, checksum: createHash('sha256').update(await readFile(path)).digest('hex') });
 
     const current = await client.listImageMetadata({ imageryId: reply.imageryId, imageTypeName: 'Wet' });
     expect(current.images.map((i) => [i.id, i.mimeType, i.width, i.height, i.uploadedBy])).toEqual([[reply.imageId, 'image/png', 640, 280, 'demo']]);
@@ -185,6 +194,23 @@ describe('ImagoClient against the suite.emulator', () => {
     const fresh = await client.uploadImage({ ...target, startDepth: 121, endDepth: 125.7 }, path);
     const created = await client.listImagery({ collectionName: 'FF-DD-0012', startDepth: 121, endDepth: 125.7 });
     expect(created.map((i) => i.id)).toEqual([fresh.imageryId]);
+  });
+
+  it('uploads raw bytes when set to, and sends the upload again from the file after a 401', async () => {
+    const { client } = clientFor(suite.emulator, { api: { uploadEncoding: 'raw', mimeTypeParam: 'mimetype' } });
+    const path = join(suite.temp, 'raw-wet.jpg');
+    const bytes = await sharp({ create: { width: 320, height: 140, channels: 3, background: '#5a6b44' } }).jpeg().toBuffer();
+    writeFileSync(path, bytes);
+    await client.signIn('demo', 'demo');
+    suite.emulator.revokeSessions();
+    const target = { ...SEEDED_TARGET, startDepth: 111.5, endDepth: 116.3 };
+    const reply = await client.uploadImage(target, path);
+    const sent = suite.emulator.server.log.list().filter((e) => e.method === 'POST' && e.path === '/image').slice(-2);
+    expect(sent.map((e) => [e.status, e.bodyBytes, e.query.mimetype])).toEqual([
+      [401, bytes.length, 'image/jpeg'],
+      [200, bytes.length, 'image/jpeg'],
+    ]);
+    expect(suite.emulator.image(reply.imageId)!.record).toMatchObject({ mimeType: 'image/jpeg', size: bytes.length, checksum: createHash('sha256').update(bytes).digest('hex') });
   });
 
   it('filters image metadata by names, match mode and ids', async () => {

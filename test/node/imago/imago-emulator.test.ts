@@ -172,14 +172,121 @@ describe('Imago emulator', () => {
     expect(unknown.status).toBe(422);
   });
 
-  it('switches the imagery key, and a client with the other guess reports malformed-response', async () => {
+  it('switches the imagery key: a client with the other key still reads the list (and says so), but its keyed writes are refused with both reasons', async () => {
     await admin(emulator, 'PATCH', '/imago/options', { imageryKey: 'imagery' });
     const matching = clientFor(emulator, { api: { imageryKey: 'imagery' } }).client;
     expect(await matching.listImagery({ collectionName: 'FF-RC-0101' })).toHaveLength(2);
     expect(await matching.saveImagery([{ collectionName: 'FF-RC-0101', imageryTypeName: 'Chips', startDepth: 40, endDepth: 60 }])).toHaveLength(1);
-    const stale = clientFor(emulator).client;
-    await expect(stale.listImagery({ collectionName: 'FF-RC-0101' })).rejects.toMatchObject({ kind: 'malformed-response', message: expect.stringContaining('imageries') });
-    await expect(stale.saveImagery([{ collectionName: 'FF-RC-0101', imageryTypeName: 'Chips', startDepth: 60, endDepth: 80 }])).rejects.toMatchObject({ kind: 'rejected', status: 422 });
+    const problems: string[] = [];
+    const stale = clientFor(emulator, { onReplyProblem: (p) => problems.push(p.detail) }).client;
+    expect((await stale.listImagery({ collectionName: 'FF-RC-0101' })).map((i) => i.startDepth)).toEqual([0, 20, 40]);
+    expect(problems).toEqual(['the imagery list came under "imagery", not "imageries"']);
+    const refused = await stale.saveImagery([{ collectionName: 'FF-RC-0101', imageryTypeName: 'Chips', startDepth: 60, endDepth: 80 }]).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ kind: 'rejected', status: 422 });
+    expect((refused as Error).message).toMatch(/"imagery" array.*sent again as a bare list.*not a bare array/s);
+    expect(emulator.world.imageries.filter((i) => i.startDepth === 60)).toHaveLength(0);
+  });
+
+  it('dialect: upload encoding, part name and the mime parameter are enforced with reasons', async () => {
+    const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#6b5a44' } }).jpeg().toBuffer();
+    const base = { ...SEEDED_TARGET, startDepth: '102', endDepth: '106.8' } as unknown as Record<string, string>;
+    const raw = (query: Record<string, string>) => get(`/image?${new URLSearchParams(query)}`, { method: 'POST', body: new Uint8Array(jpeg), headers: { 'content-type': 'image/jpeg' } });
+    const multipart = (query: Record<string, string>, part = 'file') => {
+      const form = new FormData();
+      form.append(part, new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'tray.jpg');
+      return get(`/image?${new URLSearchParams(query)}`, { method: 'POST', body: form });
+    };
+    const reason = async (response: Response) => [response.status, ((await response.json()) as { message: string }).message];
+
+    emulator.setOptions({ uploadEncoding: 'multipart-only' });
+    expect(await reason(await raw(base))).toEqual([422, 'The image must be sent as multipart/form-data in a part named "file"']);
+    expect((await multipart(base)).status).toBe(200);
+    emulator.setOptions({ uploadEncoding: 'raw-only' });
+    expect(await reason(await multipart(base))).toEqual([422, 'The image must be sent as the raw request body, not multipart/form-data']);
+    expect((await raw(base)).status).toBe(200);
+    emulator.setOptions({ uploadEncoding: 'either', uploadPartName: 'filedata' });
+    expect(await reason(await multipart(base))).toEqual([422, 'The multipart body has no part named "filedata"']);
+    expect((await multipart(base, 'filedata')).status).toBe(200);
+
+    emulator.setOptions({ mimeParam: 'required-mimeType' });
+    expect(await reason(await raw(base))).toEqual([422, 'The image\'s mime type ("mimeType": image/png or image/jpeg) is required']);
+    expect(await reason(await raw({ ...base, mimetype: 'image/jpeg' }))).toEqual([422, 'The image\'s mime type must be given as "mimeType", not "mimetype"']);
+    expect(await reason(await raw({ ...base, mimeType: 'image/gif' }))).toEqual([422, 'mimeType must be one of image/png, image/jpeg, not "image/gif"']);
+    expect(await reason(await raw({ ...base, mimeType: 'image/png' }))).toEqual([422, 'The upload says image/png but the file is image/jpeg']);
+    expect((await raw({ ...base, mimeType: 'image/jpeg' })).status).toBe(200);
+    emulator.setOptions({ mimeParam: 'required-mimetype' });
+    expect(await reason(await raw({ ...base, mimeType: 'image/jpeg' }))).toEqual([422, 'The image\'s mime type must be given as "mimetype", not "mimeType"']);
+    expect((await raw({ ...base, mimetype: 'image/jpeg' })).status).toBe(200);
+    emulator.setOptions({ mimeParam: 'optional' });
+    expect(await reason(await raw({ ...base, mimetype: 'image/png' }))).toEqual([422, 'The upload says image/png but the file is image/jpeg']);
+  });
+
+  it('dialect: uploads bind by depths or name; imageryId only where switched on', async () => {
+    const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#6b5a44' } }).jpeg().toBuffer();
+    const second = emulator.world.imageries.find((i) => i.startDepth === 106.8)!;
+    const byId = new URLSearchParams({ collectionName: 'FF-DD-0012', imageryTypeName: 'Core Trays', imageTypeName: 'Wet', imageryId: second.id });
+    const send = () => get(`/image?${byId}`, { method: 'POST', body: new Uint8Array(jpeg), headers: { 'content-type': 'image/jpeg' } });
+    // Ignored by default: the id alone picks nothing, so every interval of the hole matches.
+    const ignored = await send();
+    expect(ignored.status).toBe(422);
+    expect(((await ignored.json()) as { message: string }).message).toMatch(/4 imagery intervals match/);
+    emulator.setOptions({ uploadAcceptsImageryId: true });
+    expect((await json(await send())).imageryId).toBe(second.id);
+    // Downloads always take it (documented there).
+    emulator.setOptions({ uploadAcceptsImageryId: false });
+    expect((await get(`/image?${byId}`)).status).toBe(200);
+  });
+
+  it('dialect: null style, error body and imagery body forms', async () => {
+    emulator.setOptions({ nullStyle: 'explicit-null' });
+    const context = (await json(await get('/context'))) as unknown as { workspaces: { workspaceFolder: unknown; datasets: { imageryTypes: { name: string; featureDefinitions: unknown }[] }[] }[] };
+    expect(context.workspaces[1]!.workspaceFolder).toBeNull();
+    expect(context.workspaces[0]!.datasets[1]!.imageryTypes.find((t) => t.name === 'Chips')!.featureDefinitions).toBeNull();
+    await get('/imagery', { method: 'POST', body: JSON.stringify({ imageries: [{ collectionName: 'FF-DD-0012', imageryTypeName: 'Core Trays', startDepth: 200, endDepth: 201 }] }) });
+    const empty = (await json(await get('/imagery?collectionName=FF-DD-0012&startDepth=200'))).imageries[0]!;
+    expect(empty).toMatchObject({ name: null, x: null, images: null, attributeDefinitions: null });
+    emulator.setOptions({ nullStyle: 'omit' });
+    const omitted = (await json(await get('/imagery?collectionName=FF-DD-0012&startDepth=200'))).imageries[0]!;
+    expect(Object.keys(omitted)).not.toEqual(expect.arrayContaining(['name']));
+    expect(omitted).not.toHaveProperty('x');
+    expect(omitted).toMatchObject({ images: [], attributeDefinitions: [] });
+    const metadata = (await json(await get('/image-metadata?collectionName=FF-RC-0101&limit=1'))).images as Record<string, unknown>[];
+    expect(metadata[0]).not.toHaveProperty('imageryName');
+
+    emulator.setOptions({ errorBodyShape: 'errors' });
+    const missing = await get('/image?collectionName=FF-DD-9999&imageryTypeName=Core%20Trays&imageTypeName=Wet');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ errors: [{ name: 'NOT_FOUND', message: 'No collection "FF-DD-9999" found' }] });
+
+    const write = (body: unknown) => get('/imagery', { method: 'POST', body: JSON.stringify(body) });
+    const item = { collectionName: 'FF-DD-0012', imageryTypeName: 'Core Trays', startDepth: 300, endDepth: 301 };
+    emulator.setOptions({ imageryBody: 'bare-array' });
+    expect(Array.isArray(await (await get('/imagery?collectionName=FF-RC-0101')).json())).toBe(true);
+    expect((await write({ imageries: [item] })).status).toBe(422);
+    expect(Array.isArray(await (await write([item])).json())).toBe(true);
+    emulator.setOptions({ imageryBody: 'keyed' });
+    expect((await write([item])).status).toBe(422);
+    emulator.setOptions({ imageryBody: 'either' });
+    expect(Array.isArray(await (await write([item])).json())).toBe(true);
+    expect(await (await write({ imageries: [item] })).json()).toHaveProperty('imageries');
+    expect(await (await get('/imagery?collectionName=FF-RC-0101')).json()).toHaveProperty('imageries');
+  });
+
+  it('dialect: with case-sensitive names, the all-lowercase [OLD] aliases are not taken', async () => {
+    await admin(emulator, 'POST', '/clock', { advanceMs: 10 * 86_400_000 });
+    ({ get } = await rawSession(emulator));
+    await get('/imagery', { method: 'POST', body: JSON.stringify({ imageries: [{ collectionName: 'FF-DD-0012', imageryTypeName: 'Core Trays', startDepth: 102, endDepth: 106.8 }] }) });
+    expect((await json(await get('/imagery?collectionName=FF-DD-0012&updatedsince=1'))).imageries).toHaveLength(1);
+    emulator.setOptions({ caseInsensitiveParams: false });
+    expect((await json(await get('/imagery?collectionName=FF-DD-0012&updatedsince=1'))).imageries).toHaveLength(4);
+    expect((await json(await get('/imagery?collectionName=FF-DD-0012&updatedSince=1'))).imageries).toHaveLength(1);
+    expect((await json(await get('/imagery?collectionName=FF-DD-0012&startDepth=101.95&tol=0.1'))).imageries).toHaveLength(1);
+  });
+
+  it('refuses unknown dialect values at the admin endpoint', async () => {
+    await expect(admin(emulator, 'PATCH', '/imago/options', { uploadEncoding: 'base64' })).rejects.toThrow(/400: .*uploadEncoding must be one of .*multipart-only.*raw-only.*either/);
+    await expect(admin(emulator, 'PATCH', '/imago/options', { nullStyle: null })).rejects.toThrow(/400/);
+    expect(await admin(emulator, 'PATCH', '/imago/options', { mimeParam: 'required-mimetype', imageryBody: 'either' })).toMatchObject({ mimeParam: 'required-mimetype', imageryBody: 'either' });
   });
 
   it('has admin calls for options, state, workspaces and accounts', async () => {

@@ -162,14 +162,18 @@ describe('replies Imago should never send', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('reports HTML, wrong shapes and broken JSON as malformed-response', async () => {
-    const { client, outcomes } = clientFor({ server: { baseUrl } });
-    await expect(client.context()).rejects.toMatchObject({ kind: 'malformed-response', retryable: false, message: expect.stringContaining('not valid JSON') });
-    await expect(client.listDatasets()).rejects.toMatchObject({ kind: 'malformed-response', message: expect.stringContaining('list datasets') });
+  it('reports HTML, wrong shapes and broken JSON as malformed-response (a problem of the path: retried later), and leaves an odd list item out', async () => {
+    const problems: string[] = [];
+    const { client, outcomes } = clientFor({ server: { baseUrl } }, { onReplyProblem: (p) => problems.push(`${p.action}: ${p.detail}`) });
+    // The wording for a web page where JSON belongs is the HTTP layer's (and tested there).
+    await expect(client.context()).rejects.toMatchObject({ kind: 'malformed-response', retryable: true });
+    await expect(client.listDatasets()).rejects.toMatchObject({ kind: 'malformed-response', retryable: true, message: expect.stringContaining('list datasets') });
     await expect(client.listCollections()).rejects.toMatchObject({ kind: 'malformed-response' });
-    const metadata = await client.listImageMetadata().catch((e: unknown) => e);
-    expect((metadata as Error).message).toMatch(/at images\.0\.imageryId/);
-    expect(outcomes.filter((o) => o.error).every((o) => o.reachable)).toBe(true);
+    // One image without its imagery id is left out and reported; the list itself still arrives.
+    expect(await client.listImageMetadata()).toEqual({ images: [] });
+    expect(problems).toEqual([expect.stringMatching(/^list image metadata: left out image #1 x: .*at imageryId/)]);
+    // A JSON reply of the wrong shape did come from Imago: it stays reachable.
+    expect(outcomes.find((o) => o.error?.message.includes('list datasets'))).toMatchObject({ reachable: true, error: { kind: 'malformed-response' } });
   });
 
   it('treats 429 as rate-limited and a proxy 502 as a retryable server error', async () => {

@@ -1,7 +1,7 @@
 /**
  * Runs one ImagoClient upload in its own Node process so the test can measure this process's
  * peak memory alone (VmHWM), without the emulator or vitest in the same heap.
- * Input via env: IMAGO_BASE_URL, UPLOAD_FILE, UPLOAD_TARGET (JSON). Output: one JSON line.
+ * Input via env: IMAGO_BASE_URL, UPLOAD_FILE, UPLOAD_TARGET (JSON), IMAGO_API (JSON, optional). Output: one JSON line.
  */
 import { readFileSync } from 'node:fs';
 import { ImagoClient } from '../../../electron/services/imago/imago-client';
@@ -12,6 +12,8 @@ const client = new ImagoClient({
   baseUrl: process.env.IMAGO_BASE_URL!,
   credentials: async () => ({ username: 'demo', password: 'demo' }),
   timeoutMs: 30_000,
+  // Optional client settings (e.g. `{"uploadEncoding":"raw"}`) to measure another upload mode.
+  ...(process.env.IMAGO_API ? { api: JSON.parse(process.env.IMAGO_API) } : {}),
 });
 await client.signIn('demo', 'demo');
 const peakBeforeUpload = peakRssBytes();
