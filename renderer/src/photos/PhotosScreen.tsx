@@ -8,6 +8,7 @@ import type { BridgeError } from '../../../common/errors';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { formatDateTime } from '../app/time-format';
 import { HoleLog } from './HoleLog';
+import { holeNameProblem } from './interval-rules';
 import { PhotoIntake } from './PhotoIntake';
 import { PhotoViewer, type ViewerStart } from './PhotoViewer';
 import { asBridgeError, createHole, refreshCatalogue, refreshHoles, refreshIntervals } from './photo-records';
@@ -19,6 +20,8 @@ export function PhotosScreen() {
   const { selection, catalogue, workspace, dataset, hole, readonly, select } = view;
   const [error, setError] = useState<BridgeError | null>(null);
   const [newHole, setNewHole] = useState('');
+  // Said while typing, so a pasted name with a control character is caught before it is queued.
+  const newHoleProblem = newHole.trim() ? holeNameProblem(newHole) : null;
   const [viewer, setViewer] = useState<ViewerStart | null>(null);
 
   const attempt = (work: () => Promise<unknown>, quietWhenOffline = false) =>
@@ -104,13 +107,26 @@ export function PhotosScreen() {
             });
           }}
         >
-          <input aria-label="New hole name" placeholder="New hole, e.g. FF-DD-0200" value={newHole} onChange={(e) => setNewHole(e.target.value)} disabled={!dataset || readonly} />
-          <button type="submit" disabled={!dataset || readonly || !newHole.trim()}>
+          <input
+            aria-label="New hole name"
+            placeholder="New hole, e.g. FF-DD-0200"
+            value={newHole}
+            onChange={(e) => setNewHole(e.target.value)}
+            disabled={!dataset || readonly}
+            aria-invalid={newHoleProblem !== null}
+            aria-describedby={newHoleProblem ? 'new-hole-problem' : undefined}
+          />
+          <button type="submit" disabled={!dataset || readonly || !newHole.trim() || newHoleProblem !== null}>
             New hole
           </button>
           <button type="button" onClick={() => void attempt(refreshCatalogue)}>
             Refresh from Imago
           </button>
+          {newHoleProblem && (
+            <span className="field-error" id="new-hole-problem" role="alert">
+              {newHoleProblem}
+            </span>
+          )}
           <span className="muted" data-testid="catalogue-age">
             {catalogue ? `Workspaces loaded ${formatDateTime(catalogue.fetchedAt)}` : 'Not loaded from Imago yet: sign in on the Connections screen.'}
           </span>

@@ -8,7 +8,7 @@ import type { BridgeError } from '../../../common/errors';
 import { parseFilename } from '../../../common/photos/filename-pattern';
 import type { Result } from '../../../common/result';
 import { bridge } from '../bridge/bridge';
-import { formatRange, intervalError } from './interval-rules';
+import { formatRange, holeNameProblem, intervalError } from './interval-rules';
 import { holeId, photosDb, type ImageryInterval, type OutboxItem, type OutboxKind, type PhotoBinding, type TrayPhoto } from './photos-db';
 
 export class PhotoWriteError extends Error {}
@@ -89,7 +89,8 @@ function outboxItem(kind: OutboxKind, holeKey: string, label: string, ids: { int
 /** A new hole, usable at once offline; Imago gets it when the outbox runs. */
 export async function createHole(workspaceName: string, datasetName: string, name: string): Promise<string> {
   const trimmed = name.trim();
-  if (!/^[^/\\]{1,100}$/.test(trimmed)) throw new PhotoWriteError('Enter a hole name (at most 100 characters, no slashes).');
+  const problem = holeNameProblem(trimmed);
+  if (problem) throw new PhotoWriteError(problem);
   await assertWritable(workspaceName);
   const id = holeId(workspaceName, datasetName, trimmed);
   await photosDb.transaction('rw', photosDb.holes, photosDb.outbox, async () => {
@@ -245,6 +246,8 @@ export async function releaseStaged(refs: readonly string[]): Promise<void> {
 export function draftProblem(photo: TrayPhoto, imageryType: CatalogueImageryType | undefined): string | null {
   const b = photo.binding;
   if (!b.hole.trim()) return 'Which hole?';
+  const holeProblem = holeNameProblem(b.hole);
+  if (holeProblem) return holeProblem;
   if (!imageryType || imageryType.name !== b.imageryTypeName) return 'Which imagery type?';
   if (b.from === null || b.to === null) return 'Which interval (From and To)?';
   if (!(b.from < b.to)) return 'From must be less than To.';

@@ -70,6 +70,10 @@ test('strict Imago: choose, take in, bind, queue, upload and view — stored as 
   await app.getByLabel('Workspace').selectOption(LIVE);
   await app.getByLabel('Dataset').selectOption('Diamond Drilling');
   await app.getByLabel('Imagery type').selectOption('Core Trays');
+  // A hole name carrying a NUL (pasted from a barcode scanner) is refused at the field: never queued.
+  await app.getByLabel('New hole name').fill(`${HOLE}\u0000`);
+  await expect(app.locator('#new-hole-problem')).toHaveText(/^The hole name contains a NUL character at position 11/);
+  await expect(app.getByRole('button', { name: 'New hole' })).toBeDisabled();
   await app.getByLabel('New hole name').fill(HOLE);
   await app.getByRole('button', { name: 'New hole' }).click();
   await expect(app.getByLabel('Hole', { exact: true })).toHaveValue(`${LIVE}/Diamond Drilling/${HOLE}`);
