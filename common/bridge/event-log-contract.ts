@@ -5,6 +5,7 @@
  * conflict instead of overwriting someone else's edit.
  */
 import { z } from 'zod';
+import { freeTextSchema, type FreeTextRules } from '../free-text';
 
 /**
  * The `meta` attribute that carries Corelog's client key of an event it logged (DougalClient's
@@ -16,14 +17,19 @@ const project = z.string().trim().min(1).max(200);
 const eventId = z.number().int().nonnegative();
 const isoTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
 
-/** What an event PUT must carry in full (Dougal reverts or refuses missing attributes). */
+/** Event remarks: many lines, no NUL or other controls (common/free-text.ts); forms use the same rules. */
+export const REMARKS_RULES: FreeTextRules = { maxLength: 20_000, multiline: true, label: 'Remarks' };
+/** A label name: one line. */
+export const LABEL_NAME_RULES: FreeTextRules = { maxLength: 200, multiline: false, label: 'A label name' };
+
+/** The user's part of an event: what Corelog changes (Dougal's PUT gets these on top of every other attribute). */
 export const eventFieldsSchema = z
   .object({
     tstamp: isoTime.nullable(),
     sequence: z.number().int().nullable(),
     point: z.number().int().nullable(),
-    remarks: z.string().max(20_000),
-    labels: z.array(z.string().max(200)).max(100),
+    remarks: freeTextSchema(REMARKS_RULES),
+    labels: z.array(freeTextSchema(LABEL_NAME_RULES)).max(100),
     meta: z.record(z.string(), z.unknown()),
   })
   .strict();
@@ -37,6 +43,11 @@ export const serverEventSchema = eventFieldsSchema.extend({
   hasEdits: z.boolean(),
   /** `meta[CLIENT_KEY_META]` when a Corelog logged it. */
   clientKey: z.string().nullable(),
+  /**
+   * Every other attribute the server sent (`geometry`, attributes Corelog does not know), kept
+   * so nothing is dropped on the way to the local store. Absent in rows from older versions.
+   */
+  extra: z.record(z.string(), z.unknown()).optional(),
 });
 export type ServerEvent = z.infer<typeof serverEventSchema>;
 
@@ -114,14 +125,28 @@ export const eventLogMethods = {
       sequences: z.array(sequenceSummarySchema),
       plan: z.array(plannedSequenceSummarySchema),
       lines: z.array(lineSummarySchema),
+      /**
+       * Parts this server could not give (refused, unknown path, unreadable reply): sent empty,
+       * so the log still opens; the renderer keeps what it had of them. `notes` says why, in plain words.
+       */
+      unavailable: z.array(z.enum(['labels', 'sequences', 'plan', 'lines'])),
+      notes: z.array(z.string()),
     }),
   },
-  /** One page of the current events (the first load pages through them). */
+  /**
+   * One page of the current events (the first load pages through them). `received` is how many
+   * Dougal sent, counting any left out as unreadable: the next page starts after all of them.
+   */
   eventLogPage: {
     input: z.object({ project, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(5_000) }).strict(),
-    output: z.object({ events: z.array(serverEventSchema) }),
+    output: z.object({ events: z.array(serverEventSchema), received: z.number().int().nonnegative() }),
   },
-  /** The newest version of every event changed since `since` (a server time). */
+  /**
+   * The newest version of every event changed since `since` (a server time). A server without
+   * the changes endpoint is answered from its event list: events new or changed since main last
+   * listed them (every current one the first time, with an unknown start of validity), and
+   * events gone from the list since then, as their closed version from the history.
+   */
   eventLogChanges: { input: z.object({ project, since: isoTime }).strict(), output: z.object({ instances: z.array(eventInstanceSchema) }) },
   /**
    * Logs an event carrying `clientKey` in `meta`. With `lookupFirst` (a retry: an earlier attempt
@@ -131,9 +156,14 @@ export const eventLogMethods = {
     input: z.object({ project, clientKey: z.string().min(8).max(100), fields: eventFieldsSchema, lookupFirst: z.boolean(), lookupSince: isoTime }).strict(),
     output: z.object({ event: serverEventSchema.nullable(), existed: z.boolean() }),
   },
-  /** PUT of all fields, only if the server's current uid is `expect` (or the event is deleted, for 'deleted'). */
+  /**
+   * PUT of all fields, only if the server's current uid is `expect` (or the event is deleted, for
+   * 'deleted'). Main starts the PUT from the server's current version as it sent it (every
+   * attribute kept), or for an undelete from the history version `fromUid` (default: the one
+   * whose content is `fields`, else the newest), and puts `fields` on top.
+   */
   eventLogPut: {
-    input: z.object({ project, id: eventId, expect: z.union([z.number(), z.literal('deleted')]), fields: eventFieldsSchema }).strict(),
+    input: z.object({ project, id: eventId, expect: z.union([z.number(), z.literal('deleted')]), fields: eventFieldsSchema, fromUid: z.number().optional() }).strict(),
     output: writeOutcomeSchema,
   },
   /** DELETE, only if the server's current uid is `expect`; an event already deleted counts as done. */

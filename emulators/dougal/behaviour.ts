@@ -14,24 +14,48 @@ export interface DougalBehaviour {
   jwtRefresh: 'when-half-expired' | 'always' | 'never';
   /** Extra chance (0..1) of a fresh token on any authenticated response, to shake out clients. */
   jwtRefreshRate: number;
+  /**
+   * 0: off. N: every Nth authenticated response carries a fresh token that *replaces* the
+   * session's earlier tokens; they stop working `jwtReplacedGraceSeconds` later.
+   */
+  jwtRotateEvery: number;
+  jwtReplacedGraceSeconds: number;
   cookiePath: '/api' | '/';
   /** Status for a failed login. */
   loginFailureStatus: number;
   /** Status when a guest writes. */
   forbiddenStatus: number;
-  /** PUT /event without every attribute: refuse, or fall back to defaults (labels [], remarks ""). */
+  /**
+   * PUT /event without every attribute: refuse, or fall back to defaults (labels [], remarks "",
+   * and with `eventGeometry: 'stored'` geometry null and unknown stored attributes gone).
+   */
   putMissingAttributes: 'reject' | 'defaults';
   putMissingStatus: 400 | 422;
   /** Status for PUT/DELETE of a readonly event. */
   readonlyStatus: number;
-  /** POST /event reply: 201 + the event, or 204 with no body. */
-  eventPostResponse: 'created-201' | 'empty-204';
+  /** POST /event reply: 201 + the event, 201 + only `{id}`, or 204 with no body (all with `Location`). */
+  eventPostResponse: 'created-201' | 'created-201-id-only' | 'empty-204';
+  /** Whether the event changes endpoint exists (`missing`: 404 on both of its paths). */
+  changesEndpoint: 'available' | 'missing';
+  /**
+   * `computed`: an event's geometry is worked out from its shot on every read, other attributes
+   * are dropped. `stored`: geometry is an attribute stored with each instance (given at creation
+   * or taken from the shot then), and so is every attribute the emulator does not know.
+   */
+  eventGeometry: 'computed' | 'stored';
   /** Honour `meta.<key>=<value>` query filters on the event list (an emulator-only guess). */
   eventMetaFilter: boolean;
   /** info/{path} on missing data: 404 for a missing key and 200-empty for a missing sub-path, or one rule for both. */
   infoMissing: 'split' | '404' | '200-empty';
+  /**
+   * How optional attributes of entity replies read when empty: as stored (`mixed`), left out
+   * when null (`omit`), or `null` whenever empty (`explicit-null`: "", [], {}, false → null).
+   */
+  nullStyle: 'mixed' | 'omit' | 'explicit-null';
   /** Shape of GET /label. */
   labelShape: 'array' | 'object';
+  /** `sparse`: some labels come with `data` null or missing, others without colours or flags. */
+  labelData: 'full' | 'sparse';
   /** Conflict status when a plan renumber or POST hits a taken number. */
   planConflictStatus: number;
   /** Name of the projection query parameter on list endpoints. */
@@ -49,6 +73,8 @@ export const defaultBehaviour = (): DougalBehaviour => ({
   implicitRole: 'user',
   jwtRefresh: 'when-half-expired',
   jwtRefreshRate: 0,
+  jwtRotateEvery: 0,
+  jwtReplacedGraceSeconds: 2,
   cookiePath: '/api',
   loginFailureStatus: 401,
   forbiddenStatus: 403,
@@ -56,9 +82,13 @@ export const defaultBehaviour = (): DougalBehaviour => ({
   putMissingStatus: 400,
   readonlyStatus: 403,
   eventPostResponse: 'created-201',
+  changesEndpoint: 'available',
+  eventGeometry: 'computed',
   eventMetaFilter: true,
   infoMissing: 'split',
+  nullStyle: 'mixed',
   labelShape: 'array',
+  labelData: 'full',
   planConflictStatus: 409,
   projectionParam: 'project',
   offsetParam: 'offset',
@@ -66,13 +96,33 @@ export const defaultBehaviour = (): DougalBehaviour => ({
   jwtSecret: 'dougal-emulator-not-a-secret',
 });
 
+/**
+ * The least forgiving reading of every point where the documents are silent, at once: what the
+ * dialect matrix and the strict browser test run against (BEHAVIOUR.md says why each is plausible).
+ */
+export const LEAST_FORGIVING_DOUGAL: Readonly<Partial<DougalBehaviour>> = {
+  eventPostResponse: 'empty-204',
+  putMissingAttributes: 'reject',
+  putMissingStatus: 422,
+  changesEndpoint: 'missing',
+  jwtRotateEvery: 2,
+  jwtReplacedGraceSeconds: 1,
+  eventGeometry: 'stored',
+  labelData: 'sparse',
+  nullStyle: 'explicit-null',
+};
+
 const ENUMS: Partial<Record<keyof DougalBehaviour, readonly unknown[]>> = {
   implicitRole: ['guest', 'user', 'master'],
   jwtRefresh: ['when-half-expired', 'always', 'never'],
   cookiePath: ['/api', '/'],
   putMissingAttributes: ['reject', 'defaults'],
   putMissingStatus: [400, 422],
-  eventPostResponse: ['created-201', 'empty-204'],
+  eventPostResponse: ['created-201', 'created-201-id-only', 'empty-204'],
+  changesEndpoint: ['available', 'missing'],
+  eventGeometry: ['computed', 'stored'],
+  labelData: ['full', 'sparse'],
+  nullStyle: ['mixed', 'omit', 'explicit-null'],
   infoMissing: ['split', '404', '200-empty'],
   labelShape: ['array', 'object'],
 };
@@ -94,6 +144,8 @@ export function applyBehaviourUpdate(current: DougalBehaviour, update: Record<st
     }
     if (name === 'jwtRefreshRate' && ((value as number) < 0 || (value as number) > 1)) throw new RangeError('jwtRefreshRate must be between 0 and 1');
     if (name === 'tokenLifetimeSeconds' && !((value as number) > 0)) throw new RangeError('tokenLifetimeSeconds must be positive');
+    if (name === 'jwtRotateEvery' && !(Number.isInteger(value) && (value as number) >= 0)) throw new RangeError('jwtRotateEvery must be a whole number, 0 for off');
+    if (name === 'jwtReplacedGraceSeconds' && !((value as number) >= 0)) throw new RangeError('jwtReplacedGraceSeconds must be 0 or more');
     (next as unknown as Record<string, unknown>)[name] = value;
   }
   return next;

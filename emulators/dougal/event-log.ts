@@ -6,11 +6,12 @@ import { HttpError } from '../kit/http-kit';
 import type { DougalBehaviour } from './behaviour';
 import { findShot, isOpen, pointPosition, type EventInstance, type GeoPoint, type JsonObject, type ProjectState } from './model';
 
-/** An event as the list endpoints show it: an instance without its validity, plus derived fields. */
-export type EventView = Omit<EventInstance, 'validity'> & {
-  geometry: GeoPoint | null;
+/** An event as the list endpoints show it: an instance without its validity, plus derived and stored attributes. */
+export type EventView = Omit<EventInstance, 'validity' | 'attributes'> & {
+  geometry: unknown;
   /** Guessed name of the "edited" flag (reference §3: name not recovered). */
   has_edits: boolean;
+  [attribute: string]: unknown;
 };
 
 export interface EventFilter {
@@ -22,6 +23,12 @@ export interface EventFilter {
 
 type EventFields = Pick<EventInstance, 'tstamp' | 'sequence' | 'point' | 'remarks' | 'labels' | 'meta'>;
 const PUT_ATTRIBUTES = ['tstamp', 'sequence', 'point', 'remarks', 'labels', 'meta'] as const;
+/** Set by the server only: never taken from a request body (EventAbstract marks them readOnly). */
+const SERVER_OWNED = new Set(['id', 'uid', 'validity', 'readonly', 'has_edits']);
+const KNOWN = new Set<string>(PUT_ATTRIBUTES);
+/** Seeded events (stored mode) whose id is a multiple of this carry an attribute Corelog does not know. */
+const UNKNOWN_ATTRIBUTE_EVERY = 7;
+export const SEEDED_UNKNOWN_ATTRIBUTE = { source: 'nav-logger' } as const;
 
 export class EventLog {
   constructor(
@@ -44,9 +51,21 @@ export class EventLog {
     return this.project.events.find((e) => e.id === id && isOpen(e));
   }
 
+  /** The current version of one event as `GET /event/{id}` shows it, or undefined when deleted or unknown. */
+  current(id: number): EventView | undefined {
+    const instance = this.currentOf(id);
+    return instance && this.view(instance);
+  }
+
+  private get storesAttributes(): boolean {
+    return this.behaviour().eventGeometry === 'stored';
+  }
+
   view(e: EventInstance, editCounts?: Map<number, number>): EventView {
     const count = editCounts?.get(e.id) ?? this.project.events.filter((x) => x.id === e.id).length;
+    const stored = this.storesAttributes ? e.attributes : undefined;
     return {
+      ...stored,
       id: e.id,
       uid: e.uid,
       tstamp: e.tstamp,
@@ -55,7 +74,7 @@ export class EventLog {
       remarks: e.remarks,
       labels: [...e.labels],
       meta: e.meta,
-      geometry: this.geometryOf(e),
+      geometry: stored && Object.hasOwn(stored, 'geometry') ? stored.geometry : this.geometryOf(e),
       readonly: e.readonly,
       has_edits: count > 1,
     };
@@ -92,10 +111,12 @@ export class EventLog {
   }
 
   create(body: unknown, now: string): EventInstance {
-    const fields = this.parseFields(body, 'defaults');
+    const fields = this.parseFields(body, 'defaults', []);
     const uid = this.allocateUid();
     const event: EventInstance = { ...fields, id: uid, uid, readonly: false, validity: ['[', now, null, ')'] };
     this.fillFromShot(event);
+    // A server that stores geometry fills it in at creation when the client sends none.
+    if (this.storesAttributes) event.attributes = { geometry: this.geometryOf(event), ...this.extrasOf(body as Record<string, unknown>) };
     this.project.events.push(event);
     this.applySingleLabels(event, now);
     return event;
@@ -107,9 +128,14 @@ export class EventLog {
     if (instances.length === 0) throw new HttpError(404, `event ${id} does not exist`);
     const current = instances.find(isOpen);
     if (instances.some((e) => e.readonly)) throw new HttpError(this.behaviour().readonlyStatus, `event ${id} is read-only`);
-    const fields = this.parseFields(body, this.behaviour().putMissingAttributes);
+    // Undelete: the attributes a full PUT must carry are those of the newest (deleted) instance.
+    const previous = current ?? instances.reduce((a, b) => (b.uid > a.uid ? b : a));
+    const storedKeys = this.storesAttributes ? Object.keys(previous.attributes ?? { geometry: null }) : [];
+    const fields = this.parseFields(body, this.behaviour().putMissingAttributes, storedKeys);
     if (current) current.validity = ['[', current.validity[1], now, ')'];
     const next: EventInstance = { ...fields, id, uid: this.allocateUid(), readonly: false, validity: ['[', now, null, ')'] };
+    // Whatever the PUT leaves out is reset: geometry to null, unknown attributes gone.
+    if (this.storesAttributes) next.attributes = { geometry: null, ...this.extrasOf(body as Record<string, unknown>) };
     this.fillFromShot(next);
     this.project.events.push(next);
     this.applySingleLabels(next, now);
@@ -152,9 +178,24 @@ export class EventLog {
   fillPendingFor(sequence: number): number {
     let filled = 0;
     for (const e of this.project.events) {
-      if (e.sequence === sequence && e.tstamp === null && isOpen(e) && this.fillFromShot(e)) filled++;
+      if (e.sequence === sequence && e.tstamp === null && isOpen(e) && this.fillFromShot(e)) {
+        if (e.attributes && e.attributes.geometry === null) e.attributes.geometry = this.geometryOf(e);
+        filled++;
+      }
     }
     return filled;
+  }
+
+  /**
+   * Switching to stored attributes: every instance that has none gets the geometry of its shot,
+   * and some seeded events an attribute Corelog does not know, the way another logger on the
+   * vessel would leave them. Idempotent.
+   */
+  storeAttributes(): void {
+    for (const e of this.project.events) {
+      if (e.attributes) continue;
+      e.attributes = { geometry: this.geometryOf(e), ...(e.id % UNKNOWN_ATTRIBUTE_EVERY === 0 ? SEEDED_UNKNOWN_ATTRIBUTE : {}) };
+    }
   }
 
   setQcAccepted(ids: unknown, accepted: boolean): void {
@@ -195,11 +236,16 @@ export class EventLog {
     }
   }
 
-  private parseFields(body: unknown, missing: 'reject' | 'defaults'): EventFields {
+  /** Attributes of a request body the emulator does not model itself (stored mode keeps them). */
+  private extrasOf(body: Record<string, unknown>): JsonObject {
+    return Object.fromEntries(Object.entries(body).filter(([key]) => !KNOWN.has(key) && !SERVER_OWNED.has(key)));
+  }
+
+  private parseFields(body: unknown, missing: 'reject' | 'defaults', alsoRequired: string[]): EventFields {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'event body must be a JSON object');
     const b = body as Record<string, unknown>;
     if (missing === 'reject') {
-      const absent = PUT_ATTRIBUTES.filter((key) => !(key in b));
+      const absent = [...PUT_ATTRIBUTES, ...alsoRequired].filter((key) => !(key in b));
       if (absent.length) {
         throw new HttpError(this.behaviour().putMissingStatus, `all attributes must be sent; missing: ${absent.join(', ')}`);
       }
@@ -223,6 +269,9 @@ export class EventLog {
     if (b.labels !== undefined && (!Array.isArray(b.labels) || !b.labels.every((l) => typeof l === 'string'))) problems.push('labels must be a list of label names');
     if (b.meta !== undefined && b.meta !== null && (typeof b.meta !== 'object' || Array.isArray(b.meta))) problems.push('meta must be an object');
     if (tstamp === null && (sequence === null || point === null)) problems.push('an event needs tstamp, or sequence and point');
+    if (this.storesAttributes && b.geometry !== undefined && b.geometry !== null && (typeof b.geometry !== 'object' || Array.isArray(b.geometry))) {
+      problems.push('geometry must be a GeoJSON object or null');
+    }
     if (problems.length) throw new HttpError(400, problems.join('; '));
     return {
       tstamp,

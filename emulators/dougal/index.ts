@@ -16,6 +16,7 @@ import { SEED_PID, seedState } from './seed';
 import { Survey } from './survey';
 
 export type { DougalBehaviour } from './behaviour';
+export { LEAST_FORGIVING_DOUGAL } from './behaviour';
 export type { TokenIssue, TokenSighting } from './access';
 export { SEED_PID } from './seed';
 export { ACCOUNTS } from './tokens';
@@ -63,6 +64,18 @@ export async function createDougalEmulator(options: DougalEmulatorOptions = {}):
   const file = new JsonStateFile<DougalState>(dataDir ? join(dataDir, 'dougal', 'state.json') : null);
   let state = file.load() ?? seedState();
   const save = () => file.save(state);
+  /** `eventGeometry: 'stored'` needs every instance to carry its stored attributes (seeded or switched to at run time). */
+  const storeAttributesIfNeeded = () => {
+    if (behaviour.eventGeometry !== 'stored') return;
+    for (const project of state.projects) new EventLog(project, () => behaviour, () => state.nextUid++).storeAttributes();
+  };
+  const changeBehaviour = (update: Record<string, unknown>) => {
+    behaviour = applyBehaviourUpdate(behaviour, update);
+    storeAttributesIfNeeded();
+    save();
+    return behaviour;
+  };
+  storeAttributesIfNeeded();
   save();
   const access = new Access(() => behaviour, clock, random);
 
@@ -85,7 +98,7 @@ export async function createDougalEmulator(options: DougalEmulatorOptions = {}):
   const admin = new Router()
     .get('/dougal/options', () => ({ status: 200, json: behaviour }))
     .patch('/dougal/options', async (req) => {
-      behaviour = await applyJsonUpdate(req, 'options update', (update) => applyBehaviourUpdate(behaviour, update));
+      await applyJsonUpdate(req, 'options update', changeBehaviour);
       return { status: 200, json: behaviour };
     })
     .get('/dougal/state', () => ({
@@ -117,6 +130,7 @@ export async function createDougalEmulator(options: DougalEmulatorOptions = {}):
     decorateResponse: (req, res) => access.decorate(req, res),
     reset: () => {
       state = seedState();
+      storeAttributesIfNeeded();
       save();
     },
   });
@@ -127,8 +141,7 @@ export async function createDougalEmulator(options: DougalEmulatorOptions = {}):
       return behaviour;
     },
     setBehaviour(update) {
-      behaviour = applyBehaviourUpdate(behaviour, update as Record<string, unknown>);
-      return behaviour;
+      return changeBehaviour(update as Record<string, unknown>);
     },
     get state() {
       return state;

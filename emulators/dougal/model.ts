@@ -25,6 +25,11 @@ export interface EventInstance {
   meta: JsonObject;
   readonly: boolean;
   validity: ['[' | '(', string | null, string | null, ']' | ')'];
+  /**
+   * With `eventGeometry: 'stored'`: `geometry` and every attribute the emulator does not know,
+   * stored as the client sent them (absent in `computed` mode and in older state files).
+   */
+  attributes?: JsonObject;
 }
 
 export interface PreplotLine {

@@ -5,7 +5,7 @@ import { HttpError, Router, type EmulatorRequest, type EmulatorResponse } from '
 import type { Access } from './access';
 import type { DougalBehaviour } from './behaviour';
 import { EventLog, type EventFilter } from './event-log';
-import type { DougalState, JsonObject, ProjectState, QueueItem } from './model';
+import type { DougalState, JsonObject, LabelDefinition, ProjectState, QueueItem } from './model';
 import { DEFAULT_EVENT_CSV_FIELDS, project as projectRows, rootDocument, toCsv, wantsCsv } from './representations';
 import { requireObject, Survey } from './survey';
 
@@ -57,14 +57,16 @@ export function dougalRoutes(ctx: DougalContext): Router {
     return n;
   };
   const json = (body: unknown, status = 200): EmulatorResponse => ({ status, json: body });
+  /** Entity replies (projects, lines, sequences, plan, events) with the configured null style. */
+  const entities = (body: unknown, status = 200): EmulatorResponse => json(styleNulls(body, ctx.behaviour().nullStyle), status);
 
   router.get('/', (req) => rootDocument(req));
   router.post('/login', (req) => ctx.access.login(req));
   router.get('/logout', () => ctx.access.logout());
   router.post('/logout', () => ctx.access.logout());
 
-  router.get('/project', read(() => json(ctx.state().projects.map((p) => new Survey(p).summary()))));
-  getP('/summary', (_req, s) => json(s.survey.summary()));
+  router.get('/project', read(() => entities(ctx.state().projects.map((p) => new Survey(p).summary()))));
+  getP('/summary', (_req, s) => entities(s.survey.summary()));
 
   const treeAt = (root: unknown, path: string | undefined): { found: boolean; value: unknown } => {
     let value = root;
@@ -119,11 +121,13 @@ export function dougalRoutes(ctx: DougalContext): Router {
     return NO_CONTENT;
   });
 
-  getP('/label', (_req, s) =>
-    json(ctx.behaviour().labelShape === 'array' ? s.project.labels : Object.fromEntries(s.project.labels.map((l) => [l.name, l.data]))),
-  );
+  getP('/label', (_req, s) => {
+    const b = ctx.behaviour();
+    const labels: { name: string; data?: unknown }[] = b.labelData === 'sparse' ? s.project.labels.map(sparseLabel) : s.project.labels;
+    return json(b.labelShape === 'array' ? labels : Object.fromEntries(labels.map((l) => [l.name, l.data ?? null])));
+  });
 
-  getP('/line', (req, s) => json(projectRows(s.project.lines.map((l) => s.survey.lineView(l)), req.query.get(ctx.behaviour().projectionParam))));
+  getP('/line', (req, s) => entities(projectRows(s.project.lines.map((l) => s.survey.lineView(l)), req.query.get(ctx.behaviour().projectionParam))));
   getP('/line/:line', (_req, s, p) => json(s.survey.linePoints(int(p.line, 'line'))));
   onP('PATCH', '/line/:line', async (req, s, p) => {
     s.survey.patchLine(int(p.line, 'line'), await req.readJson());
@@ -132,7 +136,7 @@ export function dougalRoutes(ctx: DougalContext): Router {
 
   getP('/sequence', (req, s) => {
     const files = req.query.bool('files') ?? false;
-    return json(projectRows(s.project.sequences.map((q) => s.survey.sequenceView(q, files)), req.query.get(ctx.behaviour().projectionParam)));
+    return entities(projectRows(s.project.sequences.map((q) => s.survey.sequenceView(q, files)), req.query.get(ctx.behaviour().projectionParam)));
   });
   getP('/sequence/:sequence', (req, s, p) => {
     const shots = s.survey.shots(int(p.sequence, 'sequence'));
@@ -143,9 +147,9 @@ export function dougalRoutes(ctx: DougalContext): Router {
     return NO_CONTENT;
   });
 
-  getP('/plan', (_req, s) => json(s.project.plan.map((e) => s.survey.planView(e))));
-  getP('/plan/:sequence', (_req, s, p) => json(s.survey.planView(s.survey.planEntry(int(p.sequence, 'sequence')))));
-  onP('POST', '/plan', async (req, s) => json(s.survey.planView(s.survey.addPlan(await req.readJson(), ctx.behaviour().planConflictStatus)), 201));
+  getP('/plan', (_req, s) => entities(s.project.plan.map((e) => s.survey.planView(e))));
+  getP('/plan/:sequence', (_req, s, p) => entities(s.survey.planView(s.survey.planEntry(int(p.sequence, 'sequence')))));
+  onP('POST', '/plan', async (req, s) => entities(s.survey.planView(s.survey.addPlan(await req.readJson(), ctx.behaviour().planConflictStatus)), 201));
   onP('PUT', '/plan/:sequence', async (req, s, p) => {
     s.survey.replacePlan(int(p.sequence, 'sequence'), await req.readJson());
     return NO_CONTENT;
@@ -177,27 +181,30 @@ export function dougalRoutes(ctx: DougalContext): Router {
     const limit = req.query.number(b.limitParam);
     rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
     if (wantsCsv(req)) return toCsv(rows as unknown as Record<string, unknown>[], req, DEFAULT_EVENT_CSV_FIELDS);
-    return json(projectRows(rows, req.query.get(b.projectionParam)));
+    return entities(projectRows(rows, req.query.get(b.projectionParam)));
   });
   onP('POST', '/event', async (req, s) => {
     const event = s.events.create(await req.readJson(), ctx.now());
     const location = { location: `/api/project/${s.project.pid}/event/${event.id}` };
-    if (ctx.behaviour().eventPostResponse === 'empty-204') return { status: 204, headers: location };
-    return { status: 201, headers: location, json: s.events.view(event) };
+    const reply = ctx.behaviour().eventPostResponse;
+    if (reply === 'empty-204') return { status: 204, headers: location };
+    return { status: 201, headers: location, json: reply === 'created-201-id-only' ? { id: event.id } : styleNulls(s.events.view(event), ctx.behaviour().nullStyle) };
   });
   const changes: ProjectHandler = (req, s, p) => {
+    // A server without the endpoint: the path is simply unknown (the kit's 404 wording).
+    if (ctx.behaviour().changesEndpoint === 'missing') throw new HttpError(404, `no route for ${req.path}`);
     const since = p.since ?? req.query.get('since');
     if (!since) throw new HttpError(400, 'since is required');
-    return json(s.events.changes(since, req.query.has('unique') && req.query.get('unique') !== 'false'));
+    return entities(s.events.changes(since, req.query.has('unique') && req.query.get('unique') !== 'false'));
   };
   getP('/event/changes/:since', changes);
   getP('/event/changes', changes);
   getP('/event/:id', (_req, s, p) => {
-    const current = s.events.list({}).find((e) => e.id === int(p.id, 'id'));
+    const current = s.events.current(int(p.id, 'id'));
     if (!current) throw new HttpError(404, `event ${p.id} does not exist or is deleted`);
-    return json(current);
+    return entities(current);
   });
-  getP('/event/:id/history', (_req, s, p) => json(s.events.history(int(p.id, 'id'))));
+  getP('/event/:id/history', (_req, s, p) => entities(s.events.history(int(p.id, 'id'))));
   onP('PUT', '/event/:id', async (req, s, p) => {
     s.events.update(int(p.id, 'id'), await req.readJson(), ctx.now());
     return NO_CONTENT;
@@ -264,6 +271,44 @@ export function dougalRoutes(ctx: DougalContext): Router {
     }),
   );
   return router;
+}
+
+/** Keys an entity is identified by: never emptied to null. */
+const IDENTITY_KEYS = new Set(['id', 'uid', 'pid', 'name', 'sequence', 'line', 'fsp', 'lsp', 'status', 'validity']);
+const isEmpty = (v: unknown) => v === '' || v === false || (Array.isArray(v) && v.length === 0) || (!!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/**
+ * `nullStyle` (behaviour.ts): `mixed` as stored; `omit` drops every attribute whose value is
+ * null; `explicit-null` sends `null` for every empty optional attribute ("", [], {}, false).
+ * Top-level attributes of each entity only: nested objects (meta, geometry) are data.
+ */
+function styleNulls(body: unknown, style: 'mixed' | 'omit' | 'explicit-null'): unknown {
+  if (style === 'mixed') return body;
+  if (Array.isArray(body)) return body.map((item) => styleNulls(item, style));
+  if (!body || typeof body !== 'object') return body;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (style === 'omit' && value === null) continue;
+    out[key] = style === 'explicit-null' && !IDENTITY_KEYS.has(key) && isEmpty(value) ? null : value;
+  }
+  return out;
+}
+
+/**
+ * A label as a sparser Dougal might keep it (`labelData: 'sparse'`): by position, `data` null,
+ * `data` missing, only a description, or a null colour with one flag. Names always stay.
+ */
+function sparseLabel(label: LabelDefinition, index: number): { name: string; data?: unknown } {
+  switch (index % 4) {
+    case 0:
+      return { name: label.name, data: null };
+    case 1:
+      return { name: label.name };
+    case 2:
+      return { name: label.name, data: { view: { description: label.data.view.description } } };
+    default:
+      return { name: label.name, data: { view: { colour: null }, model: { multiple: label.data.model.multiple } } };
+  }
 }
 
 /** QC results grouped by test; the real tree's structure was not recovered (reference §6). */

@@ -3,24 +3,28 @@
  * handling lives in DougalTransport, path guesses in paths.ts, reply shapes in schemas.ts;
  * ENDPOINTS.md says which paths are documented and which are guesses.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CorelogError } from '../../../common/errors';
-import { DougalTransport, parseReply, type DougalCredentials } from './dougal-transport';
+import { describeContentType, looksLikeWebPage, webPageError } from '../http/http-request';
+import { DougalTransport, type DougalCredentials, type DougalRequest } from './dougal-transport';
 import { DEFAULT_DOUGAL_PATHS, DEFAULT_DOUGAL_QUERY_NAMES, fillPath, type DougalPaths, type DougalQueryNames } from './paths';
+import { parseItems, parseLabels, parseReply, type ReadItem, type ReportProblem } from './reply-items';
 import {
   eventInstanceSchema,
   eventSchema,
-  labelListSchema,
   lineSchema,
   plannedSequenceSchema,
   projectSummarySchema,
   qcResultsSchema,
   sequenceSchema,
+  SERVER_OWNED_EVENT_ATTRIBUTES,
   type DougalEvent,
   type DougalEventFields,
   type DougalEventInstance,
+  type DougalLabel,
   type DougalNewEvent,
   type DougalPlanInput,
+  type DougalRawEvent,
   type DougalSequencePatch,
 } from './schemas';
 import type { DougalSessionInfo } from './session';
@@ -60,16 +64,40 @@ export interface DougalPage {
   limit?: number;
 }
 
+/** What the idempotency look-up may know about the event it looks for, to narrow the fallback list query. */
+export interface DougalEventHint {
+  tstamp?: string | null;
+  sequence?: number | null;
+}
+
 export interface DougalCsvOptions {
   fields?: string[];
   delimiter?: string;
   header?: boolean;
 }
 
-const projectList = z.array(projectSummarySchema);
-const eventList = z.array(eventSchema);
-const instanceList = z.array(eventInstanceSchema);
 const DAY_MS = 86_400_000;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The body of an event PUT: the event as Dougal sent it (every attribute, `geometry` and unknown
+ * ones included, since the PUT resets whatever it leaves out), without what the server owns,
+ * with the user's change on top.
+ */
+export function eventPutBody(base: DougalRawEvent, change: DougalEventFields): DougalRawEvent {
+  const body: DougalRawEvent = { ...base };
+  for (const key of SERVER_OWNED_EVENT_ATTRIBUTES) delete body[key];
+  const { tstamp, sequence, point, remarks, labels, meta } = change;
+  // `geometry` is a documented attribute (EventAbstract): a server that left it out of its reply
+  // because it was null still expects it in a full PUT.
+  return { ...body, geometry: body.geometry ?? null, tstamp, sequence, point, remarks, labels, meta };
+}
+
+/** The event id in a `Location` header such as `/api/project/p/event/123`, or null. */
+export function eventIdFromLocation(location: string | null): number | null {
+  const match = location?.match(/\/event\/(\d+)\/?(?:[?#].*)?$/);
+  return match ? Number(match[1]) : null;
+}
 
 export class DougalClient {
   private readonly transport: DougalTransport;
@@ -78,6 +106,7 @@ export class DougalClient {
   private readonly now: () => number;
   private readonly metaKey: string;
   private readonly lookup: 'changes' | 'meta-filter';
+  private readonly report: ReportProblem;
 
   constructor(options: DougalClientOptions) {
     this.paths = { ...DEFAULT_DOUGAL_PATHS, ...options.paths };
@@ -85,6 +114,7 @@ export class DougalClient {
     this.now = options.now ?? Date.now;
     this.metaKey = options.idempotency?.metaKey ?? 'corelog_key';
     this.lookup = options.idempotency?.lookup ?? 'changes';
+    this.report = options.onReplyProblem ?? (() => undefined);
     this.transport = new DougalTransport({
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs ?? 20_000,
@@ -95,6 +125,7 @@ export class DougalClient {
       logoutPath: this.paths.logout,
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
       ...(options.onSessionChange ? { onSessionChange: options.onSessionChange } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
     });
   }
 
@@ -124,26 +155,26 @@ export class DougalClient {
   // --- project, preplots, sequences ------------------------------------------------------------
 
   listProjects() {
-    return this.transport.json({ action: 'list projects', method: 'GET', path: this.paths.projects }, projectList);
+    return this.list({ action: 'list projects', method: 'GET', path: this.paths.projects }, projectSummarySchema);
   }
 
   projectSummary(project: string) {
     return this.transport.json({ action: 'read the project summary', method: 'GET', path: this.path('projectSummary', { project }) }, projectSummarySchema);
   }
 
-  listLabels(project: string) {
-    return this.transport.json({ action: 'list labels', method: 'GET', path: this.path('labels', { project }) }, labelListSchema);
+  /** Label definitions; a label with missing or null `data` still counts (no colour, default flags). */
+  async listLabels(project: string): Promise<DougalLabel[]> {
+    const action = 'list labels';
+    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('labels', { project }) });
+    return parseLabels(value, action, status, this.report);
   }
 
   listLines(project: string) {
-    return this.transport.json({ action: 'list preplot lines', method: 'GET', path: this.path('lines', { project }) }, z.array(lineSchema));
+    return this.list({ action: 'list preplot lines', method: 'GET', path: this.path('lines', { project }) }, lineSchema);
   }
 
   listSequences(project: string, options: { files?: boolean } = {}) {
-    return this.transport.json(
-      { action: 'list sequences', method: 'GET', path: this.path('sequences', { project }), query: { files: options.files ? 'true' : undefined } },
-      z.array(sequenceSchema),
-    );
+    return this.list({ action: 'list sequences', method: 'GET', path: this.path('sequences', { project }), query: { files: options.files ? 'true' : undefined } }, sequenceSchema);
   }
 
   /** Only the given properties change; `*_final` ones only where processed data exists. */
@@ -154,7 +185,7 @@ export class DougalClient {
   // --- plan --------------------------------------------------------------------------------
 
   listPlan(project: string) {
-    return this.transport.json({ action: 'list the plan', method: 'GET', path: this.path('plan', { project }) }, z.array(plannedSequenceSchema));
+    return this.list({ action: 'list the plan', method: 'GET', path: this.path('plan', { project }) }, plannedSequenceSchema);
   }
 
   /** Adds a planned sequence; returns it when Dougal echoes it, null when it answers 204. */
@@ -179,16 +210,25 @@ export class DougalClient {
 
   // --- event log ---------------------------------------------------------------------------
 
-  listEvents(project: string, filter: DougalEventFilter = {}, page: DougalPage = {}): Promise<DougalEvent[]> {
-    return this.transport.json(
-      {
-        action: 'list events',
-        method: 'GET',
-        path: this.path('events', { project }),
-        query: { ...this.filterQuery(filter), [this.query.offset]: page.offset, [this.query.limit]: page.limit },
-      },
-      eventList,
-    );
+  async listEvents(project: string, filter: DougalEventFilter = {}, page: DougalPage = {}): Promise<DougalEvent[]> {
+    return (await this.listEventsPage(project, filter, page)).events;
+  }
+
+  /**
+   * One page of the event list, with how many items Dougal sent (`received`, counting any left
+   * out as odd): paging goes by what was sent, so one odd event never ends a listing early.
+   */
+  async listEventsPage(project: string, filter: DougalEventFilter = {}, page: DougalPage = {}): Promise<{ events: DougalEvent[]; received: number; firstId: unknown }> {
+    const request: DougalRequest = {
+      action: 'list events',
+      method: 'GET',
+      path: this.path('events', { project }),
+      query: { ...this.filterQuery(filter), [this.query.offset]: page.offset, [this.query.limit]: page.limit },
+    };
+    const { value, status } = await this.transport.jsonValue(request);
+    const events = parseItems(eventSchema, value, request.action, status, this.report).map((item) => item.value);
+    const items = value as unknown[];
+    return { events, received: items.length, firstId: (items[0] as { id?: unknown } | null | undefined)?.id };
   }
 
   /** Every current event matching `filter`, page by page (bounded, and safe against servers that ignore paging). */
@@ -196,42 +236,73 @@ export class DougalClient {
     const pageSize = options.pageSize ?? 500;
     const maxPages = options.maxPages ?? 1000;
     const all: DougalEvent[] = [];
-    let previousFirst: number | undefined;
+    let previousFirst: unknown;
     for (let page = 0; page < maxPages; page++) {
-      const events = await this.listEvents(project, filter, { offset: page * pageSize, limit: pageSize });
-      if (events.length > pageSize) return events; // the server ignored `limit` and sent everything
-      if (page > 0 && events.length > 0 && events[0]!.id === previousFirst) {
+      const { events, received, firstId } = await this.listEventsPage(project, filter, { offset: page * pageSize, limit: pageSize });
+      if (received > pageSize) return events; // the server ignored `limit` and sent everything
+      if (page > 0 && received > 0 && firstId === previousFirst) {
         throw new CorelogError('malformed-response', `Dougal ignored the paging offset "${this.query.offset}"; set the right parameter name for this server.`, { system: 'dougal', retryable: false });
       }
-      previousFirst = events[0]?.id;
+      previousFirst = firstId;
       all.push(...events);
-      if (events.length < pageSize) return all;
+      if (received < pageSize) return all;
     }
     throw new CorelogError('internal', `Stopped listing Dougal events after ${maxPages} pages.`, { system: 'dougal' });
   }
 
   async getEvent(project: string, id: number): Promise<DougalEvent> {
-    return this.transport.json({ action: `read event ${id}`, method: 'GET', path: this.path('event', { project, id }) }, eventSchema);
+    return (await this.readEvent(project, id)).value;
+  }
+
+  /** The current version of an event, with the object exactly as Dougal sent it (the base of a PUT). */
+  async readEvent(project: string, id: number): Promise<ReadItem<DougalEvent>> {
+    const action = `read event ${id}`;
+    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('event', { project, id }) });
+    const event = parseReply(eventSchema, value, action, status);
+    return { value: event, raw: value as DougalRawEvent };
   }
 
   /**
-   * Logs a new event. With `idempotencyKey` the key is stored in `meta`, so a retry after a lost
-   * response can find the event instead of logging it twice. Returns the event, or null when
-   * Dougal answers 204 (then `findEventsByIdempotencyKey` finds it).
+   * Logs a new event and returns it with its `id` and `uid`. Dougal may answer 201 with the
+   * event, 201 with only `{id}` (then it is read back by id), or 204 with nothing (then its id
+   * comes from `Location`, or the event is found by `idempotencyKey`); it is never sent twice.
+   * With `idempotencyKey` the key is stored in `meta`, so a retry after a lost response finds
+   * the event instead of logging it twice. Null only when none of that can say which event it was.
    */
   async createEvent(project: string, event: DougalNewEvent, options: { idempotencyKey?: string } = {}): Promise<DougalEvent | null> {
     const hasTime = typeof event.tstamp === 'string';
     const hasShot = typeof event.sequence === 'number' && typeof event.point === 'number';
     if (!hasTime && !hasShot) throw new CorelogError('validation', 'An event needs a time, or a sequence and shot point.', { system: 'dougal' });
+    const action = 'log an event';
     const body = { ...event, meta: { ...event.meta, ...(options.idempotencyKey ? { [this.metaKey]: options.idempotencyKey } : {}) } };
-    const response = await this.transport.send({ action: 'log an event', method: 'POST', path: this.path('events', { project }), json: body });
-    return this.optionalReply(response, eventSchema, 'log an event');
+    const response = await this.transport.send({ action, method: 'POST', path: this.path('events', { project }), json: body });
+    const text = response.status === 204 ? '' : await response.text();
+    if (response.status === 204) await response.discard();
+    let reply: unknown = undefined;
+    try {
+      reply = text.trim() ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      // Express's `sendStatus(201)` answers "Created" as plain text: a success without the entity.
+      this.report({ action, detail: `the ${response.status} reply was not JSON; the event is looked up instead` });
+    }
+    const full = eventSchema.safeParse(reply);
+    if (full.success) return full.data;
+    const replyId = idOf(reply);
+    if (reply !== undefined && replyId === null) this.report({ action, detail: `the ${response.status} reply named no event id; the event is looked up instead` });
+    const id = replyId ?? eventIdFromLocation(response.headers.get('location'));
+    if (id !== null) return this.getEvent(project, id);
+    if (!options.idempotencyKey) return null;
+    const [found] = await this.findEventsByIdempotencyKey(project, options.idempotencyKey, { since: new Date(this.now() - DAY_MS), near: event });
+    return found ?? null;
   }
 
-  /** PUT with every attribute: Dougal closes the current version and stores a new one (new uid). */
-  updateEvent(project: string, id: number, event: DougalEventFields): Promise<void> {
-    const { tstamp, sequence, point, remarks, labels, meta } = event;
-    return this.transport.noContent({ action: `edit event ${id}`, method: 'PUT', path: this.path('event', { project, id }), json: { tstamp, sequence, point, remarks, labels, meta } });
+  /**
+   * PUT of an event: Dougal closes the current version and stores a new one (new uid). A PUT
+   * resets every attribute it leaves out, so `base` should be the version the change starts
+   * from exactly as Dougal sent it (`readEvent`, `readEventHistory`); the change goes on top.
+   */
+  updateEvent(project: string, id: number, change: DougalEventFields, options: { base?: DougalRawEvent } = {}): Promise<void> {
+    return this.transport.noContent({ action: `edit event ${id}`, method: 'PUT', path: this.path('event', { project, id }), json: eventPutBody(options.base ?? {}, change) });
   }
 
   /** Closes the event's validity: it leaves the lists but stays in its history. */
@@ -239,46 +310,76 @@ export class DougalClient {
     return this.transport.noContent({ action: `delete event ${id}`, method: 'DELETE', path: this.path('event', { project, id }) });
   }
 
-  /** Restores an event by PUTting an earlier version's content; the deletion stays in the history. */
-  undeleteEvent(project: string, instance: DougalEventInstance | DougalEvent): Promise<void> {
-    return this.updateEvent(project, instance.id, instance);
+  /**
+   * Restores an event by PUTting an earlier version back (the deletion stays in the history).
+   * `raw` is that version as Dougal sent it; without it the parsed instance is the base.
+   */
+  undeleteEvent(project: string, instance: DougalEventInstance | DougalEvent, raw?: DougalRawEvent): Promise<void> {
+    return this.updateEvent(project, instance.id, instance, { base: raw ?? instance });
   }
 
   /** Every version opened or closed since `since`; with `unique`, only the newest per event. */
-  eventChanges(project: string, since: Date | string, options: { unique?: boolean } = {}): Promise<DougalEventInstance[]> {
+  async eventChanges(project: string, since: Date | string, options: { unique?: boolean } = {}): Promise<DougalEventInstance[]> {
     const sinceIso = typeof since === 'string' ? since : since.toISOString();
     const templated = this.paths.eventChanges.includes('{since}');
-    return this.transport.json(
+    return this.list(
       {
         action: 'read event changes',
         method: 'GET',
         path: this.path('eventChanges', templated ? { project, since: sinceIso } : { project }),
         query: { ...(templated ? {} : { since: sinceIso }), [this.query.unique]: options.unique ? 'true' : undefined },
       },
-      instanceList,
+      eventInstanceSchema,
     );
   }
 
-  eventHistory(project: string, id: number): Promise<DougalEventInstance[]> {
-    return this.transport.json({ action: `read the history of event ${id}`, method: 'GET', path: this.path('eventHistory', { project, id }) }, instanceList);
+  async eventHistory(project: string, id: number): Promise<DougalEventInstance[]> {
+    return (await this.readEventHistory(project, id)).map((item) => item.value);
+  }
+
+  /** Every version of an event, oldest first as Dougal lists them, each with the object as sent. */
+  async readEventHistory(project: string, id: number): Promise<ReadItem<DougalEventInstance>[]> {
+    const action = `read the history of event ${id}`;
+    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('eventHistory', { project, id }) });
+    return parseItems(eventInstanceSchema, value, action, status, this.report);
   }
 
   /**
    * Current events carrying `key` (from `createEvent`'s idempotencyKey). `since` bounds the scan
-   * of the changes endpoint (default: the last 7 days). Always re-checked here, so a server that
-   * ignores the guessed filter only costs bandwidth, never a wrong answer.
+   * of the changes endpoint (default: the last 7 days). A server without that endpoint (404) is
+   * asked for its event list instead, narrowed by `near` (the event's sequence, or the days
+   * around its time, else the days since `since`). Always re-checked here, so a server that
+   * ignores a filter only costs bandwidth, never a wrong answer.
    */
-  async findEventsByIdempotencyKey(project: string, key: string, options: { since?: Date | string } = {}): Promise<DougalEvent[]> {
+  async findEventsByIdempotencyKey(project: string, key: string, options: { since?: Date | string; near?: DougalEventHint } = {}): Promise<DougalEvent[]> {
     const carries = (e: DougalEvent) => e.meta[this.metaKey] === key;
+    const since = options.since ?? new Date(this.now() - 7 * DAY_MS);
     if (this.lookup === 'meta-filter') {
-      const events = await this.transport.json(
+      const events = await this.list(
         { action: 'look up an event by key', method: 'GET', path: this.path('events', { project }), query: { [`${this.query.metaFilterPrefix}${this.metaKey}`]: key } },
-        eventList,
+        eventSchema,
       );
       return events.filter(carries);
     }
-    const changes = await this.eventChanges(project, options.since ?? new Date(this.now() - 7 * DAY_MS), { unique: true });
-    return changes.filter((e) => e.validity[2] === null && carries(e)).map(({ validity: _validity, ...event }) => event);
+    try {
+      const changes = await this.eventChanges(project, since, { unique: true });
+      return changes.filter((e) => e.validity[2] === null && carries(e)).map(({ validity: _validity, ...event }) => event);
+    } catch (error) {
+      if (!(error instanceof CorelogError && error.kind === 'not-found')) throw error;
+      this.report({ action: 'look up an event by key', detail: 'the event changes endpoint answered 404; the event list is searched instead' });
+    }
+    return (await this.listAllEvents(project, this.windowAround(since, options.near))).filter(carries);
+  }
+
+  /** The narrowest documented event-list filter that still contains the event looked for. */
+  private windowAround(since: Date | string, near: DougalEventHint = {}): DougalEventFilter {
+    if (typeof near.sequence === 'number') return { sequence: near.sequence };
+    // Dates are compared as days, in a time zone we do not know: one day either side.
+    if (near.tstamp) {
+      const at = Date.parse(near.tstamp);
+      return { date0: day(at - DAY_MS), date1: day(at + DAY_MS) };
+    }
+    return { date0: day(Date.parse(typeof since === 'string' ? since : since.toISOString()) - DAY_MS), date1: day(this.now() + DAY_MS) };
   }
 
   async exportEventsCsv(project: string, filter: DougalEventFilter = {}, options: DougalCsvOptions = {}): Promise<string> {
@@ -295,9 +396,11 @@ export class DougalClient {
       },
     });
     const type = response.headers.get('content-type') ?? '';
-    const text = await response.text();
-    if (!/csv|text\/plain/i.test(type) || /^\s*</.test(text)) {
-      throw new CorelogError('malformed-response', `Dougal answered the CSV export with ${type || 'no content type'} instead of CSV.`, { status: response.status, system: 'dougal', retryable: false });
+    // A whole project's log can be larger than a JSON reply may be; still bounded.
+    const text = await response.text({ maxBytes: 64 * 1024 * 1024 });
+    if (looksLikeWebPage(text)) throw webPageError('dougal', response.status);
+    if (!/csv|text\/plain/i.test(type)) {
+      throw new CorelogError('malformed-response', `Dougal answered the CSV export with ${describeContentType(type)} instead of CSV.`, { status: response.status, system: 'dougal', retryable: false });
     }
     return text;
   }
@@ -327,16 +430,24 @@ export class DougalClient {
     return { sequence, date0: filter.date0, date1: filter.date1 };
   }
 
+  /** A list reply, item by item: odd items are left out and reported. */
+  private async list<S extends z.ZodType>(request: DougalRequest, schema: S): Promise<z.output<S>[]> {
+    const { value, status } = await this.transport.jsonValue(request);
+    return parseItems(schema, value, request.action, status, this.report).map((item) => item.value);
+  }
+
   /** A 201 with the entity, or a 204/empty body: both are success. */
   private async optionalReply<S extends z.ZodType>(response: Awaited<ReturnType<DougalTransport['send']>>, schema: S, action: string): Promise<z.output<S> | null> {
-    const text = await response.text();
-    if (response.status === 204 || !text.trim()) return null;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new CorelogError('malformed-response', `Dougal's reply to "${action}" is not JSON.`, { status: response.status, system: 'dougal', retryable: false });
-    }
+    // A web page, a cut-off or unreadable body is a malformed-response from the HTTP layer.
+    const value = await response.json({ allowEmpty: true });
+    if (response.status === 204 || value === undefined) return null;
     return parseReply(schema, value, action, response.status);
   }
+}
+
+/** An integer id in a reply such as `{"id": 123}` (or `"123"`), else null. */
+function idOf(reply: unknown): number | null {
+  const id = reply && typeof reply === 'object' ? (reply as { id?: unknown }).id : undefined;
+  const n = typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
 }

@@ -1,12 +1,15 @@
 /**
- * One Dougal request, done properly: the current token attached, any `Set-Cookie: JWT` taken
+ * One Dougal request, done properly: the newest token attached, any `Set-Cookie: JWT` taken
  * in, one re-login and retry on 401, typed errors, and replies checked against a schema.
  */
 import type { z } from 'zod';
-import { CorelogError } from '../../../common/errors';
-import { errorFromResponse, sendHttpRequest, type HttpResponse } from '../http/http-request';
+import { CorelogError, meansUnreachable } from '../../../common/errors';
+import { errorFromResponse, sendHttpRequest, type HttpLimits, type HttpResponse } from '../http/http-request';
+import { parseReply } from './reply-items';
 import { DougalSession, type DougalSessionInfo } from './session';
 import type { RequestOutcome } from '../http/system-client-options';
+
+export { parseReply } from './reply-items';
 
 export interface DougalCredentials {
   user: string;
@@ -23,6 +26,8 @@ export interface DougalTransportOptions {
   logoutPath: string;
   onOutcome?: (outcome: RequestOutcome) => void;
   onSessionChange?: (session: DougalSessionInfo) => void;
+  /** Total deadline and reply caps per request (http-request.ts defaults). */
+  limits?: HttpLimits;
 }
 
 export interface DougalRequest {
@@ -34,6 +39,9 @@ export interface DougalRequest {
   json?: unknown;
   accept?: string;
 }
+
+/** How often a request refused for a token that a newer one has since replaced is sent again. */
+const NEWER_TOKEN_RETRIES = 3;
 
 export class DougalTransport {
   private readonly session: DougalSession;
@@ -53,7 +61,14 @@ export class DougalTransport {
   /** Sends with the session, re-authenticating once on 401. Resolves only for 2xx replies. */
   async send(request: DougalRequest): Promise<HttpResponse> {
     await this.prepareSession();
-    let response = await this.exchange(request);
+    let { response, token } = await this.exchangeWithToken(request);
+    // A newer token arrived while this request was on its way (a rotating server): the 401 is
+    // about the token it carried, not the session, so send it again with the newest one. A server
+    // that rotates on every reply can replace that one too before it arrives: a few times at most.
+    for (let again = 0; again < NEWER_TOKEN_RETRIES && response.status === 401 && token !== null && this.session.current() !== null && this.session.current() !== token; again++) {
+      await response.discard();
+      ({ response, token } = await this.exchangeWithToken(request));
+    }
     if (response.status === 401) {
       await response.discard();
       await this.reauthenticate(request.action);
@@ -71,8 +86,14 @@ export class DougalTransport {
 
   /** Sends and checks the JSON reply against `schema`. */
   async json<S extends z.ZodType>(request: DougalRequest, schema: S): Promise<z.output<S>> {
+    const { value, status } = await this.jsonValue(request);
+    return parseReply(schema, value, request.action, status);
+  }
+
+  /** Sends and reads the JSON reply unchecked (list replies are checked item by item). */
+  async jsonValue(request: DougalRequest): Promise<{ value: unknown; status: number }> {
     const response = await this.send(request);
-    return parseReply(schema, await response.json(), request.action, response.status);
+    return { value: await response.json(), status: response.status };
   }
 
   /** Sends and ignores any body (Dougal answers most writes with 204). */
@@ -121,7 +142,8 @@ export class DougalTransport {
   /** Any HTTP answer counts; only a network failure or timeout throws. */
   async probe(path: string): Promise<void> {
     const response = await this.exchange({ action: 'reach Dougal', method: 'GET', path });
-    await response.discard();
+    // Read, not dropped: a reply that trickles or never ends means Dougal is not usable.
+    await response.drain();
   }
 
   private async prepareSession(): Promise<void> {
@@ -150,7 +172,13 @@ export class DougalTransport {
   }
 
   private async exchange(request: DougalRequest, origin?: { login: string }): Promise<HttpResponse> {
+    return (await this.exchangeWithToken(request, origin)).response;
+  }
+
+  /** One HTTP exchange with the newest token at the moment it starts; the reply's cookie is taken in. */
+  private async exchangeWithToken(request: DougalRequest, origin?: { login: string }): Promise<{ response: HttpResponse; token: string | null }> {
     const token = origin ? null : this.session.current();
+    const generation = this.session.generation;
     const headers: Record<string, string> = { accept: request.accept ?? 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     let response: HttpResponse;
@@ -162,23 +190,27 @@ export class DougalTransport {
         headers,
         ...(request.json === undefined ? {} : { json: request.json }),
         timeoutMs: this.options.timeoutMs,
+        ...this.options.limits,
+        // A reply whose status came in time but whose body did not (or was a portal's page) is
+        // reported too, so the connection strip does not keep saying "Reachable".
+        onReadFailure: (error) => this.options.onOutcome?.({ reachable: !meansUnreachable(error), error }),
       });
     } catch (error) {
       const failure = error instanceof CorelogError ? error : new CorelogError('offline', `Dougal cannot be reached: ${String(error)}`, { system: 'dougal' });
       this.options.onOutcome?.({ reachable: false, error: failure });
       throw failure;
     }
-    // A reply to a request sent with an older token (or none) must not replace a session that was
-    // set up while it was in flight: a probe's implicit-login cookie would otherwise downgrade a
-    // fresh explicit login.
-    if (origin || this.session.current() === token) this.session.absorb(response.setCookies, origin ?? (token ? 'refresh' : 'no-token'));
+    // Any reply may carry a fresh token, also one to a request sent with an older token while
+    // others were in flight: the session keeps the newest (session.ts), so a rotating server
+    // never sees a token it has replaced. Replies from before a sign-in/out are ignored there.
+    this.session.absorb(response.setCookies, origin ?? (token ? 'refresh' : 'no-token'), generation);
     this.announceSession();
     this.options.onOutcome?.(
       response.status >= 500
         ? { reachable: true, error: new CorelogError('server', `Dougal answered HTTP ${response.status}.`, { status: response.status, system: 'dougal' }) }
         : { reachable: true },
     );
-    return response;
+    return { response, token };
   }
 
   private url(request: DougalRequest): string {
@@ -194,17 +226,4 @@ export class DougalTransport {
     this.lastSession = serialised;
     this.options.onSessionChange?.(info);
   }
-}
-
-/** Checks a reply against its schema; a mismatch names the first problem so a log reader can find it. */
-export function parseReply<S extends z.ZodType>(schema: S, value: unknown, action: string, status: number): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  throw new CorelogError('malformed-response', `Dougal's reply to "${action}" was not what Corelog expects${where}: ${issue?.message ?? 'invalid'}.`, {
-    status,
-    system: 'dougal',
-    retryable: false,
-  });
 }

@@ -1,102 +1,116 @@
 /**
- * What we accept from Dougal. Deliberately tolerant (extra fields kept, guessed fields optional),
- * because the spec text is partial; but a reply without the fields the app relies on is refused
- * as `malformed-response` rather than flowing into the event log half-formed.
+ * What we accept from Dougal, read the way a tolerant reader should read a server it cannot see:
+ * the fields the app cannot work without are required; every other field may be absent or
+ * `null` and both read the same; unknown fields are kept (objects are written back whole).
+ * Lists are checked item by item by the client (reply-items.ts), so one odd item is left out
+ * and reported instead of failing the whole list.
  */
 import { z } from 'zod';
 
 const json = z.record(z.string(), z.unknown());
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
 /** node-postgres `interval` object, or an ISO-8601 duration string (reference §3 Duration). */
-const duration = z.union([z.record(z.string(), z.number()), z.string()]).nullable().optional();
+const duration = z.union([z.record(z.string(), z.number()), z.string()]).nullish();
 const pointGeometry = z.looseObject({ type: z.literal('Point'), coordinates: z.array(z.number()).min(2) });
 const lineGeometry = z.looseObject({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number()).min(2)) });
+/** Any GeoJSON-looking object: an event's geometry is written back as sent, never interpreted here. */
+const anyGeometry = z.looseObject({ type: z.string() });
 const int = z.number().int();
+/** An optional reply field: absent and `null` read the same. */
+const opt = <S extends z.ZodType>(schema: S) => schema.nullish();
 
 export const shotpointSchema = z.looseObject({
-  sequence: int.optional(),
-  line: int.optional(),
-  point: int.optional(),
-  tstamp: timestamp.optional(),
-  geometry: pointGeometry.nullable().optional(),
+  sequence: opt(int),
+  line: opt(int),
+  point: opt(int),
+  tstamp: opt(timestamp),
+  geometry: opt(pointGeometry),
 });
 
 export const projectSummarySchema = z.looseObject({
   pid: z.string(),
   name: z.string(),
-  schema: z.string().optional(),
-  lines: int.optional(),
-  total: int.optional(),
-  virgin: int.optional(),
-  prime: int.optional(),
-  other: int.optional(),
-  ntba: int.optional(),
-  remaining: int.optional(),
-  fsp: shotpointSchema.nullable().optional(),
-  lsp: shotpointSchema.nullable().optional(),
-  seq_raw: int.optional(),
-  seq_final: int.optional(),
+  schema: opt(z.string()),
+  lines: opt(int),
+  total: opt(int),
+  virgin: opt(int),
+  prime: opt(int),
+  other: opt(int),
+  ntba: opt(int),
+  remaining: opt(int),
+  fsp: opt(shotpointSchema),
+  lsp: opt(shotpointSchema),
+  seq_raw: opt(int),
+  seq_final: opt(int),
   prod_duration: duration,
-  prod_distance: z.number().nullable().optional(),
-  shooting_rate: z.number().nullable().optional(),
+  prod_distance: opt(z.number()),
+  shooting_rate: opt(z.number()),
 });
 export type DougalProjectSummary = z.infer<typeof projectSummarySchema>;
 
-const labelData = z.looseObject({
-  view: z.looseObject({ colour: z.string().optional(), description: z.string().optional() }).optional(),
-  model: z.looseObject({ user: z.boolean().optional(), multiple: z.boolean().optional() }).optional(),
-  description: z.string().optional(),
+/** A field read leniently: the wrong type counts as absent rather than losing the whole item. */
+const lenient = <S extends z.ZodType>(schema: S) => z.unknown().optional().transform((value) => {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? (parsed.data as z.output<S>) : undefined;
 });
-/** Dougal may list labels as an array of `{name, data}` or as an object keyed by name (reference §6). */
-export const labelListSchema = z
-  .union([z.array(z.looseObject({ name: z.string(), data: labelData })), z.record(z.string(), labelData)])
-  .transform((value) => (Array.isArray(value) ? value : Object.entries(value).map(([name, data]) => ({ name, data }))))
-  .transform((labels) =>
-    labels.map((l) => ({
-      name: l.name,
-      colour: l.data.view?.colour ?? null,
-      description: l.data.view?.description ?? l.data.description ?? null,
-      /** Users may apply it by hand (false: a system label). */
-      user: l.data.model?.user ?? true,
-      /** false: one event per sequence carries it; applying it elsewhere moves it. */
-      multiple: l.data.model?.multiple ?? true,
-    })),
-  );
-export type DougalLabel = z.infer<typeof labelListSchema>[number];
+const object = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+
+/**
+ * One label's `data` (reference §3 Label), any part of which may be missing or null: colours and
+ * descriptions read as null, the flags as the permissive default (user label, many per sequence).
+ */
+export const labelDataSchema = z.unknown().transform((value) => {
+  const data = object(value);
+  const view = object(data?.view);
+  const model = object(data?.model);
+  const text = lenient(z.string());
+  const flag = lenient(z.boolean());
+  return {
+    colour: text.parse(view?.colour) ?? null,
+    description: text.parse(view?.description) ?? text.parse(data?.description) ?? null,
+    /** Users may apply it by hand (false: a system label). */
+    user: flag.parse(model?.user) ?? true,
+    /** false: one event per sequence carries it; applying it elsewhere moves it. */
+    multiple: flag.parse(model?.multiple) ?? true,
+  };
+});
+/** One item of the array form of the label list: only the name is required. */
+export const labelItemSchema = z.looseObject({ name: z.string().min(1), data: z.unknown().optional() }).transform((l) => ({ name: l.name, ...labelDataSchema.parse(l.data) }));
+export type DougalLabel = z.output<typeof labelItemSchema>;
 
 export const lineSchema = z.looseObject({
   line: int,
-  fsp: int.optional(),
-  lsp: int.optional(),
-  remarks: z.string().nullable().optional(),
-  meta: json.nullable().optional(),
-  ntba: z.boolean().nullable().optional(),
-  geometry: lineGeometry.nullable().optional(),
+  fsp: opt(int),
+  lsp: opt(int),
+  remarks: opt(z.string()),
+  meta: opt(json),
+  ntba: opt(z.boolean()),
+  geometry: opt(lineGeometry),
 });
 export type DougalLine = z.infer<typeof lineSchema>;
 
 export const sequenceSchema = z.looseObject({
   sequence: int,
   line: int,
-  fsp: int.nullable().optional(),
-  lsp: int.nullable().optional(),
-  fsp_final: int.nullable().optional(),
-  lsp_final: int.nullable().optional(),
-  ts0: timestamp.nullable().optional(),
-  ts1: timestamp.nullable().optional(),
-  ts0_final: timestamp.nullable().optional(),
-  ts1_final: timestamp.nullable().optional(),
+  fsp: opt(int),
+  lsp: opt(int),
+  fsp_final: opt(int),
+  lsp_final: opt(int),
+  ts0: opt(timestamp),
+  ts1: opt(timestamp),
+  ts0_final: opt(timestamp),
+  ts1_final: opt(timestamp),
   duration,
   duration_final: duration,
-  num_points: int.nullable().optional(),
-  missing_shots: int.nullable().optional(),
-  length: z.number().nullable().optional(),
-  azimuth: z.number().nullable().optional(),
-  remarks: z.string().nullable().optional(),
-  remarks_final: z.string().nullable().optional(),
-  meta: json.nullable().optional(),
-  meta_final: json.nullable().optional(),
-  status: z.string(),
+  num_points: opt(int),
+  missing_shots: opt(int),
+  length: opt(z.number()),
+  azimuth: opt(z.number()),
+  remarks: opt(z.string()),
+  remarks_final: opt(z.string()),
+  meta: opt(json),
+  meta_final: opt(json),
+  status: opt(z.string()),
 });
 export type DougalSequence = z.infer<typeof sequenceSchema>;
 
@@ -105,41 +119,49 @@ export const plannedSequenceSchema = z.looseObject({
   line: int,
   fsp: int,
   lsp: int,
-  ts0: timestamp.nullable().optional(),
-  ts1: timestamp.nullable().optional(),
-  name: z.string().nullable().optional(),
-  remarks: z.string().nullable().optional(),
-  meta: json.nullable().optional(),
+  ts0: opt(timestamp),
+  ts1: opt(timestamp),
+  name: opt(z.string()),
+  remarks: opt(z.string()),
+  meta: opt(json),
   duration,
-  num_points: int.nullable().optional(),
-  length: z.number().nullable().optional(),
-  azimuth: z.number().nullable().optional(),
-  class: z.string().optional(),
-  geometry: lineGeometry.nullable().optional(),
+  num_points: opt(int),
+  length: opt(z.number()),
+  azimuth: opt(z.number()),
+  class: opt(z.string()),
+  geometry: opt(lineGeometry),
 });
 export type DougalPlannedSequence = z.infer<typeof plannedSequenceSchema>;
 
 export const eventSchema = z.looseObject({
   id: int,
   uid: z.number(),
-  tstamp: timestamp.nullable().optional().transform((v) => v ?? null),
-  sequence: int.nullable().optional().transform((v) => v ?? null),
-  point: int.nullable().optional().transform((v) => v ?? null),
-  remarks: z.string().nullable().optional().transform((v) => v ?? ''),
-  labels: z.array(z.string()).nullable().optional().transform((v) => v ?? []),
-  meta: json.nullable().optional().transform((v) => v ?? {}),
-  geometry: pointGeometry.nullable().optional().transform((v) => v ?? null),
-  readonly: z.boolean().nullable().optional().transform((v) => v ?? false),
-  /** The "edited" flag; its real name was not recovered (reference §3). */
-  has_edits: z.boolean().optional(),
+  tstamp: opt(timestamp).transform((v) => v ?? null),
+  sequence: opt(int).transform((v) => v ?? null),
+  point: opt(int).transform((v) => v ?? null),
+  remarks: opt(z.string()).transform((v) => v ?? ''),
+  labels: opt(z.array(z.string())).transform((v) => v ?? []),
+  meta: opt(json).transform((v) => v ?? {}),
+  geometry: lenient(anyGeometry.nullable()).transform((v) => v ?? null),
+  readonly: opt(z.boolean()).transform((v) => v ?? false),
+  /** The "edited" flag; its real name was not recovered (reference §3), so both guesses are read. */
+  has_edits: opt(z.boolean()),
+  edited: opt(z.boolean()),
 });
 export type DougalEvent = z.infer<typeof eventSchema>;
 
+const validityBound = z.string().nullable();
 export const eventInstanceSchema = eventSchema.extend({
-  validity: z.tuple([z.string().nullable(), z.string().nullable(), z.string().nullable(), z.string().nullable()]),
+  validity: z.tuple([validityBound, validityBound, validityBound, validityBound]),
 });
 /** One version of an event; `validity[2] === null` marks the current one. */
 export type DougalEventInstance = z.infer<typeof eventInstanceSchema>;
+
+/** An event exactly as Dougal sent it (every attribute, known or not): the base of a PUT. */
+export type DougalRawEvent = Record<string, unknown>;
+
+/** Attributes Dougal owns: never sent back in a PUT (EventAbstract marks them readOnly). */
+export const SERVER_OWNED_EVENT_ATTRIBUTES: readonly string[] = ['id', 'uid', 'validity', 'readonly', 'has_edits', 'edited'];
 
 /** The QC results tree; its structure was not recovered (reference §6), so only its outline is checked. */
 export const qcResultsSchema = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);

@@ -1,7 +1,15 @@
 /**
- * Dougal's session is just the JWT (the server keeps no state, reference §1.1): whichever
- * `Set-Cookie: JWT=…` arrived last is the session, and an expired one means "signed out".
- * The token is opaque to us except for `role`/`exp`, read when it happens to be a JWT.
+ * Dougal's session is just the JWT (the server keeps no state, reference §1.1): a
+ * `Set-Cookie: JWT=…` may arrive on any reply and replaces the token, and an expired one means
+ * "signed out". The token is opaque to us except for `role`/`iat`/`exp`, read when it happens to
+ * be a JWT.
+ *
+ * Several requests can be in flight when a fresh token arrives, and a rotating server may hand
+ * out another one on a reply to a request that still carried an older token. So the session
+ * keeps the *newest* token: by its `iat` (then `exp`) when both are JWTs, by arrival otherwise.
+ * A reply to a request sent before the last sign-in or sign-out (another "generation") never
+ * changes the session, and a reply to a token-less request never turns an explicit sign-in into
+ * an implicit one.
  */
 export interface DougalSessionInfo {
   state: 'signed-out' | 'signed-in' | 'implicit';
@@ -16,6 +24,7 @@ interface JwtClaims {
   sub?: unknown;
   name?: unknown;
   role?: unknown;
+  iat?: unknown;
   exp?: unknown;
 }
 
@@ -56,44 +65,81 @@ export function decodeJwtClaims(token: string): JwtClaims | null {
   }
 }
 
+/** Issue and expiry times of a JWT, when it is one; null for opaque tokens. */
+function ageOf(token: string): { iat: number; exp: number } | null {
+  const claims = decodeJwtClaims(token);
+  if (typeof claims?.iat !== 'number') return null;
+  return { iat: claims.iat, exp: typeof claims.exp === 'number' ? claims.exp : Infinity };
+}
+
+/** True when `incoming` was certainly issued before `current` (never for opaque tokens, nor for ties). */
+export function isOlderToken(incoming: string, current: string): boolean {
+  const a = ageOf(incoming);
+  const b = ageOf(current);
+  if (!a || !b) return false;
+  return a.iat < b.iat || (a.iat === b.iat && a.exp < b.exp);
+}
+
 export class DougalSession {
   private token: string | null = null;
   private mode: 'explicit' | 'implicit' = 'explicit';
   private loginUser: string | undefined;
   private cookieExpiresMs: number | null = null;
+  private generationCount = 0;
 
   constructor(private readonly now: () => number) {}
 
+  /** Changes with every sign-in and sign-out: replies to requests of an earlier generation are stale. */
+  get generation(): number {
+    return this.generationCount;
+  }
+
   /** The token to present, or null when there is none or it has certainly expired. */
   current(): string | null {
-    if (this.token && this.expiresAtMs() !== null && this.expiresAtMs()! <= this.now()) this.clear();
+    // Lapsed, not signed out: a refresh still in flight from this generation may yet arrive.
+    if (this.token && this.expiresAtMs() !== null && this.expiresAtMs()! <= this.now()) this.forget();
     return this.token;
   }
 
   /**
    * Takes the JWT cookie of any response. `origin` says how it came: a login, or a request that
    * carried no token (an implicit login); anything else keeps the current mode (a refresh).
+   * `sentIn` is the generation the request was sent in; a login's reply always counts.
+   * Returns whether the session changed.
    */
-  absorb(setCookies: string[], origin: { login: string } | 'no-token' | 'refresh'): boolean {
+  absorb(setCookies: string[], origin: { login: string } | 'no-token' | 'refresh', sentIn = this.generationCount): boolean {
     const cookie = jwtCookieOf(setCookies, this.now());
     if (!cookie) return false;
+    const login = typeof origin === 'object';
+    if (!login && sentIn !== this.generationCount) return false;
     if (!cookie.value || (cookie.expiresMs !== null && cookie.expiresMs <= this.now())) {
       this.clear();
       return true;
+    }
+    if (!login && this.token) {
+      if (origin === 'no-token' && this.mode === 'explicit') return false;
+      if (cookie.value === this.token || isOlderToken(cookie.value, this.token)) return false;
     }
     this.token = cookie.value;
     this.cookieExpiresMs = cookie.expiresMs;
     if (origin === 'no-token') {
       this.mode = 'implicit';
       this.loginUser = undefined;
-    } else if (origin !== 'refresh') {
+    } else if (login) {
       this.mode = 'explicit';
       this.loginUser = origin.login;
+      this.generationCount++;
     }
     return true;
   }
 
+  /** Signs out: replies to requests sent before now no longer change the session. */
   clear(): void {
+    this.generationCount++;
+    this.forget();
+  }
+
+  private forget(): void {
     this.token = null;
     this.cookieExpiresMs = null;
     this.loginUser = undefined;

@@ -1,29 +1,65 @@
 /**
  * Bridge handlers of the event log: thin wrappers around the current DougalClient. The renderer's
  * sync engine decides what to send and when; main adds only what needs the server's answer in
- * the same breath (the conflict check before a write, the idempotency look-up before a retry).
+ * the same breath (the conflict check before a write, the version a PUT starts from, the
+ * idempotency look-up before a retry), and stands in for endpoints a server may lack.
  */
-import { CorelogError } from '../../../common/errors';
-import type { EventFields, EventWriteOutcome, ServerEvent } from '../../../common/bridge/event-log-contract';
+import { CorelogError, type ErrorKind } from '../../../common/errors';
+import type { EventFields, EventInstance, EventWriteOutcome, ServerEvent } from '../../../common/bridge/event-log-contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
-import type { DougalClient } from '../dougal/dougal-client';
+import type { DougalClient, DougalEvent, DougalRawEvent } from '../dougal/dougal-client';
 import { flattenQcResults, toEventInstance, toLineSummary, toPlannedSummary, toSequenceSummary, toServerEvent } from './event-log-wire';
 
-/** The server's current version of an event, or null when it is deleted (404). */
-async function currentEvent(client: DougalClient, project: string, id: number): Promise<ServerEvent | null> {
+type Found<T> = { value: T; raw: DougalRawEvent };
+
+async function orNullIfGone<T>(read: Promise<T>): Promise<T | null> {
   try {
-    return toServerEvent(await client.getEvent(project, id));
+    return await read;
   } catch (error) {
     if (error instanceof CorelogError && error.kind === 'not-found') return null;
     throw error;
   }
 }
 
-async function putIfCurrent(client: DougalClient, project: string, id: number, expect: number | 'deleted', fields: EventFields): Promise<EventWriteOutcome> {
-  const theirs = await currentEvent(client, project, id);
-  const matches = expect === 'deleted' ? theirs === null : theirs?.uid === expect;
-  if (!matches) return { status: 'conflict', theirs };
-  await client.updateEvent(project, id, fields);
+/** The server's current version of an event as it sent it, or null when it is deleted (404). */
+function currentVersion(client: DougalClient, project: string, id: number): Promise<Found<DougalEvent> | null> {
+  return orNullIfGone(client.readEvent(project, id));
+}
+
+async function currentEvent(client: DougalClient, project: string, id: number): Promise<ServerEvent | null> {
+  const current = await currentVersion(client, project, id);
+  return current && toServerEvent(current.value);
+}
+
+const sameContent = (a: EventFields, b: EventFields) =>
+  (a.tstamp === null ? null : Date.parse(a.tstamp)) === (b.tstamp === null ? null : Date.parse(b.tstamp)) &&
+  a.sequence === b.sequence &&
+  a.point === b.point &&
+  a.remarks === b.remarks &&
+  [...a.labels].sort().join('\u0000') === [...b.labels].sort().join('\u0000');
+
+/**
+ * The version an undelete puts back, as Dougal sent it: the one the user picked (`fromUid`), else
+ * the one whose content the user restores, else the newest. Without a readable history the PUT
+ * carries only the user's fields.
+ */
+async function restoredVersion(client: DougalClient, project: string, id: number, fields: EventFields, fromUid: number | undefined): Promise<DougalRawEvent> {
+  const history = (await orNullIfGone(client.readEventHistory(project, id))) ?? [];
+  const newestFirst = [...history].sort((a, b) => b.value.uid - a.value.uid);
+  const chosen =
+    newestFirst.find((v) => fromUid !== undefined && v.value.uid === fromUid) ??
+    newestFirst.find((v) => sameContent(v.value, fields)) ??
+    newestFirst[0];
+  return chosen?.raw ?? {};
+}
+
+async function putIfCurrent(client: DougalClient, project: string, id: number, expect: number | 'deleted', fields: EventFields, fromUid?: number): Promise<EventWriteOutcome> {
+  const current = await currentVersion(client, project, id);
+  const matches = expect === 'deleted' ? current === null : current?.value.uid === expect;
+  if (!matches) return { status: 'conflict', theirs: current && toServerEvent(current.value) };
+  // A PUT resets whatever it leaves out: start from the whole version the change is made on.
+  const base = current ? current.raw : await restoredVersion(client, project, id, fields, fromUid);
+  await client.updateEvent(project, id, fields, { base });
   // Dougal answers a PUT with 204: read back the new version to learn its uid.
   return { status: 'applied', event: await currentEvent(client, project, id) };
 }
@@ -36,7 +72,41 @@ async function deleteIfCurrent(client: DougalClient, project: string, id: number
   return { status: 'applied', event: null };
 }
 
+/**
+ * Stands in for the changes endpoint on a server without it: the current event list compared
+ * with the one main saw last (per client, so a new server address starts afresh). Events new or
+ * changed since come back as current; events that left the list come back as their closed
+ * version from the history. The first time, every current event comes back (the renderer skips
+ * what it already has), and deletions from before it cannot be seen.
+ */
+class ChangesByListing {
+  private readonly seen = new WeakMap<DougalClient, Map<string, Map<number, number>>>();
+
+  async since(client: DougalClient, project: string): Promise<EventInstance[]> {
+    const events = await client.listAllEvents(project);
+    const byProject = this.seen.get(client) ?? new Map<string, Map<number, number>>();
+    this.seen.set(client, byProject);
+    const previous = byProject.get(project);
+    const now = new Map(events.map((e) => [e.id, e.uid]));
+    const changed = previous ? events.filter((e) => previous.get(e.id) !== e.uid) : events;
+    const out: EventInstance[] = changed.map((e) => ({ ...toServerEvent(e), validity: ['[', null, null, ')'] }));
+    for (const id of previous?.keys() ?? []) {
+      if (now.has(id)) continue;
+      const history = (await orNullIfGone(client.eventHistory(project, id))) ?? [];
+      const newest = history.reduce<(typeof history)[number] | null>((a, b) => (a === null || b.uid > a.uid ? b : a), null);
+      if (newest && newest.validity[2] !== null) out.push(toEventInstance(newest));
+    }
+    byProject.set(project, now);
+    return out;
+  }
+}
+
+/** Reference parts a server may simply not have or not serve readably; anything else (offline, signed out) fails the whole load. */
+const PART_MISSING_KINDS: ReadonlySet<ErrorKind> = new Set(['not-found', 'malformed-response', 'rejected', 'forbidden', 'server']);
+const PART_NAMES = { labels: 'Labels', sequences: 'Sequences', plan: 'The plan', lines: 'Preplot lines' } as const;
+
 export function createEventLogModule({ clients }: ServiceContext): ServiceModule {
+  const changesByListing = new ChangesByListing();
   return {
     handlers: {
       async eventLogProjects() {
@@ -45,25 +115,45 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
       },
       async eventLogReference({ project }) {
         const client = clients.dougal();
+        const unavailable: (keyof typeof PART_NAMES)[] = [];
+        const notes: string[] = [];
+        // One part Dougal cannot give (no label endpoint, an unreadable reply) must not keep the log closed.
+        const part = async <T>(name: keyof typeof PART_NAMES, read: () => Promise<T[]>): Promise<T[]> => {
+          try {
+            return await read();
+          } catch (error) {
+            if (!(error instanceof CorelogError && PART_MISSING_KINDS.has(error.kind))) throw error;
+            unavailable.push(name);
+            notes.push(`${PART_NAMES[name]} could not be read from Dougal, so the event log opens without them. ${error.message}`);
+            return [];
+          }
+        };
         const [labels, sequences, plan, lines] = await Promise.all([
-          client.listLabels(project),
-          client.listSequences(project),
-          client.listPlan(project),
-          client.listLines(project),
+          part('labels', () => client.listLabels(project)),
+          part('sequences', () => client.listSequences(project)),
+          part('plan', () => client.listPlan(project)),
+          part('lines', () => client.listLines(project)),
         ]);
-        return { labels, sequences: sequences.map(toSequenceSummary), plan: plan.map(toPlannedSummary), lines: lines.map(toLineSummary) };
+        return { labels, sequences: sequences.map(toSequenceSummary), plan: plan.map(toPlannedSummary), lines: lines.map(toLineSummary), unavailable, notes };
       },
       async eventLogPage({ project, offset, limit }) {
-        const events = await clients.dougal().listEvents(project, {}, { offset, limit });
-        return { events: events.map(toServerEvent) };
+        const { events, received } = await clients.dougal().listEventsPage(project, {}, { offset, limit });
+        return { events: events.map(toServerEvent), received };
       },
       async eventLogChanges({ project, since }) {
-        const instances = await clients.dougal().eventChanges(project, since, { unique: true });
-        return { instances: instances.map(toEventInstance) };
+        const client = clients.dougal();
+        try {
+          const instances = await client.eventChanges(project, since, { unique: true });
+          return { instances: instances.map(toEventInstance) };
+        } catch (error) {
+          if (!(error instanceof CorelogError && error.kind === 'not-found')) throw error;
+          return { instances: await changesByListing.since(client, project) };
+        }
       },
       async eventLogCreate({ project, clientKey, fields, lookupFirst, lookupSince }) {
         const client = clients.dougal();
-        const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince })).map(toServerEvent)[0] ?? null;
+        const near = { tstamp: fields.tstamp, sequence: fields.sequence };
+        const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince, near })).map(toServerEvent)[0] ?? null;
         if (lookupFirst) {
           const existing = await find();
           if (existing) return { event: existing, existed: true };
@@ -73,11 +163,11 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
         if (body.tstamp === undefined && (body.sequence === undefined || body.point === undefined)) {
           throw new CorelogError('validation', 'An event needs a time, or a sequence and shot point.', { system: 'dougal' });
         }
+        // The client reads back a 201 {id} or a 204 (Location, else the key) itself: the event is posted once.
         const created = await client.createEvent(project, body as Parameters<DougalClient['createEvent']>[1], { idempotencyKey: clientKey });
-        // A 204 carries no event: find it by its key so the renderer learns its id.
         return { event: created ? toServerEvent(created) : await find(), existed: false };
       },
-      eventLogPut: ({ project, id, expect, fields }) => putIfCurrent(clients.dougal(), project, id, expect, fields),
+      eventLogPut: ({ project, id, expect, fields, fromUid }) => putIfCurrent(clients.dougal(), project, id, expect, fields, fromUid),
       eventLogDelete: ({ project, id, expect }) => deleteIfCurrent(clients.dougal(), project, id, expect),
       async eventLogHistory({ project, id }) {
         return { instances: (await clients.dougal().eventHistory(project, id)).map(toEventInstance) };

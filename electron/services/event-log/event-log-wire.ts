@@ -1,9 +1,18 @@
 /**
- * Turns DougalClient replies into the event-log bridge shapes: only the fields the renderer
- * stores, and the QC tree (whose real structure was never recovered) flattened tolerantly.
+ * Turns DougalClient replies into the event-log bridge shapes: the fields the renderer works
+ * with, every other attribute the server sent kept aside in `extra` (so nothing it sent is
+ * dropped on the way to the local store), and the QC tree (whose real structure was never
+ * recovered) flattened tolerantly.
  */
 import { CLIENT_KEY_META, type EventInstance, type LineSummary, type PlannedSequenceSummary, type QcResult, type SequenceSummary, type ServerEvent } from '../../../common/bridge/event-log-contract';
 import type { DougalEvent, DougalEventInstance, DougalLine, DougalPlannedSequence, DougalQcResults, DougalSequence } from '../dougal/dougal-client';
+
+/** Attributes the renderer has fields for (or the server owns): everything else goes into `extra`. */
+const MAPPED_ATTRIBUTES = new Set(['id', 'uid', 'tstamp', 'sequence', 'point', 'remarks', 'labels', 'meta', 'readonly', 'has_edits', 'edited', 'validity']);
+
+export function extraAttributesOf(e: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(e).filter(([key, value]) => !MAPPED_ATTRIBUTES.has(key) && value !== undefined));
+}
 
 export function toServerEvent(e: DougalEvent): ServerEvent {
   return {
@@ -16,8 +25,9 @@ export function toServerEvent(e: DougalEvent): ServerEvent {
     labels: e.labels,
     meta: e.meta,
     readonly: e.readonly,
-    hasEdits: e.has_edits ?? false,
+    hasEdits: e.has_edits ?? e.edited ?? false,
     clientKey: typeof e.meta[CLIENT_KEY_META] === 'string' ? e.meta[CLIENT_KEY_META] : null,
+    extra: extraAttributesOf(e),
   };
 }
 
@@ -29,7 +39,7 @@ export function toSequenceSummary(s: DougalSequence): SequenceSummary {
   return {
     sequence: s.sequence,
     line: s.line,
-    status: s.status,
+    status: s.status ?? 'unknown',
     fsp: s.fsp ?? null,
     lsp: s.lsp ?? null,
     ts0: s.ts0 ?? null,

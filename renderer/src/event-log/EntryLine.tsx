@@ -3,10 +3,29 @@
  * takes the shot's time instead (Dougal fills it in, even if the shot arrives later). The
  * sequence stays for the next entry; everything else clears and focus returns to the remarks.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { EventLabel } from '../../../common/bridge/event-log-contract';
+import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent } from 'react';
+import { REMARKS_RULES, type EventLabel } from '../../../common/bridge/event-log-contract';
+import { cleanFreeText, freeTextProblem } from '../../../common/free-text';
 import { logEvent } from './event-writes';
 import { LabelPicker } from './LabelPicker';
+
+/**
+ * Pastes clipboard text without the controls Dougal cannot store (common/free-text.ts): when the
+ * text has any (or line breaks, in a one-line box), the cleaned text goes in at the caret instead.
+ * Returns whether it cleaned anything. Nothing is cut: a paste longer than allowed goes in whole
+ * and the field says so.
+ */
+export function pasteCleanedText(event: ClipboardEvent<HTMLInputElement | HTMLTextAreaElement>, multiline: boolean, setValue: (next: string) => void): boolean {
+  const text = event.clipboardData.getData('text');
+  const cleaned = cleanFreeText(text, multiline);
+  if (cleaned === text) return false;
+  event.preventDefault();
+  const box = event.currentTarget;
+  const start = box.selectionStart ?? box.value.length;
+  const end = box.selectionEnd ?? start;
+  setValue(box.value.slice(0, start) + cleaned + box.value.slice(end));
+  return true;
+}
 
 function parseWhole(text: string, what: string): number | null {
   const trimmed = text.trim();
@@ -21,7 +40,10 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
   const [point, setPoint] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [cleaned, setCleaned] = useState(false);
   const remarksRef = useRef<HTMLInputElement>(null);
+  // Said at the field as soon as it is true, not only on Enter.
+  const remarksProblem = freeTextProblem(remarks, REMARKS_RULES);
 
   // The application menu's "New event" (desktop app) lands here.
   useEffect(() => {
@@ -32,6 +54,8 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // The message is already at the field; nothing is logged until it is fixed.
+    if (remarksProblem) return remarksRef.current?.focus();
     try {
       const input = { sequence: parseWhole(sequence, 'Sequence'), point: parseWhole(point, 'Shot point'), remarks: remarks.trim(), labels: chosen };
       if (!input.remarks && input.labels.length === 0) throw new Error('Type remarks or pick a label first.');
@@ -41,6 +65,7 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
       setPoint('');
       setChosen([]);
       setError(null);
+      setCleaned(false);
       remarksRef.current?.focus();
     } catch (e) {
       setError((e as Error).message);
@@ -57,8 +82,10 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
         placeholder="What happened? Enter logs it now"
         value={remarks}
         autoFocus
-        maxLength={20_000}
+        aria-invalid={remarksProblem !== null}
+        aria-describedby={remarksProblem ? 'entry-remarks-problem' : undefined}
         onChange={(e) => setRemarks(e.target.value)}
+        onPaste={(e) => pasteCleanedText(e, false, setRemarks) && setCleaned(true)}
         onKeyDown={(e) => e.key === 'Escape' && setRemarks('')}
       />
       <input type="text" inputMode="numeric" className="entry-number" aria-label="Sequence" placeholder="seq" value={sequence} onChange={(e) => setSequence(e.target.value)} />
@@ -67,6 +94,16 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
       <button type="submit" className="primary">
         Log
       </button>
+      {remarksProblem && (
+        <p className="error entry-error" id="entry-remarks-problem" data-testid="entry-remarks-problem" role="alert">
+          {remarksProblem}
+        </p>
+      )}
+      {cleaned && !remarksProblem && (
+        <p className="muted entry-error" role="status">
+          Line breaks and control characters were taken out of the pasted text.
+        </p>
+      )}
       {error && (
         <p className="error entry-error" role="alert">
           {error}

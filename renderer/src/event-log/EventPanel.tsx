@@ -5,12 +5,14 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import type { EventFields, EventInstance, EventLabel } from '../../../common/bridge/event-log-contract';
+import { REMARKS_RULES, type EventFields, type EventInstance, type EventLabel } from '../../../common/bridge/event-log-contract';
 import type { BridgeError } from '../../../common/errors';
+import { freeTextProblem } from '../../../common/free-text';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
 import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
-import { fieldsOf, mergeRemarks } from './event-model';
+import { describeExtra, fieldsOf, mergeRemarks } from './event-model';
+import { pasteCleanedText } from './EntryLine';
 import { formatEventTime, parseEventTime, type TimeZoneChoice } from './event-time';
 import { deleteEvent, discardChanges, editEvent, resolveConflict, retryFailed, undeleteEvent } from './event-writes';
 import { LabelChip, LabelPicker } from './LabelPicker';
@@ -56,6 +58,7 @@ export function EventPanel({ row, zone, labels, canWrite, onClose }: PanelProps)
             <LabelChip key={name} name={name} label={byName.get(name)} />
           ))}
         </dd>
+        <OtherAttributes extra={row.extra} />
       </dl>
       <p className="event-text" data-testid="panel-remarks">
         {row.remarks}
@@ -82,7 +85,7 @@ export function EventPanel({ row, zone, labels, canWrite, onClose }: PanelProps)
       {editable && !conflict && (
         <div className="row">
           {row.deleted ? (
-            <button type="button" onClick={act(() => undeleteEvent(row.key, fieldsOf(row), labels))}>
+            <button type="button" onClick={act(() => undeleteEvent(row.key, fieldsOf(row), labels, row.uid ?? undefined))}>
               Undelete
             </button>
           ) : (
@@ -97,14 +100,34 @@ export function EventPanel({ row, zone, labels, canWrite, onClose }: PanelProps)
   );
 }
 
+/** What else Dougal stores with the event (geometry, attributes of other loggers): kept on every write. */
+function OtherAttributes({ extra }: { extra: Record<string, unknown> | undefined }) {
+  const lines = describeExtra(extra);
+  if (lines.length === 0) return null;
+  return (
+    <>
+      <dt>Also on Dougal</dt>
+      <dd data-testid="event-extra">
+        {lines.map(({ name, value }) => (
+          <div key={name} className="muted">
+            {name}: <span className="mono">{value}</span>
+          </div>
+        ))}
+      </dd>
+    </>
+  );
+}
+
 function EditForm({ row, zone, labels, onError }: { row: LogEvent; zone: TimeZoneChoice; labels: EventLabel[]; onError: (m: string | null) => void }) {
   const [remarks, setRemarks] = useState(row.remarks);
+  const remarksProblem = freeTextProblem(remarks, REMARKS_RULES);
   const [time, setTime] = useState(row.tstamp ? formatEventTime(row.tstamp, zone) : '');
   const [sequence, setSequence] = useState(row.sequence?.toString() ?? '');
   const [point, setPoint] = useState(row.point?.toString() ?? '');
   const [chosen, setChosen] = useState(row.labels);
 
   const save = async () => {
+    if (remarksProblem) throw new Error(remarksProblem);
     const whole = (text: string) => (text.trim() ? Number.parseInt(text, 10) : null);
     const fields: EventFields = { ...fieldsOf(row), remarks, tstamp: parseEventTime(time, zone), sequence: whole(sequence), point: whole(point), labels: chosen };
     if (fields.tstamp === null && (fields.sequence === null || fields.point === null)) throw new Error('An event needs a time, or a sequence and shot point.');
@@ -122,8 +145,20 @@ function EditForm({ row, zone, labels, onError }: { row: LogEvent; zone: TimeZon
     >
       <label>
         Remarks
-        <textarea value={remarks} rows={3} onChange={(e) => setRemarks(e.target.value)} aria-label="Edit remarks" />
+        <textarea
+          value={remarks}
+          rows={3}
+          onChange={(e) => setRemarks(e.target.value)}
+          onPaste={(e) => pasteCleanedText(e, true, setRemarks)}
+          aria-label="Edit remarks"
+          aria-invalid={remarksProblem !== null}
+        />
       </label>
+      {remarksProblem && (
+        <p className="error" role="alert" data-testid="edit-remarks-problem">
+          {remarksProblem}
+        </p>
+      )}
       <label>
         Time ({zone === 'utc' ? 'UTC' : 'local'})
         <input type="text" value={time} onChange={(e) => setTime(e.target.value)} aria-label="Edit time" />
@@ -146,8 +181,12 @@ function ConflictView({ row, item, canWrite, zone, onError }: { row: LogEvent; i
   const theirs = item.theirs ?? null;
   const mine = item.fields;
   const [merged, setMerged] = useState(() => mergeRemarks(mine?.remarks ?? '', theirs?.remarks ?? ''));
-  const resolve = (choice: 'mine' | 'theirs' | 'merged') => () => void resolveConflict(row.key, choice, merged).then(() => onError(null), (e: Error) => onError(e.message));
-  const side = (title: string, fields: EventFields | null | undefined, testId: string) => (
+  const mergedProblem = freeTextProblem(merged, { ...REMARKS_RULES, label: 'Merged remarks' });
+  const resolve = (choice: 'mine' | 'theirs' | 'merged') => () => {
+    if (choice === 'merged' && mergedProblem) return onError(mergedProblem);
+    void resolveConflict(row.key, choice, merged).then(() => onError(null), (e: Error) => onError(e.message));
+  };
+  const side = (title: string, fields: (EventFields & { extra?: Record<string, unknown> }) | null | undefined, testId: string) => (
     <div className="conflict-side" data-testid={testId}>
       <h3>{title}</h3>
       {fields ? (
@@ -157,6 +196,11 @@ function ConflictView({ row, item, canWrite, zone, onError }: { row: LogEvent; i
             seq {fields.sequence ?? '–'} · SP {fields.point ?? '–'} · {fields.labels.join(', ') || 'no labels'}
           </p>
           <p className="event-text">{fields.remarks}</p>
+          {describeExtra(fields.extra).map(({ name, value }) => (
+            <p key={name} className="muted">
+              {name}: <span className="mono">{value}</span>
+            </p>
+          ))}
         </>
       ) : (
         <p className="muted">{item.kind === 'delete' ? 'Delete the event' : 'Deleted on Dougal'}</p>
@@ -172,7 +216,16 @@ function ConflictView({ row, item, canWrite, zone, onError }: { row: LogEvent; i
         {mine && (
           <div className="conflict-side">
             <h3>Merged remarks</h3>
-            <textarea aria-label="Merged remarks" value={merged} rows={4} onChange={(e) => setMerged(e.target.value)} disabled={!canWrite} />
+            <textarea
+              aria-label="Merged remarks"
+              value={merged}
+              rows={4}
+              onChange={(e) => setMerged(e.target.value)}
+              onPaste={(e) => pasteCleanedText(e, true, setMerged)}
+              disabled={!canWrite}
+              aria-invalid={mergedProblem !== null}
+            />
+            {mergedProblem && <p className="error">{mergedProblem}</p>}
           </div>
         )}
       </div>
@@ -215,7 +268,7 @@ function HistoryView({ row, zone, labels, canWrite, onError }: { row: LogEvent; 
 
   const restore = (instance: EventInstance) => {
     const fields = fieldsOf(instance);
-    const action = row.deleted ? undeleteEvent(row.key, fields, labels) : editEvent(row.key, fields, labels);
+    const action = row.deleted ? undeleteEvent(row.key, fields, labels, instance.uid) : editEvent(row.key, fields, labels);
     void action.then(() => onError(null), (e: Error) => onError(e.message));
   };
 

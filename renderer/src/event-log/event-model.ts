@@ -22,6 +22,11 @@ export function sameFields(a: EventFields, b: EventFields): boolean {
   );
 }
 
+/** Same other attributes (absent counts as none). */
+export function sameExtra(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  return stableJson(a ?? {}) === stableJson(b ?? {});
+}
+
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -34,7 +39,7 @@ function stableJson(value: unknown): string {
 }
 
 export function snapshotOf(e: ServerEvent, deleted = false): ServerSnapshot {
-  return { ...fieldsOf(e), uid: e.uid, deleted };
+  return { ...fieldsOf(e), uid: e.uid, deleted, extra: e.extra ?? {} };
 }
 
 export function serverKeyOf(e: ServerEvent): string {
@@ -56,7 +61,28 @@ export function rowFromServer(project: string, e: ServerEvent, deleted: boolean,
     sync: 'synced',
     server: snapshotOf(e, deleted),
     loggedAt: previous?.loggedAt ?? null,
+    extra: e.extra ?? {},
   };
+}
+
+/**
+ * The server's other attributes, one line each for showing (`geometry` as its coordinates);
+ * empty when there are none. Long values are shortened.
+ */
+export function describeExtra(extra: Record<string, unknown> | undefined): { name: string; value: string }[] {
+  return Object.entries(extra ?? {})
+    .filter(([, value]) => value !== null && value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => {
+      const point = name === 'geometry' && isPoint(value) ? `${value.coordinates[1]!.toFixed(6)}, ${value.coordinates[0]!.toFixed(6)}` : null;
+      const text = point ?? (typeof value === 'string' ? value : JSON.stringify(value));
+      return { name, value: text.length > 120 ? `${text.slice(0, 117)}…` : text };
+    });
+}
+
+function isPoint(value: unknown): value is { type: 'Point'; coordinates: number[] } {
+  const v = value as { type?: unknown; coordinates?: unknown };
+  return v?.type === 'Point' && Array.isArray(v.coordinates) && v.coordinates.length >= 2 && v.coordinates.every((c) => typeof c === 'number');
 }
 
 /** The row's badge, from its queued changes: a conflict or failure needs the user and wins. */

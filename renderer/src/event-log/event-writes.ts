@@ -140,8 +140,12 @@ export async function deleteEvent(key: string): Promise<void> {
   finishOne(key, row);
 }
 
-/** Brings a deleted event back with the content of one of its versions (Dougal keeps the deletion in the history). */
-export async function undeleteEvent(key: string, fields: EventFields, known: EventLabel[]): Promise<void> {
+/**
+ * Brings a deleted event back with the content of one of its versions (Dougal keeps the deletion
+ * in the history). `fromUid` names that version, so main can start the PUT from everything the
+ * server stored with it (geometry, attributes Corelog does not know).
+ */
+export async function undeleteEvent(key: string, fields: EventFields, known: EventLabel[], fromUid?: number): Promise<void> {
   const rows = await db.transaction('rw', db.events, db.outbox, async () => {
     const { current, items, last } = await changing(key);
     // A delete that never left this computer is simply taken back.
@@ -150,7 +154,7 @@ export async function undeleteEvent(key: string, fields: EventFields, known: Eve
       await db.outbox.delete(last.seq!);
       items.pop();
     } else {
-      const item = queued(current.project, key, 'undelete', `Restore “${describeEvent(fields)}”`, { fields, expect: 'deleted' });
+      const item = queued(current.project, key, 'undelete', `Restore “${describeEvent(fields)}”`, { fields, expect: 'deleted', ...(fromUid === undefined ? {} : { fromUid }) });
       await db.outbox.add(item);
       items.push(item);
     }

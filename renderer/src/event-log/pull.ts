@@ -5,7 +5,7 @@
  */
 import type { EventInstance } from '../../../common/bridge/event-log-contract';
 import { bridge } from '../bridge/bridge';
-import { eventLogDb, type SyncStateRow } from './event-log-db';
+import { eventLogDb, type ReferenceRow, type SyncStateRow } from './event-log-db';
 import { applyServerVersions, type ServerVersion } from './server-merge';
 import { unwrap } from './unwrap';
 
@@ -32,10 +32,25 @@ export async function pullProjects(): Promise<void> {
   });
 }
 
-/** Labels, sequences, plan and lines of `project`. */
+/**
+ * Labels, sequences, plan and lines of `project`. A part Dougal could not give this time comes
+ * back empty (so the log still opens); what this computer had of it is kept instead.
+ */
 export async function pullReference(project: string): Promise<void> {
   const reference = unwrap(await bridge.eventLogReference({ project }));
-  await db.reference.put({ project, ...reference, fetchedAt: new Date().toISOString() });
+  const cached = await db.reference.get(project);
+  const keep = <K extends 'labels' | 'sequences' | 'plan' | 'lines'>(part: K): ReferenceRow[K] =>
+    reference.unavailable.includes(part) && cached ? cached[part] : (reference[part] as ReferenceRow[K]);
+  await db.reference.put({
+    project,
+    labels: keep('labels'),
+    sequences: keep('sequences'),
+    plan: keep('plan'),
+    lines: keep('lines'),
+    unavailable: reference.unavailable,
+    notes: reference.notes,
+    fetchedAt: new Date().toISOString(),
+  });
 }
 
 export interface PullProgress {
@@ -53,11 +68,12 @@ export async function pullEvents(project: string, onProgress: (p: PullProgress) 
     let buffer: ServerVersion[] = [];
     let offset = state.loadedOffset;
     for (;;) {
-      const { events } = unwrap(await bridge.eventLogPage({ project, offset, limit: PAGE_SIZE }));
-      buffer.push(...events.map((event) => ({ event, deleted: false })));
-      offset += events.length;
+      const page = unwrap(await bridge.eventLogPage({ project, offset, limit: PAGE_SIZE }));
+      buffer.push(...page.events.map((event) => ({ event, deleted: false })));
+      // Counted as Dougal sent them: an unreadable event left out of a page does not end the load.
+      offset += page.received;
       // A server that ignores paging sends everything at once.
-      const last = events.length < PAGE_SIZE || events.length > PAGE_SIZE;
+      const last = page.received < PAGE_SIZE || page.received > PAGE_SIZE;
       if (buffer.length >= WRITE_CHUNK || last) {
         await applyServerVersions(project, buffer);
         total += buffer.length;

@@ -6,7 +6,7 @@
 import type { ServerEvent } from '../../../common/bridge/event-log-contract';
 import { publishOutboxChanged, publishRows } from './change-feed';
 import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
-import { rowFromServer, sameFields, serverKeyOf, snapshotOf, syncStateOf } from './event-model';
+import { rowFromServer, sameExtra, sameFields, serverKeyOf, snapshotOf, syncStateOf } from './event-model';
 
 export interface ServerVersion {
   event: ServerEvent;
@@ -17,7 +17,7 @@ const db = eventLogDb;
 
 function unchanged(row: LogEvent, v: ServerVersion): boolean {
   const server = row.server;
-  return server !== null && server.uid === v.event.uid && server.deleted === v.deleted && sameFields(server, v.event);
+  return server !== null && server.uid === v.event.uid && server.deleted === v.deleted && sameFields(server, v.event) && sameExtra(server.extra, v.event.extra);
 }
 
 /** Applies `versions` in one transaction and returns the rows that changed. */
@@ -49,7 +49,7 @@ export async function applyServerVersions(project: string, versions: ServerVersi
       if (unchanged(row, v)) return;
       const items = itemsByKey.get(row.key) ?? [];
       if (items.length === 0) return out.push(rowFromServer(project, v.event, v.deleted, row));
-      const next: LogEvent = { ...row, server: snapshotOf(v.event, v.deleted), readonly: v.event.readonly, hasEdits: v.event.hasEdits };
+      const next: LogEvent = { ...row, server: snapshotOf(v.event, v.deleted), readonly: v.event.readonly, hasEdits: v.event.hasEdits, extra: v.event.extra ?? row.extra ?? {} };
       const create = items[0]?.kind === 'create' ? items[0] : undefined;
       if (row.id === null && create && create.state !== 'sending') {
         // Our create reached Dougal (its reply was lost): it is done, and later changes start from it.

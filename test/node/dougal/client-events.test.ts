@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DougalEventFields } from '../../../electron/services/dougal/dougal-client';
+import { eventPutBody, type DougalEventFields } from '../../../electron/services/dougal/dougal-client';
 import { admin, clientFor, failureOf, PID, startDougal } from './harness';
 
 const fieldsOf = (e: DougalEventFields): DougalEventFields => ({ tstamp: e.tstamp, sequence: e.sequence, point: e.point, remarks: e.remarks, labels: e.labels, meta: e.meta });
@@ -158,12 +158,84 @@ describe('DougalClient event log', () => {
     }
   });
 
-  it('copes with a 204 reply to POST /event', async () => {
-    const dougal = await startDougal({ eventPostResponse: 'empty-204' });
+  it('learns the new event’s id and uid from every POST /event reply style, logging it once', async () => {
+    const dougal = await startDougal();
     const client = clientFor(dougal);
-    expect(await client.createEvent(PID, { tstamp: '2024-06-07T04:00:00Z', remarks: 'Compressor 2 tripped' }, { idempotencyKey: 'k-204' })).toBeNull();
-    expect(await client.findEventsByIdempotencyKey(PID, 'k-204')).toHaveLength(1);
+    for (const [style, n] of [['created-201', 1], ['created-201-id-only', 2], ['empty-204', 3]] as const) {
+      dougal.setBehaviour({ eventPostResponse: style });
+      const remarks = `Compressor ${n} tripped`;
+      const created = await client.createEvent(PID, { tstamp: `2024-06-07T0${n}:00:00Z`, remarks, labels: ['Equipment'] }, { idempotencyKey: `k-${style}` });
+      expect(created, style).toMatchObject({ remarks, labels: ['Equipment'], meta: { corelog_key: `k-${style}` } });
+      const stored = dougal.project().events.filter((e) => e.remarks === remarks);
+      expect(stored, style).toHaveLength(1);
+      expect([created!.id, created!.uid], style).toEqual([stored[0]!.id, stored[0]!.uid]);
+    }
+    const posts = dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event'));
+    expect(posts.map((r) => r.status)).toEqual([201, 201, 204]);
     expect(await failureOf(client.createEvent(PID, { remarks: 'no time' } as never))).toMatchObject({ kind: 'validation' });
+  });
+
+  it('starts a PUT from the event as Dougal sent it: geometry and unknown attributes survive edit and undelete', async () => {
+    const dougal = await startDougal({ eventGeometry: 'stored' });
+    const client = clientFor(dougal);
+    const target = (await client.listEvents(PID, { sequence: 9 })).find((e) => e.source === 'nav-logger' && !e.readonly)!;
+    const stored = () => dougal.project().events.filter((e) => e.id === target.id).sort((a, b) => a.uid - b.uid);
+    const original = stored().at(-1)!.attributes;
+    expect(original).toMatchObject({ geometry: { type: 'Point' }, source: 'nav-logger' });
+
+    // Without the base, the strict server refuses: the PUT would reset geometry and source.
+    const bare = await failureOf(client.updateEvent(PID, target.id, { ...fieldsOf(target), remarks: 'edited bare' }));
+    expect(bare).toMatchObject({ kind: 'rejected', status: 400 });
+    expect(bare.message).toContain('missing: source');
+
+    const { raw } = await client.readEvent(PID, target.id);
+    await client.updateEvent(PID, target.id, { ...fieldsOf(target), remarks: 'edited with everything' }, { base: raw });
+    expect(stored().at(-1)).toMatchObject({ remarks: 'edited with everything', attributes: original, validity: ['[', expect.any(String), null, ')'] });
+
+    await client.deleteEvent(PID, target.id);
+    const history = await client.readEventHistory(PID, target.id);
+    const deleted = history.at(-1)!;
+    expect(deleted.value.validity[2]).not.toBeNull();
+    await client.undeleteEvent(PID, deleted.value, deleted.raw);
+    const versions = stored();
+    expect(versions.map((v) => v.validity[2] === null)).toEqual([...versions.slice(0, -1).map(() => false), true]);
+    expect(versions.at(-1)).toMatchObject({ remarks: 'edited with everything', attributes: original });
+    expect(new Set(versions.map((v) => v.uid)).size).toBe(versions.length);
+  });
+
+  it('finds an event by its key through the event list when the server has no changes endpoint', async () => {
+    const dougal = await startDougal({ changesEndpoint: 'missing', eventPostResponse: 'empty-204' });
+    const problems: string[] = [];
+    const client = clientFor(dougal, { onReplyProblem: (p) => problems.push(p.detail) });
+    await client.listLabels(PID);
+    const cases = [
+      { key: 'timed-event-0001', event: { tstamp: new Date(dougal.server.clock.now()).toISOString(), remarks: 'Logged now', labels: ['Comment'] } },
+      { key: 'shot-event-00002', event: { sequence: 28, point: 6100, remarks: 'Logged ahead of its shot', labels: ['Gun'] } },
+    ];
+    for (const { key, event } of cases) {
+      await admin(dougal, 'PATCH', '/faults', { dropResponseNext: 1 });
+      expect(await failureOf(client.createEvent(PID, event, { idempotencyKey: key }))).toMatchObject({ kind: 'offline' });
+      const found = await client.findEventsByIdempotencyKey(PID, key, { near: event });
+      expect(found.map((e) => e.remarks)).toEqual([event.remarks]);
+    }
+    // The list was asked narrowly: by the event's day window, then by its sequence.
+    const lists = dougal.server.log.list().filter((r) => r.method === 'GET' && r.path.endsWith('/event'));
+    expect(lists.map((r) => [r.query.date0 !== undefined, r.query.sequence ?? null])).toEqual([
+      [true, null],
+      [false, '28'],
+    ]);
+    expect(problems.filter((p) => p.includes('changes endpoint answered 404'))).toHaveLength(2);
+    // And a 204 without the reply lost: the Location header names the event, no look-up needed.
+    const created = await client.createEvent(PID, { tstamp: '2024-06-07T05:00:00Z', remarks: 'Plain 204' }, { idempotencyKey: 'plain-204-key-03' });
+    expect(created).toMatchObject({ remarks: 'Plain 204', id: expect.any(Number) });
+  });
+
+  it('builds a PUT from the whole version: server-owned attributes stripped, unknown ones kept, the change on top', () => {
+    const change: DougalEventFields = { tstamp: '2024-06-01T10:00:00.000Z', sequence: 6, point: 1200, remarks: 'Gun 3', labels: ['Gun', 'Nav'], meta: { a: 1, b: { c: 2 } } };
+    const raw = { id: 5, uid: 9, validity: ['[', 'a', null, ')'], readonly: false, has_edits: true, edited: true, tstamp: '2024-06-01T10:00:00Z', sequence: 6, point: 1200, remarks: 'old', labels: ['Gun'], meta: { a: 1 }, source: 'nav-logger', geometry: { type: 'Point', coordinates: [2, 58] } };
+    expect(eventPutBody(raw, { ...change, remarks: 'new' })).toEqual({ source: 'nav-logger', geometry: { type: 'Point', coordinates: [2, 58] }, ...change, remarks: 'new' });
+    // A server that left out a null geometry still gets it back: a full PUT names every documented attribute.
+    expect(eventPutBody({ id: 1, uid: 1 }, change)).toEqual({ geometry: null, ...change });
   });
 
   it('exports events as CSV with fields, delimiter and header options', async () => {

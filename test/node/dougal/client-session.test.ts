@@ -79,6 +79,59 @@ describe('DougalClient sessions', () => {
     expect(seen.every((s) => s.outcome === 'valid' && s.source === 'bearer')).toBe(true);
   });
 
+  it('keeps the newest token when a rotating server hands them out on replies to concurrent requests', async () => {
+    const dougal = await startDougal({ jwtRotateEvery: 2, jwtReplacedGraceSeconds: 1 });
+    const client = clientFor(dougal);
+    await client.listProjects();
+    for (let round = 0; round < 3; round++) {
+      // Eight requests in flight at once: every second reply carries a token that replaces all earlier ones.
+      await Promise.all([
+        client.listLabels(PID),
+        client.listSequences(PID),
+        client.listPlan(PID),
+        client.listLines(PID),
+        client.listEvents(PID, { sequence: 3 }),
+        client.listEvents(PID, { sequence: 4 }),
+        client.projectSummary(PID),
+        client.listProjects(),
+      ]);
+      // The replaced tokens expire; every request from now on must carry the newest one.
+      await admin(dougal, 'POST', '/clock', { advanceMs: 1_500 });
+      const mark = dougal.tokenSightings().length;
+      await client.listLabels(PID);
+      const [sighting] = dougal.tokenSightings().slice(mark);
+      const rotations = dougal.issuedTokens().filter((t) => t.reason === 'rotate');
+      expect(sighting).toMatchObject({ outcome: 'valid' });
+      expect(sighting!.replacedMsAgo).toBeUndefined();
+      expect(rotations.some((t) => t.jti === sighting!.jti)).toBe(true);
+    }
+    // Never signed in again, never refused: the server never saw a token it had replaced and expired.
+    expect(dougal.issuedTokens().filter((t) => t.reason === 'login')).toHaveLength(1);
+    expect(dougal.tokenSightings().filter((s) => s.outcome !== 'valid')).toEqual([]);
+    expect(dougal.server.log.list().filter((r) => r.status === 401)).toEqual([]);
+  });
+
+  it('a reply from before a sign-in never replaces the new session, and a token-less reply never downgrades it', async () => {
+    const dougal = await startDougal({ implicitLoginAddresses: ['127.0.0.1'], jwtRefresh: 'always' });
+    const client = clientFor(dougal, { login: null, implicit: true });
+    await client.loginImplicitly();
+    expect(client.session().state).toBe('implicit');
+    await admin(dougal, 'PATCH', '/faults', { latencyMs: 300 });
+    // A slow request of the implicit session is still on its way when the user signs in.
+    const slow = client.listLabels(PID);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await admin(dougal, 'PATCH', '/faults', { latencyMs: 0 });
+    await client.login('admin', 'admin');
+    await slow; // its reply carries a refreshed implicit token
+    expect(client.session()).toMatchObject({ state: 'signed-in', user: 'admin', role: 'master' });
+    const mark = dougal.tokenSightings().length;
+    await client.listProjects();
+    const login = dougal.issuedTokens().find((t) => t.reason === 'login')!;
+    const presented = dougal.tokenSightings()[mark]!.jti;
+    expect(dougal.issuedTokens().find((t) => t.jti === presented)).toMatchObject({ user: 'admin' });
+    expect(login.user).toBe('admin');
+  });
+
   it('logs in again once when the token expires mid-operation, then carries on', async () => {
     const dougal = await startDougal();
     const client = clientFor(dougal);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../renderer/src/event-log/event-log-db';
 import { eventsToCsv } from '../../../renderer/src/event-log/csv-export';
-import { mergeRemarks, sameFields, singleLabelsIn, syncStateOf } from '../../../renderer/src/event-log/event-model';
+import { describeExtra, mergeRemarks, rowFromServer, sameExtra, sameFields, singleLabelsIn, syncStateOf } from '../../../renderer/src/event-log/event-model';
 import { formatEventTime, parseEventTime } from '../../../renderer/src/event-log/event-time';
 
 const base = { tstamp: '2024-06-01T10:00:00.000Z', sequence: 6, point: 1200, remarks: 'Gun 3', labels: ['Gun', 'Nav'], meta: { a: 1, b: { c: 2 } } };
@@ -12,6 +12,21 @@ describe('event model', () => {
     expect(sameFields(base, { ...base, tstamp: '2024-06-01T10:00:00Z', labels: ['Nav', 'Gun'], meta: { b: { c: 2 }, a: 1 } })).toBe(true);
     expect(sameFields(base, { ...base, remarks: 'Gun 4' })).toBe(false);
     expect(sameFields(base, { ...base, meta: { a: 1 } })).toBe(false);
+  });
+
+  it('keeps the server’s other attributes on the row and its snapshot, and shows them in plain lines', () => {
+    const extra = { geometry: { type: 'Point', coordinates: [2.051234, 58.551234] }, source: 'nav-logger', note: null };
+    const row = rowFromServer('p', { ...base, id: 5, uid: 9, readonly: false, hasEdits: true, clientKey: null, extra }, false);
+    expect(row.extra).toEqual(extra);
+    expect(row.server?.extra).toEqual(extra);
+    expect(sameExtra(extra, { source: 'nav-logger', note: null, geometry: { coordinates: [2.051234, 58.551234], type: 'Point' } })).toBe(true);
+    expect(sameExtra(extra, { ...extra, source: 'bridge' })).toBe(false);
+    expect(sameExtra(undefined, {})).toBe(true);
+    expect(describeExtra(extra)).toEqual([
+      { name: 'geometry', value: '58.551234, 2.051234' },
+      { name: 'source', value: 'nav-logger' },
+    ]);
+    expect(describeExtra({ blob: 'x'.repeat(500) })[0]!.value).toHaveLength(118);
   });
 
   it('merges remarks: theirs first, then the lines of mine they lack', () => {
