@@ -14,7 +14,7 @@ export const ERROR_KINDS = [
   'timeout',
   'rate-limited',
   'server', // 5xx
-  'malformed-response', // the server answered something we cannot read
+  'malformed-response', // a reply the server would not send (a web page, cut short, wrong shape, a redirect): a path problem, retried
   'unavailable', // the feature cannot run here (e.g. no Electron runtime, no keyring)
   'cancelled',
   'internal', // a bug on our side
@@ -37,10 +37,23 @@ export interface BridgeError {
 
 export type SystemId = 'imago' | 'dougal';
 
-const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(['offline', 'timeout', 'rate-limited', 'server']);
+// A malformed reply is retryable: a captive portal, a proxy or a cut connection stands between us
+// and the server, and that passes; it says nothing against the item being sent.
+const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(['offline', 'timeout', 'rate-limited', 'server', 'malformed-response']);
 
 export function isRetryableKind(kind: ErrorKind): boolean {
   return RETRYABLE_KINDS.has(kind);
+}
+
+/**
+ * Whether an error means the system itself was not reached: no connection, no complete answer in
+ * time, or an answer that came from something in between (a captive portal, a proxy's page, a
+ * redirect elsewhere). The connection strip shows such a system as unreachable.
+ */
+export function meansUnreachable(error: unknown): boolean {
+  if (error instanceof CorelogError) return error.kind === 'offline' || error.kind === 'timeout' || error.notFromServer;
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return kind === 'offline' || kind === 'timeout';
 }
 
 /** An error thrown inside the services; converted to a `BridgeError` at the bridge. */
@@ -50,11 +63,16 @@ export class CorelogError extends Error {
   readonly status: number | undefined;
   readonly system: SystemId | undefined;
   readonly issues: { path: string; message: string }[] | undefined;
+  /**
+   * The reply came from something between Corelog and the server (a captive portal, a proxy, a
+   * redirect elsewhere), not from the server. Stays in this process: see `meansUnreachable`.
+   */
+  readonly notFromServer: boolean;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { status?: number; system?: SystemId; retryable?: boolean; issues?: { path: string; message: string }[]; cause?: unknown } = {},
+    options: { status?: number; system?: SystemId; retryable?: boolean; issues?: { path: string; message: string }[]; cause?: unknown; notFromServer?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CorelogError';
@@ -63,6 +81,7 @@ export class CorelogError extends Error {
     this.status = options.status;
     this.system = options.system;
     this.issues = options.issues;
+    this.notFromServer = options.notFromServer ?? false;
   }
 
   toBridgeError(): BridgeError {
@@ -86,6 +105,8 @@ export function toBridgeError(error: unknown): BridgeError {
 
 /** How an HTTP status maps onto an error kind (401 is handled by the clients: re-auth once, then `auth`). */
 export function errorKindForStatus(status: number): ErrorKind {
+  // A redirect the client did not follow: the API never redirects, something on the way does.
+  if (status >= 300 && status < 400) return 'malformed-response';
   if (status === 401) return 'auth';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';

@@ -1,8 +1,28 @@
 /**
  * Fault knobs shared by both emulators. Tests flip them through the admin endpoint or CLI flags to
- * reproduce what a satellite link or a vessel LAN does to requests.
+ * reproduce what a satellite link, a vessel LAN, a proxy or a hotel's captive portal does to requests.
  */
-export type FailureKind = '500' | '503' | 'reset';
+export type FailureKind =
+  | '500'
+  | '503'
+  | 'reset'
+  /** A captive portal answers instead: 200 with a login web page. Not handled. */
+  | 'html-200'
+  /** A portal or proxy redirects to another host (302, with a cookie of its own). Not handled. */
+  | 'redirect'
+  /** 200 at once, then the body a byte every `trickleIntervalMs` (for at most 10 min). Not handled. */
+  | 'trickle'
+  /** 200 with a JSON body of `hugeBytes` (default 50 MiB), streamed. Not handled. */
+  | 'huge'
+  /** Handled (state changes are kept), then the reply's JSON is sent cut in half. */
+  | 'truncated-json'
+  /** Handled (state changes are kept), then a JSON reply of another shape is sent instead. */
+  | 'wrong-shape';
+
+/** Kinds where something on the way answers instead of the server: the request is never handled. */
+export const ANSWERED_INSTEAD: ReadonlySet<FailureKind> = new Set(['html-200', 'redirect', 'trickle', 'huge']);
+/** Kinds where the server handles the request and only its reply is spoiled. */
+export const REPLY_SPOILED: ReadonlySet<FailureKind> = new Set(['truncated-json', 'wrong-shape']);
 
 export interface FaultSettings {
   /** Added to every non-admin request before it is handled. */
@@ -21,6 +41,10 @@ export interface FaultSettings {
    * connection reset: the "lost response" that idempotency has to survive.
    */
   dropResponseNext: number;
+  /** Pause between the bytes of a `trickle` reply. */
+  trickleIntervalMs: number;
+  /** Size of a `huge` reply body. */
+  hugeBytes: number;
 }
 
 export const defaultFaults = (): FaultSettings => ({
@@ -31,9 +55,14 @@ export const defaultFaults = (): FaultSettings => ({
   failNext: 0,
   down: false,
   dropResponseNext: 0,
+  trickleIntervalMs: 2_000,
+  hugeBytes: 50 * 1024 * 1024,
 });
 
-const FAILURE_KINDS: readonly FailureKind[] = ['500', '503', 'reset'];
+const FAILURE_KINDS: readonly FailureKind[] = ['500', '503', 'reset', 'html-200', 'redirect', 'trickle', 'huge', 'truncated-json', 'wrong-shape'];
+
+/** A trickling reply stops after this long even if the client is still listening. */
+export const MAX_TRICKLE_MS = 10 * 60 * 1000;
 
 /** Merges a partial update from the admin endpoint, rejecting anything out of range. */
 export function applyFaultUpdate(current: FaultSettings, update: Record<string, unknown>): FaultSettings {
@@ -47,6 +76,14 @@ export function applyFaultUpdate(current: FaultSettings, update: Record<string, 
           throw new RangeError(`${key} must be a number between 0 and 600000`);
         }
         next[key] = Math.floor(value);
+        break;
+      case 'trickleIntervalMs':
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 600_000) throw new RangeError('trickleIntervalMs must be a number between 1 and 600000');
+        next.trickleIntervalMs = Math.floor(value);
+        break;
+      case 'hugeBytes':
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 1024 ** 3) throw new RangeError('hugeBytes must be a number between 1 and 1073741824');
+        next.hugeBytes = Math.floor(value);
         break;
       case 'failureRate':
         if (typeof value !== 'number' || value < 0 || value > 1) throw new RangeError('failureRate must be between 0 and 1');
@@ -83,4 +120,27 @@ export function pickFailure(faults: FaultSettings, path: string, random: () => n
   }
   const kinds = faults.failureKinds;
   return kinds[Math.floor(random() * kinds.length)] ?? '500';
+}
+
+/** The login page a hotel's or ship's captive portal shows instead of the API's answer. */
+export const CAPTIVE_PORTAL_PAGE = `<!DOCTYPE html>
+<html><head><title>Welcome aboard — Wi-Fi</title><style>body{font-family:sans-serif}</style></head>
+<body><h1>Welcome aboard</h1><p>Please <a href="http://portal.invalid/login">accept the terms of use</a> to continue.</p>
+<script>window.location = "http://portal.invalid/login";</script></body></html>
+`;
+
+/** Where a `redirect` fault sends the client: a host that never resolves, so nothing is ever sent there. */
+export function portalRedirect(originalPath: string): string {
+  return `http://portal.invalid/login?continue=${encodeURIComponent(originalPath)}`;
+}
+
+/** A reply body cut in half (`{"` when there was none), still validly framed. */
+export function truncatedBody(body: string): string {
+  const text = body.trim() ? body : '{"';
+  return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+}
+
+/** A JSON reply of a shape the client does not expect: an object where a list was, and the reverse. */
+export function wrongShapeBody(body: string): string {
+  return body.trim().startsWith('[') ? JSON.stringify({ unexpected: 'shape', items: 'not a list' }) : JSON.stringify([{ unexpected: 'shape' }]);
 }

@@ -13,7 +13,20 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EmulatorClock } from './clock';
-import { applyFaultUpdate, defaultFaults, pickFailure, type FaultSettings } from './faults';
+import {
+  ANSWERED_INSTEAD,
+  applyFaultUpdate,
+  CAPTIVE_PORTAL_PAGE,
+  defaultFaults,
+  MAX_TRICKLE_MS,
+  pickFailure,
+  portalRedirect,
+  REPLY_SPOILED,
+  truncatedBody,
+  wrongShapeBody,
+  type FailureKind,
+  type FaultSettings,
+} from './faults';
 import { RequestLog } from './request-log';
 
 export class HttpError extends Error {
@@ -299,7 +312,11 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       rawReq.socket.destroy();
       return;
     }
-    if (failure) {
+    if (failure && ANSWERED_INSTEAD.has(failure)) {
+      await drainBody();
+      return answerInstead(rawRes, failure, url, record);
+    }
+    if (failure === '500' || failure === '503') {
       await drainBody();
       const status = Number(failure);
       record(status, `injected ${failure}`);
@@ -322,8 +339,69 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       rawReq.socket.destroy();
       return;
     }
+    if (failure && REPLY_SPOILED.has(failure)) {
+      record(response.status, `injected ${failure}`);
+      return send(rawRes, spoilReply(response, failure));
+    }
     record(response.status, null);
     return send(rawRes, response);
+  }
+
+  /** Something on the way (a captive portal, a proxy, a poor link) answers instead of the server. */
+  async function answerInstead(rawRes: ServerResponse, failure: FailureKind, url: URL, record: (status: number, fault: string) => void): Promise<void> {
+    const fault = `injected ${failure}`;
+    if (failure === 'html-200') {
+      record(200, fault);
+      return send(rawRes, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: CAPTIVE_PORTAL_PAGE });
+    }
+    if (failure === 'redirect') {
+      record(302, fault);
+      // The portal's own cookie: a client that followed would carry it (and ours) to the portal.
+      return send(rawRes, { status: 302, headers: { location: portalRedirect(url.pathname), 'set-cookie': 'portal_session=p1; Path=/', 'content-type': 'text/html' }, body: '<a href="http://portal.invalid/login">Moved</a>' });
+    }
+    record(200, fault);
+    rawRes.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    const gone = new Promise<void>((resolve) => rawRes.once('close', () => resolve()));
+    let open = true;
+    void gone.then(() => (open = false));
+    if (failure === 'trickle') {
+      const body = Buffer.from(`{"trickle": "${'.'.repeat(1000)}"}`);
+      const until = Date.now() + MAX_TRICKLE_MS;
+      for (let i = 0; open && i < body.length && Date.now() < until; i++) {
+        rawRes.write(body.subarray(i, i + 1));
+        await Promise.race([gone, new Promise((r) => setTimeout(r, faults.trickleIntervalMs))]);
+      }
+      rawRes.end();
+      return;
+    }
+    // huge: valid JSON when complete, streamed in 64 KiB chunks at the pace the client reads.
+    const total = faults.hugeBytes;
+    const head = Buffer.from('{"padding": "');
+    const tail = Buffer.from('"}');
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sent = 0;
+    const write = async (bytes: Buffer) => {
+      if (!open) return;
+      sent += bytes.length;
+      if (!rawRes.write(bytes)) await Promise.race([gone, new Promise((r) => rawRes.once('drain', r))]);
+    };
+    await write(head);
+    while (open && sent + tail.length < total) await write(chunk.subarray(0, Math.min(chunk.length, total - tail.length - sent)));
+    if (open) rawRes.end(tail);
+  }
+
+  /** The request was handled; its reply is cut in half or swapped for one of another shape. */
+  function spoilReply(response: EmulatorResponse, failure: FailureKind): EmulatorResponse {
+    let body = '';
+    if (response.json !== undefined) body = JSON.stringify(response.json);
+    else if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) body = response.body.toString();
+    else if (response.body instanceof Readable) response.body.destroy();
+    const headers = Object.fromEntries(Object.entries(response.headers ?? {}).filter(([key]) => !/^content-(length|type)$/i.test(key)));
+    return {
+      status: response.status === 204 ? 200 : response.status,
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+      body: failure === 'truncated-json' ? truncatedBody(body) : wrongShapeBody(body),
+    };
   }
 
   function errorResponse(error: unknown): EmulatorResponse {

@@ -1,17 +1,52 @@
 /**
- * The one way main-process services talk HTTP: timeouts on every request, network failures
- * turned into typed `CorelogError`s (offline / timeout / cancelled), and file uploads streamed
- * from disk so memory does not grow with the file.
+ * The one way main-process services talk HTTP. Every request is bounded three ways, so no server,
+ * proxy or captive portal can hold a sync queue or fill the service process's memory:
  *
- * Uses Node's built-in fetch. The timeout is an idle timeout: it restarts whenever bytes move,
- * so a 200 MB upload over a slow satellite link is not cut off while it is still progressing.
+ * - an idle timeout (`timeoutMs`): no bytes moving for this long aborts the request;
+ * - a total deadline (`deadlineMs`, default 60 s) that grows with the bytes actually moved
+ *   (`minBytesPerSecond`, default 1 KiB/s): a 200 MB upload or a big list over a slow satellite link
+ *   earns the time it needs, a reply trickling a byte every few seconds is cut;
+ * - a size cap on every reply read into memory (`maxReplyBytes` 8 MiB for JSON and text,
+ *   `maxDownloadBytes` 64 MiB for `bytes()`, 64 KiB for error bodies), checked while the bytes
+ *   stream in, so a 50 MB body is never held. Reading through fetch costs about twice the bytes
+ *   held until the garbage collector runs (undici copies every chunk), hence a cap of 8 MiB:
+ *   above the largest page either system is asked for (5,000 imagery intervals ≈ 7 MB; a client
+ *   that expects more asks for more per call).
+ *
+ * Redirects are never followed to another origin (`redirect: 'manual'`; streamed uploads use
+ * `'error'`), so a token or cookie never reaches a host it was not meant for. A 2xx web page where
+ * data belongs is a captive portal's or proxy's, and is refused before anyone reads it as success.
+ * Such replies are `malformed-response` (retryable: a problem of the path, not of the item) with
+ * `notFromServer` set, so the connection strip does not claim the system is reachable.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { CorelogError, errorKindForStatus, type SystemId } from '../../../common/errors';
 
-export interface HttpRequestOptions {
+/** How long and how much one request may take; every field has a default. */
+export interface HttpLimits {
+  /** Total time for one request and its reply, before `minBytesPerSecond` adds to it (default 60 s). */
+  deadlineMs?: number;
+  /** Each byte moved (the upload's size, the reply's bytes) extends the deadline at this rate (default 1 KiB/s). */
+  minBytesPerSecond?: number;
+  /** Largest JSON or text reply read into memory (default 8 MiB). */
+  maxReplyBytes?: number;
+  /** Largest binary reply read into memory with `bytes()` (default 64 MiB); `stream()` is not capped. */
+  maxDownloadBytes?: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: Required<HttpLimits> = {
+  deadlineMs: 60_000,
+  minBytesPerSecond: 1024,
+  maxReplyBytes: 8 * 1024 * 1024,
+  maxDownloadBytes: 64 * 1024 * 1024,
+};
+
+/** Error bodies are only read for a short reason; the rest of a long page is dropped unread. */
+export const ERROR_BODY_BYTES = 64 * 1024;
+
+export interface HttpRequestOptions extends HttpLimits {
   system: SystemId;
   method: string;
   url: string;
@@ -19,11 +54,20 @@ export interface HttpRequestOptions {
   /** Sent as JSON with the right content type. */
   json?: unknown;
   body?: string | Buffer;
-  /** Streams this file as the body. */
-  file?: { path: string; contentType: string; onProgress?: (sentBytes: number, totalBytes: number) => void };
+  /**
+   * Streams this file as the body, between `before` and `after` when given (a multipart part's
+   * framing): the file is never read into memory and Content-Length is known up front.
+   */
+  file?: { path: string; contentType: string; before?: Buffer; after?: Buffer; onProgress?: (sentBytes: number, totalBytes: number) => void };
   /** Idle timeout: no bytes moving for this long aborts the request. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Reading the reply failed after its status arrived (too slow, cut off, too large, a web page, not
+   * JSON). The client reports this like a failed request, so the connection strip is not left
+   * saying "Reachable" because the headers came in time.
+   */
+  onReadFailure?: (error: CorelogError) => void;
 }
 
 export interface HttpResponse {
@@ -31,12 +75,20 @@ export interface HttpResponse {
   headers: Headers;
   /** Every `Set-Cookie` header of the response, unparsed. */
   setCookies: string[];
-  text(): Promise<string>;
-  /** Parses JSON; an unreadable body is a `malformed-response` error. */
-  json(): Promise<unknown>;
-  bytes(): Promise<Buffer>;
-  /** The body as a Node stream, for downloads written straight to disk. */
+  /** The body as UTF-8; longer than `maxBytes` (default `maxReplyBytes`) is an error, or with `cut` the first `maxBytes`. */
+  text(options?: { maxBytes?: number; cut?: boolean }): Promise<string>;
+  /**
+   * Parses JSON of at most `maxBytes` (default `maxReplyBytes`); a web page, a cut-off, unreadable
+   * or larger body is a `malformed-response` error. An empty body is one too, unless `allowEmpty`
+   * (then `undefined`).
+   */
+  json(options?: { allowEmpty?: boolean; maxBytes?: number }): Promise<unknown>;
+  /** The body as bytes, at most `maxBytes` (default `maxDownloadBytes`). */
+  bytes(options?: { maxBytes?: number }): Promise<Buffer>;
+  /** The body as a Node stream, for downloads written straight to disk (not size-capped; the deadline applies). */
   stream(): Readable;
+  /** Reads and drops the (first 64 KiB of the) body: a probe counts only a reply that arrives whole and in time. */
+  drain(): Promise<void>;
   /** Releases the connection when the body is not needed. */
   discard(): Promise<void>;
 }
@@ -57,20 +109,60 @@ const NETWORK_CODES = new Set([
 
 const SYSTEM_NAMES: Record<SystemId, string> = { imago: 'Imago', dougal: 'Dougal' };
 
-/** Sends one request. Resolves for every HTTP status; rejects only when no response arrived. */
+/** How far into an HTML-labelled reply we look for the start of JSON before calling it a page. */
+const PEEK_BYTES = 4096;
+
+type AbortCause = 'idle' | 'deadline' | null;
+
+/**
+ * Sends one request. Resolves for every HTTP status the server itself gave; rejects when no
+ * response arrived, and when something on the way answered instead (a redirect, a web page
+ * where data belongs, a proxy or network asking for a sign-in).
+ */
 export async function sendHttpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...definedLimits(options) };
+  const system = options.system;
+  const name = SYSTEM_NAMES[system];
   const controller = new AbortController();
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
+  const startedAt = Date.now();
+  let abortCause: AbortCause = null;
+  let headersArrived = false;
+  /** Bytes that earn deadline time: the upload's size up front, then every reply byte received. */
+  let earnedBytes = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+
+  const abort = (cause: Exclude<AbortCause, null>) => {
+    abortCause ??= cause;
+    controller.abort();
   };
-  const stop = () => clearTimeout(timer);
+  /** A body read is waiting on the network. */
+  let reading = false;
+  // Idle means the network is quiet while we wait on it: before the reply's status, and while a
+  // body read is pending. A caller slow to read its reply is not the network being idle.
+  const touch = () => {
+    clearTimeout(idleTimer);
+    if (headersArrived && !reading) return;
+    idleTimer = setTimeout(() => abort('idle'), options.timeoutMs);
+    idleTimer.unref?.();
+  };
+  const allowedMs = () => limits.deadlineMs + (earnedBytes / limits.minBytesPerSecond) * 1000;
+  const armDeadline = () => {
+    const remaining = startedAt + allowedMs() - Date.now();
+    if (remaining <= 0) return abort('deadline');
+    // Re-checked when it fires: bytes that arrived meanwhile may have earned more time.
+    deadlineTimer = setTimeout(armDeadline, Math.min(remaining, 2 ** 31 - 1));
+    deadlineTimer.unref?.();
+  };
+  const stopTimers = () => {
+    clearTimeout(idleTimer);
+    clearTimeout(deadlineTimer);
+  };
   const onCallerAbort = () => controller.abort();
+  // Reads race this: undici does not end a pending read of a body it has already received when
+  // the request is aborted (the read would wait for ever).
+  const aborted = new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
+  aborted.catch(() => undefined);
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (options.signal?.aborted) controller.abort();
 
@@ -83,10 +175,14 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     body = typeof options.body === 'string' ? options.body : new Uint8Array(options.body);
   } else if (options.file) {
     const { size } = await stat(options.file.path).catch((error: unknown) => {
+      options.signal?.removeEventListener('abort', onCallerAbort);
       throw new CorelogError('internal', `The file to upload cannot be read: ${(error as Error).message}`);
     });
+    const { before, after } = options.file;
+    const total = (before?.length ?? 0) + size + (after?.length ?? 0);
     headers['content-type'] ??= options.file.contentType;
-    headers['content-length'] = String(size);
+    headers['content-length'] = String(total);
+    earnedBytes = total;
     let sent = 0;
     const onProgress = options.file.onProgress;
     const counter = new Transform({
@@ -100,139 +196,432 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     // 1 MiB chunks: fewer trips through the web-stream adapter, measurably closer to curl on loopback.
     const fileStream = createReadStream(options.file.path, { highWaterMark: 1024 * 1024 });
     fileStream.on('error', (error) => counter.destroy(error));
-    body = Readable.toWeb(fileStream.pipe(counter)) as unknown as ReadableStream<Uint8Array>;
+    const fileBytes = fileStream.pipe(counter);
+    const framed =
+      before || after
+        ? Readable.from(
+            (async function* () {
+              if (before?.length) yield before;
+              yield* fileBytes;
+              if (after?.length) yield after;
+            })(),
+            { objectMode: false },
+          )
+        : fileBytes;
+    body = Readable.toWeb(framed) as unknown as ReadableStream<Uint8Array>;
   }
 
   const describeFailure = (error: unknown): CorelogError => {
-    stop();
-    const system = SYSTEM_NAMES[options.system];
-    if (timedOut) {
-      return new CorelogError('timeout', `${system} did not answer within ${Math.round(options.timeoutMs / 1000)} s.`, { system: options.system, cause: error });
+    stopTimers();
+    if (abortCause === 'deadline') {
+      // The time it was allowed, not the time the timer fired: the same words for the same limit.
+      const after = formatDuration(allowedMs());
+      const message = headersArrived
+        ? `${name}'s reply was still not complete after ${after}; the link is too slow or something on the way is holding it.`
+        : `${name} did not answer within ${after}; the link is too slow or something on the way is holding the request.`;
+      return new CorelogError('timeout', message, { system, cause: error });
     }
-    if (options.signal?.aborted) return new CorelogError('cancelled', 'The request was cancelled.', { system: options.system, cause: error });
+    if (abortCause === 'idle') {
+      const quiet = formatDuration(options.timeoutMs);
+      const message = headersArrived ? `${name} stopped sending its reply for ${quiet}.` : `${name} did not answer within ${quiet}.`;
+      return new CorelogError('timeout', message, { system, cause: error });
+    }
+    if (options.signal?.aborted) return new CorelogError('cancelled', 'The request was cancelled.', { system, cause: error });
+    // Streamed uploads use redirect: 'error' (see below), so a redirect surfaces here.
+    if ((error as { cause?: { message?: unknown } })?.cause?.message === 'unexpected redirect') return redirectError(system, 0, new URL(options.url), null, options.method);
     const code = networkErrorCode(error);
     if (code && NETWORK_CODES.has(code)) {
       const detail = code === 'ECONNREFUSED' ? 'the server refused the connection' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the server name could not be resolved' : 'the connection was lost';
-      return new CorelogError('offline', `${system} cannot be reached: ${detail} (${code}).`, { system: options.system, cause: error });
+      return new CorelogError('offline', `${name} cannot be reached: ${detail} (${code}).`, { system, cause: error });
     }
-    return new CorelogError('offline', `${system} cannot be reached: ${error instanceof Error ? error.message : String(error)}.`, { system: options.system, cause: error });
+    return new CorelogError('offline', `${name} cannot be reached: ${error instanceof Error ? error.message : String(error)}.`, { system, cause: error });
   };
 
   touch();
-  let response: Response;
-  try {
-    response = await fetch(options.url, {
-      method: options.method,
-      headers,
-      body,
-      signal: controller.signal,
-      // A streamed body cannot be replayed after a redirect; with 'manual' undici would keep a copy
-      // of the whole upload in memory just in case. Servers here never redirect an upload.
-      redirect: body instanceof ReadableStream ? 'error' : 'manual',
-      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-    } as RequestInit);
-  } catch (error) {
+  armDeadline();
+  const release = () => {
+    stopTimers();
     options.signal?.removeEventListener('abort', onCallerAbort);
-    throw describeFailure(error);
+  };
+
+  let url = new URL(options.url);
+  let response: Response;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  // At most one hop: a same-origin redirect of a read (see `followable`).
+  for (let hop = 0; ; hop++) {
+    try {
+      response = await fetch(url, {
+        method: options.method,
+        headers,
+        body,
+        signal: controller.signal,
+        // Never follow automatically: undici would carry our headers to wherever the redirect
+        // points. A streamed body uses 'error': with 'manual' undici keeps a copy of the whole
+        // upload in memory in case it has to be sent again.
+        redirect: body instanceof ReadableStream ? 'error' : 'manual',
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      release();
+      throw describeFailure(error);
+    }
+    reader = response.body ? response.body.getReader() : null;
+    if (response.status < 300 || response.status >= 400) break;
+    await reader?.cancel().catch(() => undefined);
+    const location = response.headers.get('location');
+    const target = resolveLocation(location, url);
+    if (hop === 0 && target && followable(options.method, url, target)) {
+      url = target;
+      continue;
+    }
+    release();
+    throw redirectError(system, response.status, url, location, options.method);
+  }
+  headersArrived = true;
+  clearTimeout(idleTimer);
+
+  const status = response.status;
+  if (status === 407 || status === 511) {
+    await reader?.cancel().catch(() => undefined);
+    release();
+    throw gatekeeperError(system, status);
   }
 
-  const finish = () => {
-    stop();
-    options.signal?.removeEventListener('abort', onCallerAbort);
-  };
-  const readAll = async (): Promise<Buffer> => {
-    if (!response.body) {
-      finish();
-      return Buffer.alloc(0);
+  // Body reading: chunks pulled from the reader, with the timers and byte counts kept up to date.
+  const peeked: Uint8Array[] = [];
+  let bodyDone = reader === null;
+  let readFailed = false;
+  /** Failures before the response is handed over are thrown by this function; the caller reports those. */
+  let handedOver = false;
+  if (bodyDone) release();
+  const readFailure = (error: CorelogError): CorelogError => {
+    bodyDone = true;
+    release();
+    if (handedOver && !readFailed && error.kind !== 'cancelled') {
+      readFailed = true;
+      options.onReadFailure?.(error);
     }
-    const chunks: Buffer[] = [];
+    return error;
+  };
+  const cancel = async () => {
+    if (bodyDone) return;
+    bodyDone = true;
+    release();
+    await reader?.cancel().catch(() => undefined);
+  };
+  const readChunk = async (): Promise<Uint8Array | null> => {
+    const queued = peeked.shift();
+    if (queued) return queued;
+    if (bodyDone || !reader) return null;
+    let result: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
+    const pending = reader.read();
+    pending.catch(() => undefined);
+    reading = true;
+    touch();
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        touch();
-        chunks.push(Buffer.from(chunk));
-      }
+      result = await Promise.race([pending, aborted]);
     } catch (error) {
-      throw describeFailure(error);
+      void reader.cancel().catch(() => undefined);
+      throw readFailure(describeFailure(error));
     } finally {
-      finish();
+      reading = false;
+      clearTimeout(idleTimer);
     }
-    return Buffer.concat(chunks);
+    if (result.done) {
+      bodyDone = true;
+      release();
+      return null;
+    }
+    earnedBytes += result.value.byteLength;
+    return result.value;
   };
-  touch();
+  const readAll = async (maxBytes: number, cut: boolean): Promise<Buffer> => {
+    const declared = Number(response.headers.get('content-length'));
+    if (!cut && Number.isFinite(declared) && declared > maxBytes) {
+      await cancel();
+      throw readFailure(tooLargeError(system, status, maxBytes));
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = await readChunk();
+      if (!chunk) break;
+      if (total + chunk.byteLength > maxBytes) {
+        if (!cut) {
+          chunks.length = 0;
+          await cancel();
+          throw readFailure(tooLargeError(system, status, maxBytes));
+        }
+        chunks.push(chunk.subarray(0, maxBytes - total));
+        total = maxBytes;
+        await cancel();
+        break;
+      }
+      chunks.push(chunk);
+      total += chunk.byteLength;
+    }
+    return Buffer.concat(chunks, total);
+  };
+
+  // A page where data belongs: a captive portal or a proxy answered, whatever the status says.
+  // A server that labels real JSON as HTML is tolerated: we look at how the body starts.
+  if (status >= 200 && status < 300 && isWebPageType(response.headers.get('content-type'))) {
+    let seen = 0;
+    let first: string | null = null;
+    while (first === null && seen < PEEK_BYTES) {
+      const chunk = await readChunk();
+      if (!chunk) break;
+      peeked.push(chunk);
+      seen += chunk.byteLength;
+      first = firstMeaningfulChar(Buffer.concat(peeked).toString('utf8'));
+    }
+    if (seen > 0 && first !== '{' && first !== '[') {
+      await cancel();
+      throw webPageError(system, status);
+    }
+  }
+
+  handedOver = true;
   return {
-    status: response.status,
+    status,
     headers: response.headers,
     setCookies: response.headers.getSetCookie(),
-    bytes: readAll,
-    async text() {
-      return (await readAll()).toString('utf8');
+    bytes: (opts = {}) => readAll(opts.maxBytes ?? limits.maxDownloadBytes, false),
+    async text(opts = {}) {
+      return (await readAll(opts.maxBytes ?? limits.maxReplyBytes, opts.cut ?? false)).toString('utf8');
     },
-    async json() {
-      const text = (await readAll()).toString('utf8');
+    async json(opts = {}) {
+      const text = (await readAll(opts.maxBytes ?? limits.maxReplyBytes, false)).toString('utf8').replace(/^\uFEFF/, '');
+      if (!text.trim()) {
+        if (opts.allowEmpty) return undefined;
+        throw readFailure(new CorelogError('malformed-response', `${name} sent an empty reply where data was expected (HTTP ${status}).`, { system, status }));
+      }
       try {
         return JSON.parse(text) as unknown;
-      } catch {
-        throw new CorelogError('malformed-response', `${SYSTEM_NAMES[options.system]} sent a reply that is not valid JSON (${describeSnippet(text)}).`, {
-          system: options.system,
-          status: response.status,
-          retryable: false,
-        });
+      } catch (error) {
+        throw readFailure(unreadableReplyError(system, status, text, response.headers.get('content-type'), error));
       }
     },
     stream() {
-      if (!response.body) {
-        finish();
-        return Readable.from([]);
-      }
-      const nodeStream = Readable.fromWeb(response.body as never);
-      nodeStream.on('data', touch);
-      nodeStream.on('end', finish);
-      nodeStream.on('error', finish);
-      return nodeStream;
+      const chunks = async function* () {
+        try {
+          for (;;) {
+            const chunk = await readChunk();
+            if (!chunk) return;
+            yield chunk;
+          }
+        } finally {
+          await cancel();
+        }
+      };
+      return Readable.from(chunks(), { objectMode: false });
     },
-    async discard() {
-      finish();
-      await response.body?.cancel().catch(() => undefined);
+    async drain() {
+      await readAll(ERROR_BODY_BYTES, true);
     },
+    discard: cancel,
   };
 }
 
 /**
- * Turns a non-2xx response into a `CorelogError`, quoting the server's own message when its
- * body has one (`message`, `error`, `detail` or plain text).
+ * Turns a non-2xx response into a `CorelogError`, quoting the server's own reason when its body
+ * has a short plain-text one (`message`, `error`, `errors`, `detail`… or plain text). Markup,
+ * web pages and long pages are never quoted; only the first 64 KiB of the body is read.
  */
 export async function errorFromResponse(system: SystemId, response: HttpResponse, action: string): Promise<CorelogError> {
-  const text = await response.text().catch(() => '');
-  const serverMessage = extractServerMessage(text);
-  const kind = errorKindForStatus(response.status);
+  const text = await response.text({ maxBytes: ERROR_BODY_BYTES, cut: true }).catch(() => '');
+  const status = response.status;
   const name = SYSTEM_NAMES[system];
-  const reason = serverMessage ? `: ${serverMessage}` : '';
-  const message = `${name} refused to ${action} (HTTP ${response.status})${reason}.`;
-  return new CorelogError(kind, message, { status: response.status, system });
+  const kind = errorKindForStatus(status);
+  if (kind === 'malformed-response') return redirectError(system, status, null, response.headers.get('location'), 'GET');
+  const page = isWebPageType(response.headers.get('content-type')) || looksLikeWebPage(text);
+  const reason = page ? null : serverReason(text);
+  const quoted = reason ? `: ${reason}` : '';
+  const message = kind === 'server' ? `${name} had a problem and could not ${action} (HTTP ${status})${quoted}.` : `${name} refused to ${action} (HTTP ${status})${quoted}.`;
+  return new CorelogError(kind, message, { status, system });
 }
 
-function extractServerMessage(text: string): string | null {
-  const trimmed = text.trim();
+/** The error for a web page where data belongs (a captive portal's or a proxy's). */
+export function webPageError(system: SystemId, status: number): CorelogError {
+  return new CorelogError('malformed-response', `${SYSTEM_NAMES[system]} answered with a web page instead of data — a captive portal or proxy may be in the way (HTTP ${status}).`, {
+    system,
+    status,
+    notFromServer: true,
+  });
+}
+
+/** Whether a body is markup (an HTML or XML page) rather than data. */
+export function looksLikeWebPage(text: string): boolean {
+  return firstMeaningfulChar(text.slice(0, PEEK_BYTES)) === '<';
+}
+
+/**
+ * The server's reason from an error body, when it is short plain text: JSON `message`, `error`
+ * (text or `{message}`), `errors` (Imago's `[{name, message}]` or ASP.NET's `{field: [text]}`),
+ * `detail`, `reason`, `title`, or a plain-text body. Null when there is none or it has markup.
+ */
+export function serverReason(body: string): string | null {
+  const trimmed = body.replace(/^\uFEFF/, '').trim();
   if (!trimmed) return null;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(trimmed) as Record<string, unknown>;
-    for (const key of ['message', 'error', 'detail', 'reason']) {
-      const value = parsed?.[key];
-      if (typeof value === 'string' && value) return value.slice(0, 300);
-      if (value && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') {
-        return ((value as { message: string }).message).slice(0, 300);
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return plainReason(trimmed);
+  }
+  return plainReason(reasonFromJson(parsed));
+}
+
+const MAX_REASON_CHARS = 200;
+
+function reasonFromJson(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  for (const key of ['message', 'error', 'errors', 'detail', 'reason', 'title', 'error_description', 'Message']) {
+    const field = record[key];
+    if (typeof field === 'string' && field.trim()) return field;
+    if (Array.isArray(field)) {
+      const texts = field.map((item) => (typeof item === 'string' ? item : textOf(item))).filter((t): t is string => !!t);
+      if (texts.length) return texts.slice(0, 3).join('; ');
+    } else if (field && typeof field === 'object') {
+      const own = textOf(field);
+      if (own) return own;
+      if (key === 'errors') {
+        // ASP.NET validation problems: { "Depth": ["must be positive"] }
+        const texts = Object.entries(field as Record<string, unknown>).flatMap(([where, list]) =>
+          (Array.isArray(list) ? list : [list]).filter((t): t is string => typeof t === 'string').map((t) => `${where}: ${t}`),
+        );
+        if (texts.length) return texts.slice(0, 3).join('; ');
       }
     }
-    return null;
+  }
+  return null;
+}
+
+function textOf(item: unknown): string | null {
+  if (!item || typeof item !== 'object') return null;
+  const { message, name } = item as { message?: unknown; name?: unknown };
+  if (typeof message === 'string' && message.trim()) return message;
+  if (typeof name === 'string' && name.trim()) return name;
+  return null;
+}
+
+/** Plain text of reasonable length, or null: anything with markup is refused, not stripped. */
+function plainReason(text: string | null): string | null {
+  if (!text) return null;
+  if (/<\s*\/?\s*[a-z!?][^>]*>/i.test(text) || /&(?:[a-z]+|#\d+|#x[0-9a-f]+);/i.test(text)) return null;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  let reason = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (reason.length > MAX_REASON_CHARS) {
+    const cut = reason.slice(0, MAX_REASON_CHARS);
+    const space = cut.lastIndexOf(' ');
+    reason = `${(space > MAX_REASON_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
+  }
+  reason = reason.replace(/[\s.]+$/, '');
+  return reason || null;
+}
+
+function unreadableReplyError(system: SystemId, status: number, text: string, contentType: string | null, parseError: unknown): CorelogError {
+  const name = SYSTEM_NAMES[system];
+  if (looksLikeWebPage(text)) return webPageError(system, status);
+  const body = text.trimEnd();
+  const message = (parseError as Error)?.message ?? '';
+  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+  const cutOff = /^[[{]/.test(body.trimStart()) && (/end of JSON input/i.test(message) || position >= body.length);
+  if (cutOff) {
+    return new CorelogError('malformed-response', `${name}'s reply was cut off before the end (${formatBytes(Buffer.byteLength(text))} arrived, HTTP ${status}); the connection or a proxy may have dropped the rest.`, {
+      system,
+      status,
+    });
+  }
+  return new CorelogError('malformed-response', `${name} answered with something other than data (${describeContentType(contentType)}, HTTP ${status}).`, { system, status });
+}
+
+function tooLargeError(system: SystemId, status: number, maxBytes: number): CorelogError {
+  return new CorelogError('malformed-response', `${SYSTEM_NAMES[system]} sent a reply larger than ${formatBytes(maxBytes)}, far more than Corelog asked for; it stopped reading it (HTTP ${status}).`, {
+    system,
+    status,
+  });
+}
+
+/** A 407 (a proxy wants a login) or 511 (the network wants a sign-in): the server was not reached. */
+function gatekeeperError(system: SystemId, status: number): CorelogError {
+  const name = SYSTEM_NAMES[system];
+  const message =
+    status === 407
+      ? `A proxy between Corelog and ${name} asks for a sign-in Corelog cannot give (HTTP 407); ask whoever runs this network.`
+      : `The network asks you to sign in before it lets Corelog reach ${name} (HTTP 511); open a web browser and accept the network's terms.`;
+  return new CorelogError('malformed-response', message, { system, status, notFromServer: true });
+}
+
+function redirectError(system: SystemId, status: number, from: URL | null, location: string | null, method: string): CorelogError {
+  const name = SYSTEM_NAMES[system];
+  const target = from ? resolveLocation(location, from) : null;
+  const code = status ? ` (HTTP ${status})` : '';
+  let message: string;
+  if (from && target && target.origin !== from.origin && target.host === from.host && from.protocol === 'http:' && target.protocol === 'https:') {
+    message = `${name} sent Corelog to its https:// address${code}; change the server address in Connections to begin with https://.`;
+  } else if (from && target && target.origin !== from.origin) {
+    message = `${name} did not answer: the request was redirected to another address (${target.host.slice(0, 100)}) — a captive portal or proxy may be in the way${code}.`;
+  } else if (from && target) {
+    message = `${name} answered ${method === 'GET' || method === 'HEAD' ? 'with a second redirect' : 'a change with a redirect'}${code}; Corelog follows one redirect, and only for reads.`;
+  } else {
+    message = `${name} did not answer: the request was redirected elsewhere — a captive portal or proxy may be in the way${code}.`;
+  }
+  return new CorelogError('malformed-response', message, { system, notFromServer: true, ...(status ? { status } : {}) });
+}
+
+function resolveLocation(location: string | null, base: URL): URL | null {
+  if (!location) return null;
+  try {
+    return new URL(location, base);
   } catch {
-    // An HTML error page from a proxy says nothing useful; plain text usually does.
-    return /^\s*</.test(trimmed) ? null : trimmed.slice(0, 300);
+    return null;
   }
 }
 
-function describeSnippet(text: string): string {
-  if (!text.trim()) return 'the body was empty';
-  return `it began "${text.trim().slice(0, 60).replace(/\s+/g, ' ')}"`;
+/**
+ * A redirect is followed once, and only when it stays on the same origin and the request is a
+ * read: the token then goes to the server it was meant for (a reverse proxy adding a trailing
+ * slash, say), and nothing can be sent twice. Anything else is reported, never followed.
+ */
+function followable(method: string, from: URL, to: URL): boolean {
+  return (method === 'GET' || method === 'HEAD') && to.origin === from.origin;
+}
+
+function isWebPageType(contentType: string | null): boolean {
+  return !!contentType && /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType);
+}
+
+function firstMeaningfulChar(text: string): string | null {
+  return /[^\s\uFEFF]/.exec(text)?.[0] ?? null;
+}
+
+/** A reply's media type, fit to quote in a message (a header is server text too). */
+export function describeContentType(contentType: string | null): string {
+  const type = contentType?.split(';')[0]?.trim() ?? '';
+  return /^[\w.+-]{1,40}\/[\w.+-]{1,60}$/.test(type) ? type : 'no usable content type';
+}
+
+function formatDuration(ms: number): string {
+  const seconds = ms / 1000;
+  return seconds < 10 ? `${Number(seconds.toFixed(1))} s` : `${Math.round(seconds)} s`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+function definedLimits(options: HttpLimits): HttpLimits {
+  const limits: HttpLimits = {};
+  for (const key of ['deadlineMs', 'minBytesPerSecond', 'maxReplyBytes', 'maxDownloadBytes'] as const) {
+    const value = options[key];
+    if (typeof value === 'number' && value > 0) limits[key] = value;
+  }
+  return limits;
 }
 
 function networkErrorCode(error: unknown): string | undefined {

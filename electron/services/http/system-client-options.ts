@@ -3,8 +3,13 @@
  * wait, and the two callbacks the connection service listens to.
  */
 import type { CorelogError } from '../../../common/errors';
+import type { HttpLimits } from './http-request';
 
-/** After every request: any HTTP answer means the system is reachable; offline or timeout means not. */
+/**
+ * After every request: an answer from the server means the system is reachable; no answer, no
+ * complete answer in time, or an answer from something in between (a captive portal, a redirect
+ * elsewhere) means not (`meansUnreachable` in common/errors.ts).
+ */
 export interface RequestOutcome {
   reachable: boolean;
   error?: CorelogError;
@@ -27,6 +32,8 @@ export interface SystemClientOptions<Session> {
   baseUrl: string;
   /** Idle timeout per request. */
   timeoutMs?: number;
+  /** Total deadline and reply-size caps per request (defaults in `DEFAULT_HTTP_LIMITS`). */
+  limits?: HttpLimits;
   now?: () => number;
   onOutcome?: (outcome: RequestOutcome) => void;
   onSessionChange?: (session: Session) => void;
