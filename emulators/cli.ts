@@ -14,6 +14,8 @@
  *   --imago-option KEY=VALUE  an Imago dialect switch, repeatable (also PATCH /__admin/imago/options),
  *                             e.g. uploadEncoding=multipart-only mimeParam=required-mimeType; see
  *                             emulators/imago/BEHAVIOUR.md (VALUE is read as JSON when it is JSON)
+ *   --dougal-option KEY=VALUE the same for Dougal, e.g. eventPostResponse=empty-204
+ *                             changesEndpoint=missing jwtRotateEvery=2; see emulators/dougal/BEHAVIOUR.md
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     'dougal-token-lifetime': { type: 'string' },
     'implicit-login': { type: 'string' },
     'imago-option': { type: 'string', multiple: true },
+    'dougal-option': { type: 'string', multiple: true },
   },
 });
 
@@ -52,13 +55,13 @@ const faults = {
   ...(values['failure-kinds'] !== undefined && { failureKinds: values['failure-kinds'].split(',').map((k) => k.trim()) as FailureKind[] }),
 };
 /** `key=value` pairs; a value that parses as JSON (numbers, true/false, null) is taken as that. */
-function imagoOptions(pairs: string[] | undefined): Record<string, unknown> | undefined {
+function dialectOptions(flag: string, pairs: string[] | undefined): Record<string, unknown> | undefined {
   if (!pairs?.length) return undefined;
   const options: Record<string, unknown> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) {
-      console.error(`--imago-option takes KEY=VALUE, not "${pair}"`);
+      console.error(`--${flag} takes KEY=VALUE, not "${pair}"`);
       process.exit(2);
     }
     const raw = pair.slice(at + 1);
@@ -88,7 +91,8 @@ try {
     imagoTokenLifetimeSeconds: numberFlag('imago-token-lifetime', values['imago-token-lifetime'], 1, 10 * 86400),
     dougalTokenLifetimeSeconds: numberFlag('dougal-token-lifetime', values['dougal-token-lifetime'], 1, 10 * 86400),
     implicitLoginAddresses: values['implicit-login']?.split(',').map((a) => a.trim()).filter(Boolean),
-    imagoOptions: imagoOptions(values['imago-option']),
+    imagoOptions: dialectOptions('imago-option', values['imago-option']),
+    dougalOptions: dialectOptions('dougal-option', values['dougal-option']),
   });
   if (down === 'imago' || down === 'both') running.imago.server.faults.down = true;
   if (down === 'dougal' || down === 'both') running.dougal.server.faults.down = true;

@@ -1,5 +1,6 @@
 /** Starts both emulators together: used by the CLI, `npm run demo`, tests and benchmarks. */
 import type { FaultSettings } from './kit/faults';
+import type { DougalBehaviour } from './dougal/behaviour';
 import { createDougalEmulator, type DougalEmulator } from './dougal/index';
 import { createImagoEmulator, type ImagoBehaviour, type ImagoEmulator } from './imago/index';
 
@@ -13,6 +14,8 @@ export interface StartEmulatorsOptions {
   implicitLoginAddresses?: string[] | undefined;
   /** Imago dialect switches (emulators/imago/BEHAVIOUR.md); unknown keys or values refuse to start. */
   imagoOptions?: Partial<ImagoBehaviour> | Record<string, unknown> | undefined;
+  /** Dougal dialect switches (emulators/dougal/BEHAVIOUR.md); unknown keys or values refuse to start. */
+  dougalOptions?: Partial<DougalBehaviour> | Record<string, unknown> | undefined;
 }
 
 export interface RunningEmulators {
@@ -29,6 +32,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
       ...(options.imagoTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.imagoTokenLifetimeSeconds }),
     }),
     createDougalEmulator({
+      ...(options.dougalOptions as Partial<DougalBehaviour> | undefined),
       dataDir: options.dataDir ?? null,
       ...(options.dougalTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.dougalTokenLifetimeSeconds }),
       ...(options.implicitLoginAddresses && { implicitLoginAddresses: options.implicitLoginAddresses }),
