@@ -77,6 +77,12 @@ export interface DougalCsvOptions {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * Reply cap for calls that may carry a whole event log (~500 bytes an event: ~60,000 events),
+ * above the default 8 MiB cap for ordinary replies but still bounded, so a runaway reply cannot
+ * push the service process past its memory budget.
+ */
+const WHOLE_LOG_MAX_BYTES = 32 * 1024 * 1024;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
@@ -224,6 +230,8 @@ export class DougalClient {
       method: 'GET',
       path: this.path('events', { project }),
       query: { ...this.filterQuery(filter), [this.query.offset]: page.offset, [this.query.limit]: page.limit },
+      // A server that ignores the paging parameters sends its whole log in one reply.
+      maxReplyBytes: WHOLE_LOG_MAX_BYTES,
     };
     const { value, status } = await this.transport.jsonValue(request);
     const events = parseItems(eventSchema, value, request.action, status, this.report).map((item) => item.value);
@@ -328,6 +336,8 @@ export class DougalClient {
         method: 'GET',
         path: this.path('eventChanges', templated ? { project, since: sinceIso } : { project }),
         query: { ...(templated ? {} : { since: sinceIso }), [this.query.unique]: options.unique ? 'true' : undefined },
+        // After days offline, the changes since the last pull can be most of a busy log.
+        maxReplyBytes: WHOLE_LOG_MAX_BYTES,
       },
       eventInstanceSchema,
     );

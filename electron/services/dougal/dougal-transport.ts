@@ -38,6 +38,8 @@ export interface DougalRequest {
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
   accept?: string;
+  /** A larger reply cap for calls that may return a whole log (the client's default otherwise). */
+  maxReplyBytes?: number;
 }
 
 /** How often a request refused for a token that a newer one has since replaced is sent again. */
@@ -111,7 +113,8 @@ export class DougalTransport {
     if (response.status < 200 || response.status > 299) throw await errorFromResponse('dougal', response, 'sign in');
     await response.discard();
     if (!this.session.current()) {
-      throw new CorelogError('malformed-response', 'Dougal accepted the login but sent no JWT cookie.', { status: response.status, system: 'dougal', retryable: false });
+      // A proxy that strips cookies is a problem of the path, like any reply that is not Dougal's own: retried.
+      throw new CorelogError('malformed-response', 'Dougal accepted the login but no JWT cookie arrived (a proxy on the way may strip cookies).', { status: response.status, system: 'dougal' });
     }
   }
 
@@ -191,6 +194,7 @@ export class DougalTransport {
         ...(request.json === undefined ? {} : { json: request.json }),
         timeoutMs: this.options.timeoutMs,
         ...this.options.limits,
+        ...(request.maxReplyBytes ? { maxReplyBytes: request.maxReplyBytes } : {}),
         // A reply whose status came in time but whose body did not (or was a portal's page) is
         // reported too, so the connection strip does not keep saying "Reachable".
         onReadFailure: (error) => this.options.onOutcome?.({ reachable: !meansUnreachable(error), error }),

@@ -112,7 +112,15 @@ interface RequestSpec {
   signal?: AbortSignal | undefined;
   /** Error statuses handed back to the caller instead of thrown (after the 401 handling). */
   passStatuses?: readonly number[];
+  /** A larger reply cap for calls whose documented page is big (the client's default otherwise). */
+  maxReplyBytes?: number;
 }
+
+/**
+ * `GET /imagery` pages hold up to 5,000 intervals (the documented default and maximum); with
+ * attributes and features that is ~7 MB, too close to the default 8 MiB cap for one reply.
+ */
+const IMAGERY_PAGE_MAX_BYTES = 32 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
@@ -239,7 +247,7 @@ export class ImagoClient {
 
   async listImagery(query: ImageryQuery): Promise<ImageryInterval[]> {
     const action = 'list imagery';
-    return this.parseImagery(await this.request({ method: 'GET', path: '/imagery', query: imageryParams(query, this.api), action }), action);
+    return this.parseImagery(await this.request({ method: 'GET', path: '/imagery', query: imageryParams(query, this.api), action, maxReplyBytes: IMAGERY_PAGE_MAX_BYTES }), action);
   }
 
   /**
@@ -313,6 +321,11 @@ export class ImagoClient {
     } catch (error) {
       await rm(partial, { force: true });
       if (error instanceof CorelogError) throw error;
+      // A full or read-only disk is this computer's problem, not the link's: Imago stays "reachable".
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code && /^E(NOSPC|ACCES|PERM|ROFS|DQUOT|NOENT|ISDIR)$/.test(code)) {
+        throw new CorelogError('internal', `The image from Imago could not be saved on this computer (${code === 'ENOSPC' ? 'the disk is full' : code}).`, { system: 'imago', cause: error, retryable: true });
+      }
       throw this.reported(new CorelogError('offline', `The image download from Imago was interrupted: ${(error as Error).message}.`, { system: 'imago', cause: error }), false);
     }
     return { ...this.describeDownload(response, spec.action), path: filePath, size, sha256: hash.digest('hex') };
@@ -478,6 +491,7 @@ export class ImagoClient {
     if (spec.json !== undefined) options.json = spec.json;
     if (spec.file) options.file = spec.file;
     if (spec.signal) options.signal = spec.signal;
+    if (spec.maxReplyBytes) options.maxReplyBytes = spec.maxReplyBytes;
     const response = await this.attempt(options);
     if (spec.path === '/session' && spec.method === 'POST' && response.status !== 200 && response.status !== 404) {
       throw this.reported(await errorFromResponse('imago', response, 'sign in'));

@@ -115,7 +115,14 @@ describe('Imago session lifecycle', () => {
     await admin(suite.emulator, 'PATCH', '/imago/options', { tokenLifetimeSeconds: 0.001 });
     suite.emulator.revokeSessions();
     suite.emulator.server.log.clear();
+    // Every reading of the emulator's clock is 5 ms later than the last, so the fresh 1 ms token has
+    // always expired when it is checked (with the real clock, a retry within the same ms passed).
+    const clock = suite.emulator.server.clock;
+    const realNow = clock.now.bind(clock);
+    let ticks = 0;
+    clock.now = () => realNow() + ++ticks * 5;
     const error = await client.context().catch((e: unknown) => e);
+    clock.now = realNow;
     expect(error).toMatchObject({ kind: 'auth', retryable: false });
     expect(requestLines()).toEqual(['GET /context 401', 'POST /session 200', 'GET /context 401']);
   });
