@@ -6,9 +6,11 @@
  */
 import { CorelogError, type ErrorKind } from '../../../common/errors';
 import type { EventFields, EventInstance, EventWriteOutcome, ServerEvent } from '../../../common/bridge/event-log-contract';
+import type { MethodInput } from '../../../common/bridge/contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import type { DougalClient, DougalEvent, DougalRawEvent } from '../dougal/dougal-client';
 import { flattenQcResults, toEventInstance, toLineSummary, toPlannedSummary, toSequenceSummary, toServerEvent } from './event-log-wire';
+import { SerialByKey } from './serial-by-key';
 
 type Found<T> = { value: T; raw: DougalRawEvent };
 
@@ -106,6 +108,24 @@ const PART_MISSING_KINDS: ReadonlySet<ErrorKind> = new Set(['not-found', 'malfor
 const PART_NAMES = { labels: 'Labels', sequences: 'Sequences', plan: 'The plan', lines: 'Preplot lines' } as const;
 
 export function createEventLogModule({ clients }: ServiceContext): ServiceModule {
+  const createsByKey = new SerialByKey();
+  const createEvent = async ({ project, clientKey, fields, lookupFirst, lookupSince }: MethodInput<'eventLogCreate'>) => {
+    const client = clients.dougal();
+    const near = { tstamp: fields.tstamp, sequence: fields.sequence };
+    const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince, near })).map(toServerEvent)[0] ?? null;
+    if (lookupFirst) {
+      const existing = await find();
+      if (existing) return { event: existing, existed: true };
+    }
+    const { tstamp, sequence, point, remarks, labels, meta } = fields;
+    const body = { remarks, labels, meta, ...(tstamp !== null ? { tstamp } : {}), ...(sequence !== null ? { sequence } : {}), ...(point !== null ? { point } : {}) };
+    if (body.tstamp === undefined && (body.sequence === undefined || body.point === undefined)) {
+      throw new CorelogError('validation', 'An event needs a time, or a sequence and shot point.', { system: 'dougal' });
+    }
+    // The client reads back a 201 {id} or a 204 (Location, else the key) itself: the event is posted once.
+    const created = await client.createEvent(project, body as Parameters<DougalClient['createEvent']>[1], { idempotencyKey: clientKey });
+    return { event: created ? toServerEvent(created) : await find(), existed: false };
+    };
   const changesByListing = new ChangesByListing();
   return {
     handlers: {
@@ -150,23 +170,11 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
           return { instances: await changesByListing.since(client, project) };
         }
       },
-      async eventLogCreate({ project, clientKey, fields, lookupFirst, lookupSince }) {
-        const client = clients.dougal();
-        const near = { tstamp: fields.tstamp, sequence: fields.sequence };
-        const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince, near })).map(toServerEvent)[0] ?? null;
-        if (lookupFirst) {
-          const existing = await find();
-          if (existing) return { event: existing, existed: true };
-        }
-        const { tstamp, sequence, point, remarks, labels, meta } = fields;
-        const body = { remarks, labels, meta, ...(tstamp !== null ? { tstamp } : {}), ...(sequence !== null ? { sequence } : {}), ...(point !== null ? { point } : {}) };
-        if (body.tstamp === undefined && (body.sequence === undefined || body.point === undefined)) {
-          throw new CorelogError('validation', 'An event needs a time, or a sequence and shot point.', { system: 'dougal' });
-        }
-        // The client reads back a 201 {id} or a 204 (Location, else the key) itself: the event is posted once.
-        const created = await client.createEvent(project, body as Parameters<DougalClient['createEvent']>[1], { idempotencyKey: clientKey });
-        return { event: created ? toServerEvent(created) : await find(), existed: false };
-      },
+      eventLogCreate: ({ project, clientKey, fields, lookupFirst, lookupSince }) =>
+        // Creates of one client key run one after another; a later one always looks first. Two copies
+        // of one create (a window that reconnected and retried while main still sent the first)
+        // would otherwise both find nothing and log the event twice.
+        createsByKey.run(`${project}\u0000${clientKey}`, (afterAnother) => createEvent({ project, clientKey, fields, lookupFirst: lookupFirst || afterAnother, lookupSince })),
       eventLogPut: ({ project, id, expect, fields, fromUid }) => putIfCurrent(clients.dougal(), project, id, expect, fields, fromUid),
       eventLogDelete: ({ project, id, expect }) => deleteIfCurrent(clients.dougal(), project, id, expect),
       async eventLogHistory({ project, id }) {

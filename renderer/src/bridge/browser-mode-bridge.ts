@@ -64,6 +64,9 @@ export function createBrowserModeBridge(options: {
   };
 
   const failPending = (message: string) => {
+    // A call answered "unavailable" must never go out later: its caller may already have retried
+    // it (a create retried with a look-up), and two copies racing to main logged events twice.
+    outbox.length = 0;
     for (const [id, call] of pending) {
       call.resolve({ ok: false, error: { kind: 'unavailable', message, retryable: true } });
       pending.delete(id);

@@ -34,13 +34,13 @@ function installBrowserGlobals(origin: string) {
   restore.push(() => ((globalThis as { WebSocket?: unknown }).WebSocket = previous));
 }
 
-function pageBridge(target: { port: number; origin: string; token: string }): CorelogBridge {
+function pageBridge(target: { port: number; origin: string; token: string }, onLinkState?: (state: string) => void): CorelogBridge {
   installBrowserGlobals(target.origin);
   const location = { hash: `#token=${target.token}`, host: `127.0.0.1:${target.port}`, protocol: 'http:' } as Location;
   // The page's fetch is same-origin: relative URLs, and the browser adds Origin to a POST.
   const pageFetch = (input: RequestInfo | URL, init?: RequestInit) =>
     fetch(new URL(String(input), target.origin), { ...init, headers: { ...(init?.headers as Record<string, string>), origin: target.origin }, ...(init?.body ? { duplex: 'half' } : {}) } as RequestInit);
-  return createBrowserModeBridge({ location, fetch: pageFetch as typeof fetch });
+  return createBrowserModeBridge({ location, fetch: pageFetch as typeof fetch, ...(onLinkState ? { onLinkState } : {}) });
 }
 
 beforeEach(async () => {
@@ -98,6 +98,45 @@ describe('browser-mode bridge (renderer side)', () => {
     expect(wide).toMatchObject({ ok: false, error: { kind: 'validation' } });
     expect(await bridge.ping({ message: 'after' })).toMatchObject({ ok: true, value: { message: 'after' } });
     expect(await readFile(services.desktop.log.file, 'utf8').catch(() => '')).not.toMatch(/1009/);
+  });
+
+  it('never sends a call later that it already answered "unavailable" (its caller may have retried it meanwhile)', async () => {
+    const listen = async (port = 0) => {
+      const wss = new WebSocketServer({ host: '127.0.0.1', port });
+      await new Promise((resolve) => wss.once('listening', resolve));
+      const received: string[] = [];
+      wss.on('connection', (ws) => {
+        ws.on('message', (data) => {
+          const call = JSON.parse(String(data)) as { id: number; input: { message: string } };
+          received.push(call.input.message);
+          ws.send(JSON.stringify({ type: 'result', id: call.id, result: { ok: true, value: { message: call.input.message, receivedAt: 'now' } } }));
+        });
+      });
+      return { wss, received, port: (wss.address() as AddressInfo).port };
+    };
+    const stop = async (wss: WebSocketServer) => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    };
+    const first = await listen();
+    let link = 'connecting';
+    const bridge = pageBridge({ port: first.port, origin: `http://127.0.0.1:${first.port}`, token: 'fake-token' }, (state) => (link = state));
+    expect(await bridge.ping({ message: 'before' })).toMatchObject({ ok: true });
+    // The service goes away: a call made now waits in the page, then fails when reconnecting fails.
+    await stop(first.wss);
+    await vi.waitFor(() => expect(link).toBe('closed'), { timeout: 5_000, interval: 10 });
+    const stranded = await bridge.ping({ message: 'stranded' });
+    expect(stranded).toMatchObject({ ok: false, error: { kind: 'unavailable', retryable: true } });
+    // The service is back on the same address: the page reconnects and a new call goes through,
+    // but the stranded one is never delivered.
+    const second = await listen(first.port);
+    try {
+      await vi.waitFor(async () => expect(await bridge.ping({ message: 'after' })).toMatchObject({ ok: true }), { timeout: 10_000, interval: 200 });
+      expect(second.received.filter((m) => m === 'stranded')).toEqual([]);
+      expect(second.received).toContain('after');
+    } finally {
+      await stop(second.wss);
+    }
   });
 
   it('ignores a message from the server it cannot read, keeps listeners apart, and fails calls left open by a close', async () => {

@@ -33,6 +33,21 @@ describe('event log handlers', () => {
     expect(posts).toHaveLength(1);
   });
 
+  it('two copies of one create arriving together (a window retried while main still sent the first) log it once', async () => {
+    const { dougal, handlers } = await handlersFor();
+    // Slow Dougal: the second copy arrives while the first is still on its way.
+    dougal.server.faults.latencyMs = 300;
+    const input = { project: PID, clientKey: 'key-0000000009', fields: fields('Streamer noise'), lookupSince: since };
+    const [first, second] = await Promise.all([handlers.eventLogCreate({ ...input, lookupFirst: false }), handlers.eventLogCreate({ ...input, lookupFirst: true })]);
+    dougal.server.faults.latencyMs = 0;
+    expect(first.existed).toBe(false);
+    expect(second).toEqual({ event: first.event, existed: true });
+    const posts = dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event'));
+    expect(posts).toHaveLength(1);
+    const stored = dougal.state.projects[0]!.events.filter((e) => e.meta?.corelog_key === 'key-0000000009');
+    expect(new Set(stored.map((e) => e.id)).size).toBe(1);
+  });
+
   it('a create answered with 204 still tells the renderer the new id (found by its key)', async () => {
     const { dougal, handlers } = await handlersFor();
     dougal.setBehaviour({ eventPostResponse: 'empty-204' });
