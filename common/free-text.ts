@@ -10,6 +10,7 @@
  * Forms call `freeTextProblem` to show a message at the field; main validates bridge input with
  * `freeTextSchema`, so a renderer bug or a hostile page cannot get such text to a server either.
  */
+/* eslint-disable no-control-regex -- finding control characters is this module's whole job */
 import { z } from 'zod';
 
 /** C0 controls other than tab (U+0009) and line feed (U+000A), plus DEL (U+007F). CR is handled by normalisation. */

@@ -5,7 +5,7 @@
  * conflict instead of overwriting someone else's edit.
  */
 import { z } from 'zod';
-import { freeTextSchema, type FreeTextRules } from '../free-text';
+import { firstForbiddenCharacter, freeTextSchema, type FreeTextRules } from '../free-text';
 
 /**
  * The `meta` attribute that carries Corelog's client key of an event it logged (DougalClient's
@@ -13,7 +13,17 @@ import { freeTextSchema, type FreeTextRules } from '../free-text';
  */
 export const CLIENT_KEY_META = 'corelog_key';
 
-const project = z.string().trim().min(1).max(200);
+/**
+ * A Dougal project id (`pid`). Single-line free text; lone UTF-16 surrogates are refused here
+ * because they cannot be URL-encoded into the request path (encodeURIComponent throws).
+ */
+const project = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((pid) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(pid), 'the project id holds a broken character')
+  .refine((pid) => firstForbiddenCharacter(pid, false) === null, 'the project id holds a control character');
 const eventId = z.number().int().nonnegative();
 const isoTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
 

@@ -105,6 +105,15 @@ export function EventLogScreen() {
           </span>
         )}
       </header>
+      {reference?.notes && reference.notes.length > 0 && (
+        // Parts of the reference Dougal could not give (no label endpoint, an odd reply): the log
+        // works without them, and the navigator knows why labels or sequences are missing.
+        <div className="banner warning" role="status" data-testid="reference-notes">
+          {reference.notes.map((note) => (
+            <p key={note}>{note}</p>
+          ))}
+        </div>
+      )}
 
       {tab === 'sequences' && (
         <SequencesPanel

@@ -201,6 +201,18 @@ describe('event log handlers', () => {
     expect(crlf).toMatchObject({ ok: true, value: { event: { remarks: 'line one\nline two' } } });
   });
 
+  it('refuses a project id with a broken (lone surrogate) or control character as input, never as an internal error', async () => {
+    const { dougal, handlers } = await handlersFor();
+    const dispatch = createBridgeDispatcher(handlers);
+    for (const project of ['\ud800', 'eq\udc00x', 'eq24301\u0000']) {
+      const result = await dispatch('eventLogQcAccept', { project, eventIds: [1], accepted: true });
+      expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    }
+    expect(dougal.server.log.list().filter((r) => r.method === 'POST')).toEqual([]);
+    // The real project id still goes through.
+    expect(await dispatch('eventLogQcResults', { project: 'eq24301' })).toMatchObject({ ok: true });
+  });
+
   it('flattens QC trees tolerantly and skips results without an event id', () => {
     expect(flattenQcResults({ tests: [{ name: 'gap', results: [{ event_id: 4, remarks: 'x', accepted: true }, { remarks: 'no id' }] }] })).toEqual([
       { test: 'gap', eventId: 4, sequence: null, point: null, tstamp: null, remarks: 'x', accepted: true },
