@@ -1,5 +1,5 @@
 /** The plain-Node side of the desktop shell: log file, redaction, diagnostics, busy work, bridge handlers. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,8 @@ describe('redaction', () => {
       nested: { apiKey: REDACTED, accessToken: REDACTED, note: 'ok' },
       passwordStored: false,
     });
+    // Settings that only say where a token goes, or how long it lives, stay readable for support.
+    expect(redactValue({ api: { tokenHeader: 'imago-api-token', tokenLifetimeMs: 1000, apiToken: 't' } })).toEqual({ api: { tokenHeader: 'imago-api-token', tokenLifetimeMs: 1000, apiToken: REDACTED } });
   });
 });
 
@@ -131,6 +133,11 @@ describe('desktop bridge handlers', () => {
     await writeFile(join(dir, 'credentials.json'), JSON.stringify({ imago: { username: 'demo', password: PASSWORD } }));
     await writeFile(join(dir, 'credential.key'), API_TOKEN);
     await writeFile(join(dir, 'connections.json'), JSON.stringify({ imago: { serverUrl: `https://demo:${PASSWORD}@imago.example.com/integrate/2`, apiToken: API_TOKEN } }));
+    // Two saved "Check server" reports of Imago and one of Dougal: only the newest of each goes along.
+    mkdirSync(join(dir, 'diagnostics'), { recursive: true });
+    await writeFile(join(dir, 'diagnostics', 'corelog-server-check-imago-2026-01-01T00-00-00-000Z.txt'), 'old imago check');
+    await writeFile(join(dir, 'diagnostics', 'corelog-server-check-imago-2026-02-01T00-00-00-000Z.txt'), `new imago check; Authorization: Bearer ${JWT}`);
+    await writeFile(join(dir, 'diagnostics', 'corelog-server-check-dougal-2026-01-15T00-00-00-000Z.txt'), 'dougal check');
     services.desktop.log.warn(`Dougal answered 401; Authorization: Bearer ${JWT}; password=${PASSWORD}`);
     services.desktop.busyWork.begin('upload 3 of 26');
 
@@ -142,6 +149,9 @@ describe('desktop bridge handlers', () => {
     expect(JSON.parse(readFileSync(join(folder, 'versions.json'), 'utf8'))).toMatchObject({ corelog: '9.9.9', transport: 'electron', runtime: { node: process.versions.node } });
     expect(JSON.parse(readFileSync(join(folder, 'outbox.json'), 'utf8'))).toMatchObject({ outbox: { pending: 3, failed: 1 }, workInProgress: [{ label: 'upload 3 of 26' }] });
     expect(readFileSync(join(folder, 'logs', 'corelog.log'), 'utf8')).toContain('Dougal answered 401');
+
+    expect(files.filter((f) => f.startsWith('corelog-server-check-'))).toEqual(['corelog-server-check-dougal-2026-01-15T00-00-00-000Z.txt', 'corelog-server-check-imago-2026-02-01T00-00-00-000Z.txt']);
+    expect(readFileSync(join(folder, 'corelog-server-check-imago-2026-02-01T00-00-00-000Z.txt'), 'utf8')).toMatch(/^new imago check; Authorization: \[redacted\]/);
 
     const everything = allText(folder);
     for (const secret of [PASSWORD, JWT, API_TOKEN]) expect(everything).not.toContain(secret);

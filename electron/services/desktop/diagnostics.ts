@@ -49,12 +49,25 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     dataFolder: await describeFolder(request.dataDir),
   });
   await putJson('outbox.json', { outbox: request.outbox, workInProgress: request.busyWork.map(({ label, since }) => ({ label, since })) });
+  // The newest saved "Check server" report of each system: what the real server answered is often
+  // the first thing support needs. They were redacted when saved; they are redacted again here.
+  for (const report of await newestServerChecks(join(request.dataDir, 'diagnostics'))) {
+    await put(report.name, redactText(await readFile(report.path, 'utf8').catch(() => '')));
+  }
   for (const logFile of request.logFiles) {
     const text = await readFile(logFile, 'utf8').catch(() => '');
     await put(join('logs', basename(logFile)), redactText(text));
   }
   await put('README.txt', README);
   return { folder, files };
+}
+
+/** The newest `corelog-server-check-<system>-<time>.txt` per system (names sort by time). */
+async function newestServerChecks(dir: string): Promise<{ name: string; path: string }[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => /^corelog-server-check-(imago|dougal)-.+\.txt$/.test(name)).sort();
+  const newest = new Map<string, string>();
+  for (const name of names) newest.set(/^corelog-server-check-(imago|dougal)-/.exec(name)![1]!, name);
+  return [...newest.values()].map((name) => ({ name, path: join(dir, name) }));
 }
 
 /** Names and sizes of the data folder's top level, to spot a missing or huge file. */
@@ -73,6 +86,7 @@ const README = `Corelog diagnostics
 versions.json  Corelog, Electron/Chrome/Node and operating-system versions
 settings.json  server addresses and app settings (passwords and tokens are never included)
 outbox.json    what is waiting to be sent, as counts, and any work in progress
+corelog-server-check-*.txt  the last saved "Check server" report of each system, if any
 logs/          the app's log files, with anything that looks like a password or token removed
 
 Send this folder (zipped) to whoever supports Corelog for you.

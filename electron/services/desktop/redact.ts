@@ -7,6 +7,8 @@ export const REDACTED = '[redacted]';
 
 /** Keys whose values are secret, whatever they contain. */
 const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|authori[sz]ation|cookie|api[-_]?key|credential|session[-_]?id|^jwt$|^pw$/i;
+/** Settings that only name where a secret goes or how long it lives (Imago's `tokenHeader`…), kept for support. */
+const NOT_SECRET_KEY = /^token(Header|LifetimeMs|LifetimeSeconds)$/;
 
 const SECRET_PATTERNS: [RegExp, string][] = [
   // JSON Web Tokens (Dougal's session): three base64url parts, the first starting with `{"`.
@@ -32,7 +34,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && inner !== null && inner !== false ? REDACTED : redactValue(inner, depth + 1)]),
+      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key) && inner !== null && inner !== false ? REDACTED : redactValue(inner, depth + 1)]),
     );
   }
   return value;
