@@ -44,6 +44,8 @@ export function corelogBuilderConfig({ e2e = false } = {}) {
     files: [
       'dist/electron/main.cjs',
       'dist/electron/preload.cjs',
+      'dist/electron/decode-worker.cjs',
+      'dist/electron/structure-thread.cjs',
       'dist/renderer/**/*',
       'package.json',
       '!**/*.map',

@@ -4,6 +4,8 @@
 //   dist/electron/main.cjs  Electron main process      (esbuild; electron and sharp stay external)
 //   dist/electron/preload.cjs  sandboxed preload        (esbuild; only `electron` may be required)
 //   dist/electron/web.mjs   browser-mode server        (esbuild)
+//   dist/electron/decode-worker.cjs  child process for heavy photo decodes (esbuild; sharp stays external)
+//   dist/electron/structure-thread.cjs  worker thread walking JPEG/PNG structure (esbuild)
 import { build as esbuild } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
@@ -25,7 +27,25 @@ const jobs = [];
 if (!only || only === 'renderer') jobs.push(viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }));
 if (!only || only === 'electron') {
   jobs.push(
-    esbuild({ ...common, entryPoints: ['electron/main/index.main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron', 'sharp'] }),
+    esbuild({
+      ...common,
+      entryPoints: ['electron/main/index.main.ts'],
+      outfile: 'dist/electron/main.cjs',
+      format: 'cjs',
+      external: ['electron', 'sharp'],
+      // CommonJS has no import.meta; code that needs its own path checks __filename first.
+      define: { ...common.define, 'import.meta.url': 'undefined' },
+    }),
+    // Photo checks off the main thread: the decode worker (a child process) and the structure-check thread.
+    esbuild({
+      ...common,
+      entryPoints: ['electron/services/images/decode-worker.ts'],
+      outfile: 'dist/electron/decode-worker.cjs',
+      format: 'cjs',
+      external: ['sharp'],
+      define: { ...common.define, 'import.meta.url': 'undefined' },
+    }),
+    esbuild({ ...common, entryPoints: ['electron/services/images/structure-thread.ts'], outfile: 'dist/electron/structure-thread.cjs', format: 'cjs' }),
     esbuild({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
     esbuild({
       ...common,

@@ -1,6 +1,7 @@
 /**
  * Photo intake for the main process: check, convert, store and thumbnail, a few photos at a time so
- * a batch of hundreds neither starves the CPU nor multiplies peak memory (≈100 MB per 24 MP job).
+ * a batch of hundreds does not starve the CPU. Memory is bounded apart from that: each decode waits
+ * for room in the process-wide memory budget, or runs in the decode worker (decode-placement.ts).
  */
 import { basename } from 'node:path';
 import { toBridgeError, type BridgeError } from '../../../common/errors';

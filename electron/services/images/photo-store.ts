@@ -91,9 +91,20 @@ export class PhotoStore {
    * return the content's hash if it computed one on the way; otherwise the temp file is hashed.
    */
   async putWritten(mimeType: UploadMimeType, write: (tempPath: string) => Promise<string | void>): Promise<PutResult> {
-    const tempPath = join(this.tempDir, `${randomUUID()}${EXTENSIONS[mimeType]}`);
+    return this.commitWritten(EXTENSIONS[mimeType], async (tempPath) => ({ mimeType, sha256: (await write(tempPath)) ?? undefined }));
+  }
+
+  /** Like `putWritten`, for a writer that decides the type as it writes (the decode worker's conversion). */
+  async putConverted(write: (tempPath: string) => Promise<UploadMimeType>): Promise<PutResult> {
+    return this.commitWritten('.tmp', async (tempPath) => ({ mimeType: await write(tempPath) }));
+  }
+
+  private async commitWritten(extension: string, write: (tempPath: string) => Promise<{ mimeType: UploadMimeType; sha256?: string | undefined }>): Promise<PutResult> {
+    const tempPath = join(this.tempDir, `${randomUUID()}${extension}`);
     try {
-      const sha256 = (await write(tempPath)) ?? (await hashFile(tempPath));
+      const written = await write(tempPath);
+      const { mimeType } = written;
+      const sha256 = written.sha256 ?? (await hashFile(tempPath));
       await syncFile(tempPath);
       const bytes = (await fileSize(tempPath)) ?? 0;
       const path = this.pathFor(sha256, mimeType);

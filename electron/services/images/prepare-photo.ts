@@ -1,11 +1,24 @@
 /**
  * Turns a checked photo into the file Imago gets: PNG or JPEG, upright pixels, no orientation tag.
- * A JPEG or PNG that needs none of that is stored byte for byte, never re-encoded.
+ * A JPEG or PNG that needs none of that is stored byte for byte, never re-encoded. The decode runs
+ * in the service process or the decode worker as its cost requires (decode-placement.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { checkPhotoHeader, decodeThumbnail } from './inspect-photo';
+import { CorelogError } from '../../../common/errors';
+import { inProcessDecodes, placeDecode } from './decode-placement';
+import { runInDecodeWorker } from './decode-worker-client';
+import {
+  checkPhotoHeader,
+  convertPhoto,
+  decodeCheck,
+  decodeCost,
+  HarmlessWarningOnly,
+  readPhotoStructure,
+  readStart,
+  type CheckedPhoto,
+  type PhotoInspection,
+} from './photo-check';
 import type { PhotoStore, PutResult } from './photo-store';
-import { JPEG_OUTPUT, openPhoto, PNG_OUTPUT } from './sharp-setup';
 import type { UploadMimeType } from './upload-rules';
 
 export interface PreparedPhoto {
@@ -27,30 +40,44 @@ const READ_ONCE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Checks a photo and stores the file to upload; throws `CorelogError('rejected')` for a bad file. */
 export async function preparePhotoForUpload(filePath: string, store: PhotoStore): Promise<PreparedPhoto> {
-  const checked = await checkPhotoHeader(filePath);
-  const { inspection } = checked;
+  const start = await readStart(filePath);
+  const walked = await readPhotoStructure(filePath, start.sniffed);
+  if (walked === null) return prepareInWorker(filePath, store, null);
+  if (!walked.openHere) return prepareInWorker(filePath, store, start.sniffed === 'png' ? 'image/png' : 'image/jpeg');
+  const checked = await checkPhotoHeader(filePath, start, walked.structure);
+  const cost = decodeCost(checked, true);
+  if (placeDecode(cost) === 'service') {
+    try {
+      return await inProcessDecodes.run(cost, () => prepareHere(checked, store));
+    } catch (error) {
+      // A warning that may be harmless: the worker judges it on its own.
+      if (!(error instanceof HarmlessWarningOnly)) throw error;
+    }
+  }
+  return prepareInWorker(filePath, store, checked.inspection.needsConversion ? null : checked.inspection.uploadMimeType);
+}
+
+async function prepareHere(checked: CheckedPhoto, store: PhotoStore): Promise<PreparedPhoto> {
+  const { inspection, filePath } = checked;
   const mimeType = inspection.uploadMimeType;
   let thumbnailJpeg: Buffer;
   let stored: PutResult;
   if (inspection.needsConversion) {
     // Small enough: read once for both the thumbnail and the conversion.
-    const source = inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : filePath;
-    thumbnailJpeg = await decodeThumbnail(checked, typeof source === 'string' ? undefined : source);
-    stored = await store.putWritten(mimeType, async (tempPath) => {
-      // EXIF (capture time, camera) is kept; autoOrient has removed its orientation tag.
-      const image = openPhoto(source).keepExif();
-      await (mimeType === 'image/png' ? image.png(PNG_OUTPUT) : image.jpeg(JPEG_OUTPUT)).toFile(tempPath);
-    });
+    const bytes = inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : undefined;
+    thumbnailJpeg = await decodeCheck(checked, 'strict', bytes);
+    stored = await store.putWritten(mimeType, (tempPath) => convertPhoto(checked, 'strict', tempPath, bytes));
   } else if (inspection.bytes <= READ_ONCE_MAX_BYTES) {
     // Stored as is, read once: the thumbnail is decoded from the same bytes that are hashed and
     // stored. Reading and hashing the file a second time cost a third of the decode's CPU, and the
-    // store now holds exactly the bytes that were checked, even if the file changes meanwhile.
+    // store holds exactly the bytes libvips decoded, even if the file changes meanwhile (the
+    // structure walk reads the file itself, within the same ~0.1 s).
     const bytes = await readFile(filePath);
-    thumbnailJpeg = await decodeThumbnail(checked, bytes);
+    thumbnailJpeg = await decodeCheck(checked, 'strict', bytes);
     stored = await store.putBytes(bytes, mimeType);
   } else {
     // Too big to hold: copy and hash the file while it is decoded for the thumbnail.
-    const [thumbnail, copy] = await Promise.allSettled([decodeThumbnail(checked), store.putFile(filePath, mimeType)]);
+    const [thumbnail, copy] = await Promise.allSettled([decodeCheck(checked, 'strict'), store.putFile(filePath, mimeType)]);
     if (thumbnail.status === 'rejected') {
       // A damaged file must not stay in the store; identical content would be damaged too.
       if (copy.status === 'fulfilled' && copy.value.added) await store.remove(copy.value.sha256);
@@ -60,10 +87,37 @@ export async function preparePhotoForUpload(filePath: string, store: PhotoStore)
     thumbnailJpeg = thumbnail.value;
     stored = copy.value;
   }
+  return prepared(stored, inspection, thumbnailJpeg);
+}
+
+/**
+ * The decode worker checks the photo and, when it needs converting, writes the upload version into
+ * the store's temp folder; this process stores the result. `asIs` is the type of a JPEG or PNG
+ * that the worker may find needs no conversion (then this process copies the file to the store),
+ * null when it will be converted.
+ */
+async function prepareInWorker(filePath: string, store: PhotoStore, asIs: UploadMimeType | null): Promise<PreparedPhoto> {
+  if (asIs !== null) {
+    const reply = await runInDecodeWorker({ op: 'prepare', filePath, outputPath: null });
+    if (!reply.inspection.needsConversion) return prepared(await store.putFile(filePath, asIs), reply.inspection, Buffer.from(reply.thumbnail));
+  }
+  let inspection: PhotoInspection | null = null;
+  let thumbnail = Buffer.alloc(0);
+  const stored = await store.putConverted(async (tempPath) => {
+    const reply = await runInDecodeWorker({ op: 'prepare', filePath, outputPath: tempPath });
+    if (!reply.converted) throw new CorelogError('internal', 'the photo checker did not convert the photo', { retryable: false });
+    inspection = reply.inspection;
+    thumbnail = Buffer.from(reply.thumbnail);
+    return reply.inspection.uploadMimeType;
+  });
+  return prepared(stored, inspection!, thumbnail);
+}
+
+function prepared(stored: PutResult, inspection: PhotoInspection, thumbnailJpeg: Buffer): PreparedPhoto {
   return {
     sha256: stored.sha256,
     storedPath: stored.path,
-    mimeType,
+    mimeType: stored.mimeType,
     width: inspection.width,
     height: inspection.height,
     bytes: stored.bytes,

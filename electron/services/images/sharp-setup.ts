@@ -1,6 +1,7 @@
 /**
  * The one place sharp is configured and opened, so every decode in the pipeline has the same
- * memory and safety settings. Runs in the main process or plain Node, never in a renderer.
+ * memory and safety settings. Runs in the main process, plain Node or the decode worker, never in
+ * a renderer.
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { MAX_INPUT_PIXELS } from './upload-rules';
@@ -18,23 +19,39 @@ function configureSharp(): void {
   configured = true;
 }
 
-/** Opens a photo (a path, or its bytes already read) for one full decode: upright, sequential, refusing truncated data and pixel bombs. */
-export function openPhoto(source: string | Buffer): Sharp {
+/** No photo takes this long to decode here (a 65,500 px line scan: ~1 min); a stuck decoder is stopped. */
+export const DECODE_TIMEOUT_SECONDS = 300;
+
+/**
+ * How strictly libvips decodes:
+ * - `strict`: any decoder warning fails the decode (sharp's `failOn: 'warning'`). libvips checks
+ *   warnings per strip and this is decided per decode, so it is safe with decodes side by side.
+ * - `collect`: only errors fail it; warnings are returned to be judged one by one. sharp reports
+ *   warnings from one queue shared by the whole process, so this is used only where one decode
+ *   runs at a time (the decode worker).
+ */
+export type Strictness = 'strict' | 'collect';
+
+/** A decode's libvips warnings, filled in as they arrive (`collect`). */
+export type WarningLog = string[];
+
+/** Opens a photo (a path, or its bytes already read) for one full, upright, sequential decode. */
+export function openPhoto(source: string | Buffer, strictness: Strictness = 'strict', warnings?: WarningLog): Sharp {
   configureSharp();
-  return sharp(source, {
+  const image = sharp(source, {
     autoOrient: true,
-    // 'error' stops on truncated or undecodable data but lets through the harmless warnings some
-    // cameras' JPEGs raise (extraneous bytes before a marker), which 'warning' would reject.
-    failOn: 'error',
+    failOn: strictness === 'strict' ? 'warning' : 'error',
     limitInputPixels: MAX_INPUT_PIXELS,
     sequentialRead: true,
-  });
+  }).timeout({ seconds: DECODE_TIMEOUT_SECONDS });
+  if (warnings !== undefined) image.on('warning', (warning: string) => warnings.push(warning));
+  return image;
 }
 
 /** Reads only the header. No pixel limit here: the limits are checked on what it returns. */
-export function readHeader(filePath: string): Promise<Metadata> {
+export function readHeader(source: string | Buffer): Promise<Metadata> {
   configureSharp();
-  return sharp(filePath, { limitInputPixels: false }).metadata();
+  return sharp(source, { limitInputPixels: false }).metadata();
 }
 
 /**
@@ -48,11 +65,24 @@ export const PNG_OUTPUT = { compressionLevel: 6, adaptiveFiltering: false } as c
 export const THUMBNAIL_LONG_SIDE = 320;
 const THUMBNAIL_JPEG = { quality: 75, progressive: false, mozjpeg: false } as const;
 
-/** A small upright JPEG for the UI; also the cheapest full decode, so it proves the file is intact. */
-export function renderThumbnail(source: string | Buffer): Promise<Buffer> {
-  return openPhoto(source)
+/**
+ * A small upright JPEG for the UI; also the cheapest decode that reads every byte of the image data
+ * (JPEG shrink-on-load skips the inverse DCT of most coefficients, never the coded data), so it is
+ * the decode half of the intake check.
+ */
+export function renderThumbnail(source: string | Buffer, strictness: Strictness = 'strict', warnings?: WarningLog): Promise<Buffer> {
+  return openPhoto(source, strictness, warnings)
     .resize({ width: THUMBNAIL_LONG_SIDE, height: THUMBNAIL_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
     .jpeg(THUMBNAIL_JPEG)
+    .toBuffer();
+}
+
+/** A larger upright JPEG of a stored photo for the viewer: it was checked at intake, so warnings are let through. */
+export function renderPreview(source: string, width: number): Promise<Buffer> {
+  return openPhoto(source, 'collect')
+    .resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 85 })
     .toBuffer();
 }

@@ -1,17 +1,19 @@
 /**
- * What Imago accepts (reference §12 "POST /image") and how Corelog turns any readable photo into
- * that: pure decisions over header facts, so they are tested without decoding anything.
+ * What Imago accepts (reference §12 "POST /image"), how Corelog turns any readable photo into
+ * that, and what decoding it will cost: pure decisions over header facts, so they are tested
+ * without decoding anything.
  */
+import { formatCount } from './image-damage';
 
 /** Imago refuses PNG, TIFF and baseline JPEG with more than this many pixels on either side. */
 export const IMAGO_MAX_SIDE = 65_500;
-/** Imago refuses a progressive JPEG above this many pixels; a baseline re-encode is accepted. */
+/** Imago refuses a progressive JPEG above this many pixels (422). */
 export const IMAGO_MAX_PROGRESSIVE_PIXELS = 500_000_000;
 /**
- * Corelog's own decode budget (width × height, passed to sharp as `limitInputPixels`). Well above
- * any tray photo (24–60 MP) and above the 500 MP progressive limit so those can still be re-encoded,
- * and it allows a 65,500 px line scan up to ~15,000 px tall; beyond it a small file that claims
- * billions of pixels is refused as a decompression bomb instead of occupying a core for minutes.
+ * Corelog's own decode budget (width × height, passed to sharp as `limitInputPixels`). Far above
+ * any tray photo (24–60 MP); it allows a 65,500 px line scan up to ~15,000 px tall. Beyond it a
+ * small file that claims billions of pixels is refused as a decompression bomb instead of
+ * occupying a core for minutes. Memory is bounded separately (`decodeMemory`).
  */
 export const MAX_INPUT_PIXELS = 1_000_000_000;
 
@@ -32,6 +34,8 @@ export interface ImageFacts {
   pages: number;
   /** For HEIF: `hevc` (HEIC) or `av1` (AVIF). */
   compression?: string | undefined;
+  /** Samples per pixel, alpha included (sharp's `channels`). */
+  channels: number;
 }
 
 export interface UploadPlan {
@@ -47,10 +51,18 @@ export function limitViolation(facts: ImageFacts): string | null {
     return `the image is ${formatCount(facts.width)} × ${formatCount(facts.height)} px; Imago accepts at most ${formatCount(IMAGO_MAX_SIDE)} px on each side`;
   }
   const pixels = facts.width * facts.height;
+  if (facts.format === 'jpeg' && facts.isProgressive && pixels > IMAGO_MAX_PROGRESSIVE_PIXELS) {
+    // Re-encoding it as baseline would first need its whole coefficient buffer (≈ 3 bytes a pixel).
+    return `the image is a progressive JPEG of ${megapixels(pixels)} megapixels; Imago accepts progressive JPEGs of at most ${formatCount(IMAGO_MAX_PROGRESSIVE_PIXELS / 1e6)} megapixels (save it as a baseline JPEG)`;
+  }
   if (pixels > MAX_INPUT_PIXELS) {
-    return `the image has ${formatCount(Math.round(pixels / 1e6))} megapixels; Corelog handles at most ${formatCount(MAX_INPUT_PIXELS / 1e6)} megapixels per photo`;
+    return `the image has ${megapixels(pixels)} megapixels; Corelog handles at most ${formatCount(MAX_INPUT_PIXELS / 1e6)} megapixels per photo`;
   }
   return null;
+}
+
+function megapixels(pixels: number): string {
+  return formatCount(Math.round(pixels / 1e6));
 }
 
 /** Which type the upload will be and why it must be re-encoded, if it must. */
@@ -58,10 +70,8 @@ export function planUpload(facts: ImageFacts): UploadPlan {
   const reasons: string[] = [];
   let mimeType: UploadMimeType;
   if (facts.format === 'jpeg') {
+    // Progressive ones over Imago's 500 MP limit never get here (`limitViolation`).
     mimeType = 'image/jpeg';
-    if (facts.isProgressive && facts.width * facts.height > IMAGO_MAX_PROGRESSIVE_PIXELS) {
-      reasons.push('progressive JPEG over 500 megapixels re-encoded as baseline');
-    }
   } else if (facts.format === 'png') {
     mimeType = 'image/png';
   } else {
@@ -91,6 +101,38 @@ export function formatName(facts: Pick<ImageFacts, 'format' | 'compression'>): s
   return FORMAT_NAMES[facts.format] ?? facts.format.toUpperCase();
 }
 
-function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
+/**
+ * What decoding a photo costs in memory, estimated from its header (see PIPELINE.md, "Memory").
+ * The estimates were measured against sharp 0.35 / libvips 8.18 and err on the high side.
+ */
+export interface DecodeCostInput {
+  facts: ImageFacts;
+  /** Size of the file: libvips maps or reads all of it, so it counts once. */
+  fileBytes: number;
+  /** libjpeg's whole-image coefficient buffer, when the JPEG needs one (progressive, multi-scan). */
+  coefficientBytes: number;
+  /** Metadata segments the decoder keeps in memory (JPEG APP1/APP2/APP13), which libvips copies once more. */
+  keptMetadataBytes: number;
+  /** A PNG stored interlaced, which libpng decodes whole. */
+  interlaced: boolean;
+  /** The operation also turns or converts the full-size image, not just the thumbnail. */
+  convert: boolean;
+}
+
+/** libvips' strip buffers, the thumbnail, the JPEG or PNG encoder: measured 6–17 MB, rounded up. */
+export const DECODE_OVERHEAD_BYTES = 24 * 1024 * 1024;
+
+/** Peak memory (bytes, above the process's own) of checking and preparing one photo. */
+export function decodeMemory({ facts, fileBytes, coefficientBytes, keptMetadataBytes, interlaced, convert }: DecodeCostInput): number {
+  const pixels = facts.width * facts.height;
+  const bytesPerSample = facts.highBitDepth ? 2 : 1;
+  const wholeImage = pixels * Math.max(1, facts.channels) * bytesPerSample;
+  let bytes = DECODE_OVERHEAD_BYTES + fileBytes + coefficientBytes + 2 * keptMetadataBytes;
+  const streamable = facts.format === 'jpeg' || facts.format === 'png';
+  // Turning (orientation 2–8) needs the whole decoded image, and so do interlaced PNGs. Decoders
+  // of the other formats work on whole frames or strips of any size (TIFF, WebP, GIF, HEIF), often
+  // in a buffer of their own that libvips then copies: counted twice.
+  if (!streamable) bytes += 2 * wholeImage;
+  else if (interlaced || (convert && facts.orientation !== 1)) bytes += wholeImage;
+  return bytes;
 }

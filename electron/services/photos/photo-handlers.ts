@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { IntakeOutcome, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../common/errors';
 import type { ServiceContext, ServiceModule } from '../app-services';
-import { PhotoPipeline, PhotoStore } from '../images';
-import { openPhoto } from '../images/sharp-setup';
+import { PhotoPipeline, PhotoStore, renderStoredPreview } from '../images';
 import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
 import { ImagoImageCache, toDataUrl } from './image-cache';
 import { PhotoUploadExecutor } from './upload-executor';
@@ -116,7 +115,8 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
       async previewStoredPhoto({ sha256, width }) {
         const stored = await (await photoStore()).find(sha256);
         if (!stored) throw new CorelogError('not-found', 'This photo is no longer in Corelog’s photo store on this computer.', { retryable: false });
-        const jpeg = await openPhoto(stored.path).resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer();
+        // Decoded under the same memory rules as intake (in this process or the decode worker).
+        const jpeg = await renderStoredPreview(stored.path, width);
         return { dataUrl: toDataUrl(jpeg) };
       },
       // Built by the client from its configured portal base, so the renderer can only open that site.

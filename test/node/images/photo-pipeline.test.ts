@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotoPipeline, type IntakeProgress } from '../../../electron/services/images/photo-pipeline';
 import { PhotoStore } from '../../../electron/services/images/photo-store';
+import { MemoryBudget } from '../../../electron/services/images/memory-budget';
 import { TaskQueue } from '../../../electron/services/images/task-queue';
 import { makeTempDir, uprightWithMarker, writeOrientedJpeg } from './photo-fixtures';
 
@@ -118,5 +119,52 @@ describe('TaskQueue', () => {
     await expect(queue.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await queue.run(async () => 'next')).toBe('next');
     expect(queue.running).toBe(0);
+  });
+});
+
+describe('MemoryBudget', () => {
+  /** Runs jobs of the given sizes side by side and records what was declared at the busiest moment. */
+  async function runAll(budget: MemoryBudget, sizes: number[], release: Array<() => void> = []) {
+    let peak = 0;
+    const order: number[] = [];
+    const jobs = sizes.map((bytes, n) =>
+      budget.run(bytes, async () => {
+        order.push(n);
+        peak = Math.max(peak, budget.inUse);
+        await new Promise<void>((resolve) => (release[n] = resolve));
+      }),
+    );
+    return { jobs, peak: () => peak, order };
+  }
+
+  it('never lets declared memory exceed the budget and starts jobs in arrival order', async () => {
+    const budget = new MemoryBudget(300);
+    const release: Array<() => void> = [];
+    const { jobs, peak, order } = await runAll(budget, [100, 150, 100, 20, 200], release);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual([0, 1]); // 100 + 150; the third (100) would make 350
+    expect(budget.queued).toBe(3);
+    release[0]!();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual([0, 1, 2, 3]); // the small fourth job does not overtake, it follows the third
+    release[1]!();
+    release[2]!();
+    release[3]!();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    release[4]!();
+    await Promise.all(jobs);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(peak()).toBeLessThanOrEqual(300);
+    expect([budget.inUse, budget.queued]).toEqual([0, 0]);
+  });
+
+  it('runs a job larger than the whole budget alone, and frees the room of a failed job', async () => {
+    const budget = new MemoryBudget(100);
+    await expect(budget.run(50, () => Promise.reject(new Error('decoder crashed')))).rejects.toThrow('decoder crashed');
+    expect(budget.inUse).toBe(0);
+    let seen = -1;
+    await budget.run(500, async () => void (seen = budget.inUse));
+    expect(seen).toBe(100);
+    expect(() => new MemoryBudget(0)).toThrow(RangeError);
   });
 });

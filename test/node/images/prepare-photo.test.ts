@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotoStore } from '../../../electron/services/images/photo-store';
+import { renderStoredPreview } from '../../../electron/services/images/photo-preview';
 import { preparePhotoForUpload } from '../../../electron/services/images/prepare-photo';
-import { makeTempDir, redCorners, uprightWithMarker, writeOrientedJpeg } from './photo-fixtures';
+import { cutJpegData, makeTempDir, paddedJpegHeader, redCorners, uncompressedTiff, uprightWithMarker, writeOrientedJpeg } from './photo-fixtures';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -24,19 +25,13 @@ async function expectStoredAsIs(source: string, mimeType: string) {
   return prepared;
 }
 
-/** A valid JPEG made larger than `bytes` with comment segments (64 KB each) right after SOI. */
-function paddedJpeg(jpeg: Buffer, bytes: number): Buffer {
-  const segment = Buffer.alloc(65_535 + 2);
-  segment.writeUInt16BE(0xfffe, 0);
-  segment.writeUInt16BE(65_535, 2);
-  const count = Math.ceil(bytes / segment.length);
-  return Buffer.concat([jpeg.subarray(0, 2), ...Array.from({ length: count }, () => segment), jpeg.subarray(2)]);
-}
-
 describe('preparePhotoForUpload', () => {
   it('streams a photo too big to hold in memory into the store byte for byte, and keeps no damaged one', async () => {
     const own = await PhotoStore.open(join(dir, 'big-store'));
-    const big = paddedJpeg(await sharp(upright).jpeg({ quality: 90 }).toBuffer(), 70 * 1024 * 1024);
+    const jpeg = await sharp(upright).jpeg({ quality: 90 }).toBuffer();
+    // 70 MB of camera trailer after the end marker: a valid photo, too big to read into memory.
+    const trailer = Buffer.alloc(70 * 1024 * 1024, 0x20);
+    const big = Buffer.concat([jpeg, trailer]);
     const source = join(dir, 'big.jpg');
     await writeFile(source, big);
     const prepared = await preparePhotoForUpload(source, own);
@@ -44,8 +39,11 @@ describe('preparePhotoForUpload', () => {
     expect((await readFile(prepared.storedPath)).equals(big)).toBe(true);
 
     const damaged = join(dir, 'big-damaged.jpg');
-    await writeFile(damaged, big.subarray(0, big.length - 2000));
-    await expect(preparePhotoForUpload(damaged, own)).rejects.toMatchObject({ kind: 'rejected' });
+    await writeFile(damaged, Buffer.concat([cutJpegData(jpeg, 0.7), trailer]));
+    await expect(preparePhotoForUpload(damaged, own)).rejects.toMatchObject({
+      kind: 'rejected',
+      message: 'the JPEG is damaged: its image data is corrupt (premature end of data segment)',
+    });
     const left = [];
     for await (const photo of own.list()) left.push(photo.sha256);
     expect(left).toEqual([prepared.sha256]);
@@ -56,10 +54,33 @@ describe('preparePhotoForUpload', () => {
     const whole = await sharp(upright).jpeg({ quality: 90 }).toBuffer();
     const source = join(dir, 'cut-off.jpg');
     await writeFile(source, whole.subarray(0, Math.floor(whole.length * 0.6)));
-    await expect(preparePhotoForUpload(source, own)).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/damaged or incomplete/) });
+    await expect(preparePhotoForUpload(source, own)).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/^the JPEG is damaged: the file ends before the image does/) });
     const left = [];
     for await (const photo of own.list()) left.push(photo);
     expect(left).toEqual([]);
+  });
+
+  it('checks a JPEG whose header is padded with 100 MB of comments in the decode worker, and stores it as is', async () => {
+    const own = await PhotoStore.open(join(dir, 'padded-store'));
+    const padded = paddedJpegHeader(await sharp(upright).jpeg().toBuffer(), 0xfe, 1600);
+    const source = join(dir, 'padded.jpg');
+    await writeFile(source, padded);
+    const prepared = await preparePhotoForUpload(source, own);
+    expect(prepared).toMatchObject({ mimeType: 'image/jpeg', converted: null, width: 300, height: 200, bytes: padded.length });
+    expect(await redCorners(prepared.thumbnailJpeg)).toEqual(['top-left']);
+    expect((await readFile(prepared.storedPath)).equals(padded)).toBe(true);
+  });
+
+  it('refuses a damaged file the decode worker converts, and stores nothing', async () => {
+    const own = await PhotoStore.open(join(dir, 'worker-damaged-store'));
+    const tiff = uncompressedTiff(300, 200);
+    const source = join(dir, 'cut.tif');
+    await writeFile(source, tiff.subarray(0, tiff.length - 5000));
+    await expect(preparePhotoForUpload(source, own)).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/^the TIFF is damaged: /) });
+    const left = [];
+    for await (const photo of own.list()) left.push(photo);
+    expect(left).toEqual([]);
+    expect(await readdir(join(dir, 'worker-damaged-store', '.tmp'))).toEqual([]);
   });
 
   it.each([3, 6, 8] as const)('stores an EXIF orientation %i JPEG with upright pixels and no orientation tag', async (orientation) => {
@@ -130,5 +151,14 @@ describe('preparePhotoForUpload', () => {
     expect(meta.orientation ?? 1).toBe(1);
     expect(thumbnailJpeg.length).toBeLessThan(30_000);
     expect(await redCorners(thumbnailJpeg)).toEqual(['top-left']);
+  });
+
+  it('renders the viewer’s preview of a stored photo, upright and no wider than asked', async () => {
+    const source = await writeOrientedJpeg(join(dir, 'preview-6.jpg'), await uprightWithMarker(1500, 1000), 6);
+    const { storedPath } = await preparePhotoForUpload(source, store);
+    const preview = await renderStoredPreview(storedPath, 600);
+    const meta = await sharp(preview).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 600, 400]);
+    expect(await redCorners(preview)).toEqual(['top-left']);
   });
 });

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { hasImageExtension, sniffContentType } from '../../../electron/services/images/content-type';
 import {
+  DECODE_OVERHEAD_BYTES,
+  decodeMemory,
   IMAGO_MAX_SIDE,
   limitViolation,
   planUpload,
   uprightSize,
+  type DecodeCostInput,
   type ImageFacts,
 } from '../../../electron/services/images/upload-rules';
 
 const hex = (value: string) => Buffer.from(value, 'hex');
 const photo = (overrides: Partial<ImageFacts> = {}): ImageFacts => ({
-  format: 'jpeg', width: 6000, height: 4000, orientation: 1, isProgressive: false, hasAlpha: false, highBitDepth: false, pages: 1,
+  format: 'jpeg', width: 6000, height: 4000, orientation: 1, isProgressive: false, hasAlpha: false, highBitDepth: false, pages: 1, channels: 3,
   ...overrides,
 });
 
@@ -49,11 +52,40 @@ describe('limitViolation', () => {
     );
   });
 
-  it('refuses a decode over the 1,000 MP budget but not a 600 MP progressive JPEG', () => {
+  it('refuses a decode over the 1,000 MP budget', () => {
     expect(limitViolation(photo({ width: 40_000, height: 40_000 }))).toBe(
       'the image has 1,600 megapixels; Corelog handles at most 1,000 megapixels per photo',
     );
-    expect(limitViolation(photo({ width: 30_000, height: 20_000, isProgressive: true }))).toBeNull();
+    expect(limitViolation(photo({ width: 30_000, height: 20_000 }))).toBeNull(); // 600 MP baseline: Imago takes it
+  });
+
+  it('refuses a progressive JPEG over Imago\'s 500 MP, and not one at 500 MP or a PNG that size', () => {
+    expect(limitViolation(photo({ width: 30_000, height: 20_000, isProgressive: true }))).toBe(
+      'the image is a progressive JPEG of 600 megapixels; Imago accepts progressive JPEGs of at most 500 megapixels (save it as a baseline JPEG)',
+    );
+    expect(limitViolation(photo({ width: 25_000, height: 20_000, isProgressive: true }))).toBeNull();
+    expect(limitViolation(photo({ format: 'png', width: 30_000, height: 20_000, isProgressive: true }))).toBeNull(); // an interlaced PNG
+  });
+});
+
+describe('decodeMemory', () => {
+  const cost = (overrides: Partial<DecodeCostInput>) =>
+    decodeMemory({ facts: photo(), fileBytes: 10e6, coefficientBytes: 0, keptMetadataBytes: 0, interlaced: false, convert: false, ...overrides });
+
+  it('counts the file and a fixed overhead for a baseline JPEG kept as it is', () => {
+    expect(cost({})).toBe(DECODE_OVERHEAD_BYTES + 10e6);
+  });
+
+  it('adds the whole image when it is turned, and the coefficient buffer of a progressive JPEG', () => {
+    const turned = photo({ orientation: 6 });
+    expect(cost({ facts: turned, convert: true })).toBe(DECODE_OVERHEAD_BYTES + 10e6 + 6000 * 4000 * 3);
+    expect(cost({ facts: turned, convert: false })).toBe(DECODE_OVERHEAD_BYTES + 10e6); // the thumbnail turns after shrinking
+    expect(cost({ coefficientBytes: 72e6, keptMetadataBytes: 1e6 })).toBe(DECODE_OVERHEAD_BYTES + 10e6 + 72e6 + 2e6);
+  });
+
+  it('counts a whole image for interlaced PNGs, twice for formats decoded whole (TIFF, WebP…)', () => {
+    expect(cost({ facts: photo({ format: 'png', channels: 4, highBitDepth: true }), interlaced: true })).toBe(DECODE_OVERHEAD_BYTES + 10e6 + 6000 * 4000 * 8);
+    expect(cost({ facts: photo({ format: 'tiff' }) })).toBe(DECODE_OVERHEAD_BYTES + 10e6 + 2 * 6000 * 4000 * 3);
   });
 });
 
@@ -62,12 +94,6 @@ describe('planUpload', () => {
     expect(planUpload(photo())).toEqual({ mimeType: 'image/jpeg', reasons: [] });
     expect(planUpload(photo({ isProgressive: true }))).toEqual({ mimeType: 'image/jpeg', reasons: [] });
     expect(planUpload(photo({ format: 'png', hasAlpha: true, highBitDepth: true }))).toEqual({ mimeType: 'image/png', reasons: [] });
-  });
-
-  it('re-encodes a progressive JPEG over 500 MP as baseline', () => {
-    expect(planUpload(photo({ width: 30_000, height: 20_000, isProgressive: true })).reasons).toEqual([
-      'progressive JPEG over 500 megapixels re-encoded as baseline',
-    ]);
   });
 
   it('applies EXIF orientation to JPEG and PNG alike', () => {

@@ -1,0 +1,102 @@
+/**
+ * Reads a photo's bytes front to back through a bounded window, from a buffer already in memory or
+ * from the file in 1 MiB steps, so the structure checks (jpeg-structure.ts, png-structure.ts) walk a
+ * file of any size without holding it.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+const WINDOW_BYTES = 1024 * 1024;
+
+export class ByteSource {
+  /** The bytes from file offset `start` on; `bytes[pos]` is the next byte to read. */
+  bytes: Buffer;
+  pos = 0;
+  private start = 0;
+  private atEnd: boolean;
+  private backing: Buffer | null = null;
+
+  private constructor(
+    private readonly handle: FileHandle | null,
+    readonly size: number,
+    initial: Buffer,
+  ) {
+    this.bytes = initial;
+    this.atEnd = handle === null || initial.length >= size;
+  }
+
+  /** Walks `source`: the content itself, or a path read in windows. Call `close()` when done. */
+  static async open(source: string | Buffer): Promise<ByteSource> {
+    if (typeof source !== 'string') return new ByteSource(null, source.length, source);
+    const handle = await open(source, 'r');
+    try {
+      const { size } = await handle.stat();
+      const first = Buffer.allocUnsafe(WINDOW_BYTES);
+      const { bytesRead } = await handle.read(first, 0, Math.min(WINDOW_BYTES, size), 0);
+      const source = new ByteSource(handle, size, first.subarray(0, bytesRead));
+      source.backing = first;
+      return source;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** File offset of the next byte. */
+  get offset(): number {
+    return this.start + this.pos;
+  }
+
+  /** Bytes left in the window. */
+  get available(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  /** True when the window already reaches the end of the file. */
+  get windowReachesEnd(): boolean {
+    return this.atEnd;
+  }
+
+  /**
+   * Makes at least `count` bytes available in the window (fewer only at the end of the file).
+   * Yields to the event loop while it reads, so a long walk never holds the process up.
+   */
+  async ensure(count: number): Promise<void> {
+    if (this.available >= count || this.atEnd) return;
+    if (this.handle === null) return;
+    // One buffer for the whole walk (callers never keep a view of the window across a call here).
+    const size = Math.max(WINDOW_BYTES, count);
+    const next = this.backing !== null && this.backing.length >= size ? this.backing : Buffer.allocUnsafe(size);
+    this.backing = next;
+    const keep = this.available;
+    // Buffer#copy is a memmove: it may move the window's tail to the front of the same buffer.
+    this.bytes.copy(next, 0, this.pos, this.bytes.length);
+    const fileOffset = this.start + this.pos + keep;
+    const { bytesRead } = await this.handle.read(next, keep, next.length - keep, fileOffset);
+    this.start += this.pos;
+    this.pos = 0;
+    this.bytes = next.subarray(0, keep + bytesRead);
+    if (fileOffset + bytesRead >= this.size || bytesRead === 0) this.atEnd = true;
+  }
+
+  /** Moves `count` bytes on (past the window if need be), without reading what is skipped. */
+  async skip(count: number): Promise<void> {
+    if (count <= this.available) {
+      this.pos += count;
+      return;
+    }
+    if (this.handle === null) {
+      this.pos = this.bytes.length;
+      return;
+    }
+    const target = Math.min(this.size, this.offset + count);
+    this.start = target;
+    this.pos = 0;
+    this.bytes = Buffer.alloc(0);
+    this.atEnd = target >= this.size;
+    await this.ensure(1);
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+  }
+}

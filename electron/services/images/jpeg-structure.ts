@@ -1,0 +1,548 @@
+/**
+ * JPEG structure, read by Corelog itself rather than by libjpeg, for two things libvips cannot do:
+ *
+ * - **Bound the header before libvips sees it.** libjpeg keeps every APP1, APP2 and APP13 segment
+ *   in memory (and libvips copies them), so a file of 64 KB segments costs twice its size in a
+ *   plain `metadata()` call. `readJpegHeader`
+ *   walks the markers up to the first scan with a bounded window and refuses such files, and gives
+ *   the frame (size, progressive, sampling) the memory estimate needs.
+ * - **Check the tail of a single-scan JPEG.** libvips never calls `jpeg_finish_decompress`, so the
+ *   scan data of a baseline JPEG is never checked against its end: corrupt data that makes the
+ *   decoder finish early ("N extraneous bytes before marker 0xd9") passes silently, and a warning in
+ *   the last rows is raised after libvips' last check. `checkJpegBody` walks the Huffman-coded data
+ *   of such a scan (symbols only: no coefficients, no IDCT) and requires it to end exactly where the
+ *   file says. Multi-scan files (progressive) are read to the end by libjpeg itself, which then
+ *   raises these warnings during the decode; for them the walk only counts scans and metadata.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ByteSource } from './byte-source';
+import { formatCount, ImageDamage } from './image-damage';
+
+/** How libjpeg will have to decode the frame. */
+export type JpegProcess = 'baseline' | 'extended' | 'progressive' | 'lossless' | 'arithmetic' | 'hierarchical';
+
+export interface JpegComponent {
+  id: number;
+  h: number;
+  v: number;
+}
+
+export interface JpegFrame {
+  process: JpegProcess;
+  precision: number;
+  width: number;
+  height: number;
+  components: JpegComponent[];
+}
+
+interface ScanComponent {
+  index: number;
+  dcTable: number;
+  acTable: number;
+}
+
+export interface JpegHeader {
+  frame: JpegFrame;
+  /** Bytes of the APP1, APP2 and APP13 segments before the first scan, which libjpeg and libvips copy (EXIF, XMP, ICC, IPTC). */
+  metadataBytes: number;
+  /**
+   * libjpeg must buffer every coefficient of the image before the first row comes out: progressive
+   * files, and sequential ones whose first scan does not carry every component.
+   */
+  buffered: boolean;
+  /** Estimated bytes of that coefficient buffer (0 when not buffered). */
+  coefficientBytes: number;
+  /** File offset where the first scan's coded data starts. */
+  firstScanOffset: number;
+  /** Needed to walk the first scan: tables and restart interval as they stood at the first SOS. */
+  scan: { components: ScanComponent[]; restartInterval: number; dc: Map<number, Uint16Array>; ac: Map<number, Uint16Array> };
+}
+
+export interface JpegBody {
+  scans: number;
+  /** Bytes after the end-of-image marker (camera trailers, motion-photo video…); harmless. */
+  trailingBytes: number;
+}
+
+/** More than any camera or editor writes (EXIF ≤ 64 KB, ICC ≤ a few MB split over APP2, extended XMP). */
+export const MAX_JPEG_METADATA_BYTES = 16 * 1024 * 1024;
+/** A progressive photo has ~10 scans (mozjpeg ~20); thousands only stall the decoder. */
+export const MAX_JPEG_SCANS = 300;
+
+const SOI = 0xd8;
+const EOI = 0xd9;
+const SOS = 0xda;
+const DHT = 0xc4;
+const DRI = 0xdd;
+const isRst = (marker: number) => marker >= 0xd0 && marker <= 0xd7;
+const isSof = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== DHT && marker !== 0xc8 && marker !== 0xcc;
+/** The segments libvips asks libjpeg to keep in memory (EXIF and XMP, ICC, IPTC); others are skipped. */
+const isKeptMetadata = (marker: number) => marker === 0xe1 || marker === 0xe2 || marker === 0xed;
+
+function sofProcess(marker: number): JpegProcess {
+  if (marker === 0xc0) return 'baseline';
+  if (marker === 0xc1) return 'extended';
+  if (marker === 0xc2) return 'progressive';
+  if (marker === 0xc3) return 'lossless';
+  if (marker >= 0xc9 && marker <= 0xcb) return 'arithmetic';
+  return 'hierarchical';
+}
+
+const corrupt = (detail: string) => new ImageDamage(`its image data is corrupt (${detail})`);
+const hex = (marker: number) => `0x${marker.toString(16)}`;
+
+/** Reads the next marker at the current position, skipping fill bytes; counts other bytes skipped. */
+async function nextMarker(src: ByteSource): Promise<{ marker: number; skipped: number } | null> {
+  let skipped = 0;
+  for (;;) {
+    await src.ensure(2);
+    if (src.available < 2) return null;
+    const { bytes } = src;
+    if (bytes[src.pos] !== 0xff) {
+      // Entropy-coded data or garbage: find the next 0xFF inside the window.
+      const found = bytes.indexOf(0xff, src.pos);
+      const stop = found === -1 ? bytes.length : found;
+      skipped += stop - src.pos;
+      src.pos = stop;
+      continue;
+    }
+    const marker = bytes[src.pos + 1]!;
+    if (marker === 0xff) {
+      src.pos += 1; // fill byte
+      continue;
+    }
+    if (marker === 0x00) {
+      // A stuffed 0xFF inside coded data.
+      skipped += 2;
+      src.pos += 2;
+      continue;
+    }
+    src.pos += 2;
+    return { marker, skipped };
+  }
+}
+
+async function readSegment(src: ByteSource, marker: number): Promise<Buffer> {
+  await src.ensure(2);
+  if (src.available < 2) throw new ImageDamage('the file ends inside its header');
+  const length = src.bytes.readUInt16BE(src.pos);
+  if (length < 2) throw new ImageDamage(`its header is corrupt (marker ${hex(marker)} has length ${length})`);
+  await src.ensure(length);
+  if (src.available < length) throw new ImageDamage('the file ends inside its header');
+  const segment = src.bytes.subarray(src.pos + 2, src.pos + length);
+  src.pos += length;
+  return segment;
+}
+
+async function skipSegment(src: ByteSource, marker: number): Promise<number> {
+  await src.ensure(2);
+  if (src.available < 2) throw new ImageDamage('the file ends inside its header');
+  const length = src.bytes.readUInt16BE(src.pos);
+  if (length < 2) throw new ImageDamage(`its header is corrupt (marker ${hex(marker)} has length ${length})`);
+  if (src.offset + length > src.size) throw new ImageDamage('the file ends inside its header');
+  await src.skip(length);
+  return length;
+}
+
+function parseFrame(marker: number, segment: Buffer): JpegFrame {
+  if (segment.length < 6) throw new ImageDamage('its frame header is corrupt');
+  const count = segment[5]!;
+  if (count === 0 || segment.length < 6 + 3 * count) throw new ImageDamage('its frame header is corrupt');
+  const components: JpegComponent[] = [];
+  for (let i = 0; i < count; i++) {
+    const sampling = segment[7 + 3 * i]!;
+    const h = sampling >> 4;
+    const v = sampling & 15;
+    if (h < 1 || h > 4 || v < 1 || v > 4) throw new ImageDamage('its frame header is corrupt (bad sampling factors)');
+    components.push({ id: segment[6 + 3 * i]!, h, v });
+  }
+  return { process: sofProcess(marker), precision: segment[0]!, height: segment.readUInt16BE(1), width: segment.readUInt16BE(3), components };
+}
+
+/**
+ * A 16-bit lookup table: for the next 16 bits of coded data, `(code length << 8) | symbol`, or 0
+ * where no code starts with those bits (a "bad Huffman code").
+ */
+function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array, isDc: boolean): Uint16Array {
+  // libjpeg refuses a DC table with a symbol above 15 (no difference needs more bits).
+  if (isDc && symbols.some((symbol) => symbol > 15)) throw new ImageDamage('its header is corrupt (an invalid Huffman table)');
+  const table = new Uint16Array(65536);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= 16; length++) {
+    for (let i = 0; i < counts[length - 1]!; i++) {
+      if (code >= 1 << length) throw new ImageDamage('its header is corrupt (an invalid Huffman table)');
+      const shift = 16 - length;
+      table.fill((length << 8) | symbols[k++]!, code << shift, (code + 1) << shift);
+      code++;
+    }
+    code <<= 1;
+  }
+  return table;
+}
+
+function parseHuffmanTables(segment: Buffer, dc: Map<number, Uint16Array>, ac: Map<number, Uint16Array>): void {
+  let at = 0;
+  while (at < segment.length) {
+    if (at + 17 > segment.length) throw new ImageDamage('its header is corrupt (a truncated Huffman table)');
+    const classAndId = segment[at]!;
+    const counts = segment.subarray(at + 1, at + 17);
+    const total = counts.reduce((sum, n) => sum + n, 0);
+    if (total > 256 || at + 17 + total > segment.length) throw new ImageDamage('its header is corrupt (a truncated Huffman table)');
+    const isDc = classAndId >> 4 === 0;
+    (isDc ? dc : ac).set(classAndId & 15, buildHuffmanTable(counts, segment.subarray(at + 17, at + 17 + total), isDc));
+    at += 17 + total;
+  }
+}
+
+/** Coefficient buffer size: 64 coefficients of 2 bytes per 8×8 block, blocks padded to whole MCUs. */
+function coefficientBytes(frame: JpegFrame): number {
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  const mcusX = Math.ceil(frame.width / (8 * hMax));
+  const mcusY = Math.ceil(frame.height / (8 * vMax));
+  return frame.components.reduce((sum, c) => sum + mcusX * c.h * mcusY * c.v * 64 * 2, 0);
+}
+
+/**
+ * Walks the markers from SOI to the first scan: the frame, the metadata size and what the first
+ * scan needs. Throws `ImageDamage` for a broken structure or too much metadata.
+ */
+export async function readJpegHeader(source: string | Buffer): Promise<JpegHeader> {
+  const src = await ByteSource.open(source);
+  try {
+    await src.ensure(2);
+    if (src.available < 2 || src.bytes[0] !== 0xff || src.bytes[1] !== SOI) throw new ImageDamage('it does not start with a JPEG start-of-image marker');
+    src.pos = 2;
+    let frame: JpegFrame | null = null;
+    let metadataBytes = 0;
+    let restartInterval = 0;
+    const dc = new Map<number, Uint16Array>();
+    const ac = new Map<number, Uint16Array>();
+    for (;;) {
+      const next = await nextMarker(src);
+      if (next === null) throw new ImageDamage('the file ends before its image data');
+      const { marker } = next;
+      if (next.skipped > 0) throw new ImageDamage(`its header is corrupt (${formatCount(next.skipped)} stray bytes before marker ${hex(marker)})`);
+      if (marker === EOI) throw new ImageDamage('it has no image data');
+      if (marker === SOI || isRst(marker) || marker === 0x01) throw new ImageDamage(`its header is corrupt (unexpected marker ${hex(marker)})`);
+      if (isSof(marker)) {
+        if (frame !== null) throw new ImageDamage('its header is corrupt (two frame headers)');
+        frame = parseFrame(marker, await readSegment(src, marker));
+      } else if (marker === DHT) {
+        parseHuffmanTables(await readSegment(src, marker), dc, ac);
+      } else if (marker === DRI) {
+        const segment = await readSegment(src, marker);
+        if (segment.length < 2) throw new ImageDamage('its header is corrupt (a short restart interval)');
+        restartInterval = segment.readUInt16BE(0);
+      } else if (marker === SOS) {
+        if (frame === null) throw new ImageDamage('its header is corrupt (image data before the frame header)');
+        const segment = await readSegment(src, marker);
+        const count = segment[0] ?? 0;
+        if (count < 1 || count > 4 || segment.length < 1 + 2 * count + 3) throw new ImageDamage('its header is corrupt (a bad scan header)');
+        const components: ScanComponent[] = [];
+        for (let i = 0; i < count; i++) {
+          const index = frame.components.findIndex((c) => c.id === segment[1 + 2 * i]);
+          if (index === -1) throw new ImageDamage('its header is corrupt (a scan names a component the frame does not have)');
+          const tables = segment[2 + 2 * i]!;
+          components.push({ index, dcTable: tables >> 4, acTable: tables & 15 });
+        }
+        const sequential = frame.process === 'baseline' || frame.process === 'extended';
+        const buffered = !sequential || count < frame.components.length;
+        if (metadataBytes > MAX_JPEG_METADATA_BYTES) throw tooMuchMetadata(metadataBytes);
+        return {
+          frame,
+          metadataBytes,
+          buffered,
+          coefficientBytes: buffered ? coefficientBytes(frame) : 0,
+          firstScanOffset: src.offset,
+          scan: { components, restartInterval, dc, ac },
+        };
+      } else {
+        const length = await skipSegment(src, marker);
+        if (isKeptMetadata(marker)) {
+          metadataBytes += length;
+          // Refused as soon as it is clear, without walking the rest of a hostile header.
+          if (metadataBytes > MAX_JPEG_METADATA_BYTES) throw tooMuchMetadata(metadataBytes);
+        }
+      }
+    }
+  } finally {
+    await src.close();
+  }
+}
+
+function tooMuchMetadata(bytes: number): ImageDamage {
+  return new ImageDamage(
+    `its header holds more than ${formatCount(Math.floor(bytes / 1024 / 1024))} MB of metadata; a photo has at most a few MB`,
+  );
+}
+
+/**
+ * Checks everything after the header: for a single-scan (baseline) JPEG, the coded data block by
+ * block to its exact end; for every JPEG, the markers up to the end-of-image marker, the number
+ * of scans and the metadata between them. Throws `ImageDamage`.
+ */
+export async function checkJpegBody(source: string | Buffer, header: JpegHeader): Promise<JpegBody> {
+  const src = await ByteSource.open(source);
+  try {
+    await src.skip(header.firstScanOffset);
+    // Arithmetic and lossless coding are rare enough to leave to libjpeg alone.
+    const walked = !header.buffered && header.frame.process !== 'arithmetic' && header.frame.process !== 'lossless';
+    if (walked) await walkSequentialScan(src, header);
+    let scans = 1;
+    let metadataBytes = header.metadataBytes;
+    for (;;) {
+      const next = await nextMarker(src);
+      if (next === null) throw new ImageDamage('the file ends before the image does (no end-of-image marker)');
+      const { marker, skipped } = next;
+      // Right after the walked scan nothing may come before the next marker. Elsewhere `skipped`
+      // is coded data, which libjpeg checks as it reads every scan of a buffered file.
+      if (walked && scans === 1) {
+        if (skipped > 0) throw extraneous(skipped, marker);
+        if (isRst(marker)) throw corrupt(`unexpected restart marker ${hex(marker)}`);
+      }
+      if (isRst(marker)) continue;
+      if (marker === EOI) return { scans, trailingBytes: src.size - src.offset };
+      if (marker === SOI || marker === 0x01 || isSof(marker)) throw corrupt(`unexpected marker ${hex(marker)}`);
+      const length = await skipSegment(src, marker);
+      if (marker === SOS) {
+        scans++;
+        if (scans > MAX_JPEG_SCANS) throw new ImageDamage(`it has more than ${formatCount(MAX_JPEG_SCANS)} scans; a photo has a few dozen at most`);
+      } else if (isKeptMetadata(marker)) {
+        metadataBytes += length;
+        if (metadataBytes > MAX_JPEG_METADATA_BYTES) throw tooMuchMetadata(metadataBytes);
+      }
+      // DNL, DHT, DQT, DRI between scans are skipped like any other segment.
+    }
+  } finally {
+    await src.close();
+  }
+}
+
+/** Room kept after the walker's position: far more than one MCU can take (10 blocks of ≤ 256 bytes). */
+const MARGIN = 8 * 1024;
+/** Un-stuffed coded data held at a time. */
+const CODED_BYTES = 4 * 1024 * 1024;
+/** The walk lets the event loop run after this many bits of coded data (~0.5 MB, ~5 ms). */
+const YIELD_EVERY_BITS = 4 * 1024 * 1024;
+/** Codes up to this many bits are found in a small table that stays in the CPU's L1 cache. */
+const FAST_BITS = 10;
+const SLOW = 0xffff;
+
+/**
+ * Per table, what the walker needs for each possible next 16 bits: the bits the symbol takes with
+ * its appended value (the value itself does not matter here), how far it moves through the 64
+ * coefficients, and whether it ends the block. 0 marks a bad code.
+ */
+interface WalkTable {
+  fast: Uint16Array;
+  full: Uint16Array;
+}
+const EOB = 1 << 10;
+
+function walkTable(codes: Uint16Array, isDc: boolean): WalkTable {
+  const full = new Uint16Array(65536);
+  for (let i = 0; i < 65536; i++) {
+    const entry = codes[i]!;
+    if (entry === 0) continue;
+    const length = entry >> 8;
+    const symbol = entry & 0xff;
+    const size = symbol & 15;
+    const run = symbol >> 4;
+    if (isDc) full[i] = (length + symbol) | (1 << 5);
+    else if (size !== 0) full[i] = (length + size) | ((run + 1) << 5);
+    else if (run === 15) full[i] = length | (16 << 5); // sixteen zeros
+    else full[i] = length | EOB;
+  }
+  const fast = new Uint16Array(1 << FAST_BITS);
+  for (let i = 0; i < fast.length; i++) {
+    const at = i << (16 - FAST_BITS);
+    fast[i] = codes[at] === 0 ? 0 : codes[at]! >> 8 > FAST_BITS ? SLOW : full[at]!;
+  }
+  return { fast, full };
+}
+
+/** The coded data of one segment (a scan, or one restart interval), 0xFF00 un-stuffed, a window at a time. */
+class CodedData {
+  readonly data = new Uint8Array(CODED_BYTES + MARGIN);
+  readonly view = new DataView(this.data.buffer);
+  length = 0;
+  /** The segment's end (a marker, or the end of the file) has been reached; zeros follow `length`. */
+  ended = false;
+  /** It ended because the file did, not at a marker. */
+  atFileEnd = false;
+
+  constructor(private readonly src: ByteSource) {}
+
+  /** Drops the bytes before `from` and loads more, up to the window's size or the segment's end. */
+  async refill(from: number): Promise<void> {
+    this.data.copyWithin(0, from, this.length);
+    this.length -= from;
+    const { src } = this;
+    while (!this.ended && this.length < CODED_BYTES) {
+      await src.ensure(2);
+      if (src.available === 0) {
+        this.ended = true;
+        this.atFileEnd = true;
+        break;
+      }
+      const { bytes, pos } = src;
+      const ff = bytes.indexOf(0xff, pos);
+      const stop = Math.min(ff === -1 ? bytes.length : ff, pos + CODED_BYTES - this.length);
+      if (stop > pos) {
+        // Buffer#copy is a plain memmove, also from shared memory (TypedArray#set is not).
+        bytes.copy(this.data, this.length, pos, stop);
+        this.length += stop - pos;
+        src.pos = stop;
+      } else if (src.available >= 2 && bytes[pos + 1] === 0) {
+        this.data[this.length++] = 0xff;
+        src.pos += 2;
+      } else {
+        // A marker, fill bytes before one, or 0xFF as the file's last byte: the segment ends here.
+        this.ended = true;
+        this.atFileEnd = src.available < 2;
+      }
+    }
+    // A decoder that runs past the end reads zero bits, as libjpeg does.
+    if (this.ended) this.data.fill(0, this.length, this.length + MARGIN);
+  }
+
+  /** Starts the next segment, after its marker has been read. */
+  async restart(): Promise<void> {
+    this.length = 0;
+    this.ended = false;
+    this.atFileEnd = false;
+    await this.refill(0);
+  }
+
+  /** Bytes of the segment from `from` to its end, loading (and dropping) the rest of it. */
+  async bytesFrom(from: number): Promise<number> {
+    let count = Math.max(0, this.length - from);
+    while (!this.ended) {
+      await this.refill(this.length);
+      count += this.length;
+    }
+    return count;
+  }
+}
+
+/**
+ * Decodes the Huffman symbols of the first (only) scan, MCU by MCU, honouring restart markers, and
+ * leaves `src` at the marker after the scan. Finds what libjpeg warns about — a bad Huffman code,
+ * data running out before the last block (libjpeg fills the rest with grey), bytes left over
+ * before a marker — and a block claiming more than 64 coefficients, which libjpeg ignores.
+ * Bounded memory: 4 MB of coded data at a time.
+ */
+async function walkSequentialScan(src: ByteSource, header: JpegHeader): Promise<void> {
+  const { frame, scan } = header;
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  const tables = new Map<Uint16Array, WalkTable>();
+  const tableFor = (codes: Uint16Array | undefined, isDc: boolean): WalkTable => {
+    if (codes === undefined) throw new ImageDamage('its header is corrupt (a scan uses a Huffman table that is not defined)');
+    let table = tables.get(codes);
+    if (table === undefined) tables.set(codes, (table = walkTable(codes, isDc)));
+    return table;
+  };
+  // Per block of an MCU, the tables that decode it.
+  const dcTables: WalkTable[] = [];
+  const acTables: WalkTable[] = [];
+  for (const component of scan.components) {
+    const { h, v } = scan.components.length === 1 ? { h: 1, v: 1 } : frame.components[component.index]!;
+    for (let b = 0; b < h * v; b++) {
+      dcTables.push(tableFor(scan.dc.get(component.dcTable), true));
+      acTables.push(tableFor(scan.ac.get(component.acTable), false));
+    }
+  }
+  let mcusX: number;
+  let mcusY: number;
+  if (scan.components.length === 1) {
+    // A non-interleaved scan codes one block per MCU over that component's own size.
+    const c = frame.components[scan.components[0]!.index]!;
+    mcusX = Math.ceil(Math.ceil((frame.width * c.h) / hMax) / 8);
+    mcusY = Math.ceil(Math.ceil((frame.height * c.v) / vMax) / 8);
+  } else {
+    mcusX = Math.ceil(frame.width / (8 * hMax));
+    mcusY = Math.ceil(frame.height / (8 * vMax));
+  }
+  const totalMcus = mcusX * mcusY;
+  const blocksPerMcu = dcTables.length;
+  const interval = scan.restartInterval;
+
+  const coded = new CodedData(src);
+  await coded.refill(0);
+  const { view } = coded;
+  /** Bit position of the walker in `coded.data`. */
+  let bitpos = 0;
+  let lastYield = 0;
+  let restarts = 0;
+  /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
+  const leftOver = () => coded.bytesFrom(Math.ceil(bitpos / 8));
+
+  for (let mcu = 0; mcu < totalMcus; mcu++) {
+    if (interval > 0 && mcu > 0 && mcu % interval === 0) {
+      const extra = await leftOver();
+      const next = await nextMarker(src);
+      const expected = 0xd0 + (restarts++ % 8);
+      if (next === null) throw ranOut(coded);
+      if (extra + next.skipped > 0) throw extraneous(extra + next.skipped, next.marker);
+      if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
+      await coded.restart();
+      bitpos = 0;
+      lastYield = 0;
+    } else if (!coded.ended && (bitpos >>> 3) + MARGIN > coded.length) {
+      await coded.refill(bitpos >>> 3);
+      bitpos &= 7;
+      lastYield = 0;
+    } else if (bitpos - lastYield > YIELD_EVERY_BITS) {
+      lastYield = bitpos;
+      await nextTurn();
+    }
+    for (let block = 0; block < blocksPerMcu; block++) {
+      // DC: one symbol (how many bits the difference takes), then those bits.
+      const dc = dcTables[block]!;
+      let window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
+      let entry = dc.fast[window >>> (32 - FAST_BITS)]!;
+      if (entry === SLOW) entry = dc.full[window >>> 16]!;
+      if (entry === 0) throw badCode(coded, bitpos);
+      bitpos += entry & 31;
+      // AC: run/size symbols until end-of-block or the 63rd coefficient.
+      const { fast, full } = acTables[block]!;
+      for (let k = 1; ; ) {
+        window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
+        entry = fast[window >>> (32 - FAST_BITS)]!;
+        if (entry === SLOW) entry = full[window >>> 16]!;
+        if (entry === 0) throw badCode(coded, bitpos);
+        bitpos += entry & 31;
+        if (entry & EOB) break;
+        k += (entry >> 5) & 31;
+        if (k >= 64) {
+          if (k > 64) throw corrupt('a block has more than 64 coefficients');
+          break;
+        }
+      }
+    }
+    if (bitpos > coded.length * 8) throw ranOut(coded);
+  }
+  // After the last block the rest of its byte is padding; nothing else may come before the marker.
+  const extra = await leftOver();
+  if (extra > 0) {
+    const next = await nextMarker(src);
+    throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
+  }
+}
+
+/** Data that ran out before the last block: at a marker (corrupt data) or at the end of the file (cut short). */
+function ranOut(coded: CodedData): ImageDamage {
+  return coded.atFileEnd ? new ImageDamage('the file ends before the image does (premature end of JPEG image)') : corrupt('premature end of data segment');
+}
+
+function extraneous(count: number, marker: number): ImageDamage {
+  return corrupt(`${formatCount(count)} extraneous byte${count === 1 ? '' : 's'} before marker ${hex(marker)}`);
+}
+
+/** A bad code past the end of the data is the data running out, as libjpeg reports it. */
+function badCode(coded: CodedData, bitpos: number): ImageDamage {
+  return coded.ended && bitpos >= coded.length * 8 ? ranOut(coded) : corrupt('bad Huffman code');
+}

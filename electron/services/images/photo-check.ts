@@ -1,0 +1,328 @@
+/**
+ * The intake check itself: is this file a photo Corelog can upload, is it intact, and what must
+ * happen to it first? Runs wherever the decode runs — the service process for JPEG and PNG whose
+ * cost is small, the decode worker for everything else (decode-placement.ts decides). Every
+ * refusal is a `CorelogError` of kind `rejected` whose message a user can act on.
+ */
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { CorelogError } from '../../../common/errors';
+import { hasImageExtension, sniffContentType, SNIFF_BYTES, type SniffedType } from './content-type';
+import { ImageDamage } from './image-damage';
+import { checkJpegBody, readJpegHeader, type JpegHeader } from './jpeg-structure';
+import { readPngHeader, type PngHeader } from './png-structure';
+import { checkStructureBody } from './structure-threads';
+import { DECODE_TIMEOUT_SECONDS, JPEG_OUTPUT, openPhoto, PNG_OUTPUT, readHeader, renderThumbnail, type Strictness, type WarningLog } from './sharp-setup';
+import { decodeMemory, formatName, limitViolation, planUpload, uprightSize, type ImageFacts, type UploadMimeType } from './upload-rules';
+
+/** The header facts that matter to callers, with width and height as the photo is meant to be seen. */
+export interface PhotoInspection extends Pick<ImageFacts, 'format' | 'orientation' | 'isProgressive' | 'hasAlpha'> {
+  filePath: string;
+  bytes: number;
+  /** After EXIF orientation. */
+  width: number;
+  height: number;
+  /** The type the upload will have. */
+  uploadMimeType: UploadMimeType;
+  needsConversion: boolean;
+  /** Why it is re-encoded ("TIFF converted to JPEG; EXIF orientation 6 applied to the pixels"), or null. */
+  conversion: string | null;
+}
+
+/** What Corelog read of the file's structure itself, before libvips decodes anything. */
+export type PhotoStructure = { kind: 'jpeg'; header: JpegHeader } | { kind: 'png'; header: PngHeader } | { kind: 'other' };
+
+/** What the header alone tells: enough to refuse a file or plan its upload, before any decoding. */
+export interface CheckedPhoto {
+  filePath: string;
+  sniffed: SniffedType;
+  facts: ImageFacts;
+  structure: PhotoStructure;
+  inspection: PhotoInspection;
+}
+
+export interface FileStart {
+  bytes: number;
+  sniffed: SniffedType;
+}
+
+/**
+ * Formats the service process decodes itself: Corelog walks their structure before libvips opens
+ * them, so their header cost is bounded and their decode cost is known. Everything else (TIFF,
+ * WebP, GIF, HEIF…) is opened only in the decode worker.
+ */
+export function decodedInProcess(sniffed: SniffedType): boolean {
+  return sniffed === 'jpeg' || sniffed === 'png';
+}
+
+/** libvips reads (and maps) the whole header to read the metadata: beyond this it is read in the worker. */
+const IN_PROCESS_HEADER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Corelog's own structure walk of a JPEG or PNG, before libvips sees the file (null for other
+ * formats), and whether the service process may open it: not when padding before the image data
+ * (comment segments, say) would make libvips read tens of megabytes just for the header.
+ */
+export async function readPhotoStructure(filePath: string, sniffed: SniffedType): Promise<{ structure: PhotoStructure; openHere: boolean } | null> {
+  if (!decodedInProcess(sniffed)) return null;
+  const structure = await readStructure(filePath, sniffed);
+  const headerBytes = structure.kind === 'jpeg' ? structure.header.firstScanOffset : structure.kind === 'png' ? structure.header.firstImageChunk : 0;
+  return { structure, openHere: headerBytes <= IN_PROCESS_HEADER_BYTES };
+}
+
+/** Size and content type, from the first 4 KB; refuses empty files and non-images. */
+export async function readStart(filePath: string): Promise<FileStart> {
+  let handle;
+  try {
+    const info = await stat(filePath);
+    if (!info.isFile()) throw rejected('it is not a file');
+    if (info.size === 0) throw rejected('the file is empty');
+    handle = await open(filePath, 'r');
+    const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const sniffed = sniffContentType(head.subarray(0, bytesRead));
+    if (sniffed === 'text' || sniffed === 'unknown') {
+      const extension = extname(filePath);
+      const although = hasImageExtension(extension) ? `, although the name ends in ${extension}` : '';
+      throw rejected(`not an image: the content is ${sniffed}${although}`);
+    }
+    return { bytes: info.size, sniffed };
+  } catch (error) {
+    if (error instanceof CorelogError) throw error;
+    throw rejected(`the file cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Content sniffing, Corelog's own structure walk (JPEG, PNG), the header facts and the limits,
+ * without decoding a pixel. Imago's limits (65,500 px a side; progressive JPEG ≤ 500 MP) and the
+ * decompression-bomb budget are refused here.
+ */
+export async function checkPhotoHeader(filePath: string, start?: FileStart, walked?: PhotoStructure): Promise<CheckedPhoto> {
+  const { bytes, sniffed } = start ?? (await readStart(filePath));
+  const structure = walked ?? (await readStructure(filePath, sniffed));
+  const facts = await readFacts(filePath, sniffed);
+  const violation = limitViolation(facts);
+  if (violation !== null) throw rejected(violation);
+  const plan = planUpload(facts);
+  return {
+    filePath,
+    sniffed,
+    facts,
+    structure,
+    inspection: {
+      filePath,
+      bytes,
+      format: facts.format,
+      ...uprightSize(facts),
+      orientation: facts.orientation,
+      isProgressive: facts.isProgressive,
+      hasAlpha: facts.hasAlpha,
+      uploadMimeType: plan.mimeType,
+      needsConversion: plan.reasons.length > 0,
+      conversion: plan.reasons.length > 0 ? plan.reasons.join('; ') : null,
+    },
+  };
+}
+
+/** Peak memory of checking the photo, and of converting it too when `convert`. */
+export function decodeCost(checked: CheckedPhoto, convert: boolean): number {
+  const { structure } = checked;
+  return decodeMemory({
+    facts: checked.facts,
+    fileBytes: checked.inspection.bytes,
+    coefficientBytes: structure.kind === 'jpeg' ? structure.header.coefficientBytes : 0,
+    keptMetadataBytes: structure.kind === 'jpeg' ? structure.header.metadataBytes : 0,
+    interlaced: structure.kind === 'png' && structure.header.interlaced,
+    convert: convert && checked.inspection.needsConversion,
+  });
+}
+
+/**
+ * The decode half of the check, which also makes the thumbnail: libvips decodes every byte of the
+ * image data, and Corelog's own walk checks what libvips does not (the coded data of a baseline
+ * JPEG to its very end, every PNG chunk's CRC, the end marker). `bytes` are the file's content
+ * when the caller has already read it.
+ */
+export async function decodeCheck(checked: CheckedPhoto, strictness: Strictness, bytes?: Buffer): Promise<Buffer> {
+  const source = bytes ?? checked.filePath;
+  const warnings: WarningLog = [];
+  const thumbnail = () => renderThumbnail(source, strictness, strictness === 'collect' ? warnings : undefined);
+  const { structure } = checked;
+  let outcome: [PromiseSettledResult<Buffer>, PromiseSettledResult<unknown>];
+  if (structure.kind === 'jpeg' && structure.header.buffered) {
+    // libjpeg reads every scan of a progressive file before the first row: count the scans and
+    // metadata first, so a file of ten thousand scans or a gigabyte of APP segments never reaches it.
+    const body = await settle(checkJpegBody(source, structure.header));
+    outcome = body.status === 'rejected' ? [{ status: 'fulfilled', value: Buffer.alloc(0) }, body] : [await settle(thumbnail()), body];
+  } else {
+    // Side by side: libvips on its thread, Corelog's walk on a structure-check thread. The walk reads
+    // the file again (from the page cache) rather than share the bytes read once; see structure-threads.ts.
+    const body = structure.kind === 'other' ? Promise.resolve() : checkStructureBody(structure, checked.filePath);
+    outcome = await Promise.all([settle(thumbnail()), settle(body)]);
+  }
+  const [image, body] = outcome;
+  // Corelog's own finding first: it names the problem more exactly than a decoder message.
+  if (body.status === 'rejected') throw asRefusal(checked, body.reason);
+  if (image.status === 'rejected') throw asRefusal(checked, image.reason);
+  judgeWarnings(checked, warnings);
+  return image.value;
+}
+
+/** Writes the upload version (upright, JPEG or PNG) of a photo that needs converting to `outputPath`. */
+export async function convertPhoto(checked: CheckedPhoto, strictness: Strictness, outputPath: string, bytes?: Buffer): Promise<void> {
+  const warnings: WarningLog = [];
+  // EXIF (capture time, camera) is kept; autoOrient has removed its orientation tag.
+  const image = openPhoto(bytes ?? checked.filePath, strictness, strictness === 'collect' ? warnings : undefined).keepExif();
+  try {
+    await (checked.inspection.uploadMimeType === 'image/png' ? image.png(PNG_OUTPUT) : image.jpeg(JPEG_OUTPUT)).toFile(outputPath);
+  } catch (error) {
+    throw asRefusal(checked, error);
+  }
+  judgeWarnings(checked, warnings);
+}
+
+/**
+ * Thrown by a strict decode that failed only on a warning known to be harmless (an unknown JFIF
+ * version, odd SOS parameters, a broken colour profile): the photo is checked again in the decode
+ * worker, where each warning can be judged on its own.
+ */
+export class HarmlessWarningOnly extends Error {
+  constructor(readonly warning: string) {
+    super(warning);
+    this.name = 'HarmlessWarningOnly';
+  }
+}
+
+/**
+ * Decoder warnings that say nothing about the pixels: metadata the decoder could not parse, odd
+ * but valid headers. Every other warning counts as damage.
+ */
+const HARMLESS_WARNINGS: readonly RegExp[] = [
+  /^read gave \d+ warnings?$/i, // libvips' count; the warning itself follows
+  /^error in tile \d+ x \d+$/i, // libvips' note on an error reported on its own
+  /unknown JFIF revision number/i,
+  /unknown Adobe colou?r transform code/i,
+  /Invalid SOS parameters for sequential JPEG/i,
+  /bad ICC marker/i,
+  /invalid (embedded )?profile/i,
+  /known incorrect sRGB profile/i,
+  /\b(exif|xmp|iptc)\b/i,
+  /Unknown field with tag/i,
+  /ASCII value for tag .* does not end in null byte/i,
+];
+
+/** Splits a sharp error or warning into libvips' lines, without the "VipsJpeg: " style prefixes. */
+function messageLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/^Vips\w*: |^vips\w*: |^\w+2vips: /, '').trim())
+    .filter((line) => line !== '');
+}
+
+function isHarmless(line: string): boolean {
+  return HARMLESS_WARNINGS.some((pattern) => pattern.test(line));
+}
+
+function judgeWarnings(checked: CheckedPhoto, warnings: WarningLog): void {
+  const harmful = warnings.flatMap(messageLines).filter((line) => !isHarmless(line));
+  if (harmful.length > 0) throw damaged(checked, describeDecoderProblem(harmful[0]!));
+}
+
+function asRefusal(checked: CheckedPhoto, error: unknown): Error {
+  if (error instanceof CorelogError || error instanceof HarmlessWarningOnly) return error;
+  if (error instanceof ImageDamage) return damaged(checked, error.what, error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (/^timeout: \d+% complete/m.test(message)) {
+    const minutes = Math.round(DECODE_TIMEOUT_SECONDS / 60);
+    return rejected(`the ${formatName(checked.facts)} took too long to decode (over ${minutes} minutes); it is damaged or far larger than a photo`, error);
+  }
+  let lines = messageLines(message);
+  if (lines[0] === 'Warning treated as error due to failOn setting') {
+    lines = lines.slice(1);
+    const harmful = lines.filter((line) => !isHarmless(line));
+    if (harmful.length === 0 && lines.length > 0) return new HarmlessWarningOnly(lines.join('; '));
+    lines = harmful;
+  } else if (lines.length > 0 && isHarmless(lines[0]!) && !/^read gave|^error in tile/i.test(lines[0]!)) {
+    return new HarmlessWarningOnly(lines[0]!);
+  }
+  return damaged(checked, describeDecoderProblem(lines[0] ?? message), error);
+}
+
+/** A decoder's message, said in plain words with the decoder's own short text in brackets. */
+export function describeDecoderProblem(line: string): string {
+  const text = line.slice(0, 200);
+  const corrupt = /^Corrupt JPEG data: (.*)$/i.exec(text);
+  if (corrupt) return `its image data is corrupt (${corrupt[1]})`;
+  if (/premature end of (JPEG|input) (image|file)|not enough data|unexpected end|read error at scanline|read error on strip|read error on tile|truncated/i.test(text)) {
+    return `the file ends before the image does (${text})`;
+  }
+  if (/CRC error|checksum|incorrect data check/i.test(text)) return `its image data is corrupt (${text})`;
+  return `its image data does not decode cleanly (${text})`;
+}
+
+async function readStructure(filePath: string, sniffed: SniffedType): Promise<PhotoStructure> {
+  try {
+    if (sniffed === 'jpeg') return { kind: 'jpeg', header: await readJpegHeader(filePath) };
+    if (sniffed === 'png') return { kind: 'png', header: await readPngHeader(filePath) };
+    return { kind: 'other' };
+  } catch (error) {
+    if (error instanceof ImageDamage) throw rejected(`the ${sniffed.toUpperCase()} is damaged: ${error.what}`, error);
+    throw rejected(`the file cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+  }
+}
+
+async function readFacts(filePath: string, sniffed: SniffedType): Promise<ImageFacts> {
+  let metadata;
+  try {
+    metadata = await readHeader(filePath);
+  } catch (error) {
+    throw rejected(unreadableReason(sniffed, error), error);
+  }
+  return {
+    format: metadata.format,
+    width: metadata.width,
+    height: metadata.height,
+    orientation: metadata.orientation ?? 1,
+    isProgressive: metadata.isProgressive,
+    hasAlpha: metadata.hasAlpha,
+    highBitDepth: metadata.depth !== 'uchar' && metadata.depth !== 'char',
+    pages: metadata.pages ?? 1,
+    compression: metadata.compression,
+    channels: metadata.channels,
+  };
+}
+
+const UNSUPPORTED_NAMES: Partial<Record<SniffedType, string>> = {
+  heic: 'HEIC', avif: 'AVIF', jp2: 'JPEG 2000', jxl: 'JPEG XL', bmp: 'BMP', pdf: 'PDF',
+};
+
+function unreadableReason(sniffed: SniffedType, error: unknown): string {
+  const name = UNSUPPORTED_NAMES[sniffed];
+  if (name === undefined) return `the ${sniffed.toUpperCase()} is damaged: its header cannot be read (${vipsMessage(error)})`;
+  // Prebuilt libvips decodes HEIF only when AV1-coded (AVIF); HEVC needs a patent-encumbered codec.
+  const why = sniffed === 'heic' ? 'this computer has no HEVC decoder' : `Corelog cannot read ${name} files`;
+  return `${name} images cannot be read here (${why}); export the photo as JPEG, PNG or TIFF`;
+}
+
+function vipsMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (messageLines(message)[0] ?? '').slice(0, 200);
+}
+
+function damaged(checked: CheckedPhoto, what: string, cause?: unknown): CorelogError {
+  return rejected(`the ${formatName(checked.facts)} is damaged: ${what}`, cause);
+}
+
+export function rejected(reason: string, cause?: unknown): CorelogError {
+  return new CorelogError('rejected', reason, { retryable: false, cause });
+}
+
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ status: 'rejected', reason }) as const,
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * Entry of a structure-check thread (a `worker_threads` thread of the service process): walks a
+ * JPEG's coded data or a PNG's chunks (jpeg-structure.ts, png-structure.ts) off the main thread, so
+ * the bridge stays responsive and walks run on spare cores beside libvips. See structure-threads.ts.
+ * Bundled to dist/electron/structure-thread.cjs by scripts/build.mjs.
+ */
+import { parentPort } from 'node:worker_threads';
+import { ImageDamage } from './image-damage';
+import { checkJpegBody } from './jpeg-structure';
+import { checkPngBody } from './png-structure';
+import type { StructureReply, StructureRequest } from './structure-threads';
+
+const port = parentPort;
+if (port === null) throw new Error('structure-thread.ts runs as a worker thread');
+
+port.on('message', (request: StructureRequest) => {
+  const { structure, filePath } = request;
+  const walk = structure.kind === 'jpeg' ? checkJpegBody(filePath, structure.header) : checkPngBody(filePath, structure.header);
+  walk.then(
+    () => port.postMessage({ id: request.id, ok: true } satisfies StructureReply),
+    (error: unknown) =>
+      port.postMessage(
+        (error instanceof ImageDamage
+          ? { id: request.id, ok: false, damage: error.what }
+          : { id: request.id, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }) satisfies StructureReply,
+      ),
+  );
+});
