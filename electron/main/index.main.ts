@@ -4,13 +4,15 @@
  * notifications, quit guard, updates); everything else lives in electron/services and is tested
  * without Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { createAppServices } from '../services/app-services';
+import { configureDecodeWorker } from '../services/images/decode-worker-client';
 import { installAppMenu } from './app-menu.main';
 import { APP_ENTRY_URL, registerAppScheme, serveRenderer } from './app-protocol.main';
 import { startAutoUpdate } from './auto-update.main';
 import { registerBridgeIpc } from './bridge-ipc.main';
+import { utilityProcessLauncher } from './decode-worker-launcher.main';
 import { createMainWindow } from './main-window.main';
 import { createNativeNotifier } from './notifications.main';
 import { guardQuit } from './quit-guard.main';
@@ -43,6 +45,8 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(protocol, join(__dirname, '..', 'renderer'));
     denyAllPermissions(session.defaultSession);
 
+    // Photos too heavy to check inside this process go to a capped utility process (see the launcher).
+    configureDecodeWorker({ launch: utilityProcessLauncher(utilityProcess) });
     const notify = createNativeNotifier(showMainWindow);
     const services = createAppServices({
       dataDir,

@@ -146,6 +146,7 @@ export function createElectronMock() {
     webUtils: { getPathForFile: vi.fn((file: { name: string }) => `/picked/${file.name}`) },
     contextBridge: { exposeInMainWorld: vi.fn((key: string, api: unknown) => (exposed[key] = api)) },
     BrowserWindow: FakeBrowserWindow,
+    utilityProcess: { fork: vi.fn() },
   };
   return { mock, handlers, windows, notifications, exposed, appListeners, becomeReady: () => readyResolve() };
 }

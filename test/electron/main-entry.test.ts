@@ -47,6 +47,14 @@ describe('Electron main entry', () => {
     expect(electron.appListeners.get('web-contents-created')).toHaveLength(1);
   });
 
+  it('hands the photo checker a utility-process launcher (fork() cannot start Node in the packaged app)', async () => {
+    const { decodeWorkerSettings } = await import('../../electron/services/images/decode-worker-client');
+    const launch = decodeWorkerSettings().launch;
+    expect(launch).toBeTypeOf('function');
+    launch!({ modulePath: '/app/decode-worker.cjs', execArgv: [], env: { CORELOG_TEST: '1' } });
+    expect(electron.mock.utilityProcess.fork).toHaveBeenCalledWith('/app/decode-worker.cjs', [], expect.objectContaining({ serviceName: 'Corelog photo checker' }));
+  });
+
   it('installs the application menu and writes the log file in the data folder', () => {
     expect(electron.mock.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
     expect(menuItem('Export Diagnostics…').click).toBeTypeOf('function');

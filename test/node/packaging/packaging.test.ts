@@ -30,11 +30,16 @@ async function stageProject(project: string): Promise<void> {
   // judges the linked tree differently (extraneous/missing packages) and sharp's dependencies get lost.
   cpSync(join(repo, 'package-lock.json'), join(project, 'package-lock.json'));
   await symlink(join(repo, 'node_modules'), join(project, 'node_modules'), 'dir');
-  const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((file) => existsSync(join(repo, file)));
+  const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/decode-worker.cjs', 'dist/electron/structure-thread.cjs', 'dist/renderer/index.html'].every((file) =>
+    existsSync(join(repo, file)),
+  );
   if (built) cpSync(join(repo, 'dist'), join(project, 'dist'), { recursive: true });
   else {
     await writeFile(join(project, 'dist/electron/main.cjs'), '"use strict";');
     await writeFile(join(project, 'dist/electron/preload.cjs'), '"use strict";');
+    // The photo checker's process and its structure-walk threads load these beside main.cjs.
+    await writeFile(join(project, 'dist/electron/decode-worker.cjs'), '"use strict";');
+    await writeFile(join(project, 'dist/electron/structure-thread.cjs'), '"use strict";');
     await writeFile(join(project, 'dist/renderer/index.html'), '<!doctype html>');
   }
   // Things a careless build could leave lying around; none of them may ship.
@@ -69,7 +74,9 @@ afterAll(async () => {
 
 describe('packaged app (linux --dir against a placeholder Electron)', () => {
   it('contains the built app and package.json', () => {
-    for (const file of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html']) expect(asarFiles).toContain(file);
+    for (const file of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/decode-worker.cjs', '/dist/electron/structure-thread.cjs', '/dist/renderer/index.html']) {
+      expect(asarFiles).toContain(file);
+    }
   });
 
   it('ships no tests, no source maps, no TypeScript and no browser-mode server', () => {
