@@ -6,8 +6,8 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { CorelogError } from '../../../common/errors';
+import { renderStoredPreview } from '../images';
 
 export const DEFAULT_IMAGE_CACHE_BYTES = 1024 ** 3;
 
@@ -27,22 +27,24 @@ export class ImagoImageCache {
       return { dataUrl: toDataUrl(cached), fromCache: true };
     }
     const fetched = await fetch();
+    await mkdir(this.dir, { recursive: true });
+    const download = `${path}.${process.pid}.download`;
     let jpeg: Buffer;
     try {
-      // Re-encoded as JPEG so a large PNG never makes a bridge message of several megabytes.
-      jpeg = await sharp(fetched, { limitInputPixels: 2048 * 65_500 })
-        .resize({ width, height: 2048, fit: 'inside', withoutEnlargement: true })
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality: 85 })
-        .toBuffer();
+      // Re-encoded as JPEG so a large PNG never makes a bridge message of several megabytes. A
+      // server that ignores `width` may send the full photo (a progressive one needs hundreds of MB
+      // to decode): the images module decides where that decode may run, as for stored photos.
+      await writeFile(download, fetched);
+      jpeg = await renderStoredPreview(download, width);
     } catch (error) {
       // A reply that is not an image (a page from a proxy, a cut-off file) is a problem of the path, not the photo: nothing is cached.
       throw new CorelogError('malformed-response', `Imago sent something that is not a readable image (${fetched.length.toLocaleString('en-US')} bytes); try again later.`, {
         system: 'imago',
         cause: error,
       });
+    } finally {
+      await rm(download, { force: true });
     }
-    await mkdir(this.dir, { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;
     await writeFile(temp, jpeg);
     await rename(temp, path);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeWorkerStats } from '../../../electron/services/images/decode-worker-client';
 import { ImagoImageCache } from '../../../electron/services/photos/image-cache';
 
 let dir: string;
@@ -31,6 +32,23 @@ describe('ImagoImageCache', () => {
     expect(first.dataUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
     const meta = await sharp(Buffer.from(first.dataUrl.split(',')[1]!, 'base64')).metadata();
     expect(meta).toMatchObject({ format: 'jpeg', width: 1024, height: 512 });
+  });
+
+  it('a server that ignores `width` and sends a 48 MP progressive JPEG: decoded in the capped checker process, not in the service', async () => {
+    const cache = new ImagoImageCache(dir);
+    // 4:4:4 keeps every chroma coefficient: ~290 MB of coefficient buffer, more than one in-process decode may use.
+    const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#806040' } }).jpeg({ progressive: true, chromaSubsampling: '4:4:4' }).toBuffer();
+    const runsBefore = decodeWorkerStats().runs;
+    const { dataUrl } = await cache.dataUrl('img-huge', 1024, async () => huge);
+    expect(await sharp(Buffer.from(dataUrl.split(',')[1]!, 'base64')).metadata()).toMatchObject({ format: 'jpeg', width: 1024, height: 768 });
+    expect(decodeWorkerStats().runs).toBe(runsBefore + 1);
+    expect((await readdir(dir)).sort()).toEqual(['img-huge-1024.jpg']);
+  }, 60_000);
+
+  it('a reply that is not an image is a retryable path problem and nothing is cached', async () => {
+    const cache = new ImagoImageCache(dir);
+    await expect(cache.dataUrl('img-html', 512, async () => Buffer.from('<html><body>Hotel Wi-Fi login</body></html>'))).rejects.toMatchObject({ kind: 'malformed-response', retryable: true });
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('drops the least recently used files beyond its budget', async () => {
