@@ -31,6 +31,12 @@ export const connectionStatusSchema = z.object({
   lastError: bridgeErrorSchema.nullable(),
   /** A password is stored (encrypted) and used to sign in again when the session ends. */
   passwordStored: z.boolean(),
+  /**
+   * Main can sign in again by itself: it holds a password (stored, or in memory for this run) or
+   * uses Dougal's network login, the user has not signed out, and the server has not refused it.
+   * While true, "signed out" is a passing state that main repairs; while false, the user must sign in.
+   */
+  credentialAvailable: z.boolean(),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
@@ -49,6 +55,66 @@ const serverUrlSchema = z
   .refine((value) => /^https?:\/\//i.test(value), 'the address must start with http:// or https://');
 
 const systemInput = z.object({ system: systemIdSchema }).strict();
+
+// ---- per-connection API settings and "Check server" ------------------------------------------
+
+/** One API setting's value: a name or path, a switch, or null ("do not send"). */
+export const apiSettingValueSchema = z.union([z.string().max(300), z.boolean(), z.null()]);
+export type ApiSettingValue = z.infer<typeof apiSettingValueSchema>;
+
+/** One setting as the Connections screen shows it; main describes them, so the screen stays generic. */
+export const apiSettingFieldSchema = z.object({
+  /** Flat key, e.g. `mimeTypeParam` or `paths.eventChanges`. */
+  key: z.string(),
+  label: z.string(),
+  help: z.string(),
+  /** `name`/`path`: text; `optional-name`: text or null (not sent); `choice`: one of `choices`; `flag`: on/off. */
+  kind: z.enum(['name', 'path', 'optional-name', 'choice', 'flag']),
+  choices: z.array(z.string()).optional(),
+  value: apiSettingValueSchema,
+  defaultValue: apiSettingValueSchema,
+});
+export type ApiSettingField = z.infer<typeof apiSettingFieldSchema>;
+
+export const apiSettingsSchema = z.object({
+  system: systemIdSchema,
+  fields: z.array(apiSettingFieldSchema),
+  /** Set when the saved settings could not be read and the defaults are in use instead. */
+  notice: z.string().nullable(),
+});
+export type ApiSettings = z.infer<typeof apiSettingsSchema>;
+
+const settingProposalSchema = z.object({ key: z.string(), label: z.string(), value: apiSettingValueSchema });
+
+export const serverCheckStepSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** `noted`: answered, with something worth knowing; `skipped`: not tried (the summary says why). */
+  state: z.enum(['waiting', 'running', 'passed', 'noted', 'failed', 'skipped']),
+  summary: z.string(),
+  details: z.array(z.string()),
+  /** The requests this step sent: method, path, status (null: no answer), time, reply shape. */
+  calls: z.array(z.object({ method: z.string(), path: z.string(), status: z.number().nullable(), ms: z.number(), shape: z.string() })),
+  ms: z.number().nullable(),
+});
+export type ServerCheckStep = z.infer<typeof serverCheckStepSchema>;
+
+export const serverCheckReportSchema = z.object({
+  system: systemIdSchema,
+  serverUrl: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  steps: z.array(serverCheckStepSchema),
+  /** What the check found, each with the setting that would fit this server, when one would. */
+  detected: z.array(z.object({ text: z.string(), proposal: settingProposalSchema.nullable() })),
+  /** What only a write would show, and what Corelog does about it. */
+  notChecked: z.array(z.string()),
+  /** Every request that was not a read (only the sign-in). */
+  nonReads: z.array(z.string()),
+  /** The whole report as plain text (what "Copy" copies and "Save" writes). */
+  text: z.string(),
+});
+export type ServerCheckReport = z.infer<typeof serverCheckReportSchema>;
 
 export const connectionMethods = {
   getConnections: {
@@ -79,8 +145,24 @@ export const connectionMethods = {
   },
   /** Probes the server now instead of waiting for the next scheduled probe. */
   checkConnection: { input: systemInput, output: connectionStatusSchema },
+  /** The system's per-connection API settings (parameter names, paths, upload encoding…). */
+  getApiSettings: { input: systemInput, output: apiSettingsSchema },
+  /** Replaces the settings that differ from the defaults (unknown keys refused) and rebuilds the client. */
+  setApiSettings: {
+    input: z.object({ system: systemIdSchema, values: z.record(z.string().max(80), apiSettingValueSchema) }).strict(),
+    output: apiSettingsSchema,
+  },
+  resetApiSettings: { input: systemInput, output: apiSettingsSchema },
+  /** Runs the read-only server check (progress arrives as `serverCheckProgress`). */
+  checkServer: { input: systemInput, output: serverCheckReportSchema },
+  /** The last check's report of this run, if any. */
+  getServerCheck: { input: systemInput, output: serverCheckReportSchema.nullable() },
+  /** Writes the last report to the data folder for support (never passwords or tokens). */
+  saveServerCheck: { input: systemInput, output: z.object({ files: z.array(z.string()) }) },
 } as const;
 
 export const connectionEvents = {
   connectionChanged: connectionStatusSchema,
+  /** Every step of a running server check, sent again whenever one starts or ends. */
+  serverCheckProgress: z.object({ system: systemIdSchema, steps: z.array(serverCheckStepSchema) }),
 } as const;

@@ -80,6 +80,15 @@ export class CredentialVault {
     return Boolean(this.file.logins[system]?.encryptedPassword);
   }
 
+  /**
+   * Whether a password can be used to sign in again: kept in memory for this run, or stored and
+   * still decryptable. Browser mode and Linux without a keyring keep it in memory only, and that
+   * counts just as much as a stored one.
+   */
+  hasUsablePassword(system: SystemId): boolean {
+    return this.sessionOnly.has(system) || this.load(system) !== null;
+  }
+
   /** Forgets the password; keeps the user name unless `everything` is set. */
   forget(system: SystemId, everything = false): void {
     this.sessionOnly.delete(system);

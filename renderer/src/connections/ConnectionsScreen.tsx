@@ -1,6 +1,6 @@
 /**
- * Server address, sign-in and health of each system. Passwords are typed here and handed to main
- * once; nothing secret ever comes back.
+ * Server address, sign-in and health of each system, its read-only server check and its API
+ * settings. Passwords are typed here and handed to main once; nothing secret ever comes back.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ConnectionStatus, CredentialStorageInfo } from '../../../common/bridge/connection-contract';
@@ -9,6 +9,9 @@ import type { Result } from '../../../common/result';
 import { bridge } from '../bridge/bridge';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { formatDateTime, formatRelative } from '../app/time-format';
+import { ApiSettingsPanel } from './ApiSettingsPanel';
+import { ServerCheckPanel } from './ServerCheckPanel';
+import { useApiSettings } from './use-api-settings';
 import { describeReachability, describeSession, SYSTEM_LABELS, type ConnectionsState } from './use-connections';
 
 interface Props {
@@ -53,6 +56,7 @@ function SystemConnection({
   const [remember, setRemember] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<BridgeError | null>(null);
+  const apiSettings = useApiSettings(system);
 
   useEffect(() => {
     if (status?.serverUrl) setServerUrl((current) => current || status.serverUrl);
@@ -167,6 +171,8 @@ function SystemConnection({
           {busy}
         </p>
       )}
+      <ServerCheckPanel system={system} label={label} settings={apiSettings} />
+      <ApiSettingsPanel system={system} label={label} state={apiSettings} />
     </section>
   );
 }

@@ -5,49 +5,39 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { ConnectionStatus } from '../../../common/bridge/connection-contract';
-import { bridge } from '../bridge/bridge';
-
-let current: ConnectionStatus | null = null;
-const listeners = new Set<() => void>();
-let started = false;
+import { onSystemStatus, systemStatus } from '../sync/system-status';
 
 const roleKey = (user: string) => `corelog.eventLog.role.${user}`;
 
-function set(status: ConnectionStatus): void {
-  current = status;
-  if (status.user && status.role) localStorage.setItem(roleKey(status.user), status.role);
-  for (const listener of [...listeners]) listener();
-}
+let rememberedFrom: ConnectionStatus | null = null;
 
-function start(): void {
-  if (started) return;
-  started = true;
-  bridge.on('connectionChanged', (status) => status.system === 'dougal' && set(status));
-  void bridge.getConnections().then((result) => {
-    const dougal = result.ok ? result.value.connections.find((c) => c.system === 'dougal') : undefined;
-    if (dougal) set(dougal);
-  });
+function rememberRole(status: ConnectionStatus | null): void {
+  if (status === rememberedFrom) return;
+  rememberedFrom = status;
+  if (status?.user && status.role) localStorage.setItem(roleKey(status.user), status.role);
 }
 
 export function dougalStatus(): ConnectionStatus | null {
-  start();
-  return current;
+  const status = systemStatus('dougal');
+  rememberRole(status);
+  return status;
 }
 
 export function onDougalStatus(listener: () => void): () => void {
-  start();
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return onSystemStatus('dougal', () => {
+    rememberRole(systemStatus('dougal'));
+    listener();
+  });
 }
 
 /** The Dougal role now, or the last one this user had. Null: not known (never signed in here). */
-export function dougalRole(status: ConnectionStatus | null = current): string | null {
+export function dougalRole(status: ConnectionStatus | null = dougalStatus()): string | null {
   if (!status) return null;
   return status.role ?? (status.user ? localStorage.getItem(roleKey(status.user)) : null);
 }
 
 /** Guests may only read (reference §4.2): no write controls at all, online or not. */
-export function mayWrite(status: ConnectionStatus | null = current): boolean {
+export function mayWrite(status: ConnectionStatus | null = dougalStatus()): boolean {
   return status !== null && dougalRole(status) !== 'guest';
 }
 

@@ -16,6 +16,7 @@ import type {
   ServerEvent,
 } from '../../../common/bridge/event-log-contract';
 import type { BridgeError } from '../../../common/errors';
+import type { FailureStreak } from '../../../common/retry-policy';
 
 export const EVENT_LOG_DB_NAME = 'corelog-eventlog';
 
@@ -26,6 +27,8 @@ export type EventSyncState = 'synced' | 'pending' | 'failed' | 'conflict';
 export interface ServerSnapshot extends EventFields {
   uid: number;
   deleted: boolean;
+  /** The server's other attributes (ServerEvent.extra); absent in snapshots from older versions. */
+  extra?: Record<string, unknown>;
 }
 
 export interface LogEvent extends EventFields {
@@ -44,6 +47,12 @@ export interface LogEvent extends EventFields {
   sync: EventSyncState;
   server: ServerSnapshot | null;
   loggedAt: string | null;
+  /**
+   * Attributes the server sent that Corelog has no field for (`geometry`, others' attributes),
+   * kept as sent; main starts every PUT from the server's own copy, so these are for showing.
+   * Absent in rows from older versions (no index, so no schema version needed).
+   */
+  extra?: Record<string, unknown>;
 }
 
 export type OutboxKind = 'create' | 'update' | 'delete' | 'undelete' | 'qc';
@@ -62,6 +71,8 @@ export interface OutboxItem {
    */
   expect?: number | 'deleted' | null;
   qc?: { eventIds: number[]; accepted: boolean };
+  /** For an undelete: the uid of the history version being restored (main starts the PUT from it). */
+  fromUid?: number;
   label: string;
   state: OutboxState;
   attempts: number;
@@ -70,6 +81,8 @@ export interface OutboxItem {
   lastError: BridgeError | null;
   /** The server's version when a conflict was found (null: deleted there). */
   theirs?: ServerEvent | null;
+  /** The failure repeating on this item, for "needs attention" (absent on items never failed). */
+  failures?: FailureStreak | null;
   createdAt: string;
 }
 
@@ -84,6 +97,9 @@ export interface ReferenceRow {
   sequences: SequenceSummary[];
   plan: PlannedSequenceSummary[];
   lines: LineSummary[];
+  /** Parts Dougal could not give at the last load (kept from before where there was a before), and why. */
+  unavailable?: ('labels' | 'sequences' | 'plan' | 'lines')[];
+  notes?: string[];
   fetchedAt: string;
 }
 

@@ -3,23 +3,29 @@
  *
  * Push: outbox items go in order; an item waits while an earlier change of the same event is
  * unfinished. Each attempt is counted in IndexedDB before it is sent, so after a crash or a lost
- * reply a create is first looked up by its client key instead of being logged twice. Failures
- * that waiting can fix get a backoff with jitter (stored with the item, so it survives a
- * restart); a network failure also pauses the whole queue until then, or until Dougal is seen
- * reachable again. Refusals wait for the user; so do conflicts, never overwritten.
+ * reply a create is first looked up by its client key instead of being logged twice. Problems of
+ * the path to Dougal (offline, timeout, server errors, a reply that is not Dougal's, a session that
+ * ended) are never parked: the item waits with a backoff capped at a minute (stored with it, so
+ * it survives a restart); a network failure also pauses the whole queue, for a while that grows
+ * with repeated pauses. Dougal seen reachable again, or signed in again, ends every wait at once,
+ * and Dougal taking one item shortens the others' waits to seconds. Only refusals of the item itself
+ * wait for the user; so do conflicts, never overwritten. A failure that keeps repeating is shown
+ * as "needs attention" while it is still retried.
  *
  * Pull: after the pushes, every 30 s while Dougal answers (sooner after a push, to pick up what
  * the server changed in return, e.g. a `multiple: false` label taken from another event).
  */
-import { nextAttemptAt } from '../../../common/retry-policy';
+import { extendStreak, nextAttemptAt, retryDelayMs, retryPolicyAfter, SUCCESS_WAKE_MS, waitsForRetry, wakesOnOthersSuccess, type FailureStreak } from '../../../common/retry-policy';
 import type { BridgeError } from '../../../common/errors';
 import type { ServerEvent } from '../../../common/bridge/event-log-contract';
 import { bridge } from '../bridge/bridge';
 import { onOutboxChanged, publishOutboxChanged, publishRows } from './change-feed';
 import { currentProject, onCurrentProject, setCurrentProject } from './current-project';
+import { needsUserToSignIn, RegainWatch } from '../sync/system-status';
 import { dougalRole, dougalStatus, onDougalStatus } from './dougal-status';
 import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
 import { rowFromServer, sameFields, snapshotOf, syncStateOf } from './event-model';
+import { refreshSyncState } from './event-writes';
 import { pullEvents, pullProjects, pullReference } from './pull';
 import { asBridgeError, BridgeFailure, unwrap } from './unwrap';
 
@@ -45,6 +51,8 @@ export interface EngineStatus {
   progress: { loaded: number; firstLoad: boolean } | null;
   lastSuccessAt: string | null;
   lastError: BridgeError | null;
+  /** Pulls failing the same way in a row (a captive portal answers every one), for "needs attention". */
+  pullFailures: FailureStreak | null;
 }
 
 type PushOutcome = 'done' | 'wait' | 'pause';
@@ -55,17 +63,20 @@ const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.seq}`;
 const db = eventLogDb;
 
 export class EventLogSync {
-  private status: EngineStatus = { active: false, phase: 'idle', pausedReason: null, progress: null, lastSuccessAt: null, lastError: null };
+  private status: EngineStatus = { active: false, phase: 'idle', pausedReason: null, progress: null, lastSuccessAt: null, lastError: null, pullFailures: null };
   private listeners = new Set<() => void>();
   private unsubscribe: (() => void)[] = [];
   private timer: number | undefined;
   private running = false;
   private rerun = false;
   private pausedUntil = 0;
-  private ignoreBackoff = false;
+  /** Queue pauses in a row for the network; the pause grows with them, not with one item's attempts. */
+  private pauses = 0;
+  /** When Dougal last took a push or answered a pull (epoch ms), for the flaky-link backoff. */
+  private lastTakenAt = 0;
   private nextPullAt = 0;
   private referenceAt = 0;
-  private wasReachable = false;
+  private regain = new RegainWatch(null);
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -77,7 +88,7 @@ export class EventLogSync {
   start(): void {
     if (this.status.active) return;
     this.set({ active: true });
-    this.wasReachable = dougalStatus()?.reachability === 'reachable';
+    this.regain = new RegainWatch(dougalStatus());
     this.unsubscribe = [
       onOutboxChanged(() => this.wake()),
       onDougalStatus(() => this.onConnection()),
@@ -101,11 +112,44 @@ export class EventLogSync {
     this.set({ active: false, phase: 'idle' });
   }
 
-  /** "Retry now": forget every backoff once, and pull. */
+  /** "Retry now": everything that waits goes now, failed items included, and the log is pulled. */
   retryNow(): void {
+    void (async () => {
+      const failed = await db.outbox.where('state').equals('failed').toArray();
+      if (failed.length > 0) {
+        const rows = await db.transaction('rw', db.events, db.outbox, async () => {
+          // `attempts` stays: a create tried before is still looked up by its key first.
+          await db.outbox.where('state').equals('failed').modify({ state: 'pending', nextAttemptAt: null, lastError: null });
+          const keys = [...new Set(failed.map((item) => item.eventKey).filter(Boolean))];
+          return (await Promise.all(keys.map((key) => refreshSyncState(key)))).filter((row): row is LogEvent => row !== undefined);
+        });
+        if (rows.length) publishRows(rows);
+      }
+      await this.endWaits();
+    })();
+  }
+
+  /** Dougal took something: items held back by a passing path failure wait a few seconds more at most. */
+  private async shortenWaitsAfterSuccess(): Promise<void> {
+    this.lastTakenAt = Date.now();
+    const cap = Date.now() + SUCCESS_WAKE_MS;
+    const shortened = await db.outbox
+      .where('state')
+      .equals('waiting-retry')
+      .filter((item) => item.nextAttemptAt !== null && Date.parse(item.nextAttemptAt) > cap && wakesOnOthersSuccess(item.lastError))
+      .modify({ nextAttemptAt: new Date(cap).toISOString() });
+    if (shortened > 0) {
+      publishOutboxChanged();
+      this.wake();
+    }
+  }
+
+  /** Every item backing off, and the queue itself, go at once (the path to Dougal is usable again). */
+  private async endWaits(): Promise<void> {
     this.pausedUntil = 0;
-    this.ignoreBackoff = true;
     this.nextPullAt = 0;
+    await db.outbox.where('state').equals('waiting-retry').modify({ nextAttemptAt: null });
+    publishOutboxChanged();
     this.wake();
   }
 
@@ -116,15 +160,9 @@ export class EventLogSync {
   }
 
   private onConnection(): void {
-    const reachable = dougalStatus()?.reachability === 'reachable';
-    if (reachable && !this.wasReachable) {
-      // Dougal is back: what waited for the network goes now, not at its backoff time.
-      this.pausedUntil = 0;
-      this.ignoreBackoff = true;
-      this.nextPullAt = 0;
-    }
-    this.wasReachable = reachable;
-    this.wake();
+    // Dougal is back, or signed in again: what waited goes now, not at its backoff time.
+    if (this.regain.update(dougalStatus())) void this.endWaits();
+    else this.wake();
   }
 
   private set(patch: Partial<EngineStatus>): void {
@@ -136,7 +174,8 @@ export class EventLogSync {
   private pauseReason(): string | null {
     const status = dougalStatus();
     if (!status) return 'Waiting for Corelog’s background service.';
-    if (status.session === 'signed-out' && !status.passwordStored) return 'Sign in to Dougal (Connections, Alt+2) to sync the event log.';
+    // Signed out with a login main can use is only a pause main repairs by itself: carry on.
+    if (needsUserToSignIn(status)) return 'Sign in to Dougal (Connections, Alt+2) to sync the event log.';
     return null;
   }
 
@@ -208,7 +247,7 @@ export class EventLogSync {
         queue.splice(i--, 1);
         if (stopped.has(chain)) continue;
         const due = item.state === 'waiting-retry' && item.nextAttemptAt ? Date.parse(item.nextAttemptAt) : 0;
-        if (item.state === 'failed' || item.state === 'conflict' || (due > Date.now() && !this.ignoreBackoff)) {
+        if (item.state === 'failed' || item.state === 'conflict' || due > Date.now()) {
           if (due > Date.now()) nextDue = Math.min(nextDue, due);
           stopped.add(chain);
           continue;
@@ -239,9 +278,10 @@ export class EventLogSync {
     };
     await Promise.all(Array.from({ length: PUSH_LANES }, lane));
 
-    this.ignoreBackoff = false;
     if (pushed > 0) {
       const now = new Date().toISOString();
+      this.pauses = 0;
+      await this.shortenWaitsAfterSuccess();
       this.set({ lastSuccessAt: now, lastError: null });
       const project = currentProject();
       if (project) await db.syncState.update(project, { lastPushAt: now });
@@ -343,11 +383,13 @@ export class EventLogSync {
   }
 
   private async failed(item: OutboxItem, error: BridgeError): Promise<PushOutcome> {
+    // `attempts` was counted before sending; the backoff grows with it.
     const attempts = item.attempts + 1;
-    const retry = error.retryable || error.kind === 'auth';
-    const next = retry ? nextAttemptAt(attempts, Date.now()) : null;
+    const retry = waitsForRetry(error);
+    const next = retry ? nextAttemptAt(attempts, Date.now(), retryPolicyAfter(error, this.lastTakenAt, Date.now())) : null;
+    const failures = extendStreak(item.failures, error, Date.now());
     const row = await db.transaction('rw', db.events, db.outbox, async () => {
-      await db.outbox.update(item.seq!, { state: retry ? 'waiting-retry' : 'failed', nextAttemptAt: next, lastError: error });
+      await db.outbox.update(item.seq!, { state: retry ? 'waiting-retry' : 'failed', nextAttemptAt: next, lastError: error, failures });
       const current = item.eventKey ? await db.events.get(item.eventKey) : undefined;
       if (!current || retry) return null;
       const updated: LogEvent = { ...current, sync: 'failed' };
@@ -358,7 +400,14 @@ export class EventLogSync {
     publishOutboxChanged();
     this.set({ lastError: error });
     if (retry && PAUSING_KINDS.has(error.kind)) {
-      this.pausedUntil = Date.parse(next!);
+      // The pause is about the path, so it backs off on its own: one lost reply on a flaky link
+      // holds the queue for seconds, while an item that already failed often waits its own longer
+      // backoff. Seeing Dougal reachable (or signed in) again ends the pause at once.
+      // Requests in flight when the link went all fail together: that is one pause, not several.
+      if (Date.now() >= this.pausedUntil) {
+        this.pauses += 1;
+        this.pausedUntil = Date.now() + retryDelayMs(this.pauses);
+      }
       return 'pause';
     }
     return 'wait';
@@ -380,10 +429,13 @@ export class EventLogSync {
       }
       await pullEvents(project, (progress) => this.set({ progress }));
       this.nextPullAt = Date.now() + PULL_INTERVAL_MS;
-      this.set({ progress: null, lastSuccessAt: new Date().toISOString(), lastError: null });
+      this.pauses = 0;
+      this.set({ progress: null, lastSuccessAt: new Date().toISOString(), lastError: null, pullFailures: null });
+      await this.shortenWaitsAfterSuccess();
     } catch (error) {
+      const failure = asBridgeError(error);
       this.nextPullAt = Date.now() + PULL_RETRY_MS;
-      this.set({ progress: null, lastError: asBridgeError(error) });
+      this.set({ progress: null, lastError: failure, pullFailures: extendStreak(this.status.pullFailures, failure, Date.now()) });
     }
   }
 }

@@ -4,6 +4,7 @@
  * however fast the engine empties the queue.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { attentionSummary } from '../sync/attention';
 import type { OutboxItemSummary, SyncSourceHook } from '../sync/sync-source';
 import { useLockedEngine } from '../sync/engine-lock';
 import { onOutboxChanged } from './change-feed';
@@ -18,15 +19,29 @@ interface OutboxSummary {
   pending: number;
   failed: number;
   conflicts: number;
+  /** Waiting items whose failure keeps repeating, and the summary of the one failing most. */
+  attention: number;
+  attentionSummary: string | null;
   items: OutboxItemSummary[];
 }
 
 function summarise(items: OutboxItem[]): OutboxSummary {
-  const summary: OutboxSummary = { pending: 0, failed: 0, conflicts: 0, items: [] };
+  const summary: OutboxSummary = { pending: 0, failed: 0, conflicts: 0, attention: 0, attentionSummary: null, items: [] };
+  const now = Date.now();
+  let worst = 0;
+  const attentionOf = new Map<OutboxItem, string>();
   for (const item of items) {
     if (item.state === 'failed') summary.failed += 1;
     else if (item.state === 'conflict') summary.conflicts += 1;
-    else summary.pending += 1;
+    else {
+      summary.pending += 1;
+      const attention = attentionSummary('dougal', item.failures, item.lastError, now);
+      if (attention) {
+        attentionOf.set(item, attention);
+        summary.attention += 1;
+        if (item.failures!.count > worst) [worst, summary.attentionSummary] = [item.failures!.count, attention];
+      }
+    }
   }
   summary.items = items.slice(-PANEL_ITEMS).map((item) => ({
     id: String(item.seq),
@@ -36,6 +51,7 @@ function summarise(items: OutboxItem[]): OutboxSummary {
     nextAttemptAt: item.nextAttemptAt,
     lastError: item.lastError,
     createdAt: item.createdAt,
+    attention: attentionOf.get(item) ?? null,
   }));
   return summary;
 }
@@ -74,6 +90,8 @@ export const useEventLogSyncSource: SyncSourceHook = () => {
   if (!outbox) return null;
   const pausedError = engine.pausedReason && outbox.pending > 0 ? { kind: 'auth' as const, message: engine.pausedReason, retryable: true } : null;
   const itemError = outbox.items.find((i) => i.state === 'failed' || i.state === 'conflict')?.lastError ?? null;
+  // Pulls that keep failing the same way need attention too, even with nothing to send.
+  const pullAttention = attentionSummary('dougal', engine.pullFailures, engine.lastError);
   return {
     id: 'dougal-event-log',
     system: 'dougal',
@@ -81,6 +99,8 @@ export const useEventLogSyncSource: SyncSourceHook = () => {
     pending: outbox.pending,
     failed: outbox.failed,
     conflicts: outbox.conflicts,
+    attention: outbox.attention + (pullAttention && outbox.attention === 0 ? 1 : 0),
+    attentionSummary: outbox.attentionSummary ?? pullAttention,
     lastSuccessAt: engine.lastSuccessAt,
     lastError: pausedError ?? engine.lastError ?? itemError,
     items: outbox.items,

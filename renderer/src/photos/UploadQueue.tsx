@@ -1,12 +1,14 @@
 /**
- * The upload queue: overall progress (photos, bytes, time left), pause and resume, and every
- * queued or failed photo with its own progress or the server's reason. A virtual list, because a
- * core-shed station queues hundreds of photos a day.
+ * The upload queue: overall progress (photos, bytes, time left), pause and resume, "Retry now"
+ * (everything waiting, failed photos included), and every queued or failed photo with its own
+ * progress, the server's reason, or — when its failure keeps repeating — a plain "needs
+ * attention" summary. A virtual list, because a core-shed station queues hundreds of photos a day.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef } from 'react';
 import { formatRelative } from '../app/time-format';
+import { attentionSummary } from '../sync/attention';
 import { photosDb, type OutboxItem } from './photos-db';
 import { photoUploadEngine } from './upload-engine';
 import { useQueueProgress, useUploadEngineSnapshot } from './use-photo-sync';
@@ -25,6 +27,11 @@ export function UploadQueue() {
   const snapshot = useUploadEngineSnapshot();
   const items = useLiveQuery(() => photosDb.outbox.where('kind').equals('upload').sortBy('createdAt'), [], [] as OutboxItem[]);
   const failed = items.filter((i) => i.state === 'failed').length;
+  const retried = items.filter((i) => i.state !== 'failed' && i.attempts > 0).length;
+  const now = Date.now();
+  const attentionOf = (item: OutboxItem) => (item.state === 'failed' ? null : attentionSummary('imago', item.failures, item.lastError, now));
+  const needing = items.filter((i) => attentionOf(i));
+  const worst = needing.reduce<OutboxItem | null>((a, b) => ((b.failures?.count ?? 0) > (a?.failures?.count ?? 0) ? b : a), null);
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => 52, overscan: 8 });
   const percent = progress.totalBytes > 0 ? Math.round((100 * progress.sentBytes) / progress.totalBytes) : 0;
@@ -42,13 +49,18 @@ export function UploadQueue() {
             Pause uploads
           </button>
         )}
-        {failed > 0 && (
-          <button type="button" onClick={() => void photoUploadEngine.retryAllFailed()}>
-            Retry {failed} failed
+        {(failed > 0 || retried > 0) && (
+          <button type="button" onClick={() => void photoUploadEngine.retryNow()} data-testid="queue-retry-now">
+            Retry now{failed > 0 ? ` (${failed} failed included)` : ''}
           </button>
         )}
       </div>
-      <p data-testid="queue-summary" data-waiting={progress.waitingCount} data-failed={failed}>
+      {snapshot.heldReason && items.length > 0 && (
+        <p className="error" role="alert" data-testid="queue-held">
+          {snapshot.heldReason}
+        </p>
+      )}
+      <p data-testid="queue-summary" data-waiting={progress.waitingCount} data-failed={failed} data-attention={needing.length}>
         {progress.waitingCount === 0 && progress.doneCount === 0
           ? 'Nothing waiting.'
           : `${progress.doneCount} of ${progress.totalCount} photos sent · ${formatMb(progress.sentBytes)} of ${formatMb(progress.totalBytes)}${
@@ -56,14 +68,20 @@ export function UploadQueue() {
             }${progress.paused ? ' · paused' : ''}`}
       </p>
       {progress.totalBytes > 0 && <progress max={100} value={percent} aria-label="Upload progress" />}
+      {worst && (
+        <p className="error" role="alert" data-testid="queue-attention-summary">
+          {needing.length === 1 ? '1 photo needs' : `${needing.length} photos need`} attention: {attentionOf(worst)}
+        </p>
+      )}
       {!snapshot.active && items.length > 0 && <p className="muted">Another Corelog window is sending these.</p>}
       <div ref={parent} className="queue-list" data-testid="queue-list" hidden={items.length === 0}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((row) => {
             const item = items[row.index]!;
             const running = snapshot.running.find((r) => r.outboxId === item.id);
+            const attention = running ? null : attentionOf(item);
             return (
-              <div key={item.id} className={`queue-row state-${item.state}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: row.size, transform: `translateY(${row.start}px)` }} data-testid="queue-row">
+              <div key={item.id} className={`queue-row state-${item.state}${attention ? ' needs-attention' : ''}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: row.size, transform: `translateY(${row.start}px)` }} data-testid="queue-row">
                 <span className="queue-label">{item.label}</span>
                 {running ? (
                   <progress max={running.totalBytes || 1} value={running.sentBytes} aria-label={`Progress of ${item.label}`} />
@@ -73,6 +91,10 @@ export function UploadQueue() {
                     <button type="button" onClick={() => void photoUploadEngine.retryItem(item.id)}>
                       Retry
                     </button>
+                  </span>
+                ) : attention ? (
+                  <span className="error" data-testid="queue-attention" title={attention}>
+                    Needs attention ({item.failures?.count} failures) · next try {formatRelative(new Date(item.nextAttemptAt).toISOString())}
                   </span>
                 ) : item.attempts > 0 ? (
                   <span className="muted">

@@ -8,6 +8,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { AttributeValues, PhotoCatalogue } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
+import type { FailureStreak } from '../../../common/retry-policy';
 
 export interface CachedCatalogue extends PhotoCatalogue {
   id: 'imago';
@@ -97,6 +98,8 @@ export interface OutboxItem {
   /** An attempt may have reached Imago: check before sending the photo again. */
   maybeSent: boolean;
   lastError: BridgeError | null;
+  /** The failure repeating on this item, for "needs attention" (absent on items never failed). */
+  failures?: FailureStreak | null;
   createdAt: string;
 }
 

@@ -1,16 +1,23 @@
 /**
  * Works through the photo outbox: holes, interval writes and uploads, two at a time. The outbox
  * lives in IndexedDB, so a reload or restart carries on where it stopped (an item caught mid-send
- * is sent again with `resend`, which makes main check Imago before uploading). Failures that
- * waiting can fix back off (the schedule is stored with the item); the others stop with the
- * server's reason until the user retries. Only the window holding the engine lock runs it.
+ * is sent again with `resend`, which makes main check Imago before uploading). Problems of the
+ * path to Imago (offline, timeout, server errors, a reply that is not Imago's, a session that
+ * ended) are never parked: the item backs off, at most a minute (the schedule is stored with the
+ * item); a network failure also holds the whole queue for a growing while, so an offline laptop
+ * does not try every photo in turn. Imago seen reachable or signed in again ends every wait, and
+ * Imago taking one item shortens the others' waits to seconds. Only refusals of the item
+ * stop it with the server's reason until the user retries ("Retry now" included). A failure that
+ * keeps repeating is shown as needing attention while it is still retried. The queue is held
+ * while Imago needs the user to sign in. Only the window holding the engine lock runs it.
  */
 import { liveQuery, type Subscription } from 'dexie';
 import type { UploadReceipt } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import type { Result } from '../../../common/result';
-import { retryDelayMs } from '../../../common/retry-policy';
+import { extendStreak, retryDelayMs, retryPolicyAfter, SUCCESS_WAKE_MS, waitsForRetry, wakesOnOthersSuccess } from '../../../common/retry-policy';
 import { bridge } from '../bridge/bridge';
+import { needsUserToSignIn, onSystemStatus, RegainWatch, systemStatus } from '../sync/system-status';
 import { getSetting, photosDb, putSetting, type OutboxItem } from './photos-db';
 
 export const UPLOAD_CONCURRENCY = 2;
@@ -27,17 +34,22 @@ export interface RunningUpload {
 export interface EngineSnapshot {
   active: boolean;
   paused: boolean;
+  /** Why nothing is sent although the queue is not paused (Imago needs the user to sign in). */
+  heldReason: string | null;
   running: RunningUpload[];
   /** Since the queue was last empty: what finished, and when the batch started. */
   batch: { doneCount: number; doneBytes: number; startedAt: number | null };
 }
 
-/** Errors worth waiting out; `auth` too, as the user signing in again fixes it without touching the item. */
-const shouldRetry = (error: BridgeError) => error.retryable || error.kind === 'auth' || error.kind === 'unavailable';
+const SIGN_IN_NEEDED = 'Sign in to Imago (Connections, Alt+2) to send the photos.';
+
+/** Failures after which every other upload would fail the same way: the whole queue pauses. */
+const PAUSING_KINDS: ReadonlySet<BridgeError['kind']> = new Set(['offline', 'timeout']);
 
 export class PhotoUploadEngine {
   private active = false;
   private paused = false;
+  private heldReason: string | null = null;
   private readonly running = new Map<string, RunningUpload>();
   private batch: EngineSnapshot['batch'] = { doneCount: 0, doneBytes: 0, startedAt: null };
   private snapshot: EngineSnapshot = this.makeSnapshot();
@@ -46,6 +58,12 @@ export class PhotoUploadEngine {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private kicking = false;
   private kickAgain = false;
+  /** The queue holds off until then after a network failure (a lost link fails every upload alike). */
+  private pausedUntil = 0;
+  /** Network pauses in a row: the pause grows with them, up to the retry cap. */
+  private pauses = 0;
+  /** When Imago last took an item (epoch ms), for the flaky-link backoff. */
+  private lastTakenAt = 0;
 
   constructor(private readonly concurrency = UPLOAD_CONCURRENCY) {}
 
@@ -53,7 +71,8 @@ export class PhotoUploadEngine {
   start(): void {
     if (this.active) return;
     this.active = true;
-    let imagoReachable = false;
+    const regain = new RegainWatch(systemStatus('imago'));
+    this.heldReason = needsUserToSignIn(systemStatus('imago')) ? SIGN_IN_NEEDED : null;
     const subscriptions: Subscription[] = [
       // Pause set in any window applies here; a new item queued anywhere wakes the engine.
       liveQuery(() => getSetting(PAUSED_KEY, false)).subscribe((paused) => this.applyPaused(paused)),
@@ -68,12 +87,16 @@ export class PhotoUploadEngine {
         run.totalBytes = totalBytes;
         this.changed();
       }),
-      bridge.on('connectionChanged', (status) => {
-        if (status.system !== 'imago') return;
-        const reachable = status.reachability === 'reachable' && status.session !== 'signed-out';
-        // Imago is back (or we signed in again): try what was waiting now rather than at its backed-off time.
-        if (reachable && !imagoReachable) void this.retryNow();
-        imagoReachable = reachable;
+      onSystemStatus('imago', () => {
+        const status = systemStatus('imago');
+        const held = needsUserToSignIn(status) ? SIGN_IN_NEEDED : null;
+        if (held !== this.heldReason) {
+          this.heldReason = held;
+          this.changed();
+        }
+        // Imago is back (or signed in again): what was waiting goes now rather than at its backed-off time.
+        if (regain.update(status)) void this.endWaits();
+        else if (!held) void this.kick();
       }),
     ];
     this.changed();
@@ -100,8 +123,15 @@ export class PhotoUploadEngine {
     this.applyPaused(false);
   }
 
-  /** Everything waiting is tried now. */
+  /** "Retry now": everything that waits is sent now, failed items included. */
   async retryNow(): Promise<void> {
+    await this.retryAllFailed();
+    await this.endWaits();
+  }
+
+  /** Every item backing off goes now (the path to Imago is usable again); failed items stay for the user. */
+  private async endWaits(): Promise<void> {
+    this.pausedUntil = 0;
     await photosDb.outbox.where('state').equals('pending').modify({ nextAttemptAt: 0 });
     void this.kick();
   }
@@ -118,7 +148,13 @@ export class PhotoUploadEngine {
   }
 
   async retryAllFailed(): Promise<void> {
-    for (const item of await photosDb.outbox.where('state').equals('failed').toArray()) await this.retryItem(item.id);
+    await photosDb.transaction('rw', photosDb.outbox, photosDb.photos, async () => {
+      for (const item of await photosDb.outbox.where('state').equals('failed').toArray()) {
+        await photosDb.outbox.update(item.id, { state: 'pending', attempts: 0, nextAttemptAt: 0, lastError: null });
+        if (item.photoId) await photosDb.photos.update(item.photoId, { state: 'queued', lastError: null });
+      }
+    });
+    void this.kick();
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -137,7 +173,7 @@ export class PhotoUploadEngine {
   }
 
   private async kick(): Promise<void> {
-    if (!this.active || this.paused) return;
+    if (!this.active || this.paused || this.heldReason) return;
     if (this.kicking) {
       this.kickAgain = true;
       return;
@@ -152,10 +188,11 @@ export class PhotoUploadEngine {
         // Holes and intervals first: they are small and uploads need them anyway.
         const due = waiting.filter((item) => !this.running.has(item.id) && item.nextAttemptAt <= now).sort((a, b) => Number(a.kind === 'upload') - Number(b.kind === 'upload'));
         for (const item of due) {
-          if (this.running.size >= this.concurrency || this.paused || !this.active) break;
+          if (this.running.size >= this.concurrency || this.paused || this.heldReason || !this.active || now < this.pausedUntil) break;
           void this.run(item);
         }
-        const next = Math.min(...waiting.filter((item) => item.nextAttemptAt > now).map((item) => item.nextAttemptAt));
+        const later = waiting.filter((item) => item.nextAttemptAt > now).map((item) => item.nextAttemptAt);
+        const next = Math.min(...later, due.length > 0 && now < this.pausedUntil ? this.pausedUntil : Infinity);
         if (this.timer) clearTimeout(this.timer);
         this.timer = Number.isFinite(next) ? setTimeout(() => void this.kick(), Math.min(next - now + 50, 2 ** 31 - 1)) : null;
       } while (this.kickAgain);
@@ -223,6 +260,17 @@ export class PhotoUploadEngine {
       }
       await photosDb.settings.put({ key: LAST_UPLOAD_KEY, value: now });
     });
+    // Imago took this one: the link works, and items held back by a passing path failure wait a
+    // few seconds more at most.
+    this.pauses = 0;
+    this.pausedUntil = 0;
+    this.lastTakenAt = Date.now();
+    const cap = Date.now() + SUCCESS_WAKE_MS;
+    await photosDb.outbox
+      .where('state')
+      .equals('pending')
+      .filter((other) => other.nextAttemptAt > cap && wakesOnOthersSuccess(other.lastError))
+      .modify({ nextAttemptAt: cap });
   }
 
   private async failed(item: OutboxItem, error: BridgeError): Promise<void> {
@@ -231,12 +279,21 @@ export class PhotoUploadEngine {
       return;
     }
     const attempts = item.attempts + 1;
-    if (shouldRetry(error)) {
-      await photosDb.outbox.update(item.id, { state: 'pending', attempts, nextAttemptAt: Date.now() + retryDelayMs(attempts), lastError: error });
+    const failures = extendStreak(item.failures, error, Date.now());
+    if (waitsForRetry(error) && PAUSING_KINDS.has(error.kind)) {
+      // The pause is about the link, so it backs off on its own; Imago seen reachable again ends it.
+      // Uploads in flight when the link went all fail together: that is one pause, not several.
+      if (Date.now() >= this.pausedUntil) {
+        this.pauses += 1;
+        this.pausedUntil = Date.now() + retryDelayMs(this.pauses);
+      }
+    }
+    if (waitsForRetry(error)) {
+      await photosDb.outbox.update(item.id, { state: 'pending', attempts, nextAttemptAt: Date.now() + retryDelayMs(attempts, retryPolicyAfter(error, this.lastTakenAt, Date.now())), lastError: error, failures });
       return;
     }
     await photosDb.transaction('rw', photosDb.outbox, photosDb.photos, async () => {
-      await photosDb.outbox.update(item.id, { state: 'failed', attempts, lastError: error });
+      await photosDb.outbox.update(item.id, { state: 'failed', attempts, lastError: error, failures });
       if (item.photoId) await photosDb.photos.update(item.photoId, { state: 'failed', lastError: error });
     });
   }
@@ -247,7 +304,7 @@ export class PhotoUploadEngine {
   }
 
   private makeSnapshot(): EngineSnapshot {
-    return { active: this.active, paused: this.paused, running: [...(this.running?.values() ?? [])].map((r) => ({ ...r })), batch: { ...this.batch } };
+    return { active: this.active, paused: this.paused, heldReason: this.heldReason ?? null, running: [...(this.running?.values() ?? [])].map((r) => ({ ...r })), batch: { ...this.batch } };
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useSyncExternalStore } from 'react';
+import { attentionSummary } from '../sync/attention';
 import { useLockedEngine } from '../sync/engine-lock';
 import type { OutboxItemSummary, SyncSourceStatus } from '../sync/sync-source';
 import { getSetting, photosDb } from './photos-db';
@@ -29,6 +30,7 @@ export function usePhotoSyncSource(): SyncSourceStatus | null {
   }, []);
   if (!state) return null;
   const running = new Set(snapshot.running.map((r) => r.outboxId));
+  const now = Date.now();
   const items: OutboxItemSummary[] = state.items.map((item) => ({
     id: item.id,
     label: item.label,
@@ -37,8 +39,13 @@ export function usePhotoSyncSource(): SyncSourceStatus | null {
     nextAttemptAt: item.nextAttemptAt > 0 ? new Date(item.nextAttemptAt).toISOString() : null,
     lastError: item.lastError,
     createdAt: item.createdAt,
+    attention: item.state === 'failed' ? null : attentionSummary('imago', item.failures, item.lastError, now),
   }));
+  const needing = state.items
+    .filter((item, i) => items[i]!.attention)
+    .sort((a, b) => (b.failures?.count ?? 0) - (a.failures?.count ?? 0));
   const withError = state.items.filter((i) => i.lastError).sort((a, b) => Number(b.state === 'failed') - Number(a.state === 'failed'));
+  const heldError = snapshot.heldReason && state.pending > 0 ? { kind: 'auth' as const, message: snapshot.heldReason, retryable: true } : null;
   return {
     id: 'imago-photos',
     system: 'imago',
@@ -46,8 +53,10 @@ export function usePhotoSyncSource(): SyncSourceStatus | null {
     pending: state.pending,
     failed: state.failed,
     conflicts: 0,
+    attention: needing.length,
+    attentionSummary: needing[0] ? attentionSummary('imago', needing[0].failures, needing[0].lastError, now) : null,
     lastSuccessAt: state.lastSuccessAt,
-    lastError: withError[0]?.lastError ?? null,
+    lastError: heldError ?? withError[0]?.lastError ?? null,
     items,
     engineActive,
     retryNow: () => void photoUploadEngine.retryNow(),

@@ -1,7 +1,8 @@
 /**
  * Always visible at the bottom of the window: per system, reachable or not, how much is waiting,
- * when the last sync succeeded, and the latest failure with a retry button. "Outbox" opens the
- * list of every queued item.
+ * when the last sync succeeded, the latest failure, a failure that keeps repeating ("needs
+ * attention", in plain words) and "Retry now", which sends everything waiting, failed items
+ * included. "Outbox" opens the list of every queued item.
  */
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../../../common/bridge/connection-contract';
@@ -24,23 +25,34 @@ export function SyncStatusStrip({ connections }: { connections: Partial<Record<S
         const status = connections[system];
         const mine = sources.filter((s) => s.system === system);
         const pending = mine.reduce((n, s) => n + s.pending, 0);
-        const problems = mine.reduce((n, s) => n + s.failed + s.conflicts, 0);
+        const problems = mine.reduce((n, s) => n + s.failed + s.conflicts + (s.attention ?? 0), 0);
         const lastSuccess = mine.map((s) => s.lastSuccessAt).filter(Boolean).sort().at(-1) ?? null;
         const error = mine.find((s) => s.lastError)?.lastError ?? null;
+        const attention = mine.find((s) => s.attentionSummary)?.attentionSummary ?? null;
         return (
           <div key={system} className={`sync-system reach-${status?.reachability ?? 'unknown'}`} data-testid={`sync-${system}`}>
             <span className="dot" aria-hidden="true" />
             <strong>{SYSTEM_LABELS[system]}</strong>
             <span data-testid={`sync-${system}-reach`}>{status?.reachability === 'reachable' ? 'online' : status?.reachability === 'unreachable' ? 'offline' : '…'}</span>
             <span data-testid={`sync-${system}-pending`}>{pending} pending</span>
-            {problems > 0 && <span className="error">{problems} need attention</span>}
+            {problems > 0 && (
+              <span className="error" data-testid={`sync-${system}-problems`}>
+                {problems} need attention
+              </span>
+            )}
             <span className="muted" title={lastSuccess ? formatDateTime(lastSuccess) : undefined}>
               {lastSuccess ? `synced ${formatRelative(lastSuccess)}` : 'not synced yet'}
             </span>
-            {error && (
-              <span className="error sync-error" role="alert" data-testid={`sync-${system}-error`}>
-                {error.message}
+            {attention ? (
+              <span className="error sync-error" role="alert" title={attention} data-testid={`sync-${system}-attention`}>
+                {attention}
               </span>
+            ) : (
+              error && (
+                <span className="error sync-error" role="alert" data-testid={`sync-${system}-error`}>
+                  {error.message}
+                </span>
+              )
             )}
             {mine.length > 0 && (
               <button type="button" onClick={() => mine.forEach((s) => s.retryNow())} data-testid={`sync-${system}-retry`}>
@@ -90,12 +102,12 @@ function OutboxPanel({ sources, onClose }: { sources: SyncSourceStatus[]; onClos
               </thead>
               <tbody>
                 {source.items.map((item) => (
-                  <tr key={item.id} data-state={item.state}>
+                  <tr key={item.id} data-state={item.state} data-attention={item.attention ? 'yes' : undefined}>
                     <td>{item.label}</td>
-                    <td>{item.state}</td>
+                    <td>{item.attention ? 'needs attention' : item.state}</td>
                     <td>{item.attempts}</td>
                     <td>{item.nextAttemptAt ? formatRelative(item.nextAttemptAt) : ''}</td>
-                    <td className="error">{item.lastError?.message ?? ''}</td>
+                    <td className="error">{item.attention ?? item.lastError?.message ?? ''}</td>
                     <td>
                       {item.state === 'failed' && source.retryItem && (
                         <button type="button" onClick={() => source.retryItem!(item.id)}>

@@ -13,6 +13,8 @@ export interface OutboxItemSummary {
   nextAttemptAt: string | null;
   lastError: BridgeError | null;
   createdAt: string;
+  /** Set while the item's failure keeps repeating: the plain summary to show ("needs attention"). */
+  attention?: string | null;
 }
 
 export interface SyncSourceStatus {
@@ -26,12 +28,16 @@ export interface SyncSourceStatus {
   lastSuccessAt: string | null;
   /** The failure to show on the strip, with the server's message. */
   lastError: BridgeError | null;
+  /** Items (or pulls) whose failure keeps repeating while they are still retried. */
+  attention?: number;
+  /** The plain summary of the worst of them. */
+  attentionSummary?: string | null;
   /** Up to a few hundred items, newest last, for the outbox panel. */
   items: OutboxItemSummary[];
   /** Whether this window is the one running the engine (others only display). */
   engineActive: boolean;
   retryNow(): void;
-  /** Retry one failed item (failed items are never retried silently). */
+  /** Retry one failed item (failed items are never retried by themselves; "Retry now" includes them). */
   retryItem?(id: string): void;
 }
 
