@@ -48,6 +48,19 @@ test.describe('Connections screen against the emulators', () => {
     expect(corelog.services.connections.status('imago').passwordStored).toBe(false);
   });
 
+  test('a session that ends while the password is still held says Corelog signs in again by itself, and it does', async ({ app, emulators, corelog }) => {
+    await app.getByRole('button', { name: 'Connections' }).click();
+    await signIn(app, 'imago', 'demo', 'demo');
+    await expect(app.getByTestId('imago-session')).toHaveText('Signed in as demo');
+    // Imago ends the session and its sign-in answers 503 for a while; the next request finds out.
+    emulators!.imago.revokeSessions();
+    const imago = emulators!.imago.server;
+    imago.faults = { ...imago.faults, failNext: 3, failureKinds: ['503'], failurePathIncludes: '/session' };
+    await corelog.services.handlers.loadPhotoCatalogue(undefined).catch(() => undefined);
+    await expect(app.getByTestId('imago-session')).toHaveText('Signed out — signing in again by itself', { timeout: 15_000 });
+    await expect(app.getByTestId('imago-session')).toHaveText('Signed in as demo', { timeout: 30_000 });
+  });
+
   test('a guest signs in to Dougal with the guest role; signing out forgets the password', async ({ app, corelog }) => {
     await app.getByRole('button', { name: 'Connections' }).click();
     const card = app.getByTestId('connection-dougal');

@@ -59,6 +59,7 @@ describe('redaction', () => {
     });
     // Settings that only say where a token goes, or how long it lives, stay readable for support.
     expect(redactValue({ api: { tokenHeader: 'imago-api-token', tokenLifetimeMs: 1000, apiToken: 't' } })).toEqual({ api: { tokenHeader: 'imago-api-token', tokenLifetimeMs: 1000, apiToken: REDACTED } });
+    expect(redactValue({ credentialAvailable: true, passwordStored: true })).toEqual({ credentialAvailable: true, passwordStored: true });
   });
 });
 

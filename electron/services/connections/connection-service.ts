@@ -10,7 +10,7 @@
  * themselves stops the loop and asks the user (and the refused password is not tried again).
  */
 import type { ConnectionStatus } from '../../../common/bridge/connection-contract';
-import { CorelogError, toBridgeError, type BridgeError, type ErrorKind, type SystemId } from '../../../common/errors';
+import { CorelogError, meansUnreachable, toBridgeError, type BridgeError, type ErrorKind, type SystemId } from '../../../common/errors';
 import type { CredentialVault, StoredLogin } from '../credentials/credential-vault';
 import type { ConnectionSettings, ConnectionSettingsStore } from './connection-settings';
 import { ReachabilityTracker, type ReachabilitySnapshot } from './reachability';
@@ -245,8 +245,9 @@ export class ConnectionService {
           await link.probe();
           return { reachable: true };
         } catch (error) {
-          const bridgeError = toBridgeError(error);
-          return { reachable: !['offline', 'timeout'].includes(bridgeError.kind), error: bridgeError };
+          // Judged on the raw error: a captive portal's page or a redirect elsewhere is an answer, but
+          // not from the server, so the system is not reachable (the kind alone cannot tell).
+          return { reachable: !meansUnreachable(error), error: toBridgeError(error) };
         }
       },
       onChange: (snapshot) => {

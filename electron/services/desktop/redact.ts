@@ -27,14 +27,17 @@ export function redactText(text: string): string {
   return SECRET_PATTERNS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text);
 }
 
-/** A deep copy with secret-named keys blanked and every string passed through `redactText`. */
+/**
+ * A deep copy with secret-named keys blanked (a yes/no such as `passwordStored` or
+ * `credentialAvailable` is never a secret) and every string passed through `redactText`.
+ */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 20) return REDACTED;
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key) && inner !== null && inner !== false ? REDACTED : redactValue(inner, depth + 1)]),
+      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key) && inner !== null && typeof inner !== 'boolean' ? REDACTED : redactValue(inner, depth + 1)]),
     );
   }
   return value;

@@ -56,5 +56,7 @@ export function describeSession(status: ConnectionStatus | undefined): string {
   if (!status) return '';
   if (status.session === 'implicit') return `Signed in by network${status.role ? ` (${status.role})` : ''}`;
   if (status.session === 'signed-in') return `Signed in as ${status.user ?? 'unknown'}${status.role ? ` (${status.role})` : ''}`;
+  // Main still holds a usable login and retries by itself: nothing for the user to do yet.
+  if (status.credentialAvailable) return 'Signed out — signing in again by itself';
   return 'Signed out';
 }

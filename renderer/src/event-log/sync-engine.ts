@@ -325,7 +325,16 @@ export class EventLogSync {
           ? expect === 'deleted'
             ? ({ status: 'applied', event: null } as const) // nothing left to delete
             : unwrap(await bridge.eventLogDelete({ project: item.project, id: row.id, expect }))
-          : unwrap(await bridge.eventLogPut({ project: item.project, id: row.id, expect, fields: item.fields! }));
+          : unwrap(
+              await bridge.eventLogPut({
+                project: item.project,
+                id: row.id,
+                expect,
+                fields: item.fields!,
+                // An undelete names the history version it restores; main starts the PUT from that version.
+                ...(item.fromUid !== undefined ? { fromUid: item.fromUid } : {}),
+              }),
+            );
       if (outcome.status === 'conflict') {
         // Our own earlier attempt may have landed with its reply lost: then "theirs" is ours.
         const ours = item.kind !== 'delete' && outcome.theirs !== null && sameFields(outcome.theirs, item.fields!);
@@ -423,11 +432,19 @@ export class EventLogSync {
         if (!project && first) setCurrentProject((project = first.pid));
       }
       if (!project) return;
+      // The log itself does not wait for the reference (labels, sequences): one that cannot be read
+      // now is asked for again next round, after the events are in.
+      let referenceFailure: unknown = null;
       if (Date.now() - this.referenceAt > REFERENCE_MAX_AGE_MS) {
-        await pullReference(project);
-        this.referenceAt = Date.now();
+        try {
+          await pullReference(project);
+          this.referenceAt = Date.now();
+        } catch (error) {
+          referenceFailure = error;
+        }
       }
       await pullEvents(project, (progress) => this.set({ progress }));
+      if (referenceFailure) throw referenceFailure;
       this.nextPullAt = Date.now() + PULL_INTERVAL_MS;
       this.pauses = 0;
       this.set({ progress: null, lastSuccessAt: new Date().toISOString(), lastError: null, pullFailures: null });

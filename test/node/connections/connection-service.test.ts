@@ -101,3 +101,23 @@ describe('connection service against the emulators', () => {
     expect(JSON.parse(await readFile(join(dir, 'connections.json'), 'utf8')).dougal.serverUrl).toBe('http://127.0.0.1:9/api');
   });
 });
+
+describe('reachability behind a captive portal', () => {
+  it('a portal answering every request in place of the server (even the probe) shows the system unreachable, naming the portal', async () => {
+    const services = launch();
+    services.start();
+    await waitFor(() => services.connections.status('imago').reachability === 'reachable', 'Imago reachable');
+    // Something on the way now answers every request with its own web page, status 200.
+    emulators.imago.server.faults = { ...emulators.imago.server.faults, failureRate: 1, failureKinds: ['html-200'] };
+    await services.connections.check('imago');
+    await waitFor(() => services.connections.status('imago').reachability === 'unreachable', 'Imago unreachable behind the portal');
+    const status = services.connections.status('imago');
+    expect(status.lastError?.message).toMatch(/web page/i);
+    expect(status.lastError?.message).not.toContain('<');
+    // Dougal, not behind the portal, is unaffected.
+    expect(services.connections.status('dougal').reachability).not.toBe('unreachable');
+    emulators.imago.server.faults = { ...emulators.imago.server.faults, failureRate: 0 };
+    await services.connections.check('imago');
+    await waitFor(() => services.connections.status('imago').reachability === 'reachable', 'Imago reachable again');
+  });
+});
