@@ -15,6 +15,19 @@ test.describe('event log basics', () => {
     await expect.poll(() => pendingOnStrip(app)).toBe(0);
   });
 
+  test('the log opens even when its reference (labels, sequences) cannot be read; the reference follows once it can', async ({ app, corelog, emulators }) => {
+    const dougal = emulators!.dougal.server;
+    // Every label request has its connection reset: the reference load fails as a whole.
+    dougal.faults = { ...dougal.faults, failureRate: 1, failureKinds: ['reset'], failurePathIncludes: '/label' };
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await app.getByRole('button', { name: 'Sequences' }).click();
+    await expect(app.getByText('Sequences load the first time Dougal is reachable.')).toBeVisible();
+    // The reference comes as soon as Dougal gives it (the engine asks again after 10 s).
+    dougal.faults = { ...dougal.faults, failureRate: 0, failurePathIncludes: '' };
+    await expect(app.getByTestId('sequence-count-1')).toBeVisible({ timeout: 30_000 });
+  });
+
   test('remarks with markup are shown as text, never run', async ({ app, corelog, emulators }) => {
     const dialogs: string[] = [];
     app.on('dialog', (dialog) => {
