@@ -13,9 +13,15 @@
 /* eslint-disable no-control-regex -- finding control characters is this module's whole job */
 import { z } from 'zod';
 
-/** C0 controls other than tab (U+0009) and line feed (U+000A), plus DEL (U+007F). CR is handled by normalisation. */
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/;
-const FORBIDDEN_CONTROL_GLOBAL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+/**
+ * C0 controls other than tab (U+0009) and line feed (U+000A), plus DEL (U+007F); CR is handled by
+ * normalisation. Also a lone UTF-16 surrogate: not a character at all, it cannot be sent as UTF-8
+ * or put in a URL (encodeURIComponent throws), and arrives only from a broken paste or a hostile page.
+ */
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const FORBIDDEN_CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F]|${LONE_SURROGATE}`);
+const FORBIDDEN_CONTROL_GLOBAL = new RegExp(FORBIDDEN_CONTROL.source, 'g');
+const FORBIDDEN_SINGLE_LINE = new RegExp(`[\\u0000-\\u001F\\u007F]|${LONE_SURROGATE}`);
 
 export interface FreeTextRules {
   /** Most characters allowed (after normalisation). */
@@ -40,7 +46,7 @@ export function cleanFreeText(text: string, multiline = true): string {
 /** The first forbidden character and where it is, or null when the text is clean. */
 export function firstForbiddenCharacter(text: string, multiline = true): { index: number; codePoint: string } | null {
   const normalised = normaliseLineEnds(text);
-  const pattern = multiline ? FORBIDDEN_CONTROL : /[\u0000-\u001F\u007F]/;
+  const pattern = multiline ? FORBIDDEN_CONTROL : FORBIDDEN_SINGLE_LINE;
   const match = pattern.exec(normalised);
   if (!match) return null;
   return { index: match.index, codePoint: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` };
@@ -52,7 +58,15 @@ export function freeTextProblem(text: string, rules: FreeTextRules): string | nu
   const multiline = rules.multiline ?? true;
   const forbidden = firstForbiddenCharacter(text, multiline);
   if (forbidden) {
-    const what = forbidden.codePoint === 'U+0000' ? 'a NUL character' : forbidden.codePoint === 'U+000A' || forbidden.codePoint === 'U+0009' ? 'a line break or tab' : `a control character (${forbidden.codePoint})`;
+    const code = forbidden.codePoint;
+    const what =
+      code === 'U+0000'
+        ? 'a NUL character'
+        : code === 'U+000A' || code === 'U+0009'
+          ? 'a line break or tab'
+          : code >= 'U+D800' && code <= 'U+DFFF'
+            ? `a broken character (${code}, half of a pair)`
+            : `a control character (${code})`;
     return `${label} contains ${what} at position ${forbidden.index + 1}, which the server cannot store. Remove it (pasting again cleans it).`;
   }
   const length = normaliseLineEnds(text).length;

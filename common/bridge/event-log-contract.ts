@@ -14,16 +14,15 @@ import { firstForbiddenCharacter, freeTextSchema, type FreeTextRules } from '../
 export const CLIENT_KEY_META = 'corelog_key';
 
 /**
- * A Dougal project id (`pid`). Single-line free text; lone UTF-16 surrogates are refused here
- * because they cannot be URL-encoded into the request path (encodeURIComponent throws).
+ * A Dougal project id (`pid`): single-line text without controls or broken characters, since it is
+ * URL-encoded into every request path (a lone surrogate makes encodeURIComponent throw).
  */
 const project = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .refine((pid) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(pid), 'the project id holds a broken character')
-  .refine((pid) => firstForbiddenCharacter(pid, false) === null, 'the project id holds a control character');
+  .refine((pid) => firstForbiddenCharacter(pid, false) === null, 'the project id holds a control or broken character');
 const eventId = z.number().int().nonnegative();
 const isoTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
 

@@ -29,3 +29,14 @@ describe('free text sent to servers', () => {
     expect(result.error?.issues[0]?.message).toMatch(/at most 20/);
   });
 });
+
+describe('broken characters', () => {
+  it('refuses a lone UTF-16 surrogate (it cannot be sent as UTF-8 or put in a URL), keeps real pairs', () => {
+    expect(freeTextProblem('core \ud83e\udea8 tray', { maxLength: 100 })).toBeNull();
+    expect(freeTextProblem('FF-DD\ud800', { maxLength: 100, multiline: false, label: 'The name' })).toBe(
+      'The name contains a broken character (U+D800, half of a pair) at position 6, which the server cannot store. Remove it (pasting again cleans it).',
+    );
+    expect(firstForbiddenCharacter('a\udc00b')).toEqual({ index: 1, codePoint: 'U+DC00' });
+    expect(cleanFreeText('a\ud800b\udc00c')).toBe('abc');
+  });
+});
