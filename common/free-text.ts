@@ -10,7 +10,6 @@
  * Forms call `freeTextProblem` to show a message at the field; main validates bridge input with
  * `freeTextSchema`, so a renderer bug or a hostile page cannot get such text to a server either.
  */
-/* eslint-disable no-control-regex -- finding control characters is this module's whole job */
 import { z } from 'zod';
 
 /**
