@@ -158,6 +158,11 @@ export function imageryParams(q: ImageryQuery, api: ImagoApiOptions): Record<str
   };
 }
 
+/** The names both `/image` calls start with: where the collection is, and which imagery and image type. */
+function imageNames(t: ImageTarget): Record<string, ParamValue> {
+  return { workspaceName: t.workspaceName, datasetName: t.datasetName, collectionName: t.collectionName, imageryTypeName: t.imageryTypeName, imageTypeName: t.imageTypeName };
+}
+
 /**
  * `POST /image`: the names, then the imagery as the upload page documents it (name, start/end
  * depth, x/y/z) and the image's mime type. `imageryId` is documented for downloads only, so it
@@ -165,11 +170,7 @@ export function imageryParams(q: ImageryQuery, api: ImagoApiOptions): Record<str
  */
 export function uploadParams(t: ImageTarget, api: ImagoApiOptions, mimeType: string): Record<string, ParamValue> {
   return {
-    workspaceName: t.workspaceName,
-    datasetName: t.datasetName,
-    collectionName: t.collectionName,
-    imageryTypeName: t.imageryTypeName,
-    imageTypeName: t.imageTypeName,
+    ...imageNames(t),
     [api.imageryNameParam]: t.imageryName,
     startDepth: t.startDepth,
     endDepth: t.endDepth,
@@ -190,11 +191,7 @@ export function downloadParams(t: ImageTarget, api: ImagoApiOptions, options: { 
   const imagery =
     t.imageryId !== undefined ? { imageryId: t.imageryId } : t.imageryName !== undefined ? { [api.imageryNameParam]: t.imageryName } : { startDepth: t.startDepth, endDepth: t.endDepth };
   return {
-    workspaceName: t.workspaceName,
-    datasetName: t.datasetName,
-    collectionName: t.collectionName,
-    imageryTypeName: t.imageryTypeName,
-    imageTypeName: t.imageTypeName,
+    ...imageNames(t),
     ...imagery,
     width: options.width,
     height: options.height,

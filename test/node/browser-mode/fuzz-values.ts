@@ -3,6 +3,7 @@
  * run can be replayed from its seed) and generators of hostile JSON-able values — odd types, huge
  * and control-laden strings, lone surrogates, prototype-pollution keys, deep nesting.
  */
+import { seededRandom } from '../../soak/seeded-random';
 
 export interface Rng {
   /** [0, 1) */
@@ -13,24 +14,17 @@ export interface Rng {
   bytes(length: number): Buffer;
 }
 
+/** The soak's seeded PRNG (mulberry32), with the few extra draws the fuzzers need. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const random = seededRandom(seed);
   return {
-    next,
-    int,
-    pick: (items) => items[Math.floor(next() * items.length)]!,
-    chance: (p) => next() < p,
+    next: random.next,
+    int: random.int,
+    pick: (items) => random.pick(items),
+    chance: (p) => random.next() < p,
     bytes: (length) => {
       const buffer = Buffer.alloc(length);
-      for (let i = 0; i < length; i++) buffer[i] = int(0, 255);
+      for (let i = 0; i < length; i++) buffer[i] = random.int(0, 255);
       return buffer;
     },
   };
