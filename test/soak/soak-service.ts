@@ -54,7 +54,8 @@ export class SoakService {
     const script = join(this.options.cwd, 'test', 'soak', 'service-process.ts');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', script, '--port', String(this.port), '--data', this.options.dataDir, '--token', this.token, '--renderer', this.options.rendererDir],
+      // `--token=…` in one piece: a base64url token may start with '-', which parseArgs would take for an option.
+      ['--import', 'tsx', script, '--port', String(this.port), '--data', this.options.dataDir, `--token=${this.token}`, '--renderer', this.options.rendererDir],
       {
         cwd: this.options.cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
