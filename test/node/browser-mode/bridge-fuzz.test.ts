@@ -44,6 +44,8 @@ beforeAll(async () => {
   await mkdir(join(dir, 'renderer'));
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Corelog</title>');
   // Inside the repository, so the bundle finds sharp (kept external, as in the real web.mjs) in node_modules.
+  // A clean clone has no node_modules/.cache yet (CI failed on exactly that), so make it first.
+  await mkdir(resolve('node_modules/.cache'), { recursive: true });
   bundleDir = await mkdtemp(resolve('node_modules/.cache/corelog-bridge-fuzz-'));
   const outfile = join(bundleDir, 'fuzz-server.mjs');
   await build({
