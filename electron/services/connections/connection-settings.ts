@@ -9,11 +9,11 @@
  * both when set from the Connections screen and when read from the file: unknown keys are refused,
  * and a file that does not fit leaves the defaults in use (with a notice, never a crash).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ApiSettingField, ApiSettings, ApiSettingValue } from '../../../common/bridge/connection-contract';
 import { CorelogError, type SystemId } from '../../../common/errors';
+import { writeJsonFile } from '../desktop/json-file';
 import { DEFAULT_DOUGAL_PATHS, DEFAULT_DOUGAL_QUERY_NAMES, type DougalPaths, type DougalQueryNames } from '../dougal/paths';
 import { defaultImagoApiOptions, type ImagoApiOptions } from '../imago/api-options';
 
@@ -306,11 +306,8 @@ export class ConnectionSettingsStore {
 
   update(change: (settings: ConnectionSettings) => void): ConnectionSettings {
     change(this.settings);
-    mkdirSync(dirname(this.filePath), { recursive: true });
-    const tmp = `${this.filePath}.tmp`;
     // The notice about unreadable saved settings is for this run's screen, not for the file.
-    writeFileSync(tmp, JSON.stringify(this.settings, (key, value: unknown) => (key === 'apiNotice' ? undefined : value), 2));
-    renameSync(tmp, this.filePath);
+    writeJsonFile(this.filePath, this.settings, { replacer: (key, value) => (key === 'apiNotice' ? undefined : value) });
     return this.current;
   }
 

@@ -3,9 +3,9 @@
  * only encrypted by the `SecretCipher`. Passwords never leave the main process: the vault has no
  * method that hands one to the bridge, only to the API clients.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { SystemId } from '../../../common/errors';
+import { writeJsonFile } from '../desktop/json-file';
 import type { SecretCipher } from './secret-cipher';
 
 export interface StoredLogin {
@@ -41,10 +41,8 @@ export class CredentialVault {
   }
 
   private write(): void {
-    mkdirSync(dirname(this.filePath), { recursive: true });
-    const tmp = `${this.filePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.file, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.filePath);
+    // Atomic, flushed and readable only by this account (see json-file.ts).
+    writeJsonFile(this.filePath, this.file, { mode: 0o600 });
   }
 
   /** Remembers a login; with `persist: false` the password lives in memory until the app quits. */
