@@ -1,8 +1,12 @@
 import { defineConfig } from '@playwright/test';
+import { findChromium, installCommand } from './scripts/find-chromium.mjs';
 
-// Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
-// CHROMIUM_PATH overrides the location; the Electron suite needs no browser at all.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Browser tests drive whichever Chromium this machine has: CHROMIUM_PATH, Playwright's own, or the
+// system's chromium / google-chrome (scripts/find-chromium.mjs; `npm test` installs one first when
+// there is none). Without one, say so at once with the command that fixes it.
+const chromium = findChromium();
+if (chromium.path === null) throw new Error(`${chromium.problem}\nRun: ${installCommand()}   (or set CHROMIUM_PATH)`);
+const chromiumPath = chromium.path;
 
 export default defineConfig({
   globalSetup: './test/support/playwright-global-setup.ts',

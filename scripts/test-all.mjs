@@ -1,14 +1,28 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, each in its own process:
-//   typecheck (4 projects) → lint (incl. layering rules) → electronegativity → Node/Electron-mocked
+//   a Chromium for the browser tests (found, or installed where the platform allows: see
+//   scripts/find-chromium.mjs; where neither works, it stops at once with the one command to run)
+//   → typecheck (4 projects) → lint (incl. layering rules) → electronegativity → Node/Electron-mocked
 //   unit tests (vitest, incl. a packaging check)
-//   → build → Playwright (browser mode in Debian Chromium; Electron suite skips without the runtime)
+//   → build → Playwright (browser mode in that Chromium; Electron suite skips without the runtime)
 // All stages run even when one fails, so one run shows everything; the exit code is non-zero if any
 // failed. Ends with a plain "N passed, N failed, N skipped" line.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureChromium } from './find-chromium.mjs';
 
-const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+console.log('━━ chromium ━━');
+const chromium = ensureChromium();
+if (chromium.path === null) {
+  // Before anything else runs: a missing browser should cost seconds, not a whole run.
+  console.error(`${chromium.problem}\nThe browser tests need one. Run:\n\n  ${chromium.command}\n\nthen \`npm test\` again (or set CHROMIUM_PATH to a Chromium or Chrome).`);
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+console.log(`${chromium.installed ? 'installed' : 'found'} ${chromium.path} (${chromium.source === 'system' ? 'the system’s' : chromium.source === 'playwright' ? 'Playwright’s' : 'CHROMIUM_PATH'})`);
+
+// Every stage (Playwright's config, the soak spec) uses the browser found here.
+const env = { ...process.env, CHROMIUM_PATH: chromium.path, NO_COLOR: '1', FORCE_COLOR: '0' };
 const npx = (args) => ['npx', ['--no-install', ...args]];
 
 const stages = [
@@ -77,6 +91,5 @@ for (const row of rows) {
   console.log(`${row.ok ? '✔' : '✘'} ${row.stage.padEnd(18)} ${detail.padEnd(40)} ${row.seconds} s`);
 }
 console.log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
-if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH) console.log('note: Chromium not found at /usr/bin/chromium (apt-get install -y chromium, or set CHROMIUM_PATH).');
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(rows.every((r) => r.ok) ? 0 : 1);
