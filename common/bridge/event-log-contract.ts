@@ -5,6 +5,9 @@
  * conflict instead of overwriting someone else's edit.
  */
 import { z } from 'zod';
+import { timestampSchema } from '../forms/date-fields';
+import { eventTimingProblem } from '../forms/event-fields';
+import { sequenceField, shotPointField } from '../forms/number-fields';
 import { firstForbiddenCharacter, freeTextSchema, type FreeTextRules } from '../free-text';
 
 /**
@@ -24,19 +27,23 @@ const project = z
   .max(200)
   .refine((pid) => firstForbiddenCharacter(pid, false) === null, 'the project id holds a control or broken character');
 const eventId = z.number().int().nonnegative();
-const isoTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
+/** A time that exists (common/forms/date-fields.ts: `2024-02-30` is refused, not rolled over to 1 March). */
+const isoTime = timestampSchema;
 
 /** Event remarks: many lines, no NUL or other controls (common/free-text.ts); forms use the same rules. */
 export const REMARKS_RULES: FreeTextRules = { maxLength: 20_000, multiline: true, label: 'Remarks' };
 /** A label name: one line. */
 export const LABEL_NAME_RULES: FreeTextRules = { maxLength: 200, multiline: false, label: 'A label name' };
 
-/** The user's part of an event: what Corelog changes (Dougal's PUT gets these on top of every other attribute). */
+/**
+ * The user's part of an event: what Corelog changes (Dougal's PUT gets these on top of every other
+ * attribute). Sequence and shot point follow the same field rules as the forms (common/forms).
+ */
 export const eventFieldsSchema = z
   .object({
     tstamp: isoTime.nullable(),
-    sequence: z.number().int().nullable(),
-    point: z.number().int().nullable(),
+    sequence: sequenceField.schema.nullable(),
+    point: shotPointField.schema.nullable(),
     remarks: freeTextSchema(REMARKS_RULES),
     labels: z.array(freeTextSchema(LABEL_NAME_RULES)).max(100),
     meta: z.record(z.string(), z.unknown()),
@@ -162,7 +169,14 @@ export const eventLogMethods = {
    * may have reached the server) main first looks for an event with that key and returns it instead.
    */
   eventLogCreate: {
-    input: z.object({ project, clientKey: z.string().min(8).max(100), fields: eventFieldsSchema, lookupFirst: z.boolean(), lookupSince: isoTime }).strict(),
+    input: z
+      .object({ project, clientKey: z.string().min(8).max(100), fields: eventFieldsSchema, lookupFirst: z.boolean(), lookupSince: isoTime })
+      .strict()
+      // A new event must say when it happened, as the entry line requires (edits keep what Dougal holds).
+      .superRefine(({ fields }, ctx) => {
+        const problem = eventTimingProblem(fields);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['fields'] });
+      }),
     output: z.object({ event: serverEventSchema.nullable(), existed: z.boolean() }),
   },
   /**

@@ -5,6 +5,8 @@
  * cache of images fetched from Imago. Originals never cross the bridge: only thumbnails do.
  */
 import { z } from 'zod';
+import { depthField, depthRangeProblem, fromDepthField, toDepthField } from '../forms/depth-fields';
+import { filenamePatternSchema, newHoleNameSchema } from '../forms/text-fields';
 import { freeTextSchema } from '../free-text';
 
 /**
@@ -12,10 +14,15 @@ import { freeTextSchema } from '../free-text';
  * control characters (the free-text rule), trimmed, not empty.
  */
 const name = freeTextSchema({ maxLength: 300, multiline: false, label: 'The name' }).pipe(z.string().trim().min(1));
-/** A hole (collection) name: created in Imago as typed, so the same rule with the field's own label. */
+/**
+ * A hole (collection) name as Imago has it: the free-text rule with the field's own label. An
+ * existing hole may have been named elsewhere, so only a new one (`createHole`) gets the stricter
+ * rule of the New hole field (common/forms/text-fields.ts).
+ */
 const holeName = freeTextSchema({ maxLength: 300, multiline: false, label: 'The hole name' }).pipe(z.string().trim().min(1));
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256');
-const depth = z.number().finite().min(0).max(100_000);
+/** A depth in the dataset's own units, by the same rule as the forms' From and To (common/forms). */
+const depth = depthField('Depth').schema;
 const uuidish = z.string().min(1).max(100);
 
 /**
@@ -79,9 +86,12 @@ export type RemoteInterval = z.infer<typeof remoteIntervalSchema>;
 
 /** Where a photo or an interval goes in Imago. */
 export const intervalTargetSchema = datasetRef
-  .extend({ collectionName: holeName, imageryTypeName: name, from: depth, to: depth })
+  .extend({ collectionName: holeName, imageryTypeName: name, from: fromDepthField.schema, to: toDepthField.schema })
   .strict()
-  .refine((t) => t.from < t.to, { message: 'From must be less than To', path: ['to'] });
+  .superRefine((t, ctx) => {
+    const problem = depthRangeProblem(t.from, t.to);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
+  });
 export type IntervalTarget = z.infer<typeof intervalTargetSchema>;
 
 export const intakeOutcomeSchema = z.discriminatedUnion('accepted', [
@@ -101,13 +111,8 @@ export const intakeOutcomeSchema = z.discriminatedUnion('accepted', [
 ]);
 export type IntakeOutcome = z.infer<typeof intakeOutcomeSchema>;
 
-/** `{hole}_{from}_{to}_{imageType}`: which parts of a file name say what. */
-export const filenamePatternSchema = z
-  .string()
-  .trim()
-  .min(1, 'enter a pattern such as {hole}_{from}_{to}_{imageType}')
-  .max(200)
-  .refine((p) => /\{(hole|from|to|imageType|any)\}/.test(p), 'use at least one of {hole}, {from}, {to}, {imageType}');
+/** `{hole}_{from}_{to}_{imageType}`: which parts of a file name say what (the form's rule, common/forms). */
+export { filenamePatternSchema };
 
 export const filenameFieldsSchema = z.object({
   hole: z.string().optional(),
@@ -152,7 +157,7 @@ export const photoMethods = {
   /** Forgets handed-over files the user discarded without taking them in. */
   discardStagedFiles: { input: z.object({ refs: z.array(uuidish).max(10_000) }).strict(), output: z.object({ released: z.number() }) },
   /** Creates the hole (collection) in Imago, or answers the existing one. */
-  createHole: { input: datasetRef.extend({ collectionName: holeName }).strict(), output: z.object({ id: z.string() }) },
+  createHole: { input: datasetRef.extend({ collectionName: newHoleNameSchema }).strict(), output: z.object({ id: z.string() }) },
   /** Creates the hole if missing and writes the interval with its attributes. */
   saveInterval: {
     input: z.object({ target: intervalTargetSchema, attributes: attributeValuesSchema }).strict(),

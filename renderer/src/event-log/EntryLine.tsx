@@ -2,9 +2,13 @@
  * The keyboard-first entry line. Enter logs the event "now"; with a sequence and a shot point it
  * takes the shot's time instead (Dougal fills it in, even if the shot arrives later). The
  * sequence stays for the next entry; everything else clears and focus returns to the remarks.
+ * Sequence and shot point are read by the field rules the bridge uses too (common/forms): `12.7`
+ * or `abc` is said at the field as it is typed, and nothing is logged until it is fixed.
  */
 import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent } from 'react';
 import { REMARKS_RULES, type EventLabel } from '../../../common/bridge/event-log-contract';
+import { eventTimingProblem } from '../../../common/forms/event-fields';
+import { sequenceField, shotPointField } from '../../../common/forms/number-fields';
 import { cleanFreeText, freeTextProblem } from '../../../common/free-text';
 import { logEvent } from './event-writes';
 import { LabelPicker } from './LabelPicker';
@@ -27,13 +31,6 @@ export function pasteCleanedText(event: ClipboardEvent<HTMLInputElement | HTMLTe
   return true;
 }
 
-function parseWhole(text: string, what: string): number | null {
-  const trimmed = text.trim();
-  if (!trimmed) return null;
-  if (!/^\d{1,9}$/.test(trimmed)) throw new Error(`${what} must be a whole number.`);
-  return Number(trimmed);
-}
-
 export function EntryLine({ project, labels }: { project: string; labels: EventLabel[] }) {
   const [remarks, setRemarks] = useState('');
   const [sequence, setSequence] = useState('');
@@ -42,8 +39,12 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
   const [error, setError] = useState<string | null>(null);
   const [cleaned, setCleaned] = useState(false);
   const remarksRef = useRef<HTMLInputElement>(null);
+  const sequenceRef = useRef<HTMLInputElement>(null);
+  const pointRef = useRef<HTMLInputElement>(null);
   // Said at the field as soon as it is true, not only on Enter.
   const remarksProblem = freeTextProblem(remarks, REMARKS_RULES);
+  const sequenceReading = sequenceField.read(sequence);
+  const pointReading = shotPointField.read(point);
 
   // The application menu's "New event" (desktop app) lands here.
   useEffect(() => {
@@ -56,10 +57,14 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
     event.preventDefault();
     // The message is already at the field; nothing is logged until it is fixed.
     if (remarksProblem) return remarksRef.current?.focus();
+    if (!sequenceReading.ok) return sequenceRef.current?.focus();
+    if (!pointReading.ok) return pointRef.current?.focus();
     try {
-      const input = { sequence: parseWhole(sequence, 'Sequence'), point: parseWhole(point, 'Shot point'), remarks: remarks.trim(), labels: chosen };
+      const input = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosen };
       if (!input.remarks && input.labels.length === 0) throw new Error('Type remarks or pick a label first.');
-      if (input.point !== null && input.sequence === null) throw new Error('A shot point needs its sequence.');
+      // Logged "now" unless sequence and shot point say when: the rule the bridge applies to a new event.
+      const timing = eventTimingProblem({ tstamp: input.sequence !== null && input.point !== null ? null : new Date().toISOString(), sequence: input.sequence, point: input.point });
+      if (timing) throw new Error(timing);
       await logEvent(project, input, labels);
       setRemarks('');
       setPoint('');
@@ -88,8 +93,30 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
         onPaste={(e) => pasteCleanedText(e, false, setRemarks) && setCleaned(true)}
         onKeyDown={(e) => e.key === 'Escape' && setRemarks('')}
       />
-      <input type="text" inputMode="numeric" className="entry-number" aria-label="Sequence" placeholder="seq" value={sequence} onChange={(e) => setSequence(e.target.value)} />
-      <input type="text" inputMode="numeric" className="entry-number" aria-label="Shot point" placeholder="SP" value={point} onChange={(e) => setPoint(e.target.value)} />
+      <input
+        ref={sequenceRef}
+        type="text"
+        inputMode="numeric"
+        className="entry-number"
+        aria-label="Sequence"
+        placeholder="seq"
+        value={sequence}
+        aria-invalid={!sequenceReading.ok}
+        aria-describedby={sequenceReading.ok ? undefined : 'entry-sequence-problem'}
+        onChange={(e) => setSequence(e.target.value)}
+      />
+      <input
+        ref={pointRef}
+        type="text"
+        inputMode="numeric"
+        className="entry-number"
+        aria-label="Shot point"
+        placeholder="SP"
+        value={point}
+        aria-invalid={!pointReading.ok}
+        aria-describedby={pointReading.ok ? undefined : 'entry-point-problem'}
+        onChange={(e) => setPoint(e.target.value)}
+      />
       <LabelPicker labels={labels} value={chosen} onChange={setChosen} />
       <button type="submit" className="primary">
         Log
@@ -97,6 +124,16 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
       {remarksProblem && (
         <p className="error entry-error" id="entry-remarks-problem" data-testid="entry-remarks-problem" role="alert">
           {remarksProblem}
+        </p>
+      )}
+      {!sequenceReading.ok && (
+        <p className="error entry-error" id="entry-sequence-problem" data-testid="entry-sequence-problem" role="alert">
+          {sequenceReading.problem}
+        </p>
+      )}
+      {!pointReading.ok && (
+        <p className="error entry-error" id="entry-point-problem" data-testid="entry-point-problem" role="alert">
+          {pointReading.problem}
         </p>
       )}
       {cleaned && !remarksProblem && (

@@ -7,13 +7,16 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { REMARKS_RULES, type EventFields, type EventInstance, type EventLabel } from '../../../common/bridge/event-log-contract';
 import type { BridgeError } from '../../../common/errors';
+import { readEventTime } from '../../../common/forms/date-fields';
+import { eventTimingProblem } from '../../../common/forms/event-fields';
+import { sequenceField, shotPointField } from '../../../common/forms/number-fields';
 import { freeTextProblem } from '../../../common/free-text';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
 import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
 import { describeExtra, fieldsOf, mergeRemarks } from './event-model';
 import { pasteCleanedText } from './EntryLine';
-import { formatEventTime, parseEventTime, type TimeZoneChoice } from './event-time';
+import { formatEventTime, type TimeZoneChoice } from './event-time';
 import { deleteEvent, discardChanges, editEvent, resolveConflict, retryFailed, undeleteEvent } from './event-writes';
 import { LabelChip, LabelPicker } from './LabelPicker';
 import { SyncBadge } from './EventTable';
@@ -125,12 +128,18 @@ function EditForm({ row, zone, labels, onError }: { row: LogEvent; zone: TimeZon
   const [sequence, setSequence] = useState(row.sequence?.toString() ?? '');
   const [point, setPoint] = useState(row.point?.toString() ?? '');
   const [chosen, setChosen] = useState(row.labels);
+  // Each field by the rule the bridge applies too (common/forms): `2024-02-30 10:00`, `12.7` or `abc` is said at the field.
+  const timeReading = readEventTime(time, zone);
+  const sequenceReading = sequenceField.read(sequence);
+  const pointReading = shotPointField.read(point);
 
   const save = async () => {
     if (remarksProblem) throw new Error(remarksProblem);
-    const whole = (text: string) => (text.trim() ? Number.parseInt(text, 10) : null);
-    const fields: EventFields = { ...fieldsOf(row), remarks, tstamp: parseEventTime(time, zone), sequence: whole(sequence), point: whole(point), labels: chosen };
-    if (fields.tstamp === null && (fields.sequence === null || fields.point === null)) throw new Error('An event needs a time, or a sequence and shot point.');
+    // The messages are already at the fields; nothing is saved until they are fixed.
+    if (!timeReading.ok || !sequenceReading.ok || !pointReading.ok) throw new Error('Fix the fields marked above; nothing was saved.');
+    const fields: EventFields = { ...fieldsOf(row), remarks, tstamp: timeReading.value, sequence: sequenceReading.value, point: pointReading.value, labels: chosen };
+    const timing = eventTimingProblem(fields);
+    if (timing) throw new Error(timing);
     await editEvent(row.key, fields, labels);
   };
 
@@ -161,12 +170,53 @@ function EditForm({ row, zone, labels, onError }: { row: LogEvent; zone: TimeZon
       )}
       <label>
         Time ({zone === 'utc' ? 'UTC' : 'local'})
-        <input type="text" value={time} onChange={(e) => setTime(e.target.value)} aria-label="Edit time" />
+        <input
+          type="text"
+          value={time}
+          onChange={(e) => setTime(e.target.value)}
+          aria-label="Edit time"
+          placeholder="YYYY-MM-DD HH:MM:SS"
+          aria-invalid={!timeReading.ok}
+          aria-describedby={timeReading.ok ? undefined : 'edit-time-problem'}
+        />
       </label>
+      {!timeReading.ok && (
+        <p className="error" id="edit-time-problem" role="alert" data-testid="edit-time-problem">
+          {timeReading.problem}
+        </p>
+      )}
       <div className="row">
-        <input type="text" inputMode="numeric" aria-label="Edit sequence" placeholder="seq" value={sequence} onChange={(e) => setSequence(e.target.value)} />
-        <input type="text" inputMode="numeric" aria-label="Edit shot point" placeholder="SP" value={point} onChange={(e) => setPoint(e.target.value)} />
+        <input
+          type="text"
+          inputMode="numeric"
+          aria-label="Edit sequence"
+          placeholder="seq"
+          value={sequence}
+          onChange={(e) => setSequence(e.target.value)}
+          aria-invalid={!sequenceReading.ok}
+          aria-describedby={sequenceReading.ok ? undefined : 'edit-sequence-problem'}
+        />
+        <input
+          type="text"
+          inputMode="numeric"
+          aria-label="Edit shot point"
+          placeholder="SP"
+          value={point}
+          onChange={(e) => setPoint(e.target.value)}
+          aria-invalid={!pointReading.ok}
+          aria-describedby={pointReading.ok ? undefined : 'edit-point-problem'}
+        />
       </div>
+      {!sequenceReading.ok && (
+        <p className="error" id="edit-sequence-problem" role="alert" data-testid="edit-sequence-problem">
+          {sequenceReading.problem}
+        </p>
+      )}
+      {!pointReading.ok && (
+        <p className="error" id="edit-point-problem" role="alert" data-testid="edit-point-problem">
+          {pointReading.problem}
+        </p>
+      )}
       <LabelPicker labels={labels} value={chosen} onChange={setChosen} label="Edit labels" />
       <div className="row">
         <button type="submit" className="primary">

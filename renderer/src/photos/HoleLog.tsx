@@ -1,10 +1,14 @@
 /**
  * The hole's depth strip (intervals in depth order, with their photos and the gaps between them)
- * and the form that adds or edits an interval and its attributes.
+ * and the form that adds or edits an interval and its attributes. Depths are in the dataset's
+ * units, shown with them and sent to Imago as typed; every field is checked as it is typed with
+ * the rule the bridge applies too (common/forms), and what fails is said at the field.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Fragment, useEffect, useState } from 'react';
 import type { CatalogueImageryType } from '../../../common/bridge/photo-contract';
+import { fromDepthField, toDepthField } from '../../../common/forms/depth-fields';
+import { lengthUnitWords, withLengthUnit } from '../../../common/forms/length-units';
 import { attributeText, formatRange, gapsBetween, intervalError, parseAttributes } from './interval-rules';
 import { asBridgeError, saveInterval } from './photo-records';
 import { photosDb, type ImageryInterval, type TrayPhoto } from './photos-db';
@@ -13,7 +17,7 @@ import { useBlobUrl } from './use-blob-url';
 import type { ResolvedSelection } from './use-photo-selection';
 
 export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (start: ViewerStart) => void }) {
-  const { hole, imageryType, intervals, interval: selected, readonly, select } = view;
+  const { hole, imageryType, intervals, interval: selected, readonly, select, lengthUnits: units } = view;
   const photos = useLiveQuery(
     () => (intervals.length ? photosDb.photos.where('intervalId').anyOf(intervals.map((i) => i.id)).toArray() : Promise.resolve([] as TrayPhoto[])),
     [intervals.map((i) => i.id).join()],
@@ -33,6 +37,11 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
       <h2>
         {hole.name} · {imageryType.name}
       </h2>
+      {lengthUnitWords(units) && (
+        <p className="muted" data-testid="depth-units">
+          Depths in {lengthUnitWords(units)}, as the dataset keeps them.
+        </p>
+      )}
       <ol className="depth-strip" aria-label="Depth strip" data-testid="depth-strip">
         {intervals.length === 0 && <li className="muted">No intervals yet.</li>}
         {intervals.map((interval) => {
@@ -42,12 +51,12 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
             <Fragment key={interval.id}>
               {gap && (
                 <li className="gap-warning" role="note">
-                  Gap {formatRange(gap)} not logged
+                  Gap {formatRange(gap, units)} not logged
                 </li>
               )}
               <li className={`strip-interval${selected?.id === interval.id ? ' selected' : ''}`} data-testid="strip-interval">
                 <button type="button" className="strip-range" onClick={() => select({ intervalId: interval.id })} aria-pressed={selected?.id === interval.id}>
-                  {formatRange(interval)}
+                  {formatRange(interval, units)}
                 </button>
                 <span className="strip-sync muted">{interval.remoteId ? 'in Imago' : 'not sent yet'}</span>
                 <span className="strip-photos">
@@ -82,6 +91,7 @@ function Thumb({ photo, onOpen }: { photo: TrayPhoto; onOpen: () => void }) {
 }
 
 function IntervalForm({ view, imageryType, editing, readonly }: { view: ResolvedSelection; imageryType: CatalogueImageryType; editing: ImageryInterval | undefined; readonly: boolean }) {
+  const units = view.lengthUnits;
   const nextFrom = view.intervals.length ? Math.max(...view.intervals.map((i) => i.to)) : 0;
   const [from, setFrom] = useState(String(editing?.from ?? nextFrom));
   const [to, setTo] = useState(editing ? String(editing.to) : '');
@@ -92,13 +102,19 @@ function IntervalForm({ view, imageryType, editing, readonly }: { view: Resolved
 
   // Imago's API has no way to move an interval (POST /imagery upserts by depths), so depths are fixed once it is there.
   const depthsFixed = Boolean(editing?.remoteId);
-  const range = { id: editing?.id, from: Number(from), to: Number(to) };
-  const rangeProblem = from.trim() && to.trim() ? intervalError(range, view.intervals) : null;
+  // Each depth is read by its field's rule (`5,5` asks for a point, `-2` is refused); the pair only when both are depths.
+  const fromReading = fromDepthField.read(from);
+  const toReading = toDepthField.read(to);
+  const fromProblem = fromReading.ok ? null : fromReading.problem;
+  const toProblem = toReading.ok ? null : toReading.problem;
+  const range = { id: editing?.id, from: fromReading.ok ? (fromReading.value ?? NaN) : NaN, to: toReading.ok ? (toReading.value ?? NaN) : NaN };
+  const rangeProblem = fromReading.ok && toReading.ok && fromReading.value !== null && toReading.value !== null ? intervalError(range, view.intervals, units) : null;
   // Values the form has no field for (definitions the cached catalogue lacks) stay as Imago has them.
   const { values, issues } = parseAttributes(imageryType, text, editing?.attributes);
 
   const submit = async () => {
-    if (rangeProblem || Object.keys(issues).length) return setProblem(rangeProblem ?? 'Fix the attributes marked below.');
+    const depthProblem = fromProblem ?? toProblem ?? rangeProblem ?? intervalError(range, view.intervals, units);
+    if (depthProblem || Object.keys(issues).length) return setProblem(depthProblem ?? 'Fix the attributes marked below.');
     try {
       const id = await saveInterval({ id: editing?.id, holeId: view.hole!.id, imageryTypeName: imageryType.name, from: range.from, to: range.to, attributes: values });
       setProblem(null);
@@ -119,15 +135,39 @@ function IntervalForm({ view, imageryType, editing, readonly }: { view: Resolved
       }}
     >
       <fieldset disabled={readonly}>
-        <legend>{editing ? `Interval ${formatRange(editing)}` : 'New interval'}</legend>
+        <legend>{editing ? `Interval ${formatRange(editing, units)}` : 'New interval'}</legend>
         <div className="depth-inputs">
           <label>
-            From (m)
-            <input inputMode="decimal" value={from} onChange={(e) => setFrom(e.target.value)} aria-invalid={rangeProblem !== null} readOnly={depthsFixed} />
+            {withLengthUnit('From', units)}
+            <input
+              inputMode="decimal"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              aria-invalid={fromProblem !== null || rangeProblem !== null}
+              aria-describedby={fromProblem ? 'interval-from-problem' : undefined}
+              readOnly={depthsFixed}
+            />
+            {fromProblem && (
+              <span className="field-error" id="interval-from-problem" data-testid="interval-from-problem" role="alert">
+                {fromProblem}
+              </span>
+            )}
           </label>
           <label>
-            To (m)
-            <input inputMode="decimal" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={rangeProblem !== null} readOnly={depthsFixed} />
+            {withLengthUnit('To', units)}
+            <input
+              inputMode="decimal"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              aria-invalid={toProblem !== null || rangeProblem !== null}
+              aria-describedby={toProblem ? 'interval-to-problem' : undefined}
+              readOnly={depthsFixed}
+            />
+            {toProblem && (
+              <span className="field-error" id="interval-to-problem" data-testid="interval-to-problem" role="alert">
+                {toProblem}
+              </span>
+            )}
           </label>
         </div>
         {depthsFixed && <p className="hint">Imago keys an interval by its depths, so the depths of an interval already in Imago stay as they are.</p>}
@@ -153,8 +193,14 @@ function IntervalForm({ view, imageryType, editing, readonly }: { view: Resolved
                       <input value={value} onChange={(e) => set(e.target.value)} placeholder="#RRGGBB" aria-invalid={key in issues} />
                       <input type="color" aria-label={`${type.name} picker`} value={/^#[0-9a-f]{6}$/i.test(value) ? value : '#000000'} onChange={(e) => set(e.target.value.toUpperCase())} />
                     </span>
+                  ) : type.dataType === 'date' ? (
+                    // Typed (checked against the calendar at the field) or picked.
+                    <span className="colour-input date-input">
+                      <input value={value} onChange={(e) => set(e.target.value)} placeholder="YYYY-MM-DD" aria-invalid={key in issues} />
+                      <input type="date" aria-label={`${type.name} picker`} value={key in issues ? '' : value} onChange={(e) => set(e.target.value)} tabIndex={-1} />
+                    </span>
                   ) : (
-                    <input type={type.dataType === 'date' ? 'date' : 'text'} inputMode={type.dataType === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => set(e.target.value)} aria-invalid={key in issues} />
+                    <input type="text" inputMode={type.dataType === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => set(e.target.value)} aria-invalid={key in issues} />
                   )}
                   {issues[key] && (
                     <span className="field-error" data-testid="attribute-problem">

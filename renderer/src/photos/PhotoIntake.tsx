@@ -3,13 +3,19 @@
  * Files go to main by reference; main checks, converts and stores them and sends back a
  * thumbnail. Each accepted photo waits here as a draft, bound to hole, interval and image type
  * (from its file name or the current selection), until the user queues it; refused files are
- * listed with the reason.
+ * listed with the reason. Depths are the dataset's units, labelled so; a draft's From and To are
+ * read by the same field rule as everywhere (common/forms), and one that is wrong is said at the
+ * field and keeps the draft from being queued.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
 import type { StageableFile, StagedFileOutcome } from '../../../common/bridge/contract';
 import type { WatchFolderStatus } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
+import { fromDepthField, toDepthField } from '../../../common/forms/depth-fields';
+import type { FormField } from '../../../common/forms/form-field';
+import { lengthUnitWords, withLengthUnit } from '../../../common/forms/length-units';
+import { filenamePatternProblem } from '../../../common/forms/text-fields';
 import { DEFAULT_FILENAME_PATTERN } from '../../../common/photos/filename-pattern';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
@@ -20,7 +26,7 @@ import { useBlobUrl } from './use-blob-url';
 import type { ResolvedSelection } from './use-photo-selection';
 
 export function PhotoIntake({ view }: { view: ResolvedSelection }) {
-  const { selection, imageryType, interval, hole, readonly, workspace, dataset } = view;
+  const { selection, imageryType, interval, hole, readonly, workspace, dataset, lengthUnits: units } = view;
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<BridgeError | null>(null);
   const [left, setLeft] = useState<{ name: string; reason: string }[]>([]);
@@ -129,7 +135,7 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
           </label>
         )}
       </div>
-      <WatchFolderSettings watch={watch} disabled={readonly} />
+      <WatchFolderSettings watch={watch} disabled={readonly} units={units} />
       {busy && (
         <p className="save-state" role="status" data-testid="intake-status">
           {busy}
@@ -156,7 +162,7 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
           </div>
           <ul className="draft-list" data-testid="draft-list">
             {drafts.map((d) => (
-              <DraftRow key={d.id} photo={d} problem={draftProblem(d, imageryType)} imageTypes={imageryType?.imageTypes.map((t) => t.name) ?? []} />
+              <DraftRow key={d.id} photo={d} problem={draftProblem(d, imageryType)} imageTypes={imageryType?.imageTypes.map((t) => t.name) ?? []} units={units} />
             ))}
           </ul>
           {left.length > 0 && (
@@ -192,10 +198,9 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
   );
 }
 
-function DraftRow({ photo, problem, imageTypes }: { photo: TrayPhoto; problem: string | null; imageTypes: string[] }) {
+function DraftRow({ photo, problem, imageTypes, units }: { photo: TrayPhoto; problem: string | null; imageTypes: string[]; units: string | undefined }) {
   const url = useBlobUrl(photo.thumbnail);
   const b = photo.binding;
-  const depth = (value: string) => (value.trim() === '' || !Number.isFinite(Number(value)) ? null : Number(value));
   return (
     <li className="draft" data-testid="draft">
       {url && <img className="draft-thumb" src={url} alt={`Thumbnail of ${photo.originalName}`} />}
@@ -206,8 +211,8 @@ function DraftRow({ photo, problem, imageTypes }: { photo: TrayPhoto; problem: s
         {photo.converted && <span className="muted">{photo.converted}</span>}
         <span className="draft-binding">
           <input aria-label="Hole" value={b.hole} onChange={(e) => void updateDraftBinding(photo.id, { hole: e.target.value })} />
-          <input aria-label="From" inputMode="decimal" defaultValue={b.from ?? ''} onBlur={(e) => void updateDraftBinding(photo.id, { from: depth(e.target.value) })} />
-          <input aria-label="To" inputMode="decimal" defaultValue={b.to ?? ''} onBlur={(e) => void updateDraftBinding(photo.id, { to: depth(e.target.value) })} />
+          <DraftDepth photo={photo} side="from" field={fromDepthField} units={units} />
+          <DraftDepth photo={photo} side="to" field={toDepthField} units={units} />
           <select aria-label="Image type" value={b.imageTypeName} onChange={(e) => void updateDraftBinding(photo.id, { imageTypeName: e.target.value })}>
             {!imageTypes.includes(b.imageTypeName) && <option value={b.imageTypeName}>{b.imageTypeName || 'Choose…'}</option>}
             {imageTypes.map((t) => (
@@ -221,6 +226,39 @@ function DraftRow({ photo, problem, imageTypes }: { photo: TrayPhoto; problem: s
         ✕
       </button>
     </li>
+  );
+}
+
+/**
+ * A draft's From or To. Every change is read by the depth field's rule and stored at once: a
+ * depth, or nothing when the text is not one (`5,5`, `-2`), so a draft whose field shows a problem
+ * can never be queued with an older value.
+ */
+function DraftDepth({ photo, side, field, units }: { photo: TrayPhoto; side: 'from' | 'to'; field: FormField<number>; units: string | undefined }) {
+  const [text, setText] = useState(() => String(photo.binding[side] ?? ''));
+  const reading = field.read(text);
+  const problemId = `draft-${side}-problem-${photo.id}`;
+  return (
+    // Input above its message, in the binding's grid cell (layout here until styles.css has a rule for it).
+    <span className="draft-depth" style={{ display: 'grid', gap: '0.2rem', minWidth: 0 }}>
+      <input
+        aria-label={withLengthUnit(field.label, units)}
+        inputMode="decimal"
+        value={text}
+        aria-invalid={!reading.ok}
+        aria-describedby={reading.ok ? undefined : problemId}
+        onChange={(e) => {
+          setText(e.target.value);
+          const next = field.read(e.target.value);
+          void updateDraftBinding(photo.id, { [side]: next.ok ? next.value : null });
+        }}
+      />
+      {!reading.ok && (
+        <span className="field-error" id={problemId} data-testid={`draft-${side}-problem`} role="alert">
+          {reading.problem}
+        </span>
+      )}
+    </span>
   );
 }
 
@@ -251,9 +289,12 @@ function useWatchFolder(): WatchFolderState {
   };
 }
 
-function WatchFolderSettings({ watch, disabled }: { watch: WatchFolderState; disabled: boolean }) {
+function WatchFolderSettings({ watch, disabled, units }: { watch: WatchFolderState; disabled: boolean; units: string | undefined }) {
   const [folder, setFolder] = useState('');
   const [pattern, setPattern] = useState(DEFAULT_FILENAME_PATTERN);
+  // The same rule main applies to the pattern (common/forms), said while typing.
+  const patternProblem = filenamePatternProblem(pattern);
+  const unitWords = lengthUnitWords(units);
   const loaded = useRef(false);
   useEffect(() => {
     if (!watch.status || loaded.current) return;
@@ -272,7 +313,7 @@ function WatchFolderSettings({ watch, disabled }: { watch: WatchFolderState; dis
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void watch.save(folder.trim() || null, pattern);
+          if (!patternProblem) void watch.save(folder.trim() || null, pattern);
         }}
       >
         <label>
@@ -281,14 +322,29 @@ function WatchFolderSettings({ watch, disabled }: { watch: WatchFolderState; dis
         </label>
         <label>
           File name pattern ({'{hole}'}, {'{from}'}, {'{to}'}, {'{imageType}'}, {'{any}'})
-          <input value={pattern} onChange={(e) => setPattern(e.target.value)} aria-label="File name pattern" />
+          <input
+            value={pattern}
+            onChange={(e) => setPattern(e.target.value)}
+            aria-label="File name pattern"
+            aria-invalid={patternProblem !== null}
+            aria-describedby={patternProblem ? 'filename-pattern-problem' : 'filename-pattern-hint'}
+          />
         </label>
+        <p className="hint" id="filename-pattern-hint" data-testid="filename-pattern-hint">
+          {'{from}'} and {'{to}'} are depths{unitWords ? ` in ${unitWords}, the dataset’s units` : ' in the dataset’s units'}, e.g.{' '}
+          <code>FF-DD-0012_102.0_106.8_Wet.jpg</code>.
+        </p>
+        {patternProblem && (
+          <p className="field-error" id="filename-pattern-problem" data-testid="filename-pattern-problem" role="alert">
+            {patternProblem}
+          </p>
+        )}
         <div className="row">
-          <button type="submit" disabled={disabled}>
+          <button type="submit" disabled={disabled || patternProblem !== null}>
             Save
           </button>
           {watch.status?.watching && (
-            <button type="button" onClick={() => void watch.save(null, pattern)}>
+            <button type="button" onClick={() => void watch.save(null, patternProblem ? (watch.status?.pattern ?? DEFAULT_FILENAME_PATTERN) : pattern)}>
               Stop watching
             </button>
           )}

@@ -2,7 +2,8 @@
  * Full-size viewer for the photos of a hole, in depth order: zoom (+/−, wheel), pan (drag),
  * previous/next along the hole (←/→), Esc to close, and a button that opens the hole and depth in
  * the Imago portal. Imago's photos come scaled through main, which caches them on disk so a hole
- * browsed once can be browsed offline; photos not uploaded yet come from the local store.
+ * browsed once can be browsed offline; photos not uploaded yet come from the local store. Depths
+ * are titled in the dataset's units (the portal link carries the depth as Imago keeps it).
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
@@ -32,7 +33,7 @@ interface ViewerItem {
 const VIEW_WIDTH = 2048;
 
 export function PhotoViewer({ view, start, onClose }: { view: ResolvedSelection; start: ViewerStart; onClose: () => void }) {
-  const { hole, intervals, imageryType } = view;
+  const { hole, intervals, imageryType, lengthUnits: units } = view;
   const local = useLiveQuery(() => photosDb.photos.where('intervalId').anyOf(intervals.map((i) => i.id)).toArray(), [intervals.map((i) => i.id).join()], []);
   const items: ViewerItem[] = [];
   for (const interval of intervals) {
@@ -121,7 +122,7 @@ export function PhotoViewer({ view, start, onClose }: { view: ResolvedSelection;
   return (
     <div className="viewer-backdrop" role="dialog" aria-modal="true" aria-label="Photo viewer" tabIndex={-1} ref={dialog} onKeyDown={onKey} data-testid="photo-viewer">
       <header className="viewer-bar">
-        <strong data-testid="viewer-caption">{item ? `${hole?.name} ${formatRange(item)} · ${item.imageTypeName}` : 'No photos'}</strong>
+        <strong data-testid="viewer-caption">{item ? `${hole?.name} ${formatRange(item, units)} · ${item.imageTypeName}` : 'No photos'}</strong>
         <span className="muted">
           {items.length ? `${index + 1} of ${items.length}` : ''} · zoom {Math.round(zoom * 100)} %
         </span>
@@ -156,7 +157,7 @@ export function PhotoViewer({ view, start, onClose }: { view: ResolvedSelection;
         onPointerUp={() => (drag.current = null)}
       >
         {image && image.key === item?.key && (
-          <img src={image.dataUrl} alt={item ? `${item.imageTypeName} photo at ${formatRange(item)}` : ''} draggable={false} style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }} data-testid="viewer-image" />
+          <img src={image.dataUrl} alt={item ? `${item.imageTypeName} photo at ${formatRange(item, units)}` : ''} draggable={false} style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }} data-testid="viewer-image" />
         )}
       </div>
     </div>

@@ -9,6 +9,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef } from 'react';
 import { formatRelative } from '../app/time-format';
 import { attentionSummary } from '../sync/attention';
+import { datasetLengthUnits, labelInUnits } from './interval-rules';
 import { photosDb, type OutboxItem } from './photos-db';
 import { photoUploadEngine } from './upload-engine';
 import { useQueueProgress, useUploadEngineSnapshot } from './use-photo-sync';
@@ -26,6 +27,16 @@ export function UploadQueue() {
   const progress = useQueueProgress();
   const snapshot = useUploadEngineSnapshot();
   const items = useLiveQuery(() => photosDb.outbox.where('kind').equals('upload').sortBy('createdAt'), [], [] as OutboxItem[]);
+  // Labels name depths: each is shown in the units of the dataset its hole belongs to.
+  const holeIds = [...new Set(items.map((i) => i.holeId))];
+  const unitsOf = useLiveQuery(
+    async () => {
+      const [catalogue, holes] = await Promise.all([photosDb.catalogue.get('imago'), photosDb.holes.bulkGet(holeIds)]);
+      return new Map(holes.flatMap((h) => (h ? [[h.id, datasetLengthUnits(catalogue, h.workspaceName, h.datasetName)] as const] : [])));
+    },
+    [holeIds.join('\n')],
+    new Map<string, string | undefined>(),
+  );
   const failed = items.filter((i) => i.state === 'failed').length;
   const retried = items.filter((i) => i.state !== 'failed' && i.attempts > 0).length;
   const now = Date.now();
@@ -80,11 +91,12 @@ export function UploadQueue() {
             const item = items[row.index]!;
             const running = snapshot.running.find((r) => r.outboxId === item.id);
             const attention = running ? null : attentionOf(item);
+            const label = labelInUnits(item.label, unitsOf.get(item.holeId));
             return (
               <div key={item.id} className={`queue-row state-${item.state}${attention ? ' needs-attention' : ''}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: row.size, transform: `translateY(${row.start}px)` }} data-testid="queue-row">
-                <span className="queue-label">{item.label}</span>
+                <span className="queue-label">{label}</span>
                 {running ? (
-                  <progress max={running.totalBytes || 1} value={running.sentBytes} aria-label={`Progress of ${item.label}`} />
+                  <progress max={running.totalBytes || 1} value={running.sentBytes} aria-label={`Progress of ${label}`} />
                 ) : item.state === 'failed' ? (
                   <span className="error">
                     {item.lastError?.message}{' '}

@@ -1,12 +1,22 @@
 /**
  * The rules an interval and its attributes must follow before they are saved locally: From < To,
  * no overlap with another interval of the same hole and imagery type (gaps are allowed but
- * flagged), and attribute values that fit their definition's data type. Text that goes to Imago
- * (attribute text, hole names) follows the one free-text rule (common/free-text.ts), checked at
- * the field with the same message the bridge would give, so it is never queued. Pure functions.
+ * flagged), and attribute values that fit their definition's data type. Every field is read with
+ * the field definitions the bridge uses too (common/forms), and text that goes to Imago follows
+ * the one free-text rule (common/free-text.ts), so what the form accepts main accepts, and what
+ * it refuses is said at the field and never queued. Depths are in the dataset's own units and
+ * shown with them (common/forms/length-units.ts). Pure functions.
  */
-import type { AttributeValues, CatalogueImageryType } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, CatalogueImageryType, PhotoCatalogue } from '../../../common/bridge/photo-contract';
+import { colourField, holeNameProblem } from '../../../common/forms/text-fields';
+import { dateField } from '../../../common/forms/date-fields';
+import { depthRangeProblem, fromDepthField, toDepthField } from '../../../common/forms/depth-fields';
+import { lengthUnitSymbol, lengthUnitWords } from '../../../common/forms/length-units';
+import { decimalField } from '../../../common/forms/number-fields';
 import { freeTextProblem, normaliseLineEnds } from '../../../common/free-text';
+import { formatDepthRange } from '../settings/depth-format';
+
+export { holeNameProblem };
 
 export interface DepthRange {
   id?: string;
@@ -14,16 +24,43 @@ export interface DepthRange {
   to: number;
 }
 
-export const formatDepth = (value: number): string => value.toFixed(2);
-export const formatRange = (r: { from: number; to: number }): string => `${formatDepth(r.from)}–${formatDepth(r.to)} m`;
+/**
+ * `102.00–106.80 ft`: the dataset's units, the precision chosen in Settings; without a unit when
+ * the units are not given (never a guessed "m").
+ */
+export const formatRange = (r: { from: number; to: number }, units?: string | null): string => formatDepthRange(r.from, r.to, { units });
 
-/** Why this interval cannot be saved, or null. `others` are the hole's intervals of the same imagery type. */
-export function intervalError(candidate: DepthRange, others: readonly DepthRange[]): string | null {
-  if (!Number.isFinite(candidate.from) || !Number.isFinite(candidate.to)) return 'Enter From and To as depths in metres.';
-  if (candidate.from < 0) return 'From cannot be negative.';
-  if (!(candidate.from < candidate.to)) return 'From must be less than To.';
+/** The `lengthUnits` of a dataset in the cached catalogue (undefined when it is not there). */
+export function datasetLengthUnits(catalogue: PhotoCatalogue | undefined, workspaceName: string, datasetName: string): string | undefined {
+  return catalogue?.workspaces.find((w) => w.name === workspaceName)?.datasets.find((d) => d.name === datasetName)?.lengthUnits;
+}
+
+/**
+ * Why this interval cannot be saved, or null. `others` are the hole's intervals of the same
+ * imagery type; `units` (the dataset's) only words the messages.
+ */
+export function intervalError(candidate: DepthRange, others: readonly DepthRange[], units?: string | null): string | null {
+  if (!Number.isFinite(candidate.from) || !Number.isFinite(candidate.to)) {
+    const words = lengthUnitWords(units);
+    return `Enter From and To as depths${words ? ` in ${words}` : ''}.`;
+  }
+  const problem = fromDepthField.check(candidate.from) ?? toDepthField.check(candidate.to) ?? depthRangeProblem(candidate.from, candidate.to);
+  if (problem) return problem;
   const clash = others.find((o) => o.id !== candidate.id && candidate.from < o.to && o.from < candidate.to);
-  return clash ? `Overlaps the interval ${formatRange(clash)}.` : null;
+  return clash ? `Overlaps the interval ${formatRange(clash, units)}.` : null;
+}
+
+/** A depth range as outbox labels write it (`Upload FF-DD-0012 102.00–106.80 Wet (…)`), with or without an old " m". */
+const LABEL_RANGE = / (\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)(?: m)?(?= )/;
+
+/**
+ * An outbox label with its depth range in the dataset's units. Labels are written when work is
+ * queued (photo-records.ts) without a unit, and by older versions with " m" whatever the
+ * dataset: the queue shows them with the unit of the dataset the work belongs to.
+ */
+export function labelInUnits(label: string, units: string | null | undefined): string {
+  const symbol = lengthUnitSymbol(units);
+  return label.replace(LABEL_RANGE, (_match, from: string, to: string) => ` ${from}–${to}${symbol ? ` ${symbol}` : ''}`);
 }
 
 /** Uncovered stretches between consecutive intervals (warnings, not errors). */
@@ -36,18 +73,6 @@ export function gapsBetween(intervals: readonly DepthRange[]): { from: number; t
   }
   return gaps;
 }
-
-/** Why a hole name cannot be created in Imago, or null: one line, no control characters, at most 100 characters, no slashes. */
-export function holeNameProblem(name: string): string | null {
-  const trimmed = name.trim();
-  if (!trimmed) return 'Enter a hole name.';
-  const text = freeTextProblem(trimmed, { maxLength: 100, multiline: false, label: 'The hole name' });
-  if (text) return text;
-  return /[/\\]/.test(trimmed) ? 'A hole name cannot contain / or \\.' : null;
-}
-
-const COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Form text per attribute → typed values, plus problems keyed `definition.attribute`. `kept` are
@@ -75,21 +100,15 @@ export function parseAttributes(
         out[type.name] = null;
         continue;
       }
+      const field = type.dataType === 'number' ? decimalField(type.name) : type.dataType === 'date' ? dateField(type.name) : type.dataType === 'colour' ? colourField(type.name) : null;
+      if (field) {
+        // A number is never guessed from `5,5`, nor a date rolled over from `2024-02-30`: the field says what to type.
+        const reading = field.read(raw);
+        if (!reading.ok) issues[key] = reading.problem;
+        else out[type.name] = reading.value;
+        continue;
+      }
       switch (type.dataType) {
-        case 'number': {
-          const number = Number(raw.replace(',', '.'));
-          if (!Number.isFinite(number)) issues[key] = 'Enter a number.';
-          else out[type.name] = number;
-          break;
-        }
-        case 'date':
-          if (!DATE.test(raw) || Number.isNaN(Date.parse(raw))) issues[key] = 'Enter a date as YYYY-MM-DD.';
-          else out[type.name] = raw;
-          break;
-        case 'colour':
-          if (!COLOUR.test(raw)) issues[key] = 'Enter a colour as #RGB or #RRGGBB.';
-          else out[type.name] = raw.toUpperCase();
-          break;
         case 'string': {
           const problem = freeTextProblem(raw, { maxLength: 255, multiline: false, label: type.name });
           if (problem) issues[key] = problem;
