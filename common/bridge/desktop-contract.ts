@@ -48,7 +48,37 @@ export const syncOutcomeSchema = z
   .strict();
 export type SyncOutcome = z.infer<typeof syncOutcomeSchema>;
 
-export const MENU_COMMANDS = ['export-diagnostics', 'sync-now', 'open-connections', 'new-event', 'show-about'] as const;
+/**
+ * What the renderer's outboxes hold that has not reached a server yet, pushed to main whenever it
+ * changes: main needs it at once when the window is closed (to say what is waiting) and for the
+ * background icon's count, and it cannot read IndexedDB itself.
+ */
+const itemCount = z.number().int().nonnegative().max(100_000_000);
+export const pendingWorkSchema = z
+  .object({
+    /** Event-log changes that will go to Dougal by themselves (not failed or conflicting ones: those wait for the user). */
+    events: itemCount,
+    /** Photos waiting for Imago or being sent (not failed ones). */
+    photos: itemCount,
+    /** Other Imago changes waiting: new holes and interval writes. */
+    otherItems: itemCount,
+  })
+  .strict();
+export type PendingWorkCounts = z.infer<typeof pendingWorkSchema>;
+
+/** A screen that failed and was replaced by its error notice: written to main's log and to diagnostics. */
+export const screenFailureSchema = z
+  .object({
+    /** Which part of the window failed: a screen id ("photos") or "sync-strip". */
+    screen: z.string().trim().min(1).max(60),
+    message: z.string().max(2000),
+    stack: z.string().max(20_000).nullable(),
+    componentStack: z.string().max(20_000).nullable(),
+  })
+  .strict();
+export type ScreenFailure = z.infer<typeof screenFailureSchema>;
+
+export const MENU_COMMANDS = ['export-diagnostics', 'sync-now', 'open-connections', 'new-event', 'show-about', 'open-settings'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export const desktopMethods = {
@@ -67,6 +97,10 @@ export const desktopMethods = {
   /** Marks work that quitting must wait for (an upload); returns the token to end it with. */
   beginBusyWork: { input: z.object({ label: z.string().trim().min(1).max(200) }).strict(), output: z.object({ token: z.string() }) },
   endBusyWork: { input: z.object({ token: z.string().max(100) }).strict(), output: z.object({ remaining: z.number() }) },
+  /** The outbox counts changed (see `pendingWorkSchema`). */
+  reportPendingWork: { input: pendingWorkSchema, output: z.object({ total: z.number() }) },
+  /** A screen failed and shows its error notice instead; main logs it for support. */
+  reportScreenFailure: { input: screenFailureSchema, output: z.object({ logged: z.boolean() }) },
 } as const;
 
 export const desktopEvents = {

@@ -37,6 +37,9 @@ export function createMainWindow({ preloadPath, placement, devTools }: MainWindo
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: true,
+      // The sync engines run in this page: minimised, or hidden while syncing in the background
+      // (tray.main.ts), its timers must keep their pace instead of being slowed to once a minute.
+      backgroundThrottling: false,
       devTools,
     },
   });

@@ -1,9 +1,11 @@
 /**
  * Quitting while an upload runs: ask, then either wait for the work to finish (and quit by
  * itself) or quit at once. The dialog is asynchronous on purpose: a synchronous one would block
- * main's event loop, and with it the very upload the user chose to wait for.
+ * main's event loop, and with it the very upload the user chose to wait for. Closing the window
+ * is not quitting: tray.main.ts offers to keep syncing in the background, and asks this guard
+ * whether a close is part of a quit it let through.
  */
-import type { App, BrowserWindow, Dialog } from 'electron';
+import type { App, Dialog } from 'electron';
 import type { BusyWork } from '../services/desktop/busy-work';
 import type { Logger } from '../services/desktop/log-file';
 
@@ -15,8 +17,8 @@ export interface QuitGuardOptions {
 }
 
 export interface QuitGuard {
-  /** Guards closing this window the same way as quitting (closing the last window quits). */
-  watchWindow(window: Pick<BrowserWindow, 'on'>): void;
+  /** True once a quit has been let through: windows closing now are part of it, not a user's close. */
+  readonly quitting: boolean;
 }
 
 export const WAIT = 0;
@@ -24,6 +26,7 @@ export const QUIT_ANYWAY = 1;
 
 export function guardQuit({ app, dialog, busyWork, log }: QuitGuardOptions): QuitGuard {
   let released = false;
+  let quitting = false;
   let asking = false;
   let quitWhenIdle: Promise<void> | null = null;
 
@@ -33,7 +36,10 @@ export function guardQuit({ app, dialog, busyWork, log }: QuitGuardOptions): Qui
   };
 
   const intercept = (event: { preventDefault(): void }) => {
-    if (released || !busyWork.busy) return;
+    if (released || !busyWork.busy) {
+      quitting = true;
+      return;
+    }
     event.preventDefault();
     if (asking) return;
     asking = true;
@@ -70,5 +76,9 @@ export function guardQuit({ app, dialog, busyWork, log }: QuitGuardOptions): Qui
   };
 
   app.on('before-quit', intercept);
-  return { watchWindow: (window) => window.on('close', intercept) };
+  return {
+    get quitting() {
+      return quitting;
+    },
+  };
 }

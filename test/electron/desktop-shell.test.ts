@@ -168,16 +168,14 @@ describe('quit guard', () => {
     expect(silentLog.warn).toHaveBeenCalledWith(expect.stringContaining('upload 1 of 2'));
   });
 
-  it('guards closing the window the same way', () => {
-    const { guard, busyWork, dialog } = setup(WAIT);
-    const window = new electron.mock.BrowserWindow({});
-    guard.watchWindow(window as never);
-    busyWork.begin('upload');
-    const close = { preventDefault: vi.fn() };
-    window.emit('close', close);
-    expect(close.preventDefault).toHaveBeenCalled();
-    window.emit('close', { preventDefault: vi.fn() });
-    expect(dialog.showMessageBox).toHaveBeenCalledTimes(1); // one dialog at a time
+  it('says whether a close is part of a quit it let through (closing the window is handled by tray.main.ts)', () => {
+    const { guard, quit, busyWork } = setup(WAIT);
+    const token = busyWork.begin('upload');
+    quit();
+    expect(guard.quitting).toBe(false);
+    busyWork.end(token);
+    quit();
+    expect(guard.quitting).toBe(true);
   });
 });
 

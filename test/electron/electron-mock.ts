@@ -41,6 +41,7 @@ export function createElectronMock() {
     loadedUrl: string | null = null;
     maximized = false;
     minimized = false;
+    visible = false;
     focused = 0;
     bounds = { x: 10, y: 20, width: 1000, height: 700 };
     constructor(readonly options: Record<string, unknown>) {
@@ -63,7 +64,17 @@ export function createElectronMock() {
       this.loadedUrl = url;
       return Promise.resolve();
     }
-    show() {}
+    show() {
+      this.visible = true;
+      this.emit('show');
+    }
+    hide() {
+      this.visible = false;
+      this.emit('hide');
+    }
+    isVisible() {
+      return this.visible;
+    }
     focus() {
       this.focused++;
     }
@@ -107,6 +118,48 @@ export function createElectronMock() {
     }
   }
 
+  const trays: FakeTray[] = [];
+  class FakeTray {
+    readonly listeners = new Map<string, Listener[]>();
+    toolTip = '';
+    title = '';
+    contextMenu: { template: { label?: string; type?: string; enabled?: boolean; click?: () => void }[] } | null = null;
+    destroyed = false;
+    constructor(readonly image: unknown) {
+      trays.push(this);
+    }
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+      return this;
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const l of this.listeners.get(event) ?? []) l(...args);
+    }
+    setToolTip(text: string) {
+      this.toolTip = text;
+    }
+    setTitle(text: string) {
+      this.title = text;
+    }
+    setContextMenu(menu: FakeTray['contextMenu']) {
+      this.contextMenu = menu;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    /** The context menu item labelled `label`. */
+    item(label: string) {
+      return this.contextMenu?.template.find((item) => item.label === label);
+    }
+  }
+
+  /** Power-save blockers held now, by id (Electron's ids are small integers). */
+  const powerBlockers = new Map<number, string>();
+  let nextBlockerId = 1;
+
   const appListeners = new Map<string, Listener[]>();
   const mock = {
     app: {
@@ -146,9 +199,20 @@ export function createElectronMock() {
     webUtils: { getPathForFile: vi.fn((file: { name: string }) => `/picked/${file.name}`) },
     contextBridge: { exposeInMainWorld: vi.fn((key: string, api: unknown) => (exposed[key] = api)) },
     BrowserWindow: FakeBrowserWindow,
+    Tray: FakeTray,
+    nativeImage: { createFromDataURL: vi.fn((url: string) => ({ dataUrl: url })) },
+    powerSaveBlocker: {
+      start: vi.fn((type: string) => {
+        const id = nextBlockerId++;
+        powerBlockers.set(id, type);
+        return id;
+      }),
+      stop: vi.fn((id: number) => powerBlockers.delete(id)),
+      isStarted: vi.fn((id: number) => powerBlockers.has(id)),
+    },
     utilityProcess: { fork: vi.fn() },
   };
-  return { mock, handlers, windows, notifications, exposed, appListeners, becomeReady: () => readyResolve() };
+  return { mock, handlers, windows, notifications, trays, powerBlockers, exposed, appListeners, becomeReady: () => readyResolve() };
 }
 
 /** An IPC event as sent by a frame at `url`; `subframe` makes it come from an iframe. */

@@ -97,6 +97,54 @@ describe('Electron main entry', () => {
     await vi.waitFor(() => expect(electron.mock.app.quit).toHaveBeenCalled());
   });
 
+  it('opens its window with background throttling off, its security settings kept', () => {
+    const [window] = electron.windows;
+    expect(window!.options.webPreferences).toMatchObject({ backgroundThrottling: false, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+  });
+
+  it('keeps the computer awake while an upload registered over the bridge runs', async () => {
+    const trusted = ipcEvent('app://corelog/index.html');
+    expect(electron.powerBlockers.size).toBe(0);
+    const begun = (await electron.handlers.get('corelog:call:beginBusyWork')!(trusted, { label: 'upload 1 of 1' })) as { value: { token: string } };
+    expect([...electron.powerBlockers.values()]).toEqual(['prevent-app-suspension']);
+    await electron.handlers.get('corelog:call:endBusyWork')!(trusted, { token: begun.value.token });
+    expect(electron.powerBlockers.size).toBe(0);
+  });
+
+  it('closing the window with work the page reported offers to keep syncing, then hides it behind a tray icon', async () => {
+    const [window] = electron.windows;
+    window!.visible = true;
+    electron.mock.dialog.showMessageBox.mockClear();
+    const trusted = ipcEvent('app://corelog/index.html');
+    expect(await electron.handlers.get('corelog:call:reportPendingWork')!(trusted, { events: 4, photos: 2, otherItems: 1 })).toEqual({ ok: true, value: { total: 7 } });
+    const close = { preventDefault: vi.fn() };
+    window!.emit('close', close);
+    expect(close.preventDefault).toHaveBeenCalled();
+    expect(electron.mock.dialog.showMessageBox).toHaveBeenCalledWith(window, expect.objectContaining({ detail: expect.stringContaining('4 events, 2 photos and 1 hole or interval change are waiting to be sent.') }));
+    await vi.waitFor(() => expect(electron.trays).toHaveLength(1));
+    expect(window!.visible).toBe(false);
+    expect(electron.trays[0]!.title).toBe('7');
+    // Starting Corelog again brings the window back and ends background mode.
+    appEvent('second-instance');
+    expect(window!.visible).toBe(true);
+    expect(electron.trays[0]!.destroyed).toBe(true);
+    // So does clicking the Dock icon (macOS).
+    window!.emit('close', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(electron.trays).toHaveLength(2));
+    expect(window!.visible).toBe(false);
+    appEvent('activate');
+    expect(window!.visible).toBe(true);
+    expect(electron.trays[1]!.destroyed).toBe(true);
+    await electron.handlers.get('corelog:call:reportPendingWork')!(trusted, { events: 0, photos: 0, otherItems: 0 });
+  });
+
+  it('writes a screen failure reported by the page to the log', async () => {
+    const trusted = ipcEvent('app://corelog/index.html');
+    const reported = await electron.handlers.get('corelog:call:reportScreenFailure')!(trusted, { screen: 'photos', message: 'boom in the photo screen', stack: 'Error: boom\n    at PhotosScreen', componentStack: null });
+    expect(reported).toEqual({ ok: true, value: { logged: true } });
+    expect(readFileSync(join(dataDir, 'logs', 'corelog.log'), 'utf8')).toMatch(/ERROR screen failed: photos: boom in the photo screen Error: boom\n {4}\s*at PhotosScreen/);
+  });
+
   it('quits at once when another copy holds the single-instance lock', async () => {
     vi.resetModules();
     electron.mock.app.requestSingleInstanceLock.mockReturnValueOnce(false);

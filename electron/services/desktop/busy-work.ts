@@ -13,19 +13,40 @@ export interface BusyWorkItem {
 export class BusyWork {
   private readonly items = new Map<string, BusyWorkItem>();
   private readonly idleWaiters = new Set<() => void>();
+  private readonly listeners = new Set<(busy: boolean) => void>();
 
   /** Registers running work; pass the token to `end` when it finishes or fails. */
   begin(label: string): string {
     const token = randomUUID();
     this.items.set(token, { token, label, since: new Date() });
+    if (this.items.size === 1) this.changed();
     return token;
   }
 
   /** Ends the work; unknown or already-ended tokens are ignored. Returns how much is still running. */
   end(token: string): number {
-    this.items.delete(token);
-    if (this.items.size === 0) for (const resolve of [...this.idleWaiters]) resolve();
+    if (!this.items.delete(token)) return this.items.size;
+    if (this.items.size === 0) {
+      for (const resolve of [...this.idleWaiters]) resolve();
+      this.changed();
+    }
     return this.items.size;
+  }
+
+  /** Calls `listener` whenever the registry turns busy or idle (e.g. to keep the computer awake); returns the unsubscribe. */
+  onBusyChange(listener: (busy: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(this.busy);
+      } catch {
+        // A listener's failure (say, the OS refusing a power blocker) must never fail the work itself.
+      }
+    }
   }
 
   /** Runs `work` registered under `label`, ending it however it settles. */

@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
-import type { SyncOutcome } from '../../../common/bridge/desktop-contract';
+import type { ScreenFailure, SyncOutcome } from '../../../common/bridge/desktop-contract';
 import { CorelogError } from '../../../common/errors';
 import { BusyWork } from './busy-work';
 import { writeDiagnostics } from './diagnostics';
 import { RotatingLogFile } from './log-file';
+import { PendingWork } from './pending-work';
 import { UpdateSettingsStore } from './update-settings';
 
 export interface DesktopNotice {
@@ -35,12 +36,25 @@ export interface DesktopServicesOptions {
   desktop?: DesktopHost;
 }
 
-type DesktopHandlerName = 'exportDiagnostics' | 'getUpdateSettings' | 'setUpdateSettings' | 'notifySyncOutcome' | 'beginBusyWork' | 'endBusyWork';
+type DesktopHandlerName =
+  | 'exportDiagnostics'
+  | 'getUpdateSettings'
+  | 'setUpdateSettings'
+  | 'notifySyncOutcome'
+  | 'beginBusyWork'
+  | 'endBusyWork'
+  | 'reportPendingWork'
+  | 'reportScreenFailure';
+
+/** How many screen failures of this run diagnostics list (each is in the log as well). */
+const SCREEN_FAILURES_KEPT = 20;
 
 export interface DesktopServices {
   log: RotatingLogFile;
   busyWork: BusyWork;
   updates: UpdateSettingsStore;
+  /** The renderer's outbox counts, for the close dialog and the background icon. */
+  pendingWork: PendingWork;
   /** Call when a sync run ends: logs it and shows a native notification where there is one. */
   notifySyncOutcome(outcome: SyncOutcome): boolean;
   handlers: Pick<BridgeHandlers, DesktopHandlerName>;
@@ -57,6 +71,8 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
   const log = new RotatingLogFile(join(options.dataDir, 'logs'));
   const busyWork = new BusyWork();
   const updates = new UpdateSettingsStore(join(options.dataDir, 'update-settings.json'), options.env);
+  const pendingWork = new PendingWork();
+  const screenFailures: (Pick<ScreenFailure, 'screen' | 'message'> & { at: string })[] = [];
 
   const notifySyncOutcome = (outcome: SyncOutcome): boolean => {
     (outcome.ok ? log.info : log.warn).call(log, `sync ${outcome.system} ${outcome.ok ? 'finished' : 'failed'}: ${outcome.message}`);
@@ -77,6 +93,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
         transport: options.transport,
         outbox,
         busyWork: busyWork.active(),
+        screenFailures,
       });
       log.info(`diagnostics written to ${result.folder}`);
       return result;
@@ -86,7 +103,17 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     notifySyncOutcome: async (outcome) => ({ shown: notifySyncOutcome(outcome) }),
     beginBusyWork: async ({ label }) => ({ token: busyWork.begin(label) }),
     endBusyWork: async ({ token }) => ({ remaining: busyWork.end(token) }),
+    reportPendingWork: async (counts) => {
+      pendingWork.update(counts);
+      return { total: pendingWork.total };
+    },
+    reportScreenFailure: async ({ screen, message, stack, componentStack }) => {
+      log.error(`screen failed: ${screen}: ${message}`, [stack, componentStack && `in component:${componentStack}`].filter(Boolean).join('\n') || undefined);
+      screenFailures.push({ at: new Date().toISOString(), screen, message });
+      screenFailures.splice(0, screenFailures.length - SCREEN_FAILURES_KEPT);
+      return { logged: true };
+    },
   };
 
-  return { log, busyWork, updates, notifySyncOutcome, handlers };
+  return { log, busyWork, updates, pendingWork, notifySyncOutcome, handlers };
 }

@@ -23,6 +23,8 @@ export interface DiagnosticsRequest {
   transport: 'electron' | 'browser';
   outbox: OutboxSummary;
   busyWork: BusyWorkItem[];
+  /** Screens that failed during this run and showed their error notice (each is in the log too). */
+  screenFailures?: { at: string; screen: string; message: string }[];
   now?: Date;
 }
 
@@ -49,6 +51,7 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     dataFolder: await describeFolder(request.dataDir),
   });
   await putJson('outbox.json', { outbox: request.outbox, workInProgress: request.busyWork.map(({ label, since }) => ({ label, since })) });
+  await putJson('screen-failures.json', { thisRun: request.screenFailures ?? [], note: 'Earlier runs: see "screen failed" lines in logs/.' });
   // The newest saved "Check server" report of each system: what the real server answered is often
   // the first thing support needs. They were redacted when saved; they are redacted again here.
   for (const report of await newestServerChecks(join(request.dataDir, 'diagnostics'))) {
@@ -86,6 +89,7 @@ const README = `Corelog diagnostics
 versions.json  Corelog, Electron/Chrome/Node and operating-system versions
 settings.json  server addresses and app settings (passwords and tokens are never included)
 outbox.json    what is waiting to be sent, as counts, and any work in progress
+screen-failures.json  screens that failed during this run and showed their error notice
 corelog-server-check-*.txt  the last saved "Check server" report of each system, if any
 logs/          the app's log files, with anything that looks like a password or token removed
 
