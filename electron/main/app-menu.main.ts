@@ -1,7 +1,8 @@
 /**
  * The application menu and its keyboard shortcuts. Commands that belong to the UI (new event, sync
- * now, connections, export diagnostics) are sent to the renderer as a `menuCommand` bridge event;
- * editing, zoom and window items use Electron's built-in roles, which bring their own shortcuts.
+ * now, connections, settings, export diagnostics) are sent to the renderer as a `menuCommand`
+ * bridge event; editing, zoom and window items use Electron's built-in roles, which bring their
+ * own shortcuts.
  */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../common/bridge/desktop-contract';
@@ -26,6 +27,8 @@ export function appMenuTemplate({ command, openLogFolder, platform, development 
         { label: 'Sync Now', accelerator: 'CmdOrCtrl+Shift+S', click: send('sync-now') },
         { type: 'separator' },
         { label: 'Connections…', accelerator: 'CmdOrCtrl+,', click: send('open-connections') },
+        // Ctrl+, stays Connections (crews know it); Settings sits next to it with Shift, and on Alt+5.
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+Shift+,', click: send('open-settings') },
         { label: 'Export Diagnostics…', accelerator: 'CmdOrCtrl+Shift+D', click: send('export-diagnostics') },
         ...(mac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const, accelerator: 'Ctrl+Q' }]),
       ],

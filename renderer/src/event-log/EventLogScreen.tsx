@@ -1,17 +1,20 @@
 /**
  * The vessel event log: entry line, filters, the virtualized log and the selected event, plus the
  * sequences list and QC results. Reads only local data, so it works the same with Dougal down.
- * A guest (or an unknown role) gets no write controls.
+ * A guest (or an unknown role) gets no write controls. Filters are read by the same field rules as
+ * the forms (common/forms): a sequence that is not one is said at the field, not silently ignored.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { dateField } from '../../../common/forms/date-fields';
+import { sequenceField } from '../../../common/forms/number-fields';
 import { setCurrentProject, useCurrentProject } from './current-project';
 import { downloadCsv, eventsToCsv } from './csv-export';
 import { mayWrite, useDougalStatus } from './dougal-status';
 import { EntryLine } from './EntryLine';
 import { eventIndex, NO_FILTER, type EventFilter } from './event-index';
 import { eventLogDb } from './event-log-db';
-import type { TimeZoneChoice } from './event-time';
+import { useAppSettings } from '../settings/app-settings-store';
 import { EventPanel } from './EventPanel';
 import { EventTable } from './EventTable';
 import { QcPanel } from './QcPanel';
@@ -19,7 +22,19 @@ import { SequencesPanel } from './SequencesPanel';
 import { eventLogSync } from './sync-engine';
 
 type Tab = 'log' | 'sequences' | 'qc';
-const ZONE_KEY = 'corelog.eventLog.zone';
+const fromDayField = dateField('From day');
+const toDayField = dateField('To day');
+
+/** What is wrong with the filter's fields, said next to them (null when nothing). */
+function filterProblem(sequenceText: string, filter: EventFilter): string | null {
+  const sequence = sequenceField.read(sequenceText);
+  if (!sequence.ok) return sequence.problem;
+  const from = fromDayField.read(filter.from ?? '');
+  if (!from.ok) return from.problem;
+  const to = toDayField.read(filter.to ?? '');
+  if (!to.ok) return to.problem;
+  return from.value && to.value && from.value > to.value ? 'From day must not be after To day: no event can match.' : null;
+}
 
 export function EventLogScreen() {
   const project = useCurrentProject();
@@ -31,8 +46,11 @@ export function EventLogScreen() {
   const version = useSyncExternalStore(eventIndex.subscribe, eventIndex.getVersion);
   const [tab, setTab] = useState<Tab>('log');
   const [filter, setFilter] = useState<EventFilter>(NO_FILTER);
+  // The sequence box keeps what was typed; the filter gets the number only when it is one.
+  const [sequenceText, setSequenceText] = useState('');
   const deferredFilter = useDeferredValue(filter);
-  const [zone, setZone] = useState<TimeZoneChoice>(() => (localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc'));
+  // UTC or local is one app setting (Settings), the same on every screen.
+  const zone = useAppSettings().timeZone;
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
 
   useEffect(() => {
@@ -46,6 +64,12 @@ export function EventLogScreen() {
   const labelMap = useMemo(() => new Map(labels.map((l) => [l.name, l])), [labels]);
   const selected = selectedKey ? eventIndex.get(selectedKey) : undefined;
   const patch = (p: Partial<EventFilter>) => setFilter((f) => ({ ...f, ...p }));
+  const filterSequence = (text: string) => {
+    setSequenceText(text);
+    const reading = sequenceField.read(text);
+    patch({ sequence: reading.ok ? reading.value : null });
+  };
+  const problem = filterProblem(sequenceText, filter);
 
   if (!project) {
     return (
@@ -77,18 +101,9 @@ export function EventLogScreen() {
             </button>
           ))}
         </nav>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={zone === 'local'}
-            onChange={(e) => {
-              const next = e.target.checked ? 'local' : 'utc';
-              localStorage.setItem(ZONE_KEY, next);
-              setZone(next);
-            }}
-          />{' '}
-          Local time
-        </label>
+        <span className="muted" data-testid="event-log-zone" title="Change it in Settings (Alt+5)">
+          Times in {zone === 'utc' ? 'UTC' : 'local time'}
+        </span>
         {!canWrite && status && (
           <span className="badge" data-testid="read-only-mode">
             read only{status.role === 'guest' ? ' (guest)' : ''}
@@ -121,7 +136,7 @@ export function EventLogScreen() {
           counts={counts}
           zone={zone}
           onPick={(sequence) => {
-            patch({ sequence });
+            filterSequence(String(sequence));
             setTab('log');
           }}
         />
@@ -140,8 +155,10 @@ export function EventLogScreen() {
                   aria-label="Filter sequence"
                   placeholder="seq"
                   className="entry-number"
-                  value={filter.sequence ?? ''}
-                  onChange={(e) => patch({ sequence: /^\d+$/.test(e.target.value) ? Number(e.target.value) : null })}
+                  value={sequenceText}
+                  aria-invalid={!sequenceField.read(sequenceText).ok}
+                  aria-describedby={problem ? 'filter-problem' : undefined}
+                  onChange={(e) => filterSequence(e.target.value)}
                 />
                 <select aria-label="Filter label" value={filter.label ?? ''} onChange={(e) => patch({ label: e.target.value || null })}>
                   <option value="">any label</option>
@@ -151,8 +168,8 @@ export function EventLogScreen() {
                     </option>
                   ))}
                 </select>
-                <input type="date" aria-label="From day (UTC)" value={filter.from ?? ''} onChange={(e) => patch({ from: e.target.value || null })} />
-                <input type="date" aria-label="To day (UTC)" value={filter.to ?? ''} onChange={(e) => patch({ to: e.target.value || null })} />
+                <input type="date" aria-label="From day (UTC)" value={filter.from ?? ''} onChange={(e) => patch({ from: e.target.value || null })} aria-describedby={problem ? 'filter-problem' : undefined} />
+                <input type="date" aria-label="To day (UTC)" value={filter.to ?? ''} onChange={(e) => patch({ to: e.target.value || null })} aria-describedby={problem ? 'filter-problem' : undefined} />
                 <select aria-label="Filter sync state" value={filter.sync} onChange={(e) => patch({ sync: e.target.value as EventFilter['sync'] })}>
                   <option value="all">all events</option>
                   <option value="unsynced">not yet on Dougal</option>
@@ -161,7 +178,14 @@ export function EventLogScreen() {
                 <label className="inline">
                   <input type="checkbox" checked={filter.showDeleted} onChange={(e) => patch({ showDeleted: e.target.checked })} /> deleted
                 </label>
-                <button type="button" onClick={() => setFilter(NO_FILTER)} disabled={JSON.stringify(filter) === JSON.stringify(NO_FILTER)}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setFilter(NO_FILTER);
+                    setSequenceText('');
+                  }}
+                  disabled={JSON.stringify(filter) === JSON.stringify(NO_FILTER) && sequenceText === ''}
+                >
                   Clear
                 </button>
                 <button type="button" onClick={() => downloadCsv(eventsToCsv(rows, zone), `event-log-${project}.csv`)} disabled={rows.length === 0}>
@@ -170,6 +194,11 @@ export function EventLogScreen() {
                 <span className="muted" data-testid="event-count">
                   {rows.length.toLocaleString()} of {eventIndex.size.toLocaleString()} events
                 </span>
+                {problem && (
+                  <p className="error" id="filter-problem" data-testid="filter-problem" role="alert">
+                    {problem}
+                  </p>
+                )}
               </div>
               <EventTable rows={rows} zone={zone} labels={labelMap} selectedKey={selectedKey} onSelect={setSelectedKey} />
             </div>
