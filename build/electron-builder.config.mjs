@@ -46,6 +46,8 @@ export function corelogBuilderConfig({ e2e = false } = {}) {
       'dist/electron/preload.cjs',
       'dist/electron/decode-worker.cjs',
       'dist/electron/structure-thread.cjs',
+      // The sample systems (the emulators), run by the app when someone tries it without an account.
+      'dist/electron/sample-emulators.cjs',
       'dist/renderer/**/*',
       'package.json',
       '!**/*.map',

@@ -16,6 +16,7 @@
  *                             emulators/imago/BEHAVIOUR.md (VALUE is read as JSON when it is JSON)
  *   --dougal-option KEY=VALUE the same for Dougal, e.g. eventPostResponse=empty-204
  *                             changesEndpoint=missing jwtRotateEvery=2; see emulators/dougal/BEHAVIOUR.md
+ *   --no-admin                no /__admin endpoints and no fault injection (as the app's sample systems run)
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'implicit-login': { type: 'string' },
     'imago-option': { type: 'string', multiple: true },
     'dougal-option': { type: 'string', multiple: true },
+    'no-admin': { type: 'boolean', default: false },
   },
 });
 
@@ -93,13 +95,14 @@ try {
     implicitLoginAddresses: values['implicit-login']?.split(',').map((a) => a.trim()).filter(Boolean),
     imagoOptions: dialectOptions('imago-option', values['imago-option']),
     dougalOptions: dialectOptions('dougal-option', values['dougal-option']),
+    adminEndpoints: !values['no-admin'],
   });
   if (down === 'imago' || down === 'both') running.imago.server.faults.down = true;
   if (down === 'dougal' || down === 'both') running.dougal.server.faults.down = true;
   console.log(`Imago emulator:  ${running.imago.server.baseUrl}   (service account demo / demo)`);
   console.log(`Dougal emulator: ${running.dougal.server.baseUrl}           (demo / demo as user, guest / guest as guest)`);
   console.log(values.data ? `State is kept in ${resolve(values.data)}.` : 'State is in memory; pass --data DIR to keep it.');
-  console.log('Admin: PATCH /__admin/faults, GET /__admin/requests, POST /__admin/clock on either port. Ctrl+C stops.');
+  console.log(values['no-admin'] ? 'No admin endpoints and no fault injection (--no-admin). Ctrl+C stops.' : 'Admin: PATCH /__admin/faults, GET /__admin/requests, POST /__admin/clock on either port. Ctrl+C stops.');
   const stop = async () => {
     await running.close();
     process.exit(0);

@@ -16,6 +16,11 @@ export interface StartEmulatorsOptions {
   imagoOptions?: Partial<ImagoBehaviour> | Record<string, unknown> | undefined;
   /** Dougal dialect switches (emulators/dougal/BEHAVIOUR.md); unknown keys or values refuse to start. */
   dougalOptions?: Partial<DougalBehaviour> | Record<string, unknown> | undefined;
+  /**
+   * The `/__admin` endpoints and fault injection (default on: tests and `npm run emulators` use
+   * them). The app's sample systems turn them off, so nothing but the documented API answers.
+   */
+  adminEndpoints?: boolean;
 }
 
 export interface RunningEmulators {
@@ -29,11 +34,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     createImagoEmulator({
       ...(options.imagoOptions as Partial<ImagoBehaviour> | undefined),
       dataDir: options.dataDir ?? null,
+      ...(options.adminEndpoints === false && { adminEndpoints: false }),
       ...(options.imagoTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.imagoTokenLifetimeSeconds }),
     }),
     createDougalEmulator({
       ...(options.dougalOptions as Partial<DougalBehaviour> | undefined),
       dataDir: options.dataDir ?? null,
+      ...(options.adminEndpoints === false && { adminEndpoints: false }),
       ...(options.dougalTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.dougalTokenLifetimeSeconds }),
       ...(options.implicitLoginAddresses && { implicitLoginAddresses: options.implicitLoginAddresses }),
     }),

@@ -6,9 +6,12 @@
 //   dist/electron/web.mjs   browser-mode server        (esbuild)
 //   dist/electron/decode-worker.cjs  child process for heavy photo decodes (esbuild; sharp stays external)
 //   dist/electron/structure-thread.cjs  worker thread walking JPEG/PNG structure (esbuild)
+//   dist/electron/sample-emulators.cjs  the Imago and Dougal emulators the app runs as its sample
+//                                       systems, loaded only when they are used (esbuild; sharp stays external)
 import { build as esbuild } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
+import { sampleEmulatorsBuild } from './sample-emulators-bundle.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const only = process.argv[2];
@@ -46,6 +49,8 @@ if (!only || only === 'electron') {
       define: { ...common.define, 'import.meta.url': 'undefined' },
     }),
     esbuild({ ...common, entryPoints: ['electron/services/images/structure-thread.ts'], outfile: 'dist/electron/structure-thread.cjs', format: 'cjs' }),
+    // The sample systems: the emulators, so the desktop app and browser mode run them without tsx.
+    esbuild(sampleEmulatorsBuild('dist/electron/sample-emulators.cjs')),
     esbuild({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
     esbuild({
       ...common,

@@ -116,7 +116,48 @@ export const serverCheckReportSchema = z.object({
 });
 export type ServerCheckReport = z.infer<typeof serverCheckReportSchema>;
 
+// ---- sample systems and the two profiles (electron/services/sample-systems) --------------------
+
+/** `real`: the user's own Imago and Dougal; `sample`: the bundled emulators, run by Corelog. Their local data never mixes. */
+export const profileNameSchema = z.enum(['real', 'sample']);
+export type ProfileName = z.infer<typeof profileNameSchema>;
+
+export const profileInfoSchema = z.object({
+  active: profileNameSchema,
+  /** False on a first run (an empty data folder): the first screen asks which way in. */
+  chosen: z.boolean(),
+  /** Whether this app can switch profiles (a bare service set in some tests cannot). */
+  canSwitch: z.boolean(),
+  /** Why the chosen profile is not in use, in plain words (the sample systems could not start). */
+  notice: z.string().nullable(),
+  /** While the sample systems are in use: their local addresses and where a newcomer starts. */
+  sample: z
+    .object({
+      imagoUrl: z.string(),
+      dougalUrl: z.string(),
+      start: z.object({
+        workspaceName: z.string(),
+        datasetName: z.string(),
+        holeName: z.string(),
+        imageryTypeName: z.string(),
+        imageTypeName: z.string(),
+        project: z.string().nullable(),
+      }),
+    })
+    .nullable(),
+});
+export type ProfileInfo = z.infer<typeof profileInfoSchema>;
+
+const profileMethods = {
+  getProfile: { input: z.undefined(), output: profileInfoSchema },
+  /** Uses the sample systems or the real ones from now on (one action; the page reloads after). */
+  chooseProfile: { input: z.object({ profile: profileNameSchema }).strict(), output: profileInfoSchema },
+  /** Sample systems only: a generated tray photo of the next free interval, handed over like a picked file. */
+  stageSampleTrayPhoto: { input: z.undefined(), output: z.object({ ref: z.string(), name: z.string(), bytes: z.number() }) },
+} as const;
+
 export const connectionMethods = {
+  ...profileMethods,
   getConnections: {
     input: z.undefined(),
     output: z.object({ connections: z.array(connectionStatusSchema), credentialStorage: credentialStorageSchema }),
@@ -163,6 +204,8 @@ export const connectionMethods = {
 
 export const connectionEvents = {
   connectionChanged: connectionStatusSchema,
+  /** The profile in use changed (another window switched): pages of the other profile reload. */
+  profileChanged: profileInfoSchema,
   /** Every step of a running server check, sent again whenever one starts or ends. */
   serverCheckProgress: z.object({ system: systemIdSchema, steps: z.array(serverCheckStepSchema) }),
 } as const;

@@ -11,6 +11,7 @@ import { connectionEvents, connectionMethods } from './connection-contract';
 import { desktopEvents, desktopMethods } from './desktop-contract';
 import { eventLogMethods } from './event-log-contract';
 import { photoEvents, photoMethods } from './photo-contract';
+import { settingsEvents, settingsMethods } from './settings-contract';
 
 const noInput = z.undefined();
 
@@ -40,12 +41,14 @@ export const bridgeMethods = {
   ...desktopMethods,
   ...eventLogMethods,
   ...photoMethods,
+  ...settingsMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const bridgeEvents = {
   ...connectionEvents,
   ...desktopEvents,
   ...photoEvents,
+  ...settingsEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type BridgeMethodName = keyof typeof bridgeMethods;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppServices } from '../services/app-services';
+import { createCorelogServices } from '../services/sample-systems/profile-host';
 import { defaultUserDataDir } from '../services/user-data-dir';
 import { startBrowserMode } from './browser-mode-server';
 
@@ -24,7 +24,8 @@ export async function runWebCli(argv: string[], appVersion: string): Promise<voi
   const dataDir = resolve(values.data ?? defaultUserDataDir());
   const rendererDir = findRendererDir();
 
-  const services = createAppServices({ dataDir, appVersion, transport: 'browser' });
+  // The profile in use (a first run asks on the first screen); the sample systems start with it when chosen.
+  const services = await createCorelogServices({ dataDir, appVersion, transport: 'browser' });
   // As in the desktop app's main process: a promise nobody awaited that fails is logged, and the
   // queued syncs and uploads of this process carry on (Node would otherwise end the process).
   process.on('unhandledRejection', (reason) => services.desktop.log.error('unhandled rejection in the browser-mode service', reason));
@@ -38,6 +39,8 @@ export async function runWebCli(argv: string[], appVersion: string): Promise<voi
     throw error;
   }
   services.start();
+  const sample = services.sampleSystems();
+  if (sample) console.log(`\nSample systems in use (on this computer only): Imago ${sample.imagoUrl}, Dougal ${sample.dougalUrl}. Switch to your own in Connections.`);
   console.log(`\nCorelog is running in browser mode (data: ${dataDir}).\nOpen this address in Chromium, Chrome, Edge or Firefox:\n\n  ${server.url}\n\nThe address carries a one-time key; it changes each time you start. Press Ctrl+C to stop.\n`);
 
   const shutdown = async () => {

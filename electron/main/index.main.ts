@@ -4,9 +4,9 @@
  * notifications, quit guard, updates); everything else lives in electron/services and is tested
  * without Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
-import { createAppServices } from '../services/app-services';
+import { createCorelogServices } from '../services/sample-systems/profile-host';
 import { configureDecodeWorker } from '../services/images/decode-worker-client';
 import { installAppMenu } from './app-menu.main';
 import { APP_ENTRY_URL, registerAppScheme, serveRenderer } from './app-protocol.main';
@@ -15,8 +15,10 @@ import { registerBridgeIpc } from './bridge-ipc.main';
 import { utilityProcessLauncher } from './decode-worker-launcher.main';
 import { createMainWindow } from './main-window.main';
 import { createNativeNotifier } from './notifications.main';
+import { keepAwakeWhileBusy } from './power-save.main';
 import { guardQuit } from './quit-guard.main';
 import { createSafeStorageCipher } from './safe-storage-cipher.main';
+import { keepSyncingInBackground } from './tray.main';
 import { denyAllPermissions, hardenWebContents } from './web-contents-security.main';
 import { loadWindowPlacement, trackWindowPlacement, WINDOW_STATE_FILE } from './window-state.main';
 
@@ -38,9 +40,11 @@ if (!app.requestSingleInstanceLock()) {
   };
 
   app.on('second-instance', showMainWindow);
+  // macOS: clicking the Dock icon brings back a window hidden to sync in the background.
+  app.on('activate', showMainWindow);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell));
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     const dataDir = process.env.CORELOG_DATA_DIR || app.getPath('userData');
     serveRenderer(protocol, join(__dirname, '..', 'renderer'));
     denyAllPermissions(session.defaultSession);
@@ -48,7 +52,8 @@ if (!app.requestSingleInstanceLock()) {
     // Photos too heavy to check inside this process go to a capped utility process (see the launcher).
     configureDecodeWorker({ launch: utilityProcessLauncher(utilityProcess) });
     const notify = createNativeNotifier(showMainWindow);
-    const services = createAppServices({
+    // The profile in use: a first run asks on the first screen; the sample systems start with their profile and stop with the app.
+    const services = await createCorelogServices({
       dataDir,
       appVersion: __APP_VERSION__,
       transport: 'electron',
@@ -63,7 +68,7 @@ if (!app.requestSingleInstanceLock()) {
         },
       },
     });
-    const { log, busyWork, updates } = services.desktop;
+    const { log, busyWork, updates, pendingWork } = services.desktop;
     log.info(`Corelog ${__APP_VERSION__} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`);
     process.on('unhandledRejection', (reason) => log.error('unhandled rejection in main', reason));
 
@@ -82,11 +87,13 @@ if (!app.requestSingleInstanceLock()) {
     app.setAboutPanelOptions({ applicationName: 'Corelog', applicationVersion: __APP_VERSION__ });
 
     const quitGuard = guardQuit({ app, dialog, busyWork, log });
+    const stopKeepingAwake = keepAwakeWhileBusy({ powerSaveBlocker, busyWork, log });
     const windowStateFile = join(dataDir, WINDOW_STATE_FILE);
     const placement = loadWindowPlacement(windowStateFile, screen.getAllDisplays().map((display) => display.workArea));
     mainWindow = createMainWindow({ preloadPath: join(__dirname, 'preload.cjs'), placement, devTools: !app.isPackaged });
     trackWindowPlacement(mainWindow, windowStateFile);
-    quitGuard.watchWindow(mainWindow);
+    // Closing the window with work waiting offers to keep syncing in the background (hidden window, tray icon).
+    const background = keepSyncingInBackground({ window: mainWindow, app, dialog, quitGuard, pendingWork, busyWork, log, platform: process.platform, notify });
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
     void mainWindow.loadURL(APP_ENTRY_URL);
@@ -96,6 +103,8 @@ if (!app.requestSingleInstanceLock()) {
     app.on('window-all-closed', () => app.quit());
     app.on('will-quit', () => {
       stopUpdates();
+      background.dispose();
+      stopKeepingAwake();
       log.info('Corelog quitting');
       void services.dispose();
     });

@@ -22,7 +22,9 @@ import { createAppInfoModule } from './app-info-handlers';
 import { StagedFiles } from './files/staged-files';
 import { createEventLogModule } from './event-log/event-log-handlers';
 import { createPhotoModule } from './photos/photo-handlers';
+import { createSettingsModule } from './settings/settings-handlers';
 import { createDesktopServices, type DesktopHost, type DesktopServices } from './desktop/desktop-services';
+import { createProfileModule, type ProfileControl } from './sample-systems/profile-handlers';
 
 export interface AppServicesOptions {
   /** Where settings, credentials and photos live (Electron's userData, or `--data` in browser mode). */
@@ -37,6 +39,10 @@ export interface AppServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Native notifications and dialogs from electron/main; absent in browser mode. */
   desktop?: DesktopHost;
+  /** Set by the profile host (sample-systems/profile-host.ts): which profile this is, and the switch. */
+  profile?: ProfileControl;
+  /** The app's one log, busy-work registry and update settings, kept across profile switches by the host. */
+  sharedDesktop?: DesktopServices;
 }
 
 /** What a feature's service module gets to work with. */
@@ -72,7 +78,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const cipher = options.cipher ?? new FileKeyCipher(join(options.dataDir, 'credential.key'));
   const vault = new CredentialVault(join(options.dataDir, 'credentials.json'), cipher);
   const settings = new ConnectionSettingsStore(join(options.dataDir, 'connections.json'), env);
-  const desktop = createDesktopServices({ ...options, env });
+  const desktop = options.sharedDesktop ?? createDesktopServices({ ...options, env });
   const connections = new ConnectionService({
     vault,
     settings,
@@ -103,7 +109,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     desktop,
   };
 
-  const modules: ServiceModule[] = [createAppInfoModule(context), createConnectionModule(context), desktop, createEventLogModule(context), createPhotoModule(context)];
+  const appSettings = createSettingsModule(context);
+  // Intake and upload go through the settings module's originals ledger (the sweep's evidence).
+  const photos = appSettings.watchUploads(createPhotoModule(context));
+  const modules: ServiceModule[] = [createAppInfoModule(context), createProfileModule(context), createConnectionModule(context), desktop, createEventLogModule(context), photos, appSettings];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as BridgeHandlers;
 
   return {

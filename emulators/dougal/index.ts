@@ -28,6 +28,8 @@ export interface DougalEmulatorOptions extends Partial<DougalBehaviour> {
   faults?: Partial<FaultSettings>;
   /** Random source for `jwtRefreshRate`. */
   random?: () => number;
+  /** `/__admin` endpoints and fault injection (default on; off for the app's sample systems). */
+  adminEndpoints?: boolean;
 }
 
 export interface AddShotInput {
@@ -59,7 +61,7 @@ export interface DougalEmulator {
 }
 
 export async function createDougalEmulator(options: DougalEmulatorOptions = {}): Promise<DougalEmulator> {
-  const { dataDir, clock = new EmulatorClock(), faults, random, ...behaviourOptions } = options;
+  const { dataDir, clock = new EmulatorClock(), faults, random, adminEndpoints = true, ...behaviourOptions } = options;
   let behaviour = applyBehaviourUpdate(defaultBehaviour(), behaviourOptions as Record<string, unknown>);
   const file = new JsonStateFile<DougalState>(dataDir ? join(dataDir, 'dougal', 'state.json') : null);
   let state = file.load() ?? seedState();
@@ -125,6 +127,7 @@ export async function createDougalEmulator(options: DougalEmulatorOptions = {}):
     basePath: '/api',
     router: dougalRoutes({ state: () => state, behaviour: () => behaviour, access, now: () => clock.nowIso(), changed: save }),
     adminRouter: admin,
+    adminEndpoints,
     clock,
     ...(faults ? { faults } : {}),
     decorateResponse: (req, res) => access.decorate(req, res),

@@ -150,6 +150,7 @@ export async function createImagoEmulator(options: ImagoEmulatorOptions = {}): P
     router,
     adminRouter,
     clock,
+    adminEndpoints: options.adminEndpoints !== false,
     errorBody: (status, message) => errorBody(behaviour.errorBodyShape, status, message),
     reset: async () => {
       store.clear();

@@ -75,6 +75,8 @@ export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
   clock?: EmulatorClock;
   /** Seed the demo site on first start (default true). */
   seed?: boolean;
+  /** `/__admin` endpoints and fault injection (default on; off for the app's sample systems). */
+  adminEndpoints?: boolean;
 }
 
 export const defaultBehaviour = (): ImagoBehaviour => ({
@@ -147,8 +149,8 @@ export function applyBehaviourUpdate(current: ImagoBehaviour, update: Record<str
   return next;
 }
 
-/** Picks the behaviour keys out of the constructor options (dataDir, clock and seed are not behaviour). */
+/** Picks the behaviour keys out of the constructor options (dataDir, clock, seed and adminEndpoints are not behaviour). */
 export function behaviourFromOptions(options: ImagoEmulatorOptions): ImagoBehaviour {
-  const { dataDir: _d, clock: _c, seed: _s, ...rest } = options;
+  const { dataDir: _d, clock: _c, seed: _s, adminEndpoints: _a, ...rest } = options;
   return applyBehaviourUpdate(defaultBehaviour(), rest as Record<string, unknown>);
 }

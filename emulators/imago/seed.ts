@@ -213,6 +213,23 @@ export async function seedDemoSite(store: ImagoStore, nowMs: number): Promise<vo
   store.save();
 }
 
+/** The dataset `addFeetDataset` adds. */
+export const FEET_DATASET = { workspaceName: 'Firefly Resource Development', datasetName: 'Geotech Core (feet)' } as const;
+
+/**
+ * Adds a writable, empty dataset kept in feet (`FEET_DATASET`) with the standard imagery types,
+ * for tests that enter depths in feet (the seeded feet dataset is in the readonly archive). Not
+ * part of the demo site, so the seeded counts other tests rely on stay as they are.
+ */
+export function addFeetDataset(emulator: { world: ImagoWorld }, nowMs: number): void {
+  const { world } = emulator;
+  const workspace = world.workspaces.find((w) => w.name === FEET_DATASET.workspaceName);
+  if (!workspace || world.datasets.some((d) => d.workspaceId === workspace.id && d.name === FEET_DATASET.datasetName)) return;
+  const dataset = { id: randomUUID(), workspaceId: workspace.id, name: FEET_DATASET.datasetName, lengthUnits: 'feet', createdOn: new Date(nowMs).toISOString() };
+  world.datasets.push(dataset);
+  world.imageryTypes.push(...standardImageryTypes(dataset.id));
+}
+
 function unitsLabel(from: number, to: number, units: string): string {
   const unit = units === 'feet' ? 'ft' : 'm';
   return `${from.toFixed(1)}–${to.toFixed(1)} ${unit}`;

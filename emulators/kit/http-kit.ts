@@ -189,6 +189,12 @@ export interface EmulatorServerOptions {
   decorateResponse?: (req: EmulatorRequest, res: EmulatorResponse) => EmulatorResponse;
   /** Reseeds state for `POST /__admin/reset`. */
   reset?: () => Promise<void> | void;
+  /**
+   * The `/__admin` endpoints and fault injection (default on, for tests). Off for the sample
+   * systems the app runs for newcomers: `/__admin/…` is then an unknown path (404) and no fault is
+   * ever injected, whatever `faults` holds.
+   */
+  adminEndpoints?: boolean;
 }
 
 export interface EmulatorServer {
@@ -215,6 +221,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
   const sockets = new Set<Socket>();
   const errorBody = options.errorBody ?? ((status: number, message: string) => ({ status, message }));
   let faults: FaultSettings = { ...defaultFaults(), ...options.faults };
+  const adminOn = options.adminEndpoints !== false;
   let server: Server | null = null;
   let port = 0;
 
@@ -236,7 +243,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       bodyRead = true;
       return rawReq.pipe(counting);
     };
-    const isAdmin = url.pathname === '/__admin' || url.pathname.startsWith('/__admin/');
+    const isAdmin = adminOn && (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/'));
     const inBase = url.pathname === options.basePath || url.pathname.startsWith(options.basePath + '/');
     const path = isAdmin ? url.pathname.slice('/__admin'.length) || '/' : inBase ? url.pathname.slice(options.basePath.length) || '/' : url.pathname;
 
@@ -299,13 +306,14 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       const response = await handleAdmin(req).catch((error: unknown) => errorResponse(error));
       return send(rawRes, response);
     }
-    if (faults.down) {
+    // Fault injection belongs to the admin endpoints: a sample server (admin off) never injects any.
+    if (adminOn && faults.down) {
       record(0, 'down');
       rawReq.socket.destroy();
       return;
     }
-    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    const failure = pickFailure(faults, path);
+    if (adminOn && faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    const failure = adminOn ? pickFailure(faults, path) : null;
     if (failure === 'reset') {
       await drainBody();
       record(0, 'reset');
@@ -333,7 +341,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
     }
     if (options.decorateResponse) response = options.decorateResponse(req, response);
     await drainBody();
-    if (faults.dropResponseNext > 0 && (!faults.failurePathIncludes || path.includes(faults.failurePathIncludes))) {
+    if (adminOn && faults.dropResponseNext > 0 && (!faults.failurePathIncludes || path.includes(faults.failurePathIncludes))) {
       faults.dropResponseNext -= 1;
       record(response.status, 'response dropped');
       rawReq.socket.destroy();

@@ -61,6 +61,8 @@ const EXAMPLES: Record<string, unknown> = {
   notifySyncOutcome: { system: 'imago', ok: true, message: 'done' },
   beginBusyWork: { label: 'fuzz' },
   endBusyWork: { token: 'nope' },
+  reportPendingWork: { events: 3, photos: 2, otherItems: 1 },
+  reportScreenFailure: { screen: 'photos', message: 'fuzz', stack: null, componentStack: null },
   cancelPhotoUpload: { jobId: 'job' },
   previewStoredPhoto: { sha256: 'a'.repeat(64), width: 100 },
   imagoPortalLink: { workspace: 'w', dataset: 'd', collection: 'c', depth: 1 },

@@ -13,21 +13,47 @@ import { PhotosScreen } from '../photos/PhotosScreen';
 import { exportDiagnostics } from '../home/DiagnosticsCard';
 import { retryAllSyncSources } from '../sync/sync-snapshot';
 import { SyncStatusStrip } from '../sync/SyncStatusStrip';
+import { ProfileGate, type FirstScreen } from '../first-run/ProfileGate';
+import { SampleMark } from '../first-run/SampleMark';
+import { SampleStartCard } from '../first-run/SampleStartCard';
+import { keepTimersOnTimeWhileHidden } from '../sync/hidden-tab-timers';
+import { usePendingWorkReport } from '../sync/pending-work-report';
+import { recallChoice, remember } from './remembered';
+import { ScreenBoundary, SyncStripFallback } from './ScreenBoundary';
 import { usePersistentStorage } from './use-persistent-storage';
+import { useAppSettingsFromMain } from '../settings/app-settings-store';
+import { useOriginalsSweepSchedule } from '../settings/originals-sweep';
+import { SettingsScreen } from '../settings/SettingsScreen';
 
 const SCREENS = [
   { id: 'home', label: 'Home' },
   { id: 'connections', label: 'Connections' },
   { id: 'event-log', label: 'Event log' },
   { id: 'photos', label: 'Photos' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
+/** Nothing starts (no database, no sync engine) until the profile is known; a first run gets the first screen. */
 export function App() {
-  const [screen, setScreen] = useState<ScreenId>('home');
+  // Theme, time zone and depth precision: from main, re-rendering everything when they change.
+  useAppSettingsFromMain();
+  return <ProfileGate>{(firstScreen) => <CorelogApp firstScreen={firstScreen} />}</ProfileGate>;
+}
+
+function CorelogApp({ firstScreen }: { firstScreen: FirstScreen }) {
+  // The last screen comes back after a reload or restart (the selections on it are remembered by each screen).
+  const [screen, setScreen] = useState<ScreenId>(() => firstScreen ?? recallChoice('lastScreen', SCREENS.map((s) => s.id), 'home'));
+  useEffect(() => remember('lastScreen', screen), [screen]);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [link, setLink] = useState<BridgeLinkState>(getBridgeLinkState());
   const connections = useConnections();
+  // Originals Imago confirmed long enough ago are swept shortly after start, then daily.
+  useOriginalsSweepSchedule();
+  // Main hears what is waiting (the close dialog and the background icon say it); in browser mode a
+  // hidden tab's timers are kept on time, so the sync engines keep their pace (sync/hidden-tab-timers.ts).
+  usePendingWorkReport();
+  useEffect(() => (window.corelog ? undefined : keepTimersOnTimeWhileHidden()), []);
   const storage = usePersistentStorage();
   const [storageWarningDismissed, setStorageWarningDismissed] = useState(() => localStorage.getItem('corelog.storageWarningDismissed') === '1');
 
@@ -40,6 +66,7 @@ export function App() {
     () =>
       bridge.on('menuCommand', ({ command }) => {
         if (command === 'open-connections') setScreen('connections');
+        else if (command === 'open-settings') setScreen('settings');
         else if (command === 'show-about') setScreen('home');
         else if (command === 'sync-now') retryAllSyncSources();
         else if (command === 'export-diagnostics') void exportDiagnostics();
@@ -53,6 +80,12 @@ export function App() {
   );
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Ctrl+Shift+, (Cmd on macOS) opens Settings, as the menu's accelerator does (Ctrl+, is Connections).
+      if ((event.ctrlKey || event.metaKey) && event.shiftKey && !event.altKey && event.code === 'Comma') {
+        event.preventDefault();
+        setScreen('settings');
+        return;
+      }
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
       const target = SCREENS[Number(event.key) - 1];
       if (target) {
@@ -70,6 +103,7 @@ export function App() {
         <span className="brand">
           Corelog <span className="version" data-testid="app-version">{info ? `v${info.version}` : ''}</span>
         </span>
+        <SampleMark place="topbar" />
         <nav aria-label="Screens">
           {SCREENS.map((s, index) => (
             <button
@@ -112,12 +146,20 @@ export function App() {
         </p>
       )}
       <main>
-        {screen === 'home' && <HomeScreen info={info} connections={connections.connections} />}
-        {screen === 'connections' && <ConnectionsScreen state={connections} apply={connections.apply} />}
-        {screen === 'event-log' && <EventLogScreen />}
-        {screen === 'photos' && <PhotosScreen />}
+        {/* A failure inside the screen shows its notice there; navigation, the strip and the engines carry on. Keyed: each screen starts afresh. */}
+        <ScreenBoundary key={screen} name={screen} label={SCREENS.find((s) => s.id === screen)!.label} onGoHome={screen === 'home' ? undefined : () => setScreen('home')}>
+          {screen === 'home' && <SampleStartCard go={setScreen} />}
+          {screen === 'home' && <HomeScreen info={info} connections={connections.connections} />}
+          {screen === 'connections' && <ConnectionsScreen state={connections} apply={connections.apply} />}
+          {screen === 'event-log' && <EventLogScreen />}
+          {screen === 'photos' && <PhotosScreen />}
+          {screen === 'settings' && <SettingsScreen />}
+        </ScreenBoundary>
       </main>
-      <SyncStatusStrip connections={connections.connections} />
+      {/* The strip has its own boundary; if it fails, its fallback keeps the sync engines running. */}
+      <ScreenBoundary name="sync-strip" label="sync status" fallback={(failure, retry) => <SyncStripFallback failure={failure} retry={retry} />}>
+        <SyncStatusStrip connections={connections.connections} />
+      </ScreenBoundary>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import type { Result } from '../../../common/result';
 import { bridge } from '../bridge/bridge';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { formatDateTime, formatRelative } from '../app/time-format';
+import { ProfileSwitch } from '../first-run/ProfileSwitch';
 import { ApiSettingsPanel } from './ApiSettingsPanel';
 import { ServerCheckPanel } from './ServerCheckPanel';
 import { useApiSettings } from './use-api-settings';
@@ -23,6 +24,7 @@ export function ConnectionsScreen({ state, apply }: Props) {
   return (
     <div className="screen">
       <h1>Connections</h1>
+      <ProfileSwitch />
       {state.credentialStorage && !state.credentialStorage.secure && (
         <p className="warning" role="note" data-testid="credential-warning">
           <strong>Passwords are not protected by an operating-system keyring here.</strong> {state.credentialStorage.explanation}

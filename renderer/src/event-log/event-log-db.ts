@@ -17,6 +17,7 @@ import type {
 } from '../../../common/bridge/event-log-contract';
 import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
+import { profileDbName } from '../first-run/profile';
 
 export const EVENT_LOG_DB_NAME = 'corelog-eventlog';
 
@@ -183,4 +184,5 @@ export class EventLogDb extends Dexie {
   }
 }
 
-export const eventLogDb = new EventLogDb();
+/** `corelog-eventlog`, or `corelog-eventlog-sample` on the sample systems: the two profiles' logs never mix. */
+export const eventLogDb = new EventLogDb(profileDbName(EVENT_LOG_DB_NAME));

@@ -9,6 +9,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { AttributeValues, PhotoCatalogue } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
+import { profileDbName } from '../first-run/profile';
 
 export interface CachedCatalogue extends PhotoCatalogue {
   id: 'imago';
@@ -138,7 +139,8 @@ export class PhotosDb extends Dexie {
   }
 }
 
-export const photosDb = new PhotosDb();
+/** `corelog-photos`, or `corelog-photos-sample` on the sample systems: the two profiles' photos never mix. */
+export const photosDb = new PhotosDb(profileDbName('corelog-photos'));
 
 export const holeId = (workspaceName: string, datasetName: string, name: string): string => `${workspaceName}/${datasetName}/${name}`;
 

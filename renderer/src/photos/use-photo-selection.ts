@@ -24,6 +24,11 @@ export interface ResolvedSelection {
   workspace: CatalogueWorkspace | undefined;
   dataset: CatalogueDataset | undefined;
   imageryType: CatalogueImageryType | undefined;
+  /**
+   * The dataset's `lengthUnits` ("metres", "feet", …): depths are entered and shown in them and
+   * sent to Imago as entered. Undefined until the dataset is known (then depths show no unit).
+   */
+  lengthUnits: string | undefined;
   hole: Hole | undefined;
   holes: Hole[];
   intervals: ImageryInterval[];
@@ -50,6 +55,7 @@ export function usePhotoSelection(): ResolvedSelection {
     workspace,
     dataset,
     imageryType,
+    lengthUnits: dataset?.lengthUnits,
     hole: data?.holes.find((h) => h.id === selection.holeId),
     holes: data?.holes ?? [],
     intervals: data?.intervals ?? [],

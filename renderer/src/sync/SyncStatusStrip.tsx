@@ -13,6 +13,7 @@ import type { SyncSourceStatus } from './sync-source';
 import { useSyncNotifications } from './sync-notifications';
 import { publishSyncSnapshot } from './sync-snapshot';
 import { SYNC_SOURCES } from './sync-sources';
+import { SampleMark } from '../first-run/SampleMark';
 
 export function SyncStatusStrip({ connections }: { connections: Partial<Record<SystemId, ConnectionStatus>> }) {
   const sources = SYNC_SOURCES.map((useSource) => useSource()).filter((s): s is SyncSourceStatus => s !== null);
@@ -21,6 +22,7 @@ export function SyncStatusStrip({ connections }: { connections: Partial<Record<S
   useSyncNotifications(sources);
   return (
     <footer className="sync-strip" aria-label="Sync status">
+      <SampleMark place="strip" />
       {(['imago', 'dougal'] as const).map((system) => {
         const status = connections[system];
         const mine = sources.filter((s) => s.system === system);

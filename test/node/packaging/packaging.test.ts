@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corelogBuilderConfig, electronFuses, RUNTIME_NODE_MODULES } from '../../../build/electron-builder.config.mjs';
 import { renderIcons } from '../../../scripts/icons.mjs';
 import { writePlaceholderElectron } from './placeholder-electron';
+import { build as esbuild } from 'esbuild';
+import { sampleEmulatorsBuild } from '../../../scripts/sample-emulators-bundle.mjs';
 
 const repo = resolve(import.meta.dirname, '../../..');
 let work: string;
@@ -30,7 +32,7 @@ async function stageProject(project: string): Promise<void> {
   // judges the linked tree differently (extraneous/missing packages) and sharp's dependencies get lost.
   cpSync(join(repo, 'package-lock.json'), join(project, 'package-lock.json'));
   await symlink(join(repo, 'node_modules'), join(project, 'node_modules'), 'dir');
-  const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/decode-worker.cjs', 'dist/electron/structure-thread.cjs', 'dist/renderer/index.html'].every((file) =>
+  const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/decode-worker.cjs', 'dist/electron/structure-thread.cjs', 'dist/electron/sample-emulators.cjs', 'dist/renderer/index.html'].every((file) =>
     existsSync(join(repo, file)),
   );
   if (built) cpSync(join(repo, 'dist'), join(project, 'dist'), { recursive: true });
@@ -42,6 +44,9 @@ async function stageProject(project: string): Promise<void> {
     await writeFile(join(project, 'dist/electron/structure-thread.cjs'), '"use strict";');
     await writeFile(join(project, 'dist/renderer/index.html'), '<!doctype html>');
   }
+  // The sample systems' bundle is built from source into the package, however dist/ stands, so the
+  // check below runs what this source produces from the packaged layout.
+  await esbuild({ ...sampleEmulatorsBuild(join(project, 'dist/electron/sample-emulators.cjs')), absWorkingDir: repo });
   // Things a careless build could leave lying around; none of them may ship.
   await writeFile(join(project, 'dist/electron/main.cjs.map'), '{}');
   await writeFile(join(project, 'dist/renderer/assets/index.js.map'), '{}');
@@ -74,7 +79,15 @@ afterAll(async () => {
 
 describe('packaged app (linux --dir against a placeholder Electron)', () => {
   it('contains the built app and package.json', () => {
-    for (const file of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/decode-worker.cjs', '/dist/electron/structure-thread.cjs', '/dist/renderer/index.html']) {
+    for (const file of [
+      '/package.json',
+      '/dist/electron/main.cjs',
+      '/dist/electron/preload.cjs',
+      '/dist/electron/decode-worker.cjs',
+      '/dist/electron/structure-thread.cjs',
+      '/dist/electron/sample-emulators.cjs',
+      '/dist/renderer/index.html',
+    ]) {
       expect(asarFiles).toContain(file);
     }
   });
@@ -103,6 +116,32 @@ describe('packaged app (linux --dir against a placeholder Electron)', () => {
     cpSync(unpacked, join(extracted, 'node_modules'), { recursive: true });
     const version = execFileSync(process.execPath, ['-e', "process.stdout.write(require('./node_modules/sharp').versions.sharp)"], { cwd: extracted, encoding: 'utf8' });
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('runs the sample systems from the packaged layout: no tsx, no sources, admin endpoints off', async () => {
+    const extracted = join(work, 'extracted-sample');
+    extractAll(join(appOut, 'resources', 'app.asar'), extracted);
+    cpSync(join(appOut, 'resources', 'app.asar.unpacked', 'node_modules'), join(extracted, 'node_modules'), { recursive: true });
+    const state = join(work, 'sample-state');
+    // What main.cjs does when someone chooses "Try it with sample systems" (load-sample-emulators.ts).
+    const script = `
+      const { startEmulators } = require('./dist/electron/sample-emulators.cjs');
+      (async () => {
+        const running = await startEmulators({ dataDir: ${JSON.stringify(state)}, adminEndpoints: false });
+        const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const result = {
+          imagoUrl: running.imago.server.baseUrl,
+          session: (await post(running.imago.server.baseUrl + '/session', { username: 'demo', password: 'demo' })).status,
+          login: (await post(running.dougal.server.baseUrl + '/login', { user: 'demo', password: 'demo' })).status,
+          admin: [(await fetch(running.imago.server.origin + '/__admin/faults')).status, (await fetch(running.dougal.server.origin + '/__admin/faults')).status],
+        };
+        await running.close();
+        process.stdout.write(JSON.stringify(result));
+      })().catch((error) => { console.error(error); process.exit(1); });`;
+    const output = execFileSync(process.execPath, ['-e', script], { cwd: extracted, encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(output)).toEqual({ imagoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/integrate\/2$/), session: 200, login: 204, admin: [404, 404] });
+    // Seeded with its tray photos, kept where the app asked.
+    expect(readdirSync(join(state, 'imago', 'images')).length).toBeGreaterThan(5);
   });
 
   it('flips the fuses in the packaged binary', async () => {
