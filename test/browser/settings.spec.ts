@@ -137,6 +137,24 @@ test.describe('settings', () => {
     await expect(app.getByRole('group', { name: 'Theme' }).getByRole('radio', { name: /^Night\b/ })).toBeChecked();
   });
 
+  test('"System" follows the computer’s light or dark scheme as it changes; Light and Dark ignore it', async ({ app }) => {
+    await openSettings(app);
+    const html = app.locator('html');
+    await chooseTheme(app, 'System');
+    await expect(html).toHaveAttribute('data-theme', 'system');
+    for (const [scheme, dark] of [['dark', true], ['light', false], ['dark', true]] as const) {
+      await app.emulateMedia({ colorScheme: scheme });
+      const background = luminance(await rgbOf(app, 'html', 'background-color'));
+      const text = luminance(await rgbOf(app, 'html', 'color'));
+      expect(dark ? background < 0.02 && text > 0.6 : background > 0.8 && text < 0.05, `system theme under a ${scheme} scheme`).toBe(true);
+    }
+    await chooseTheme(app, 'Light');
+    expect(luminance(await rgbOf(app, 'html', 'background-color'))).toBeGreaterThan(0.8);
+    await app.emulateMedia({ colorScheme: 'light' });
+    await chooseTheme(app, 'Dark');
+    expect(luminance(await rgbOf(app, 'html', 'background-color'))).toBeLessThan(0.02);
+  });
+
   test('the theme is in place before the app’s script has run (no white flash), and main’s setting wins over a stale copy', async ({ app, corelog, page }) => {
     await openSettings(app);
     await chooseTheme(app, 'Night');
