@@ -8,11 +8,12 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/browser-mode-server';
 import { createCorelogServices, type CorelogServices } from '../../electron/services/sample-systems/profile-host';
+import { removeTestFolder } from '../support/temp-folder';
 
 interface FirstRun {
   root: string;
@@ -23,7 +24,7 @@ const test = base.extend<FirstRun>({
   root: async ({}, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'corelog-first-run-'));
     await use(dir);
-    await rm(dir, { recursive: true, force: true });
+    await removeTestFolder(dir);
   },
   corelog: async ({ root }, use) => {
     // A newcomer's machine: no server named anywhere.

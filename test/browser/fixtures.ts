@@ -4,12 +4,13 @@
  * empty), and — when it asks for them — its own Imago and Dougal emulators.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/browser-mode-server';
 import { createAppServices, type AppServices } from '../../electron/services/app-services';
 import { startEmulators, type RunningEmulators } from '../support/emulators';
+import { removeTestFolder } from '../support/temp-folder';
 
 export interface CorelogInstance {
   server: BrowserModeServer;
@@ -31,7 +32,7 @@ export const test = base.extend<Fixtures>({
   dataDir: async ({}, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'corelog-test-'));
     await use(dir);
-    await rm(dir, { recursive: true, force: true });
+    await removeTestFolder(dir);
   },
   systems: ['none', { option: true }],
   emulators: async ({ systems }, use) => {

@@ -22,8 +22,14 @@ async function chooseTheme(app: Page, label: 'System' | 'Light' | 'Dark' | 'Nigh
   await app.getByRole('group', { name: 'Theme' }).getByRole('radio', { name: new RegExp(`^${label}\\b`) }).check();
 }
 
+/** The settings file as main wrote it; {} until main has written it at all (the first save is asynchronous). */
 async function savedSettings(corelog: CorelogInstance): Promise<Record<string, unknown>> {
-  return JSON.parse(await readFile(join(corelog.dataDir, APP_SETTINGS_FILE), 'utf8')) as Record<string, unknown>;
+  try {
+    return JSON.parse(await readFile(join(corelog.dataDir, APP_SETTINGS_FILE), 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
 }
 
 /**

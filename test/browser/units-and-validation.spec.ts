@@ -5,7 +5,7 @@
  * 2024-02-30, depth 5,5, negative depth, From ≥ To) is refused at the field — nothing is stored
  * in IndexedDB's outboxes and nothing reaches Dougal or Imago.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -14,6 +14,7 @@ import type { ImagoEmulator } from '../../emulators/imago/index';
 import { expect, test, type CorelogInstance } from './fixtures';
 import { eventRow, logEvent, openEventLog, serverEventsFromCorelog, signInDougal, writesReceived } from './event-log/event-log-helpers';
 import { markedPicture } from './photos/photo-files';
+import { removeTestFolder } from '../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -25,7 +26,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-units-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 async function openPhotos(app: Page, corelog: CorelogInstance) {

@@ -6,12 +6,13 @@
  * Playwright's setInputFiles refuses folders and missing paths, so the pick is made the way the
  * browser's own file chooser makes it: CDP's DOM.setFileInputFiles with the chosen paths.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test, type CorelogInstance } from '../fixtures';
 import { writeGoodPhotos } from './photo-files';
+import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -22,7 +23,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-hand-over-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 async function openPhotos(app: Page, corelog: CorelogInstance, hole: string) {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { redCorners } from '../../node/images/photo-fixtures';
 import { expect, test, type CorelogInstance } from '../fixtures';
 import { markedPicture, writeGoodPhotos, writeIssuePhotoSet, type GoodPhoto } from './photo-files';
+import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -17,7 +18,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-photos-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 async function openPhotos(app: Page, corelog: CorelogInstance, select: { workspace?: string; dataset?: string; imageryType?: string } = {}) {

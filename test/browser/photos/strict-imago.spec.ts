@@ -7,7 +7,7 @@
  * emulator stored, and on what went over the wire.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -15,6 +15,7 @@ import { PhotoStore } from '../../../electron/services/images';
 import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { expect, test } from '../fixtures';
 import { markedPicture } from './photo-files';
+import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -37,7 +38,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-strict-imago-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 /** Images of the hole as the emulator stored them, with the interval and image type they are bound to. */

@@ -4,12 +4,13 @@
  * (70 events, 30 photos) must all arrive exactly once within 4 minutes of the link coming back,
  * by themselves. The time it took is printed (the target is well under 90 s).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logEvent, openEventLog, pendingOnStrip } from '../event-log/event-log-helpers';
 import { writeGoodPhotos } from '../photos/photo-files';
 import { corelogEventsByKey, expect, imagesInHole, openPhotosWithNewHole, queuePhotos, setFaults, test } from './recovery-fixtures';
+import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -23,7 +24,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-flaky-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 test('30 % failures with lost replies: 70 events and 30 photos all arrive exactly once, by themselves, within 4 minutes', async ({ app, corelog, emulators }) => {

@@ -5,12 +5,13 @@
  * still in the outbox.
  */
 import type { Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logEvent, openEventLog, PROJECT } from '../event-log/event-log-helpers';
 import { writeGoodPhotos } from '../photos/photo-files';
 import { corelogEventsByKey, expect, imagesInHole, LIVE_WORKSPACE, openPhotosWithNewHole, outboxes, queuePhotos, setFaults, test, type OutboxRow } from './recovery-fixtures';
+import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -19,7 +20,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-retry-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 const uploads = (rows: OutboxRow[]) => rows.filter((r) => r.kind === 'upload');

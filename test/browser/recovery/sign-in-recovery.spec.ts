@@ -5,13 +5,14 @@
  * The event log and the photo queue must carry on by themselves, every item exactly once, with
  * no sign-in by the user.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SystemId } from '../../../common/errors';
 import { logEvent, openEventLog, pendingOnStrip } from '../event-log/event-log-helpers';
 import { writeGoodPhotos } from '../photos/photo-files';
 import { CLIENT_TIMEOUT_MS, corelogEventsByKey, expect, imagesInHole, openPhotosWithNewHole, queuePhotos, setFaults, test } from './recovery-fixtures';
+import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
 
@@ -26,7 +27,7 @@ test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corelog-recovery-'));
 });
 test.afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestFolder(dir);
 });
 
 // Each run pairs one fault for Dougal's re-login with another for Imago's, so three runs cover all six.
