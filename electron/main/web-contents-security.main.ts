@@ -2,7 +2,8 @@
  * Hardening applied to every window: the renderer may only ever show our own pages. Navigation
  * elsewhere is stopped, new windows are refused (http/https links open in the system browser
  * instead, and nothing else is opened), and every permission request (camera, geolocation,
- * notifications from the page…) is denied: the main process does those things itself.
+ * notifications from the page…) is denied — full screen for our own page aside: the main process
+ * does those things itself.
  */
 import type { Session, Shell, WebContents } from 'electron';
 import { isAppUrl } from './app-protocol.main';
@@ -34,7 +35,13 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
   });
 }
 
+/**
+ * Every permission is refused except `fullscreen` asked for by our own page (the photo viewer's F
+ * key): it reaches nothing outside the window, and refusing it would leave the viewer stuck in
+ * its fill-the-window fallback in the desktop app.
+ */
 export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  const allowed = (permission: string, url: string | undefined) => permission === 'fullscreen' && url !== undefined && isAppUrl(url);
+  session.setPermissionRequestHandler((contents, permission, callback, details) => callback(allowed(permission, details?.requestingUrl ?? contents?.getURL())));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowed(permission, requestingOrigin));
 }

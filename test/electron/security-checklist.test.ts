@@ -58,15 +58,28 @@ describe('Electron security checklist', () => {
     expect(prefs.preload).toBe('/app/preload.cjs');
   });
 
-  it('5. answers every permission request and check with "no"', () => {
+  it('5. answers every permission request and check with "no", full screen for our own page aside', () => {
     const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
     denyAllPermissions(session as never);
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) {
+    const request = (permission: string, requestingUrl: string) => {
       const callback = vi.fn();
-      session.setPermissionRequestHandler.mock.calls[0]![0]({}, permission, callback);
-      expect(callback).toHaveBeenCalledWith(false);
+      session.setPermissionRequestHandler.mock.calls[0]![0]({ getURL: () => requestingUrl }, permission, callback, { requestingUrl });
+      return callback.mock.calls[0]![0] as boolean;
+    };
+    const check = (permission: string, origin: string) => session.setPermissionCheckHandler.mock.calls[0]![0]({}, permission, origin) as boolean;
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'pointerLock']) {
+      expect(request(permission, 'app://corelog/index.html'), permission).toBe(false);
+      expect(check(permission, 'app://corelog'), permission).toBe(false);
     }
-    expect(session.setPermissionCheckHandler.mock.calls[0]![0]()).toBe(false);
+    expect(request('fullscreen', 'app://corelog/index.html')).toBe(true);
+    expect(check('fullscreen', 'app://corelog')).toBe(true);
+    // Not for any other page (were one ever to load despite the navigation guards).
+    expect(request('fullscreen', 'https://example.com/')).toBe(false);
+    expect(check('fullscreen', 'https://example.com')).toBe(false);
+    // A request without any URL is refused too.
+    const callback = vi.fn();
+    session.setPermissionRequestHandler.mock.calls[0]![0](undefined, 'fullscreen', callback, undefined);
+    expect(callback).toHaveBeenCalledWith(false);
   });
 
   it('6. keeps webSecurity on', () => {
