@@ -32,7 +32,8 @@ const uuidish = z.string().min(1).max(100);
  */
 export const attributeValuesSchema = z.record(
   freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute definition name' }),
-  z.record(freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute name' }), z.union([freeTextSchema({ maxLength: 10_000, label: 'An attribute value' }), z.number(), z.null()])),
+  // Booleans only as Imago sent them: kept as they are so a write-back never turns `true` into "true".
+  z.record(freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute name' }), z.union([freeTextSchema({ maxLength: 10_000, label: 'An attribute value' }), z.number(), z.boolean(), z.null()])),
 );
 export type AttributeValues = z.infer<typeof attributeValuesSchema>;
 
@@ -43,7 +44,22 @@ const imageryTypeSchema = z.object({
   name: z.string(),
   geometryType: z.string(),
   imageTypes: z.array(z.object({ name: z.string() })),
-  attributeDefinitions: z.array(z.object({ name: z.string(), attributeTypes: z.array(z.object({ name: z.string(), dataType: z.string() })) })),
+  attributeDefinitions: z.array(
+    z.object({
+      name: z.string(),
+      attributeTypes: z.array(
+        z.object({
+          name: z.string(),
+          dataType: z.string(),
+          // Not documented by Imago; used when a server sends them (common/forms/attribute-rules.ts).
+          required: z.boolean().nullish(),
+          minimum: z.number().nullish(),
+          maximum: z.number().nullish(),
+          values: z.array(z.string()).nullish(),
+        }),
+      ),
+    }),
+  ),
 });
 export type CatalogueImageryType = z.infer<typeof imageryTypeSchema>;
 
@@ -81,6 +97,8 @@ export const remoteIntervalSchema = z.object({
   to: z.number().nullable(),
   attributes: attributeValuesSchema,
   images: z.array(remoteImageSchema),
+  /** Imago's `updatedAt` (a guessed field name): shown beside a conflict; attributes decide it. */
+  updatedAt: z.string().nullish(),
 });
 export type RemoteInterval = z.infer<typeof remoteIntervalSchema>;
 
@@ -93,6 +111,19 @@ export const intervalTargetSchema = datasetRef
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
   });
 export type IntervalTarget = z.infer<typeof intervalTargetSchema>;
+
+/**
+ * Imago's version of an interval that a local edit started from (as last read from or written to
+ * Imago). Main compares it with what Imago holds just before writing: when Imago's attributes
+ * changed since (and are not already what is being sent), the write is refused as `conflict` and
+ * nothing is overwritten. Null: the interval was never seen in Imago.
+ */
+export const intervalBaseSchema = z.object({ attributes: attributeValuesSchema, updatedAt: z.string().nullish() }).strict();
+export type IntervalBase = z.infer<typeof intervalBaseSchema>;
+
+/** What an interval write answers: Imago's id, and the interval as Imago now holds it (the next base). */
+export const savedIntervalSchema = z.object({ imageryId: z.string(), updatedAt: z.string().nullish(), attributes: attributeValuesSchema.nullish() });
+export type SavedIntervalReply = z.infer<typeof savedIntervalSchema>;
 
 export const intakeOutcomeSchema = z.discriminatedUnion('accepted', [
   z.object({
@@ -140,8 +171,26 @@ export const uploadReceiptSchema = z.object({
   imageryId: z.string(),
   /** True when Imago already had this exact photo (a lost response earlier): nothing was sent. */
   alreadyThere: z.boolean(),
+  /** The interval's attributes as Imago holds them after the upload wrote them (the next base). */
+  attributes: attributeValuesSchema.nullish(),
+  updatedAt: z.string().nullish(),
 });
 export type UploadReceipt = z.infer<typeof uploadReceiptSchema>;
+
+/**
+ * What the hole report's Save as PDF asks for: the file name offered in the save dialog (one
+ * line, no folder part: the dialog decides where), and the paper.
+ */
+export const holeReportPdfSchema = z
+  .object({
+    fileName: freeTextSchema({ maxLength: 200, multiline: false, label: 'The file name' })
+      .pipe(z.string().trim().min(1))
+      .refine((value) => !/[\\/:*?"<>|]/.test(value) && !/^\.+$/.test(value), 'A file name cannot contain \\ / : * ? " < > | or be only dots.'),
+    pageSize: z.enum(['A4', 'Letter']).default('A4'),
+    landscape: z.boolean().default(false),
+  })
+  .strict();
+export type HoleReportPdfRequest = z.input<typeof holeReportPdfSchema>;
 
 export const photoMethods = {
   /** Workspaces, datasets, imagery types and attribute definitions of the signed-in account. */
@@ -159,9 +208,10 @@ export const photoMethods = {
   /** Creates the hole (collection) in Imago, or answers the existing one. */
   createHole: { input: datasetRef.extend({ collectionName: newHoleNameSchema }).strict(), output: z.object({ id: z.string() }) },
   /** Creates the hole if missing and writes the interval with its attributes. */
+  /** Checked against the attribute definitions' rules and against `base` (see intervalBaseSchema). */
   saveInterval: {
-    input: z.object({ target: intervalTargetSchema, attributes: attributeValuesSchema }).strict(),
-    output: z.object({ imageryId: z.string() }),
+    input: z.object({ target: intervalTargetSchema, attributes: attributeValuesSchema, base: intervalBaseSchema.nullish() }).strict(),
+    output: savedIntervalSchema,
   },
   /**
    * Uploads a stored photo (hole and interval created first, attributes written). Asking again
@@ -176,6 +226,8 @@ export const photoMethods = {
         target: intervalTargetSchema,
         imageTypeName: name,
         attributes: attributeValuesSchema,
+        /** Imago's version the interval's attributes started from (see intervalBaseSchema). */
+        base: intervalBaseSchema.nullish(),
         /** True when an earlier attempt may have reached Imago: check before sending again. */
         resend: z.boolean(),
       })
@@ -200,6 +252,12 @@ export const photoMethods = {
       .strict(),
     output: z.object({ url: z.string() }),
   },
+  /**
+   * Desktop app: prints the page as it stands (the hole report, laid out by its print CSS) to a PDF
+   * and saves it where the user chooses. Browser mode answers `unavailable`: there the page prints
+   * itself (`window.print()`, Save as PDF) to the same layout.
+   */
+  saveHoleReportPdf: { input: holeReportPdfSchema, output: z.object({ path: z.string(), bytes: z.number() }) },
   getWatchFolder: { input: z.undefined(), output: watchFolderStatusSchema },
   /** Starts watching a folder (null stops). The folder must be a readable directory. */
   setWatchFolder: {

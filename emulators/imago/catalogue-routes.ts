@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, type Router } from '../kit/http-kit';
 import { assertWritable, authenticate, isoNow, query, transaction, unknownName, type ImagoApiContext } from './api-context';
-import { standardImageryTypes } from './seed';
+import { attributeRuleFields, standardImageryTypes } from './seed';
 import { collectionNamesFrom, findCollections } from './resolve';
 import { matchMode, nameMatches, page, slice } from './search';
 import type { Collection, Dataset, ImageryType, Workspace } from './state';
@@ -14,7 +14,7 @@ import { shapeReply } from './views';
 const datasetJson = (d: Dataset) => ({ id: d.id, name: d.name, workspaceId: d.workspaceId, createdOn: d.createdOn });
 const collectionJson = (c: Collection) => ({ id: c.id, name: c.name, datasetId: c.datasetId, createdOn: c.createdOn });
 
-function imageryTypeJson(t: ImageryType) {
+function imageryTypeJson(ctx: ImagoApiContext, t: ImageryType) {
   return {
     id: t.id,
     name: t.name,
@@ -22,7 +22,10 @@ function imageryTypeJson(t: ImageryType) {
     geometryType: t.geometryType,
     coordinateType: t.coordinateType,
     imageTypes: t.imageTypes,
-    attributeDefinitions: t.attributeDefinitions,
+    attributeDefinitions:
+      ctx.behaviour().attributeRules === 'inline'
+        ? t.attributeDefinitions.map((d) => ({ ...d, attributeTypes: d.attributeTypes.map((a) => ({ ...a, ...attributeRuleFields(a.name) })) }))
+        : t.attributeDefinitions,
     labelDefinitions: t.labelDefinitions,
     featureDefinitions: t.featureDefinitions,
     enableAutoCrop: t.enableAutoCrop,
@@ -43,7 +46,7 @@ function workspaceJson(ctx: ImagoApiContext, w: Workspace) {
         id: d.id,
         name: d.name,
         lengthUnits: d.lengthUnits,
-        imageryTypes: world.imageryTypes.filter((t) => t.datasetId === d.id).map(imageryTypeJson),
+        imageryTypes: world.imageryTypes.filter((t) => t.datasetId === d.id).map((t) => imageryTypeJson(ctx, t)),
       })),
   };
 }

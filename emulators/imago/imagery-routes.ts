@@ -7,6 +7,7 @@ import { assertWritable, authenticate, isoNow, query, transaction, unknownName, 
 import { collectionNamesFrom, createImagery, findCollections, findImageries, geometryFrom, missingGeometry, oneCollection, imageryTypeOf, type Geometry } from './resolve';
 import { depthMatches, matchMode, nameMatches, page, slice, tolerance, withinDays } from './search';
 import type { AttributeDataType, FeaturePoint, Imagery, ImageryType } from './state';
+import { attributeRuleFields } from './seed';
 import { imageryJson, shapeReply } from './views';
 
 /** An imagery list in the configured wrapper: `{ [imageryKey]: [...] }` or a bare array. */
@@ -134,7 +135,7 @@ function upsertImagery(ctx: ImagoApiContext, raw: unknown, index: number, tol: n
   if (matches.length > 1) throw new HttpError(ctx.behaviour().ambiguityStatus, `${at}: ${matches.length} imagery intervals match; the upsert key is ambiguous`);
   const imagery = matches[0] ?? createImagery(ctx, collection, type, g);
   if (g.name !== undefined) imagery.name = g.name;
-  writeAttributes(imagery, type, item.attributeDefinitions, at);
+  writeAttributes(imagery, type, item.attributeDefinitions, at, ctx.behaviour().attributeRules === 'inline');
   writeFeatures(imagery, type, item.featureDefinitions, at);
   imagery.updatedAt = isoNow(ctx);
   return imagery;
@@ -165,7 +166,7 @@ function coerceAttribute(value: unknown, dataType: AttributeDataType, where: str
   }
 }
 
-function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: string): void {
+function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: string, rules: boolean): void {
   if (raw === undefined) return;
   if (!Array.isArray(raw)) throw new HttpError(422, `${at}: attributeDefinitions must be an array`);
   for (const entry of raw as { name?: unknown; attributes?: unknown }[]) {
@@ -177,6 +178,13 @@ function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: 
       const attributeType = definition.attributeTypes.find((t) => t.name === name);
       if (!attributeType) throw new HttpError(422, `${at}: attribute definition "${definition.name}" has no attribute "${name}"`);
       const coerced = coerceAttribute(value, attributeType.dataType, `${at}: ${definition.name}.${name}`);
+      if (rules) {
+        const rule = attributeRuleFields(name);
+        if (rule.required && coerced === null) throw new HttpError(422, `${at}: ${definition.name}.${name} is required`);
+        if (typeof coerced === 'number' && ((rule.minimum !== undefined && coerced < rule.minimum) || (rule.maximum !== undefined && coerced > rule.maximum))) {
+          throw new HttpError(422, `${at}: ${definition.name}.${name} is out of range`);
+        }
+      }
       if (coerced === null) delete values[name];
       else values[name] = coerced;
     }

@@ -52,6 +52,12 @@ export interface ImagoBehaviour {
   imageMetadataLimitCap: number;
   /** How long the signed `url`s in list replies stay valid. */
   signedUrlLifetimeSeconds: number;
+  /**
+   * Rule fields on attribute types in `/context` (no page shows any): `none` = `{id, name, dataType}`
+   * only, as documented; `inline` adds `required`, `minimum`/`maximum` and `values` to the seeded
+   * types that have a natural rule, and `POST /imagery` refuses values that break them (422).
+   */
+  attributeRules: AttributeRulesStyle;
 }
 
 export type ErrorBodyShape = 'message' | 'error' | 'errors';
@@ -59,6 +65,7 @@ export type ImageryBodyStyle = 'keyed' | 'bare-array' | 'either';
 export type UploadEncoding = 'multipart-only' | 'raw-only' | 'either';
 export type MimeParamRule = 'required-mimeType' | 'required-mimetype' | 'optional';
 export type NullStyle = 'documented' | 'omit' | 'explicit-null';
+export type AttributeRulesStyle = 'none' | 'inline';
 
 /** The switches whose values are one of a few words, with those words. */
 const ENUM_VALUES = {
@@ -67,6 +74,7 @@ const ENUM_VALUES = {
   uploadEncoding: ['multipart-only', 'raw-only', 'either'],
   mimeParam: ['required-mimeType', 'required-mimetype', 'optional'],
   nullStyle: ['documented', 'omit', 'explicit-null'],
+  attributeRules: ['none', 'inline'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -103,6 +111,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   imageryLimitCap: 5000,
   imageMetadataLimitCap: 1000,
   signedUrlLifetimeSeconds: 3600,
+  attributeRules: 'none',
 });
 
 const NUMBER_KEYS = [

@@ -17,6 +17,24 @@ const attributeDefinition = (name: string, types: [string, AttributeDataType][])
   attributeTypes: types.map(([typeName, dataType]) => ({ id: randomUUID(), name: typeName, dataType })),
 });
 
+/**
+ * The rules an attribute type of the seeded imagery types gets under `attributeRules: 'inline'`
+ * (a guess at how a server could send them; no Imago page shows any).
+ */
+export function attributeRuleFields(name: string): { required?: boolean; minimum?: number; maximum?: number; values?: string[] } {
+  switch (name) {
+    case 'Lithology':
+      return { required: true, values: ['Basalt', 'Dolerite', 'Gabbro', 'Quartz vein', 'Saprolite', 'Saprock'] };
+    case 'RQD %':
+      return { minimum: 0, maximum: 100 };
+    case 'StartBox':
+    case 'EndBox':
+      return { minimum: 1 };
+    default:
+      return {};
+  }
+}
+
 const imageType = (name: string) => ({ id: randomUUID(), name, dataType: 'image' as const, sourceType: 'O', baseImageTypeName: null });
 
 /**

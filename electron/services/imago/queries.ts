@@ -59,7 +59,8 @@ export interface ImageryWrite extends IntervalGeometry {
   datasetName?: string;
   collectionName: string;
   imageryTypeName: string;
-  attributeDefinitions?: { name: string; attributes: Record<string, string | number | null> }[];
+  /** Booleans only where Imago sent them: written back as they came. */
+  attributeDefinitions?: { name: string; attributes: Record<string, string | number | boolean | null> }[];
   featureDefinitions?: {
     name: string;
     featureTypes: { name: string; images: { name: string; features: { points: { x: number; y: number; pen?: number }[] }[] }[] }[];

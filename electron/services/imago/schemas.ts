@@ -70,10 +70,27 @@ const imageTypeDefinition = z.object({
   baseImageTypeName: orNull(text),
 });
 
+/** An undocumented rule field: the value when it fits, otherwise undefined. */
+const rule = <S extends z.ZodType>(schema: S) => opt(schema).catch(undefined);
+
 const attributeDefinition = z.object({
   id: opt(id),
   name: text,
-  attributeTypes: optList(z.object({ id: opt(id), name: text, dataType: text }), 'attribute type'),
+  attributeTypes: optList(
+    z.object({
+      id: opt(id),
+      name: text,
+      dataType: text,
+      // Rule fields no Imago page shows: read when a server sends them, an odd one ignored (never the type dropped).
+      required: rule(z.boolean()),
+      minimum: rule(z.number()),
+      maximum: rule(z.number()),
+      min: rule(z.number()),
+      max: rule(z.number()),
+      values: rule(z.array(z.string())),
+    }),
+    'attribute type',
+  ),
 });
 
 const labelDefinition = z.object({

@@ -5,11 +5,13 @@
  * renderer's IndexedDB.
  */
 import { join } from 'node:path';
-import type { IntakeOutcome, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, IntakeOutcome, IntervalTarget, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../common/errors';
+import { attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { PhotoPipeline, PhotoStore, renderStoredPreview } from '../images';
 import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
+import { attributesOf } from './interval-attributes';
 import { ImagoImageCache, toDataUrl } from './image-cache';
 import { PhotoUploadExecutor } from './upload-executor';
 import { WatchFolder } from './watch-folder';
@@ -55,6 +57,22 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
     ...(options.watchStabilityMs !== undefined ? { stabilityMs: options.watchStabilityMs } : {}),
   });
   const imageCache = new ImagoImageCache(join(dataDir, 'image-cache'));
+  // The user context last read, for checking attribute rules on interval writes without asking Imago each time.
+  let lastCatalogue: PhotoCatalogue | null = null;
+  const loadCatalogue = async () => (lastCatalogue = toCatalogue(await clients.imago().context()));
+  /** Refuses attribute values that break their definition's rules, with the form's own words. */
+  const checkAttributeRules = async (target: IntervalTarget, attributes: AttributeValues) => {
+    const find = (catalogue: PhotoCatalogue | null) =>
+      catalogue?.workspaces
+        .find((w) => w.name === target.workspaceName)
+        ?.datasets.find((d) => d.name === target.datasetName)
+        ?.imageryTypes.find((t) => t.name === target.imageryTypeName);
+    const type = find(lastCatalogue) ?? find(await loadCatalogue());
+    if (!type) return; // Imago itself says whether the imagery type exists.
+    const problems = attributeRuleProblems(type.attributeDefinitions, attributes);
+    const issues = Object.entries(problems).map(([path, message]) => ({ path: `attributes.${path}`, message }));
+    if (issues.length) throw new CorelogError('validation', issues.map((i) => i.message).join(' '), { issues, retryable: false });
+  };
 
   return {
     executor,
@@ -67,7 +85,7 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
       await watchFolder.dispose();
     },
     handlers: {
-      loadPhotoCatalogue: async () => toCatalogue(await clients.imago().context()),
+      loadPhotoCatalogue: loadCatalogue,
       listHoles: async ({ workspaceName, datasetName }) =>
         (await clients.imago().listAllCollections({ workspaceName, datasetName })).map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name)),
       listHoleIntervals: async ({ workspaceName, datasetName, collectionName, imageryTypeName }) =>
@@ -105,7 +123,11 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
       createHole: async ({ workspaceName, datasetName, collectionName }) => ({
         id: (await clients.imago().createCollection({ workspaceName, datasetName, name: collectionName })).id,
       }),
-      saveInterval: async ({ target, attributes }) => ({ imageryId: await executor.saveInterval(target, attributes) }),
+      async saveInterval({ target, attributes, base }) {
+        await checkAttributeRules(target, attributes);
+        const saved = await executor.saveIntervalVersion(target, attributes, base === undefined ? {} : { base });
+        return { imageryId: saved.id, updatedAt: saved.updatedAt, attributes: saved.attributes };
+      },
       uploadPhoto: (job) =>
         context.desktop.busyWork.run(`Uploading a photo of ${job.target.collectionName}`, () => executor.upload(job)).finally(() => lastProgress.delete(job.jobId)),
       cancelPhotoUpload: async ({ jobId }) => ({ cancelled: executor.cancel(jobId) }),
@@ -147,7 +169,17 @@ function toCatalogue(context: ImagoContext): PhotoCatalogue {
           name: t.name,
           geometryType: t.geometryType,
           imageTypes: t.imageTypes.map((i) => ({ name: i.name })),
-          attributeDefinitions: t.attributeDefinitions.map((a) => ({ name: a.name, attributeTypes: a.attributeTypes.map((at) => ({ name: at.name, dataType: at.dataType })) })),
+          attributeDefinitions: t.attributeDefinitions.map((a) => ({
+            name: a.name,
+            attributeTypes: a.attributeTypes.map((at) => ({
+              name: at.name,
+              dataType: at.dataType,
+              required: at.required ?? null,
+              minimum: at.minimum ?? at.min ?? null,
+              maximum: at.maximum ?? at.max ?? null,
+              values: at.values ?? null,
+            })),
+          })),
         })),
       })),
     })),
@@ -160,9 +192,9 @@ function toRemoteInterval(imagery: ImageryInterval): RemoteInterval {
     imageryTypeName: imagery.imageryTypeName ?? '',
     from: imagery.startDepth,
     to: imagery.endDepth,
-    attributes: Object.fromEntries(
-      imagery.attributeDefinitions.map((d) => [d.name, Object.fromEntries(Object.entries(d.attributes).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]))]),
-    ),
+    // As Imago sent them (booleans included), so writing the interval back keeps every value as it was.
+    attributes: attributesOf(imagery),
+    updatedAt: typeof imagery.updatedAt === 'string' ? imagery.updatedAt : null,
     images: imagery.images.map((i) => ({ id: i.id, imageTypeName: i.imageTypeName, width: i.width ?? null, height: i.height ?? null, mimeType: i.mimeType ?? null })),
   };
 }

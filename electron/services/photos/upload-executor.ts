@@ -10,9 +10,10 @@
  *   bytes (same SHA-256), answers with that image instead of uploading again (a lost response).
  */
 import { CorelogError } from '../../../common/errors';
-import type { AttributeValues, IntervalTarget, UploadReceipt } from '../../../common/bridge/photo-contract';
-import type { ImagoClient, ImageMetadata } from '../imago/imago-client';
+import type { AttributeValues, IntervalBase, IntervalTarget, UploadReceipt } from '../../../common/bridge/photo-contract';
+import type { ImagoClient, ImageMetadata, ImageryInterval } from '../imago/imago-client';
 import type { PhotoStore } from '../images';
+import { attributesOf, attributesToWrite, conflictingAttributes } from './interval-attributes';
 
 export interface UploadJob {
   jobId: string;
@@ -20,8 +21,21 @@ export interface UploadJob {
   target: IntervalTarget;
   imageTypeName: string;
   attributes: AttributeValues;
+  /** Imago's version the attributes started from; given, a write over a changed copy is refused. */
+  base?: IntervalBase | null | undefined;
   /** An earlier attempt may have reached Imago. */
   resend: boolean;
+}
+
+/** How an interval write is done. */
+export interface IntervalWriteOptions {
+  /** An interval this process already wrote with these exact attributes is not written again. */
+  useKnown?: boolean;
+  /**
+   * Imago's version the attributes started from (null: never seen in Imago). Given (also null),
+   * Imago's copy is read first and a changed one is not overwritten: `conflict`.
+   */
+  base?: IntervalBase | null | undefined;
 }
 
 export interface UploadExecutorOptions {
@@ -30,11 +44,13 @@ export interface UploadExecutorOptions {
   onProgress?: (jobId: string, sentBytes: number, totalBytes: number) => void;
 }
 
-/** An interval as Imago stored it: its id and the depths it answered with. */
-interface SavedInterval {
+/** An interval as Imago stored it: its id, the depths it answered with, and its attributes then. */
+export interface SavedInterval {
   id: string;
   startDepth: number;
   endDepth: number;
+  attributes: AttributeValues;
+  updatedAt: string | null;
 }
 
 /** What this process already made sure exists, per client (a new server address starts afresh). */
@@ -72,11 +88,16 @@ export class PhotoUploadExecutor {
   }
 
   /** Creates the hole when missing and writes the interval with its attributes; returns its imagery id. */
-  async saveInterval(target: IntervalTarget, attributes: AttributeValues, options: { useKnown?: boolean } = {}): Promise<string> {
+  async saveInterval(target: IntervalTarget, attributes: AttributeValues, options: IntervalWriteOptions = {}): Promise<string> {
     return (await this.writeInterval(target, attributes, options)).id;
   }
 
-  private async writeInterval(target: IntervalTarget, attributes: AttributeValues, options: { useKnown?: boolean }): Promise<SavedInterval> {
+  /** As `saveInterval`, answering the interval as Imago now holds it (the next edit's base). */
+  async saveIntervalVersion(target: IntervalTarget, attributes: AttributeValues, options: IntervalWriteOptions = {}): Promise<SavedInterval> {
+    return this.writeInterval(target, attributes, options);
+  }
+
+  private async writeInterval(target: IntervalTarget, attributes: AttributeValues, options: IntervalWriteOptions): Promise<SavedInterval> {
     const client = this.options.client();
     const known = this.knownFor(client);
     const holeKey = JSON.stringify([target.workspaceName, target.datasetName, target.collectionName]);
@@ -88,9 +109,18 @@ export class PhotoUploadExecutor {
       await client.createCollection({ workspaceName: target.workspaceName, datasetName: target.datasetName, name: target.collectionName });
       known.holes.add(holeKey);
     }
-    const definitions = Object.entries(attributes)
-      .map(([name, values]) => ({ name, attributes: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== '')) }))
-      .filter((d) => Object.keys(d.attributes).length > 0);
+    // Imago's copy as it is now: checked against the base, and the start of what is written back.
+    const current = options.base !== undefined ? await this.currentInterval(client, target) : null;
+    const held = current ? attributesOf(current) : {};
+    const changed = current ? conflictingAttributes(held, options.base?.attributes ?? {}, attributes) : [];
+    if (changed.length > 0) {
+      throw new CorelogError(
+        'conflict',
+        `The interval ${target.collectionName} ${target.from}–${target.to} was changed in Imago since you edited it here (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}). Corelog did not overwrite it: choose which to keep on the Photos screen.`,
+        { system: 'imago', retryable: false },
+      );
+    }
+    const definitions = attributesToWrite(attributes, held);
     const [saved] = await client.saveImagery([
       {
         workspaceName: target.workspaceName,
@@ -104,9 +134,34 @@ export class PhotoUploadExecutor {
     ]);
     if (!saved) throw new CorelogError('malformed-response', 'Imago did not answer with the saved interval.', { system: 'imago', retryable: true });
     // Uploads name the interval by the depths Imago stored, which may be rounded from what was sent.
-    const interval = { id: saved.id, startDepth: saved.startDepth ?? target.from, endDepth: saved.endDepth ?? target.to };
+    const interval: SavedInterval = {
+      id: saved.id,
+      startDepth: saved.startDepth ?? target.from,
+      endDepth: saved.endDepth ?? target.to,
+      // A reply without attributes (the reply shape is not documented) leaves what was written as the next base.
+      attributes: saved.attributeDefinitions.length > 0 ? attributesOf(saved) : { ...held, ...attributes },
+      updatedAt: typeof saved.updatedAt === 'string' ? saved.updatedAt : null,
+    };
     known.intervals.set(intervalKey, interval);
     return interval;
+  }
+
+  /**
+   * Imago's interval at the target's depths, or null. Asked by depths (documented parameters);
+   * the answer is matched again here, so a server that ignores the filter is read right too.
+   */
+  private async currentInterval(client: ImagoClient, target: IntervalTarget): Promise<ImageryInterval | null> {
+    const found = await client.listImagery({
+      workspaceName: target.workspaceName,
+      datasetName: target.datasetName,
+      collectionName: target.collectionName,
+      imageryTypeName: target.imageryTypeName,
+      startDepth: target.from,
+      endDepth: target.to,
+      includeFeatures: false,
+    });
+    const near = (a: number | null, b: number) => a !== null && Math.abs(a - b) < 1e-6;
+    return found.find((i) => (i.imageryTypeName ?? target.imageryTypeName) === target.imageryTypeName && near(i.startDepth, target.from) && near(i.endDepth, target.to)) ?? null;
   }
 
   private async send(job: UploadJob, signal: AbortSignal): Promise<UploadReceipt> {
@@ -115,11 +170,12 @@ export class PhotoUploadExecutor {
       throw new CorelogError('not-found', 'This photo is no longer in Corelog’s photo store on this computer; add it again.', { retryable: false });
     }
     const attempt = async (useKnown: boolean): Promise<UploadReceipt> => {
-      const interval = await this.writeInterval(job.target, job.attributes, { useKnown });
+      const interval = await this.writeInterval(job.target, job.attributes, { useKnown, ...(job.base !== undefined ? { base: job.base } : {}) });
       const client = this.options.client();
+      const written = { attributes: interval.attributes, updatedAt: interval.updatedAt };
       if (job.resend) {
         const existing = await this.findSameImage(client, job, interval.id, stored.bytes);
-        if (existing) return { imageId: existing.id, imageryId: interval.id, alreadyThere: true };
+        if (existing) return { imageId: existing.id, imageryId: interval.id, alreadyThere: true, ...written };
       }
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
       const reply = await client.uploadImage(
@@ -138,7 +194,7 @@ export class PhotoUploadExecutor {
         { contentType: stored.mimeType, signal, onProgress: (sent, total) => this.options.onProgress?.(job.jobId, sent, total) },
       );
       if (reply.imageryId !== interval.id) await this.confirmBinding(job, reply.imageryId);
-      return { ...reply, alreadyThere: false };
+      return { ...reply, alreadyThere: false, ...written };
     };
     try {
       return await attempt(true);
@@ -160,6 +216,7 @@ export class PhotoUploadExecutor {
    */
   private async confirmBinding(job: UploadJob, uploadedTo: string): Promise<void> {
     this.known.delete(this.options.client());
+    // No base here: the interval was just re-created by the upload from nothing of anyone's.
     const rewritten = await this.writeInterval(job.target, job.attributes, { useKnown: false });
     if (rewritten.id === uploadedTo) return;
     const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;

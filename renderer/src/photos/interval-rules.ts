@@ -8,6 +8,7 @@
  * shown with them (common/forms/length-units.ts). Pure functions.
  */
 import type { AttributeValues, CatalogueImageryType, PhotoCatalogue } from '../../../common/bridge/photo-contract';
+import { attributeRuleProblem } from '../../../common/forms/attribute-rules';
 import { colourField, holeNameProblem } from '../../../common/forms/text-fields';
 import { dateField } from '../../../common/forms/date-fields';
 import { depthRangeProblem, fromDepthField, toDepthField } from '../../../common/forms/depth-fields';
@@ -65,11 +66,13 @@ export function labelInUnits(label: string, units: string | null | undefined): s
 
 /** Uncovered stretches between consecutive intervals (warnings, not errors). */
 export function gapsBetween(intervals: readonly DepthRange[]): { from: number; to: number }[] {
+  // One pass over the intervals by From, carrying the deepest To so far (a hole has thousands).
   const sorted = [...intervals].sort((a, b) => a.from - b.from);
   const gaps: { from: number; to: number }[] = [];
+  let reach = sorted.length ? sorted[0]!.to : 0;
   for (let i = 1; i < sorted.length; i++) {
-    const previousEnd = Math.max(...sorted.slice(0, i).map((r) => r.to));
-    if (sorted[i]!.from - previousEnd > 1e-6) gaps.push({ from: previousEnd, to: sorted[i]!.from });
+    if (sorted[i]!.from - reach > 1e-6) gaps.push({ from: reach, to: sorted[i]!.from });
+    reach = Math.max(reach, sorted[i]!.to);
   }
   return gaps;
 }
@@ -77,7 +80,10 @@ export function gapsBetween(intervals: readonly DepthRange[]): { from: number; t
 /**
  * Form text per attribute → typed values, plus problems keyed `definition.attribute`. `kept` are
  * the interval's values so far: any the form has no field for (a definition or attribute the
- * cached catalogue does not know yet) are carried over unchanged, so an edit never drops them.
+ * cached catalogue does not know yet) are carried over unchanged, so an edit never drops them,
+ * and a field whose text was not changed keeps Imago's value as it was (`true` stays a boolean,
+ * `12.50` the number it was). Each value is then held to its definition's rules (required,
+ * range: common/forms/attribute-rules.ts), the rule main applies too.
  */
 export function parseAttributes(
   imageryType: CatalogueImageryType,
@@ -92,12 +98,19 @@ export function parseAttributes(
     if (unknown.length) values[name] = Object.fromEntries(unknown);
   }
   for (const definition of imageryType.attributeDefinitions) {
-    const out: Record<string, string | number | null> = { ...values[definition.name] };
+    const out: Record<string, string | number | boolean | null> = { ...values[definition.name] };
     for (const type of definition.attributeTypes) {
       const raw = (text[definition.name]?.[type.name] ?? '').trim();
       const key = `${definition.name}.${type.name}`;
+      const before = kept[definition.name]?.[type.name];
       if (raw === '') {
         out[type.name] = null;
+        const problem = attributeRuleProblem(type, null);
+        if (problem) issues[key] = problem;
+        continue;
+      }
+      if (before !== undefined && before !== null && String(before).trim() === raw) {
+        out[type.name] = before;
         continue;
       }
       const field = type.dataType === 'number' ? decimalField(type.name) : type.dataType === 'date' ? dateField(type.name) : type.dataType === 'colour' ? colourField(type.name) : null;
@@ -105,7 +118,11 @@ export function parseAttributes(
         // A number is never guessed from `5,5`, nor a date rolled over from `2024-02-30`: the field says what to type.
         const reading = field.read(raw);
         if (!reading.ok) issues[key] = reading.problem;
-        else out[type.name] = reading.value;
+        else {
+          out[type.name] = reading.value;
+          const problem = attributeRuleProblem(type, reading.value);
+          if (problem) issues[key] = problem;
+        }
         continue;
       }
       switch (type.dataType) {
@@ -131,4 +148,69 @@ export function parseAttributes(
 /** Stored values → form text. */
 export function attributeText(values: AttributeValues): Record<string, Record<string, string>> {
   return Object.fromEntries(Object.entries(values).map(([name, attrs]) => [name, Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, v === null ? '' : String(v)]))]));
+}
+
+/** Which attribute fields (`definition.attribute`) carry forward to the next interval, per imagery type. */
+export const carryForwardKey = (imageryTypeName: string): string => `carryForward:${imageryTypeName}`;
+
+/**
+ * The form text a new interval starts with: the carried-forward attributes of the interval just
+ * above it (the one ending where the new one starts, else the deepest), the rest empty.
+ */
+export function carriedText(carry: readonly string[], previous: { attributes: AttributeValues } | undefined): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  if (!previous) return out;
+  const text = attributeText(previous.attributes);
+  for (const key of carry) {
+    const dot = key.indexOf('.');
+    const [name, attribute] = [key.slice(0, dot), key.slice(dot + 1)];
+    const value = text[name]?.[attribute];
+    if (value !== undefined && value !== '') out[name] = { ...out[name], [attribute]: value };
+  }
+  return out;
+}
+
+/**
+ * A text attribute's pick list: the values its definition lists, then those used in the dataset
+ * (most used first), each once (compared ignoring case and surrounding blanks).
+ */
+export function pickListValues(listed: readonly string[] | null | undefined, used: readonly (string | number | boolean | null | undefined)[]): string[] {
+  const counts = new Map<string, { value: string; count: number }>();
+  for (const value of used) {
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    const key = value.trim().toLowerCase();
+    const seen = counts.get(key);
+    if (seen) seen.count++;
+    else counts.set(key, { value: value.trim(), count: 1 });
+  }
+  const out: string[] = [];
+  const taken = new Set<string>();
+  for (const value of listed ?? []) {
+    const key = value.trim().toLowerCase();
+    if (key && !taken.has(key)) {
+      taken.add(key);
+      out.push(value.trim());
+    }
+  }
+  for (const { value } of [...counts.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))) {
+    const key = value.toLowerCase();
+    if (!taken.has(key)) {
+      taken.add(key);
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+/** Type-ahead: the first pick-list value that starts with what was typed (ignoring case), or null. */
+export function typeAhead(typed: string, values: readonly string[]): string | null {
+  const start = typed.trimStart().toLowerCase();
+  if (!start) return null;
+  return values.find((v) => v.toLowerCase().startsWith(start) && v.length > start.length) ?? null;
+}
+
+/** Whether a typed text value is new to its pick list (not there in any case). */
+export function isNewPickValue(value: string, values: readonly string[]): boolean {
+  const key = value.trim().toLowerCase();
+  return key !== '' && !values.some((v) => v.toLowerCase() === key);
 }

@@ -5,9 +5,11 @@
 import type { StagedFileOutcome } from '../../../common/bridge/contract';
 import type { AttributeValues, CatalogueImageryType, FilenameFields } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
+import { conflictingAttributes } from '../../../common/photos/attribute-versions';
 import { parseFilename } from '../../../common/photos/filename-pattern';
 import type { Result } from '../../../common/result';
 import { bridge } from '../bridge/bridge';
+import { attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import { formatRange, holeNameProblem, intervalError } from './interval-rules';
 import { holeId, photosDb, type ImageryInterval, type OutboxItem, type OutboxKind, type PhotoBinding, type TrayPhoto } from './photos-db';
 
@@ -38,23 +40,48 @@ export async function refreshHoles(workspaceName: string, datasetName: string): 
   await photosDb.holes.bulkPut(remote.map((h) => ({ id: holeId(workspaceName, datasetName, h.name), workspaceName, datasetName, name: h.name, remoteId: h.id })));
 }
 
-/** Brings Imago's intervals of a hole into the cache; local edits not yet sent are kept. */
+/**
+ * Brings Imago's intervals of a hole into the cache. An interval with a local edit waiting keeps
+ * the edit; when Imago's copy changed since the edit started (its `base`) on an attribute the edit
+ * changes too, Imago's copy is kept beside it as `conflict` and the waiting write is held, so
+ * nothing is overwritten until the user chooses (`resolveConflict`). Intervals removed here that
+ * Imago still has stay removed; once Imago no longer has them, that note goes.
+ */
 export async function refreshIntervals(workspaceName: string, datasetName: string, holeName: string): Promise<void> {
   const remote = await unwrap(bridge.listHoleIntervals({ workspaceName, datasetName, collectionName: holeName }));
   const id = holeId(workspaceName, datasetName, holeName);
-  await photosDb.transaction('rw', photosDb.intervals, photosDb.outbox, async () => {
+  const now = new Date().toISOString();
+  await photosDb.transaction('rw', photosDb.intervals, photosDb.outbox, photosDb.removedIntervals, async () => {
     const local = await photosDb.intervals.where('holeId').equals(id).toArray();
-    const unsent = new Set((await photosDb.outbox.where('kind').equals('interval').toArray()).map((o) => o.intervalId));
+    const writes = (await photosDb.outbox.where('kind').equals('interval').toArray()).filter((o) => o.holeId === id);
+    const removed = await photosDb.removedIntervals.where('holeId').equals(id).toArray();
     for (const r of remote) {
       if (r.from === null || r.to === null) continue;
+      if (removed.some((t) => t.remoteId === r.id || (t.imageryTypeName === r.imageryTypeName && same(t.from, r.from!) && same(t.to, r.to!)))) continue;
       const match = local.find((l) => l.remoteId === r.id) ?? local.find((l) => l.imageryTypeName === r.imageryTypeName && same(l.from, r.from!) && same(l.to, r.to!));
       const remoteImages = r.images.map(({ id: imageId, imageTypeName, width, height }) => ({ id: imageId, imageTypeName, width, height }));
-      if (match) {
-        await photosDb.intervals.update(match.id, { remoteId: r.id, remoteImages, ...(unsent.has(match.id) ? {} : { attributes: r.attributes, from: r.from, to: r.to }) });
-      } else {
-        await photosDb.intervals.add({ id: crypto.randomUUID(), holeId: id, imageryTypeName: r.imageryTypeName, from: r.from, to: r.to, attributes: r.attributes, remoteId: r.id, remoteImages, updatedAt: new Date().toISOString() });
+      const theirs = { attributes: r.attributes, updatedAt: r.updatedAt ?? null };
+      if (!match) {
+        await photosDb.intervals.add({ id: crypto.randomUUID(), holeId: id, imageryTypeName: r.imageryTypeName, from: r.from, to: r.to, attributes: r.attributes, remoteId: r.id, remoteImages, updatedAt: now, base: theirs, conflict: null });
+        continue;
       }
+      const waiting = writes.filter((o) => o.intervalId === match.id);
+      if (waiting.length === 0) {
+        await photosDb.intervals.update(match.id, { remoteId: r.id, remoteImages, attributes: r.attributes, from: r.from, to: r.to, base: theirs, conflict: null });
+        continue;
+      }
+      // A local edit waits. Without a base (a row from before conflicts were tracked) nothing can be told.
+      const clash = match.base === undefined ? [] : conflictingAttributes(r.attributes, match.base?.attributes ?? {}, match.attributes);
+      if (clash.length === 0) {
+        await photosDb.intervals.update(match.id, { remoteId: r.id, remoteImages, conflict: null });
+        continue;
+      }
+      await photosDb.intervals.update(match.id, { remoteId: r.id, remoteImages, conflict: { ...theirs, seenAt: now } });
+      const error: BridgeError = { kind: 'conflict', system: 'imago', retryable: false, message: `Changed in Imago since you edited it here (${clash.join(', ')}); choose which to keep on the Photos screen.` };
+      for (const item of waiting) if (item.state !== 'sending') await photosDb.outbox.update(item.id, { state: 'failed', lastError: error });
     }
+    const inImago = new Set(remote.map((r) => r.id));
+    await photosDb.removedIntervals.bulkDelete(removed.filter((t) => !inImago.has(t.remoteId)).map((t) => t.id));
   });
 }
 
@@ -110,11 +137,22 @@ export interface IntervalDraft {
   attributes: AttributeValues;
 }
 
-/** Saves an interval after checking From < To and overlaps; queues it for Imago. */
+/**
+ * Saves an interval after checking From < To, overlaps and the attribute rules; queues it for
+ * Imago. An interval in conflict keeps its write held until the user chooses.
+ */
 export async function saveInterval(draft: IntervalDraft): Promise<string> {
   const hole = await photosDb.holes.get(draft.holeId);
   if (!hole) throw new PhotoWriteError('Pick a hole first.');
   await assertWritable(hole.workspaceName);
+  // The attribute rules of the definitions (required, ranges), as the form and main apply them.
+  const catalogue = await photosDb.catalogue.get('imago');
+  const type = catalogue?.workspaces
+    .find((w) => w.name === hole.workspaceName)
+    ?.datasets.find((d) => d.name === hole.datasetName)
+    ?.imageryTypes.find((t) => t.name === draft.imageryTypeName);
+  const ruleProblems = type ? Object.values(attributeRuleProblems(type.attributeDefinitions, draft.attributes)) : [];
+  if (ruleProblems.length) throw new PhotoWriteError(ruleProblems.join(' '));
   return photosDb.transaction('rw', photosDb.intervals, photosDb.outbox, async () => {
     const others = await photosDb.intervals.where('[holeId+imageryTypeName]').equals([draft.holeId, draft.imageryTypeName]).toArray();
     const problem = intervalError(draft, others);
@@ -130,19 +168,103 @@ export async function saveInterval(draft: IntervalDraft): Promise<string> {
       remoteId: existing?.remoteId ?? null,
       remoteImages: existing?.remoteImages ?? [],
       updatedAt: new Date().toISOString(),
+      // A new interval was never seen in Imago: main checks Imago has nothing else at its depths.
+      base: existing ? existing.base : null,
+      conflict: existing?.conflict ?? null,
     };
     await photosDb.intervals.put(interval);
-    await queueIntervalWrite(interval, hole.name);
+    await queueIntervalWrite(interval, hole.name, Boolean(interval.conflict));
     return interval.id;
   });
 }
 
-async function queueIntervalWrite(interval: ImageryInterval, holeName: string): Promise<void> {
+async function queueIntervalWrite(interval: ImageryInterval, holeName: string, held = false): Promise<void> {
   const waiting = await photosDb.outbox.where('intervalId').equals(interval.id).filter((o) => o.kind === 'interval' && o.state !== 'sending').first();
   const label = `Save ${holeName} ${formatRange(interval)} ${interval.imageryTypeName}`;
-  // One waiting write per interval is enough: it sends the interval as it is when it runs.
-  if (waiting) await photosDb.outbox.update(waiting.id, { label, state: 'pending', nextAttemptAt: 0 });
-  else await photosDb.outbox.add(outboxItem('interval', interval.holeId, label, { intervalId: interval.id }));
+  // One waiting write per interval is enough: it sends the interval as it is when it runs. A
+  // write held by a conflict stays held: only the user's choice releases it.
+  if (waiting) await photosDb.outbox.update(waiting.id, held ? { label } : { label, state: 'pending', nextAttemptAt: 0, attempts: 0, lastError: null });
+  else await photosDb.outbox.add({ ...outboxItem('interval', interval.holeId, label, { intervalId: interval.id }), ...(held ? { state: 'failed' as const, lastError: CONFLICT_HELD } : {}) });
+}
+
+const CONFLICT_HELD: BridgeError = { kind: 'conflict', system: 'imago', retryable: false, message: 'Changed in Imago since you edited it here; choose which to keep on the Photos screen.' };
+
+/** What removing an interval did: gone here only, or also to be removed in Imago by hand. */
+export interface IntervalRemoval {
+  /** Imago has the interval and its API documents no delete: it must be removed in Imago by hand. */
+  stillInImago: boolean;
+}
+
+/**
+ * Removes an interval here. One never sent is simply gone (its waiting write with it). One that
+ * Imago has is removed here only, since Imago's API documents no way to delete an interval: a
+ * note keeps it from coming back with the next refresh and tells the user to remove it in
+ * Imago; nothing pretends it reached the server. Intervals with photos are not removed.
+ */
+export async function deleteInterval(id: string): Promise<IntervalRemoval> {
+  return photosDb.transaction('rw', [photosDb.intervals, photosDb.outbox, photosDb.photos, photosDb.removedIntervals, photosDb.holes, photosDb.catalogue], async () => {
+    const interval = await photosDb.intervals.get(id);
+    if (!interval) return { stillInImago: false };
+    const hole = await photosDb.holes.get(interval.holeId);
+    if (hole) await assertWritable(hole.workspaceName);
+    const photos = await photosDb.photos.where('intervalId').equals(id).count();
+    if (photos > 0 || interval.remoteImages.length > 0) throw new PhotoWriteError('This interval has photos; an interval with photos is not removed here.');
+    const items = await photosDb.outbox.where('intervalId').equals(id).toArray();
+    if (items.some((o) => o.state === 'sending')) throw new PhotoWriteError('This interval is being sent to Imago right now; try again in a moment.');
+    await photosDb.outbox.bulkDelete(items.map((o) => o.id));
+    if (interval.remoteId) {
+      await photosDb.removedIntervals.put({ id, holeId: interval.holeId, imageryTypeName: interval.imageryTypeName, from: interval.from, to: interval.to, remoteId: interval.remoteId, removedAt: new Date().toISOString() });
+    }
+    await photosDb.intervals.delete(id);
+    return { stillInImago: interval.remoteId !== null };
+  });
+}
+
+/**
+ * The user's choice for an interval in conflict: `mine` sends this computer's values over
+ * Imago's (Imago's copy becomes the base, so the write goes through), `theirs` takes Imago's
+ * values and drops the waiting write.
+ */
+export async function resolveConflict(id: string, choice: 'mine' | 'theirs'): Promise<void> {
+  await photosDb.transaction('rw', [photosDb.intervals, photosDb.outbox, photosDb.holes, photosDb.photos], async () => {
+    const interval = await photosDb.intervals.get(id);
+    if (!interval?.conflict) return;
+    const theirs = { attributes: interval.conflict.attributes, updatedAt: interval.conflict.updatedAt };
+    const all = await photosDb.outbox.where('intervalId').equals(id).toArray();
+    // Photos of the interval refused by the same conflict go again, now with the chosen base.
+    for (const upload of all.filter((o) => o.kind === 'upload' && o.state === 'failed' && o.lastError?.kind === 'conflict')) {
+      await photosDb.outbox.update(upload.id, { state: 'pending', attempts: 0, nextAttemptAt: 0, lastError: null });
+      if (upload.photoId) await photosDb.photos.update(upload.photoId, { state: 'queued', lastError: null });
+    }
+    const items = all.filter((o) => o.kind === 'interval' && o.state !== 'sending');
+    if (choice === 'theirs') {
+      await photosDb.intervals.update(id, { attributes: theirs.attributes, base: theirs, conflict: null, updatedAt: new Date().toISOString() });
+      await photosDb.outbox.bulkDelete(items.map((o) => o.id));
+      return;
+    }
+    await photosDb.intervals.update(id, { base: theirs, conflict: null, updatedAt: new Date().toISOString() });
+    const updated = (await photosDb.intervals.get(id))!;
+    const hole = await photosDb.holes.get(updated.holeId);
+    await queueIntervalWrite(updated, hole?.name ?? '');
+  });
+}
+
+/** Every value each attribute has in the intervals of a dataset's imagery type (for pick lists). */
+export async function usedAttributeValues(workspaceName: string, datasetName: string, imageryTypeName: string): Promise<Map<string, (string | number | boolean | null)[]>> {
+  const holes = await photosDb.holes.where('[workspaceName+datasetName]').equals([workspaceName, datasetName]).primaryKeys();
+  const intervals = holes.length ? await photosDb.intervals.where('holeId').anyOf(holes).filter((i) => i.imageryTypeName === imageryTypeName).toArray() : [];
+  const used = new Map<string, (string | number | boolean | null)[]>();
+  for (const interval of intervals) {
+    for (const [name, values] of Object.entries(interval.attributes)) {
+      for (const [attribute, value] of Object.entries(values)) {
+        const key = `${name}.${attribute}`;
+        const list = used.get(key);
+        if (list) list.push(value);
+        else used.set(key, [value]);
+      }
+    }
+  }
+  return used;
 }
 
 // ---- photo intake -----------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * `version(n)`; never edit an old one.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { AttributeValues, PhotoCatalogue } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, IntervalBase, PhotoCatalogue } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
 import { profileDbName } from '../first-run/profile';
@@ -45,6 +45,37 @@ export interface ImageryInterval {
   /** Images Imago holds for this interval (as of the last refresh or upload). */
   remoteImages: RemoteImageRef[];
   updatedAt: string;
+  /**
+   * Imago's version the local attributes started from (last read from or written to Imago);
+   * null or absent: never seen there (rows from before version 2 get it on the next refresh).
+   */
+  base?: IntervalBase | null;
+  /** Imago's copy, changed there since `base` while a local edit waits: shown side by side until the user chooses. */
+  conflict?: IntervalConflict | null;
+}
+
+export interface IntervalConflict {
+  attributes: AttributeValues;
+  /** Imago's `updatedAt` for its copy, when it says. */
+  updatedAt: string | null;
+  /** When Corelog saw the difference. */
+  seenAt: string;
+}
+
+/**
+ * An interval removed here that Imago still has: its API documents no way to delete an interval,
+ * so it must be removed in Imago by hand. Kept so a refresh does not bring it back, and to tell
+ * the user; dropped once a refresh no longer finds it in Imago.
+ */
+export interface RemovedInterval {
+  /** The local interval's id. */
+  id: string;
+  holeId: string;
+  imageryTypeName: string;
+  from: number;
+  to: number;
+  remoteId: string;
+  removedAt: string;
 }
 
 /** Where a photo goes; parts may be missing while it is a draft under review. */
@@ -124,6 +155,7 @@ export class PhotosDb extends Dexie {
   outbox!: EntityTable<OutboxItem, 'id'>;
   rejections!: EntityTable<Rejection, 'id'>;
   settings!: EntityTable<Setting, 'key'>;
+  removedIntervals!: EntityTable<RemovedInterval, 'id'>;
 
   constructor(name = 'corelog-photos') {
     super(name);
@@ -136,6 +168,8 @@ export class PhotosDb extends Dexie {
       rejections: 'id, at',
       settings: 'key',
     });
+    // Issue 12: intervals removed here but still in Imago. New fields on intervals need no index.
+    this.version(2).stores({ removedIntervals: 'id, holeId' });
   }
 }
 

@@ -12,7 +12,7 @@
  * while Imago needs the user to sign in. Only the window holding the engine lock runs it.
  */
 import { liveQuery, type Subscription } from 'dexie';
-import type { UploadReceipt } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, SavedIntervalReply, UploadReceipt } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import type { Result } from '../../../common/result';
 import { extendStreak, retryDelayMs, retryPolicyAfter, SUCCESS_WAKE_MS, waitsForRetry, wakesOnOthersSuccess } from '../../../common/retry-policy';
@@ -226,7 +226,7 @@ export class PhotoUploadEngine {
   }
 
   /** Sends one item; null when what it referred to is gone (nothing to do). */
-  private async perform(item: OutboxItem): Promise<Result<UploadReceipt | { imageryId?: string; id?: string }> | null> {
+  private async perform(item: OutboxItem): Promise<Result<UploadReceipt | SavedIntervalReply | { id?: string }> | null> {
     const hole = await photosDb.holes.get(item.holeId);
     if (!hole) return null;
     const where = { workspaceName: hole.workspaceName, datasetName: hole.datasetName, collectionName: hole.name };
@@ -234,19 +234,26 @@ export class PhotoUploadEngine {
     const interval = item.intervalId ? await photosDb.intervals.get(item.intervalId) : undefined;
     if (!interval) return null;
     const target = { ...where, imageryTypeName: interval.imageryTypeName, from: interval.from, to: interval.to };
-    if (item.kind === 'interval') return bridge.saveInterval({ target, attributes: interval.attributes });
+    // The base lets main refuse to overwrite an edit made in Imago meanwhile (rows from before it have none).
+    const base = interval.base === undefined ? {} : { base: interval.base };
+    if (item.kind === 'interval') return bridge.saveInterval({ target, attributes: interval.attributes, ...base });
     const photo = item.photoId ? await photosDb.photos.get(item.photoId) : undefined;
     if (!photo) return null;
     if (this.paused || !this.active) return { ok: false, error: { kind: 'cancelled', message: 'Uploads are paused.', retryable: true } };
-    return bridge.uploadPhoto({ jobId: item.id, sha256: photo.sha256, target, imageTypeName: photo.binding.imageTypeName, attributes: interval.attributes, resend: item.maybeSent });
+    // A photo carries the interval's values only while a local edit of them waits (its own write
+    // checks them too); otherwise this computer's copy may be older than Imago's and must not be written over it.
+    const edited = (await photosDb.outbox.where('intervalId').equals(interval.id).filter((o) => o.kind === 'interval').count()) > 0;
+    const attributes = edited || interval.base === undefined ? interval.attributes : {};
+    return bridge.uploadPhoto({ jobId: item.id, sha256: photo.sha256, target, imageTypeName: photo.binding.imageTypeName, attributes, ...base, resend: item.maybeSent });
   }
 
-  private async succeeded(item: OutboxItem, value: Partial<UploadReceipt> & { id?: string }): Promise<void> {
+  private async succeeded(item: OutboxItem, value: Partial<UploadReceipt> & { id?: string; attributes?: AttributeValues | null; updatedAt?: string | null }): Promise<void> {
     const now = new Date().toISOString();
     await photosDb.transaction('rw', [photosDb.outbox, photosDb.photos, photosDb.intervals, photosDb.holes, photosDb.settings], async () => {
       await photosDb.outbox.delete(item.id);
       if (item.kind === 'hole' && value.id) await photosDb.holes.update(item.holeId, { remoteId: value.id });
-      if (item.intervalId && value.imageryId) await photosDb.intervals.update(item.intervalId, { remoteId: value.imageryId });
+      // What Imago now holds is the base of the next edit (conflict check before the next write).
+      if (item.intervalId && value.imageryId) await photosDb.intervals.update(item.intervalId, { remoteId: value.imageryId, ...(value.attributes ? { base: { attributes: value.attributes, updatedAt: value.updatedAt ?? null } } : {}) });
       if (item.kind === 'upload' && item.photoId && value.imageId) {
         const photo = await photosDb.photos.get(item.photoId);
         await photosDb.photos.update(item.photoId, { state: 'uploaded', remoteImageId: value.imageId, uploadedAt: now, lastError: null });

@@ -20,13 +20,15 @@ export function usePhotoSyncSource(): SyncSourceStatus | null {
   const engineActive = useLockedEngine('photo-uploads', photoUploadEngine);
   const snapshot = useUploadEngineSnapshot();
   const state = useLiveQuery(async () => {
-    const [pending, failed, items, lastSuccessAt] = await Promise.all([
+    const [pending, failedItems, items, lastSuccessAt] = await Promise.all([
       photosDb.outbox.where('state').anyOf('pending', 'sending').count(),
-      photosDb.outbox.where('state').equals('failed').count(),
+      photosDb.outbox.where('state').equals('failed').toArray(),
       photosDb.outbox.orderBy('createdAt').limit(300).toArray(),
       getSetting<string | null>(LAST_UPLOAD_KEY, null),
     ]);
-    return { pending, failed, items, lastSuccessAt };
+    // A write held because Imago changed the interval meanwhile is a conflict for the user to settle, not a failure.
+    const conflicts = failedItems.filter((item) => item.lastError?.kind === 'conflict').length;
+    return { pending, failed: failedItems.length - conflicts, conflicts, items, lastSuccessAt };
   }, []);
   if (!state) return null;
   const running = new Set(snapshot.running.map((r) => r.outboxId));
@@ -52,7 +54,7 @@ export function usePhotoSyncSource(): SyncSourceStatus | null {
     label: 'Photo uploads',
     pending: state.pending,
     failed: state.failed,
-    conflicts: 0,
+    conflicts: state.conflicts,
     attention: needing.length,
     attentionSummary: needing[0] ? attentionSummary('imago', needing[0].failures, needing[0].lastError, now) : null,
     lastSuccessAt: state.lastSuccessAt,

@@ -1,0 +1,80 @@
+/**
+ * Comparing versions of an interval's attribute values (ours, Imago's, and Imago's as a local edit
+ * started from it), and what an interval write sends so every attribute Imago holds and the user
+ * did not touch goes back exactly as Imago sent it. Shared by the renderer (conflicts seen on a
+ * refresh) and main (the check just before writing), so both judge a conflict alike. Pure.
+ */
+import type { AttributeValues } from '../bridge/photo-contract';
+
+type Value = AttributeValues[string][string];
+
+const empty = (value: Value | undefined): boolean => value === undefined || value === null || value === '';
+
+/** The same value as far as a user can tell: `1`, `1.0` and `"1"` are; absent, null and "" are. */
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (empty(a) || empty(b)) return empty(a) && empty(b);
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  return String(a) === String(b);
+}
+
+/** Whether two sets of attribute values say the same thing (over every attribute either has). */
+export function sameAttributes(a: AttributeValues, b: AttributeValues): boolean {
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const left = a[name] ?? {};
+    const right = b[name] ?? {};
+    for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) if (!sameValue(left[key], right[key])) return false;
+  }
+  return true;
+}
+
+/** The attribute keys (`definition.attribute`) whose values differ between a and b. */
+export function changedAttributes(a: AttributeValues, b: AttributeValues): string[] {
+  const changed: string[] = [];
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const left = a[name] ?? {};
+    const right = b[name] ?? {};
+    for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) if (!sameValue(left[key], right[key])) changed.push(`${name}.${key}`);
+  }
+  return changed;
+}
+
+/**
+ * The `attributeDefinitions` of a `POST /imagery` write. Starts from what Imago holds now, so
+ * every attribute it sent that the user did not touch goes back unchanged (booleans stay
+ * booleans), then the user's values. A value the user cleared is sent as `null`, but only where
+ * Imago holds a value: the documents do not say what `null` does (the emulator removes it), and an
+ * empty field Imago never had is simply left out, as before.
+ */
+export function attributesToWrite(outgoing: AttributeValues, remote: AttributeValues = {}): { name: string; attributes: Record<string, Value> }[] {
+  const names = new Set([...Object.keys(remote), ...Object.keys(outgoing)]);
+  const definitions: { name: string; attributes: Record<string, Value> }[] = [];
+  for (const name of names) {
+    const held = remote[name] ?? {};
+    const mine = outgoing[name] ?? {};
+    const attributes: Record<string, Value> = {};
+    for (const key of new Set([...Object.keys(held), ...Object.keys(mine)])) {
+      const value = key in mine ? mine[key] : held[key];
+      if (!empty(value)) attributes[key] = value!;
+      else if (!empty(held[key])) attributes[key] = null;
+    }
+    if (Object.keys(attributes).length > 0) definitions.push({ name, attributes });
+  }
+  return definitions;
+}
+
+/**
+ * The attributes on which a write would overwrite an edit made in Imago: Imago's value changed
+ * since `base` and differs from the one being sent. Only attributes the outgoing values name
+ * count (the form names every field it shows); the others are written back as Imago holds them.
+ * Empty: nothing of anyone's is lost by writing. Whole-interval granularity is left to the UI.
+ */
+export function conflictingAttributes(remote: AttributeValues, base: AttributeValues, outgoing: AttributeValues): string[] {
+  const keys: string[] = [];
+  for (const [name, mine] of Object.entries(outgoing)) {
+    for (const key of Object.keys(mine)) {
+      const theirs = remote[name]?.[key];
+      if (!sameValue(theirs, base[name]?.[key]) && !sameValue(mine[key], theirs)) keys.push(`${name}.${key}`);
+    }
+  }
+  return keys;
+}
