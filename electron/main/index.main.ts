@@ -15,6 +15,7 @@ import { registerBridgeIpc } from './bridge-ipc.main';
 import { utilityProcessLauncher } from './decode-worker-launcher.main';
 import { createMainWindow } from './main-window.main';
 import { createNativeNotifier } from './notifications.main';
+import { createReportPdfHost } from './print-to-pdf.main';
 import { keepAwakeWhileBusy } from './power-save.main';
 import { guardQuit } from './quit-guard.main';
 import { createSafeStorageCipher } from './safe-storage-cipher.main';
@@ -66,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
           const choice = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
           return choice.canceled ? null : (choice.filePaths[0] ?? null);
         },
+        reportPdf: createReportPdfHost({ window: () => mainWindow, dialog, documentsDir: app.getPath('documents') }),
       },
     });
     const { log, busyWork, updates, pendingWork } = services.desktop;

@@ -21,6 +21,7 @@ import type { ImagoClient } from './imago/imago-client';
 import { createAppInfoModule } from './app-info-handlers';
 import { StagedFiles } from './files/staged-files';
 import { createEventLogModule } from './event-log/event-log-handlers';
+import { createHoleReportPdfModule } from './photos/hole-report-pdf';
 import { createPhotoModule } from './photos/photo-handlers';
 import { createSettingsModule } from './settings/settings-handlers';
 import { createDesktopServices, type DesktopHost, type DesktopServices } from './desktop/desktop-services';
@@ -112,7 +113,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const appSettings = createSettingsModule(context);
   // Intake and upload go through the settings module's originals ledger (the sweep's evidence).
   const photos = appSettings.watchUploads(createPhotoModule(context));
-  const modules: ServiceModule[] = [createAppInfoModule(context), createProfileModule(context), createConnectionModule(context), desktop, createEventLogModule(context), photos, appSettings];
+  const modules: ServiceModule[] = [createAppInfoModule(context), createProfileModule(context), createConnectionModule(context), desktop, createEventLogModule(context), photos, createHoleReportPdfModule(context), appSettings];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as BridgeHandlers;
 
   return {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import type { ScreenFailure, SyncOutcome } from '../../../common/bridge/desktop-contract';
 import { CorelogError } from '../../../common/errors';
+import type { ReportPdfHost } from '../photos/hole-report-pdf';
 import { BusyWork } from './busy-work';
 import { writeDiagnostics } from './diagnostics';
 import { RotatingLogFile } from './log-file';
@@ -26,6 +27,8 @@ export interface DesktopHost {
   chooseFolder?(title: string, defaultDir: string): Promise<string | null>;
   /** Where exports go by default (Documents in the desktop app). */
   defaultExportDir?: string;
+  /** Prints the page to PDF and asks where to save it (the hole report); browser mode prints from the page. */
+  reportPdf?: ReportPdfHost;
 }
 
 export interface DesktopServicesOptions {

@@ -8,11 +8,13 @@ import type { BridgeError } from '../../../common/errors';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { formatDateTime } from '../app/time-format';
 import { HoleLog } from './HoleLog';
+import { HoleReportButton } from './hole-report/HoleReportButton';
 import { holeNameProblem } from './interval-rules';
 import { PhotoIntake } from './PhotoIntake';
 import { PhotoViewer, type ViewerStart } from './PhotoViewer';
 import { asBridgeError, createHole, refreshCatalogue, refreshHoles, refreshIntervals } from './photo-records';
 import { UploadQueue } from './UploadQueue';
+import { StripLogPanel } from './strip-log/StripLogPanel';
 import { usePhotoSelection } from './use-photo-selection';
 
 export function PhotosScreen() {
@@ -122,6 +124,7 @@ export function PhotosScreen() {
           <button type="button" onClick={() => void attempt(refreshCatalogue)}>
             Refresh from Imago
           </button>
+          <HoleReportButton hole={hole} />
           {newHoleProblem && (
             <span className="field-error" id="new-hole-problem" role="alert">
               {newHoleProblem}
@@ -138,6 +141,7 @@ export function PhotosScreen() {
         )}
         {error && <ErrorNotice error={error} testId="photos-error" />}
       </div>
+      <StripLogPanel view={view} />
       <div className="photo-columns">
         <HoleLog view={view} onView={setViewer} />
         <div>
