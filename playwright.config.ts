@@ -33,5 +33,9 @@ export default defineConfig({
       },
     },
     { name: 'electron', testDir: './test/electron-e2e' },
+    // Guide screenshots (`npm run docs:screenshots`): only when asked for, never in `npm test`.
+    ...(process.env.CORELOG_DOC_SCREENSHOTS
+      ? [{ name: 'docs', testDir: './test/docs', testMatch: '*.screens.ts', use: { launchOptions: { executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] } } }]
+      : []),
   ],
 });
