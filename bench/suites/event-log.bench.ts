@@ -8,13 +8,8 @@
  * - pushing 1,000 queued creates to the emulator (< 10 s), against a baseline of the same 1,000
  *   POSTs sent from Node with fetch, four at a time like the engine.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import playwrightConfig from '../../playwright.config';
-import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/browser-mode-server';
-import { createAppServices, type AppServices } from '../../electron/services/app-services';
+import type { Page } from '@playwright/test';
+import { openApp, startBrowserStack, stopBrowserStack, UNREACHABLE, type BrowserStack } from '../browser-stack';
 import { startEmulators, type RunningEmulators } from '../../emulators/start-emulators';
 import { below, round, type BenchContext, type BenchSuite } from '../bench-harness';
 
@@ -22,37 +17,18 @@ const PROJECT = 'eq24301';
 /** The sync engine keeps up to four requests in flight (PUSH_LANES); the baseline does the same. */
 const BASELINE_LANES = 4;
 
-interface Stack {
+interface Stack extends BrowserStack {
   emulators: RunningEmulators;
-  services: AppServices;
-  server: BrowserModeServer;
-  browser: Browser;
-  dataDir: string;
 }
 
 async function startStack(): Promise<Stack> {
   const emulators = await startEmulators();
-  const dataDir = await mkdtemp(join(tmpdir(), 'corelog-bench-eventlog-'));
-  const services = createAppServices({
-    dataDir,
-    appVersion: '0.0.0-bench',
-    transport: 'browser',
-    env: { ...process.env, CORELOG_IMAGO_URL: 'http://127.0.0.1:9/integrate/2', CORELOG_DOUGAL_URL: emulators.dougal.server.baseUrl },
-    reachability: { firstRetryMs: 300, maxRetryMs: 1500, quietProbeMs: 2000 },
-  });
-  const server = await startBrowserMode({ services, rendererDir: join(process.cwd(), 'dist', 'renderer'), port: 0 });
-  services.start();
-  const launchOptions = playwrightConfig.projects?.find((p) => p.name === 'browser-mode')?.use?.launchOptions ?? {};
-  const browser = await chromium.launch({ ...launchOptions, headless: true });
-  return { emulators, services, server, browser, dataDir };
+  return { emulators, ...(await startBrowserStack('eventlog', { imago: UNREACHABLE.imago, dougal: emulators.dougal.server.baseUrl })) };
 }
 
 async function stopStack(stack: Stack): Promise<void> {
-  await stack.browser.close();
-  await stack.server.close();
-  await stack.services.dispose();
+  await stopBrowserStack(stack);
   await stack.emulators.close();
-  await rm(stack.dataDir, { recursive: true, force: true });
 }
 
 /** A page for the app; tsx names functions with an `__name` helper, which callbacks sent to the page need too. */
@@ -66,13 +42,6 @@ async function newAppPage(stack: Stack, viewport = { width: 1400, height: 900 })
     document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }));
   });`);
   return page;
-}
-
-/** Loads the app afresh (the URL differs only in its #token, so a second goto would not reload). */
-async function openApp(page: Page, url: string): Promise<void> {
-  if (page.url() === url) await page.reload();
-  else await page.goto(url);
-  await page.getByTestId('app-version').filter({ hasText: 'v0.0.0-bench' }).waitFor();
 }
 
 /** Writes `count` events (and the project's reference data) straight into the app's IndexedDB. */

@@ -13,56 +13,13 @@
  *   thumbnails of the intervals then in view have been read and placed, then the next frame.
  *   Every step from the whole hole down to one metre and back is timed; the median is the row.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import playwrightConfig from '../../playwright.config';
-import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/browser-mode-server';
-import { createAppServices, type AppServices } from '../../electron/services/app-services';
+import type { Page } from '@playwright/test';
+import { openApp, startBrowserStack, stopBrowserStack, UNREACHABLE, type BrowserStack } from '../browser-stack';
 import { below, round, type BenchContext, type BenchSuite } from '../bench-harness';
 
 const WORKSPACE = 'Bench Workspace';
 const DATASET = 'Bench Drilling';
 const HOLE = 'BENCH-DD-2000';
-
-interface Stack {
-  services: AppServices;
-  server: BrowserModeServer;
-  browser: Browser;
-  dataDir: string;
-}
-
-async function startStack(): Promise<Stack> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'corelog-bench-strip-'));
-  const services = createAppServices({
-    dataDir,
-    appVersion: '0.0.0-bench',
-    transport: 'browser',
-    // Nothing listens on the discard port: both systems are simply unreachable.
-    env: { ...process.env, CORELOG_IMAGO_URL: 'http://127.0.0.1:9/integrate/2', CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' },
-    reachability: { firstRetryMs: 300, maxRetryMs: 1500, quietProbeMs: 2000 },
-  });
-  const server = await startBrowserMode({ services, rendererDir: join(process.cwd(), 'dist', 'renderer'), port: 0 });
-  services.start();
-  const launchOptions = playwrightConfig.projects?.find((p) => p.name === 'browser-mode')?.use?.launchOptions ?? {};
-  const browser = await chromium.launch({ ...launchOptions, headless: true });
-  return { services, server, browser, dataDir };
-}
-
-async function stopStack(stack: Stack): Promise<void> {
-  await stack.browser.close();
-  await stack.server.close();
-  await stack.services.dispose();
-  await rm(stack.dataDir, { recursive: true, force: true });
-}
-
-/** Loads the app afresh (the URL differs only in its #token, so a second goto would not reload). */
-async function openApp(page: Page, url: string): Promise<void> {
-  if (page.url() === url) await page.reload();
-  else await page.goto(url);
-  await page.getByTestId('app-version').filter({ hasText: 'v0.0.0-bench' }).waitFor();
-}
 
 const openPhotosScreen = `[...document.querySelectorAll('nav[aria-label=Screens] button')].find((b) => b.textContent === 'Photos').click()`;
 const openEventLog = `[...document.querySelectorAll('nav[aria-label=Screens] button')].find((b) => b.textContent === 'Event log').click()`;
@@ -252,7 +209,7 @@ const STRIP_SETTLED = (blocks: number) => `(() => {
   return [...document.querySelectorAll('[data-testid=strip-thumb][data-source=local]')].every((g) => g.querySelector('image') !== null);
 })()`;
 
-async function benchStrip(stack: Stack, context: BenchContext, count: number): Promise<void> {
+async function benchStrip(stack: BrowserStack, context: BenchContext, count: number): Promise<void> {
   const page = await stack.browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript('globalThis.__name = (fn) => fn;');
   await openApp(page, stack.server.url);
@@ -326,11 +283,11 @@ async function benchStrip(stack: Stack, context: BenchContext, count: number): P
 const suite: BenchSuite = {
   name: 'strip-log',
   async run(context) {
-    const stack = await startStack();
+    const stack = await startBrowserStack('strip', UNREACHABLE);
     try {
       await benchStrip(stack, context, context.smoke ? 200 : 2_000);
     } finally {
-      await stopStack(stack);
+      await stopBrowserStack(stack);
     }
   },
 };

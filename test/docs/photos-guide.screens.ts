@@ -5,18 +5,14 @@
  */
 import { join } from 'node:path';
 import { expect, test } from '../browser/fixtures';
+import { openPhotosAt } from '../browser/photos/photo-screen';
 
 test.use({ systems: 'emulators', viewport: { width: 1280, height: 1400 } });
 
 const GUIDE_IMAGES = join(process.cwd(), 'renderer', 'src', 'photos', 'guide-images');
 
 test('strip log of the seeded hole FF-DD-0012', async ({ app, corelog }) => {
-  await corelog.services.connections.signIn('imago', { username: 'demo', password: 'demo' }, false);
-  await app.getByRole('button', { name: 'Photos' }).click();
-  await expect(app.getByTestId('catalogue-age')).toContainText('Workspaces loaded');
-  await app.getByLabel('Workspace').selectOption('Firefly Resource Development');
-  await app.getByLabel('Dataset').selectOption('Diamond Drilling');
-  await app.getByLabel('Imagery type').selectOption('Core Trays');
+  await openPhotosAt(app, corelog);
   await app.getByLabel('Hole', { exact: true }).selectOption('Firefly Resource Development/Diamond Drilling/FF-DD-0012');
   const strip = app.getByTestId('strip-log');
   await expect(strip.getByTestId('strip-block')).toHaveCount(4);

@@ -13,6 +13,7 @@ import type { Page } from '@playwright/test';
 import { expect, test, type CorelogInstance } from '../fixtures';
 import { writeGoodPhotos } from './photo-files';
 import { removeTestFolder } from '../../support/temp-folder';
+import { openPhotosAt } from './photo-screen';
 
 test.use({ systems: 'emulators' });
 
@@ -27,12 +28,7 @@ test.afterEach(async () => {
 });
 
 async function openPhotos(app: Page, corelog: CorelogInstance, hole: string) {
-  await corelog.services.connections.signIn('imago', { username: 'demo', password: 'demo' }, false);
-  await app.getByRole('button', { name: 'Photos' }).click();
-  await expect(app.getByTestId('catalogue-age')).toContainText('Workspaces loaded');
-  await app.getByLabel('Workspace').selectOption(LIVE);
-  await app.getByLabel('Dataset').selectOption('Diamond Drilling');
-  await app.getByLabel('Imagery type').selectOption('Core Trays');
+  await openPhotosAt(app, corelog);
   await app.getByLabel('New hole name').fill(hole);
   await app.getByRole('button', { name: 'New hole' }).click();
   await expect(app.getByLabel('Hole', { exact: true })).toHaveValue(`${LIVE}/Diamond Drilling/${hole}`);

@@ -15,6 +15,7 @@ import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { removeTestFolder } from '../../support/temp-folder';
 import { expect, test, type CorelogInstance } from '../fixtures';
 import { markedPicture } from './photo-files';
+import { openPhotosAt } from './photo-screen';
 
 test.use({ systems: 'emulators' });
 
@@ -57,12 +58,7 @@ async function readPdf(bytes: Buffer): Promise<PdfPage[]> {
 }
 
 async function openHole(app: Page, corelog: CorelogInstance) {
-  await corelog.services.connections.signIn('imago', { username: 'demo', password: 'demo' }, false);
-  await app.getByRole('button', { name: 'Photos' }).click();
-  await expect(app.getByTestId('catalogue-age')).toContainText('Workspaces loaded');
-  await app.getByLabel('Workspace').selectOption(LIVE);
-  await app.getByLabel('Dataset').selectOption('Diamond Drilling');
-  await app.getByLabel('Imagery type').selectOption('Core Trays');
+  await openPhotosAt(app, corelog);
   await app.getByLabel('Hole', { exact: true }).selectOption(HOLE);
   await expect(app.getByTestId('strip-block')).toHaveCount(4);
 }

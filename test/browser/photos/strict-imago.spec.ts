@@ -16,6 +16,7 @@ import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { expect, test } from '../fixtures';
 import { markedPicture } from './photo-files';
 import { removeTestFolder } from '../../support/temp-folder';
+import { openPhotosAt } from './photo-screen';
 
 test.use({ systems: 'emulators' });
 
@@ -65,12 +66,7 @@ test('strict Imago: choose, take in, bind, queue, upload and view — stored as 
   await writeFile(dry, await markedPicture(12));
 
   // Choose workspace › dataset › imagery type; a new hole.
-  await corelog.services.connections.signIn('imago', { username: 'demo', password: 'demo' }, false);
-  await app.getByRole('button', { name: 'Photos' }).click();
-  await expect(app.getByTestId('catalogue-age')).toContainText('Workspaces loaded');
-  await app.getByLabel('Workspace').selectOption(LIVE);
-  await app.getByLabel('Dataset').selectOption('Diamond Drilling');
-  await app.getByLabel('Imagery type').selectOption('Core Trays');
+  await openPhotosAt(app, corelog);
   // A hole name carrying a NUL (pasted from a barcode scanner) is refused at the field: never queued.
   await app.getByLabel('New hole name').fill(`${HOLE}\u0000`);
   await expect(app.locator('#new-hole-problem')).toHaveText(/^The hole name contains a NUL character at position 11/);

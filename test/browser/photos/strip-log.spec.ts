@@ -7,6 +7,7 @@
 import type { Locator, Page } from '@playwright/test';
 import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { expect, test, type CorelogInstance } from '../fixtures';
+import { openPhotosAt } from './photo-screen';
 
 test.use({ systems: 'emulators' });
 
@@ -36,12 +37,7 @@ async function postImagery(imago: ImagoEmulator, items: object[]): Promise<void>
 }
 
 async function openHole(app: Page, corelog: CorelogInstance): Promise<Locator> {
-  await corelog.services.connections.signIn('imago', { username: 'demo', password: 'demo' }, false);
-  await app.getByRole('button', { name: 'Photos' }).click();
-  await expect(app.getByTestId('catalogue-age')).toContainText('Workspaces loaded');
-  await app.getByLabel('Workspace').selectOption(LIVE);
-  await app.getByLabel('Dataset').selectOption('Diamond Drilling');
-  await app.getByLabel('Imagery type').selectOption('Core Trays');
+  await openPhotosAt(app, corelog);
   await app.getByLabel('Hole', { exact: true }).selectOption(HOLE);
   return app.getByTestId('strip-log');
 }

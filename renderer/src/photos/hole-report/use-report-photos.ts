@@ -11,6 +11,7 @@ import type { Result } from '../../../../common/result';
 import { bridge } from '../../bridge/bridge';
 import type { Hole } from '../photos-db';
 import type { ReportPhoto } from './report-model';
+import { fetchIntervalImage } from '../imago-image';
 
 /** The viewer asks for Imago's photos at this width at most (viewer/viewer-photos.ts), so its cache files are found. */
 const VIEWER_WIDTH = 2048;
@@ -55,16 +56,7 @@ async function loadPhoto(hole: Hole, photo: ReportPhoto): Promise<LoadedPhoto> {
     const { interval, image } = photo;
     if (!interval.remoteId) return { state: 'missing', reason: 'Its interval has no Imago id on this computer; refresh the hole from Imago.' };
     const ask = (width: number) => () =>
-      bridge.fetchImagoImage({
-        workspaceName: hole.workspaceName,
-        datasetName: hole.datasetName,
-        collectionName: hole.name,
-        imageryTypeName: interval.imageryTypeName,
-        imageTypeName: image.imageTypeName,
-        imageryId: interval.remoteId!,
-        imageId: image.id,
-        width,
-      });
+      fetchIntervalImage(hole, interval, image, width);
     const found = await firstOf([ask(Math.min(VIEWER_WIDTH, image.width ?? VIEWER_WIDTH)), ask(STRIP_THUMB_WIDTH)]);
     return 'src' in found ? { state: 'shown', src: found.src, small: found.index > 0 } : { state: 'missing', reason: missingReason(found.error, 'imago') };
   }

@@ -5,8 +5,8 @@
  * frame saying why, never as a broken image.
  */
 import { useEffect, useState } from 'react';
-import { bridge } from '../../bridge/bridge';
 import type { Hole, ImageryInterval, RemoteImageRef, TrayPhoto } from '../photos-db';
+import { fetchIntervalImage } from '../imago-image';
 
 /** Width asked of Imago for a strip thumbnail (twice the drawn width, for high-density screens). */
 const REMOTE_THUMB_WIDTH = 128;
@@ -17,17 +17,7 @@ const remoteThumbs = new Map<string, Promise<string | null>>();
 function remoteThumb(hole: Hole, interval: ImageryInterval, image: RemoteImageRef): Promise<string | null> {
   let found = remoteThumbs.get(image.id);
   if (!found) {
-    found = bridge
-      .fetchImagoImage({
-        workspaceName: hole.workspaceName,
-        datasetName: hole.datasetName,
-        collectionName: hole.name,
-        imageryTypeName: interval.imageryTypeName,
-        imageTypeName: image.imageTypeName,
-        imageryId: interval.remoteId!,
-        imageId: image.id,
-        width: REMOTE_THUMB_WIDTH,
-      })
+    found = fetchIntervalImage(hole, interval, image, REMOTE_THUMB_WIDTH)
       .then((result) => (result.ok ? result.value.dataUrl : null));
     remoteThumbs.set(image.id, found);
     // A failure (offline and not cached) is tried again next time the thumbnail comes into view.

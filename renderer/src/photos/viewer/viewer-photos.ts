@@ -8,6 +8,7 @@ import type { Result } from '../../../../common/result';
 import { bridge } from '../../bridge/bridge';
 import type { CatalogueImageryType } from '../../../../common/bridge/photo-contract';
 import type { Hole, ImageryInterval, TrayPhoto } from '../photos-db';
+import { fetchIntervalImage } from '../imago-image';
 
 /** One photo on screen: `key` is `remote:<imageId>` or `local:<photoId>`. */
 export interface ViewerPhoto {
@@ -44,16 +45,7 @@ export function viewerPhotos(hole: Hole | undefined, intervals: ImageryInterval[
         key: `remote:${image.id}`,
         imageTypeName: image.imageTypeName,
         load: () =>
-          bridge.fetchImagoImage({
-            workspaceName: hole!.workspaceName,
-            datasetName: hole!.datasetName,
-            collectionName: hole!.name,
-            imageryTypeName: interval.imageryTypeName,
-            imageTypeName: image.imageTypeName,
-            imageryId: interval.remoteId!,
-            imageId: image.id,
-            width: Math.min(VIEW_WIDTH, image.width ?? VIEW_WIDTH),
-          }),
+          fetchIntervalImage(hole!, interval, image, Math.min(VIEW_WIDTH, image.width ?? VIEW_WIDTH)),
       });
     }
     // A photo already uploaded is shown once, as Imago has it.
