@@ -14,6 +14,9 @@ test('events logged while Dougal was away are sent after a restart on the Home s
   dougal.server.faults = { ...dougal.server.faults, down: true };
   for (const remarks of ['Waiting 1', 'Waiting 2', 'Waiting 3']) await logEvent(app, remarks);
   await expect.poll(() => pendingOnStrip(app)).toBe(3);
+  // Main knows too (what closing the window would say is pending), reported by the page.
+  const pendingInMain = () => corelog.services.desktop.pendingWork.current.events;
+  await expect.poll(pendingInMain).toBe(3);
 
   // Leave for Home (the screen the next start opens on), then restart the page.
   await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Home' }).click();
@@ -25,6 +28,7 @@ test('events logged while Dougal was away are sent after a restart on the Home s
   dougal.server.faults = { ...dougal.server.faults, down: false };
   await expect.poll(() => serverEventsFromCorelog(emulators!).map((e) => e.remarks).sort(), { timeout: 60_000 }).toEqual(['Waiting 1', 'Waiting 2', 'Waiting 3']);
   await expect.poll(() => pendingOnStrip(app)).toBe(0);
+  await expect.poll(pendingInMain).toBe(0);
   // Still on Home: nothing else was needed.
   await expect(app.getByRole('button', { name: 'Export diagnostics…' })).toBeVisible();
   await expect(app.getByTestId('event-log')).toHaveCount(0);

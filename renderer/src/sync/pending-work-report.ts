@@ -5,7 +5,7 @@
  * outboxes, so it keeps working if the sync strip fails. Only what goes by itself counts: failed
  * and conflicting items wait for the user, and syncing in the background would not send them.
  */
-import { liveQuery } from 'dexie';
+import Dexie from 'dexie';
 import { useEffect } from 'react';
 import type { PendingWorkCounts } from '../../../common/bridge/desktop-contract';
 import { bridge, onBridgeLinkState } from '../bridge/bridge';
@@ -32,35 +32,51 @@ export async function countPendingWork(): Promise<PendingWorkCounts> {
   return { events, photos, otherItems };
 }
 
-/** Reports the counts to main while mounted (the app shell mounts it once). */
+/** Whether a Dexie change notice touches an outbox (its parts are keyed `idb://<database>/<table>/…`). */
+function touchesOutbox(parts: Record<string, unknown>): boolean {
+  return Object.keys(parts).some((part) => /^idb:\/\/[^/]+\/outbox\//.test(part));
+}
+
+/**
+ * Reports the counts to main while mounted (the app shell mounts it once). Counting is throttled,
+ * not run on every change: a push of 1,000 events changes an outbox three times per event, and
+ * recounting after each (a live query) made the push four times slower. So a change only marks the
+ * counts stale, and they are counted again at most every REPORT_EVERY_MS (the last change always
+ * ends in a count).
+ */
 export function usePendingWorkReport(): void {
   useEffect(() => {
+    let stopped = false;
     let sent: string | null = null;
-    let latest: PendingWorkCounts | null = null;
     let timer: number | undefined;
-    let lastSentAt = 0;
-    const send = () => {
-      timer = undefined;
-      if (!latest) return;
-      const key = JSON.stringify(latest);
+    let lastCountAt = 0;
+    const countAndSend = async () => {
+      lastCountAt = Date.now();
+      let counts: PendingWorkCounts;
+      try {
+        counts = await countPendingWork();
+      } catch {
+        return; // the database closed under us (a profile switch, a reload): the next change counts again
+      } finally {
+        timer = undefined;
+      }
+      if (stopped) return;
+      const key = JSON.stringify(counts);
       if (key === sent) return;
       sent = key;
-      lastSentAt = Date.now();
-      void bridge.reportPendingWork(latest).then((result) => {
+      void bridge.reportPendingWork(counts).then((result) => {
         // Not delivered (the link to main was down): sent again with the next change or reconnection.
         if (!result.ok && sent === key) sent = null;
       });
     };
     const schedule = () => {
-      if (timer === undefined) timer = window.setTimeout(send, Math.max(0, REPORT_EVERY_MS - (Date.now() - lastSentAt)));
+      if (timer === undefined && !stopped) timer = window.setTimeout(() => void countAndSend(), Math.max(0, REPORT_EVERY_MS - (Date.now() - lastCountAt)));
     };
-    const subscription = liveQuery(countPendingWork).subscribe({
-      next: (counts) => {
-        latest = counts;
-        schedule();
-      },
-      error: () => undefined,
-    });
+    const onMutated = (parts: Record<string, unknown>) => {
+      if (touchesOutbox(parts)) schedule();
+    };
+    Dexie.on.storagemutated.subscribe(onMutated);
+    schedule();
     // A restarted background service (browser mode) starts from zero: tell it again.
     const offLink = onBridgeLinkState((state) => {
       if (state !== 'open') return;
@@ -68,7 +84,8 @@ export function usePendingWorkReport(): void {
       schedule();
     });
     return () => {
-      subscription.unsubscribe();
+      stopped = true;
+      Dexie.on.storagemutated.unsubscribe(onMutated);
       offLink();
       window.clearTimeout(timer);
     };
