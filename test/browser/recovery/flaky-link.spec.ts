@@ -7,9 +7,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logEvent, openEventLog, pendingOnStrip } from '../event-log/event-log-helpers';
+import { pendingOnStrip } from '../event-log/event-log-helpers';
 import { writeGoodPhotos } from '../photos/photo-files';
-import { corelogEventsByKey, expect, imagesInHole, openPhotosWithNewHole, queuePhotos, setFaults, test } from './recovery-fixtures';
+import { corelogEventsByKey, expect, imagesInHole, queueWhileBothDown, setFaults, test } from './recovery-fixtures';
 import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
@@ -33,16 +33,8 @@ test('30 % failures with lost replies: 70 events and 30 photos all arrive exactl
   for (const system of ['imago', 'dougal'] as const) await corelog.services.connections.signIn(system, { username: 'demo', password: 'demo' }, false);
 
   const photos = await writeGoodPhotos(dir, HOLE, PHOTOS);
-  await openPhotosWithNewHole(app, HOLE);
-  await openEventLog(app, 1000);
-  setFaults(em, 'imago', { down: true });
-  setFaults(em, 'dougal', { down: true });
-  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Photos' }).click();
-  await queuePhotos(app, photos.map((p) => p.path));
-  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Event log' }).click();
   const remarks = Array.from({ length: EVENTS }, (_, i) => `Flaky link event ${i}`);
-  for (const text of remarks) await logEvent(app, text);
-  await expect.poll(() => pendingOnStrip(app)).toBe(EVENTS);
+  await queueWhileBothDown(app, em, HOLE, photos.map((p) => p.path), remarks);
   // The photos, and the new hole unless it went before Imago went down.
   await expect(app.getByTestId('sync-imago-pending')).toHaveText(new RegExp(`^(${PHOTOS}|${PHOTOS + 1}) pending$`));
 

@@ -13,7 +13,7 @@ import { createAppServices } from '../../../electron/services/app-services';
 import type { FaultSettings } from '../../../emulators/kit/faults';
 import { createTestLinks, type TestLinks } from '../../node/connections/test-links';
 import type { RunningEmulators } from '../../support/emulators';
-import { PROJECT } from '../event-log/event-log-helpers';
+import { logEvent, openEventLog, pendingOnStrip, PROJECT } from '../event-log/event-log-helpers';
 import { expect, test as base } from '../fixtures';
 
 export const CLIENT_TIMEOUT_MS = 3_000;
@@ -68,6 +68,22 @@ export async function queuePhotos(app: Page, paths: string[]): Promise<void> {
 }
 
 /** The images Imago holds in a hole, deleted (replaced) ones included. */
+/**
+ * With both systems down: queues `photoPaths` on a new hole and logs one event per remark, then
+ * waits until the strip counts every event as pending (the starting point of the recovery tests).
+ */
+export async function queueWhileBothDown(app: Page, emulators: RunningEmulators, hole: string, photoPaths: string[], remarks: string[]): Promise<void> {
+  await openPhotosWithNewHole(app, hole);
+  await openEventLog(app, 1000);
+  setFaults(emulators, 'imago', { down: true });
+  setFaults(emulators, 'dougal', { down: true });
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Photos' }).click();
+  await queuePhotos(app, photoPaths);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Event log' }).click();
+  for (const text of remarks) await logEvent(app, text);
+  await expect.poll(() => pendingOnStrip(app)).toBe(remarks.length);
+}
+
 export function imagesInHole(emulators: RunningEmulators, hole: string) {
   const world = emulators.imago.world;
   return world.images.filter((image) => {

@@ -9,9 +9,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SystemId } from '../../../common/errors';
-import { logEvent, openEventLog, pendingOnStrip } from '../event-log/event-log-helpers';
+import { pendingOnStrip } from '../event-log/event-log-helpers';
 import { writeGoodPhotos } from '../photos/photo-files';
-import { CLIENT_TIMEOUT_MS, corelogEventsByKey, expect, imagesInHole, openPhotosWithNewHole, queuePhotos, setFaults, test } from './recovery-fixtures';
+import { CLIENT_TIMEOUT_MS, corelogEventsByKey, expect, imagesInHole, queueWhileBothDown, setFaults, test } from './recovery-fixtures';
 import { removeTestFolder } from '../../support/temp-folder';
 
 test.use({ systems: 'emulators' });
@@ -48,15 +48,7 @@ for (const run of RUNS) {
 
     // Queue photos and events while both systems are down.
     const photos = await writeGoodPhotos(dir, hole, PHOTOS);
-    await openPhotosWithNewHole(app, hole);
-    await openEventLog(app, 1000);
-    setFaults(em, 'imago', { down: true });
-    setFaults(em, 'dougal', { down: true });
-    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Photos' }).click();
-    await queuePhotos(app, photos.map((p) => p.path));
-    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Event log' }).click();
-    for (let i = 0; i < EVENTS; i++) await logEvent(app, `Recovery ${hole} ${i}`);
-    await expect.poll(() => pendingOnStrip(app)).toBe(EVENTS);
+    await queueWhileBothDown(app, em, hole, photos.map((p) => p.path), Array.from({ length: EVENTS }, (_, i) => `Recovery ${hole} ${i}`));
 
     // Back up but slow, and down again as soon as something of each queue got through (below).
     setFaults(em, 'imago', { down: false, latencyMs: 400 });
