@@ -25,6 +25,8 @@ export interface JpegComponent {
   id: number;
   h: number;
   v: number;
+  /** Which quantization table (0–3) scales its coefficients. */
+  quantTable: number;
 }
 
 export interface JpegFrame {
@@ -55,13 +57,34 @@ export interface JpegHeader {
   /** File offset where the first scan's coded data starts. */
   firstScanOffset: number;
   /** Needed to walk the first scan: tables and restart interval as they stood at the first SOS. */
-  scan: { components: ScanComponent[]; restartInterval: number; dc: Map<number, Uint16Array>; ac: Map<number, Uint16Array> };
+  scan: {
+    components: ScanComponent[];
+    restartInterval: number;
+    dc: Map<number, Uint16Array>;
+    ac: Map<number, Uint16Array>;
+    /** The first scan's spectral selection and approximation (Ss, Se, Ah, Al): 0, 63, 0, 0 in a sequential JPEG. */
+    spectral?: [number, number, number, number];
+    /** Per quantization table defined before the first scan, its DC step (the walk's DC image needs only that one). */
+    dcQuant?: Map<number, number>;
+  };
+  /** Markers that decide how libjpeg reads the colours: JFIF (APP0), Adobe (APP14), an ICC profile (APP2). */
+  markers?: { jfif: boolean; adobe: boolean; icc: boolean };
 }
 
 export interface JpegBody {
   scans: number;
   /** Bytes after the end-of-image marker (camera trailers, motion-photo video…); harmless. */
   trailingBytes: number;
+  /** The 1/8-scale image made from the DC values, when asked for (`dcImage`). */
+  dcImage?: DcImage;
+}
+
+/** Interleaved 8-bit pixels, 1 (grey) or 3 (RGB) channels: the picture at 1/8 scale, as libjpeg's 1/8 decode gives it. */
+export interface DcImage {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  pixels: Uint8Array;
 }
 
 /** More than any camera or editor writes (EXIF ≤ 64 KB, ICC ≤ a few MB split over APP2, extended XMP). */
@@ -70,6 +93,7 @@ export const MAX_JPEG_METADATA_BYTES = 16 * 1024 * 1024;
 export const MAX_JPEG_SCANS = 300;
 
 const SOI = 0xd8;
+const DQT = 0xdb;
 const EOI = 0xd9;
 const SOS = 0xda;
 const DHT = 0xc4;
@@ -154,7 +178,7 @@ function parseFrame(marker: number, segment: Buffer): JpegFrame {
     const h = sampling >> 4;
     const v = sampling & 15;
     if (h < 1 || h > 4 || v < 1 || v > 4) throw new ImageDamage('its frame header is corrupt (bad sampling factors)');
-    components.push({ id: segment[6 + 3 * i]!, h, v });
+    components.push({ id: segment[6 + 3 * i]!, h, v, quantTable: segment[8 + 3 * i]! });
   }
   return { process: sofProcess(marker), precision: segment[0]!, height: segment.readUInt16BE(1), width: segment.readUInt16BE(3), components };
 }
@@ -195,6 +219,26 @@ function parseHuffmanTables(segment: Buffer, dc: Map<number, Uint16Array>, ac: M
   }
 }
 
+/** The first bytes of a segment's body (after its length), as Latin-1 text; the position does not move. */
+async function segmentStart(src: ByteSource, count: number): Promise<string> {
+  await src.ensure(2 + count);
+  const end = Math.min(src.bytes.length, src.pos + 2 + count);
+  return src.bytes.toString('latin1', Math.min(end, src.pos + 2), end);
+}
+
+/** Records each table's DC step (its first entry). A table cut short is left to libjpeg to refuse. */
+function parseQuantTables(segment: Buffer, dcQuant: Map<number, number>): void {
+  let at = 0;
+  while (at < segment.length) {
+    const precisionAndId = segment[at]!;
+    const wide = precisionAndId >> 4 !== 0;
+    const size = 1 + 64 * (wide ? 2 : 1);
+    if (at + size > segment.length) return;
+    dcQuant.set(precisionAndId & 15, wide ? segment.readUInt16BE(at + 1) : segment[at + 1]!);
+    at += size;
+  }
+}
+
 /** Coefficient buffer size: 64 coefficients of 2 bytes per 8×8 block, blocks padded to whole MCUs. */
 function coefficientBytes(frame: JpegFrame): number {
   const hMax = Math.max(...frame.components.map((c) => c.h));
@@ -219,6 +263,8 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
     let restartInterval = 0;
     const dc = new Map<number, Uint16Array>();
     const ac = new Map<number, Uint16Array>();
+    const dcQuant = new Map<number, number>();
+    const markers = { jfif: false, adobe: false, icc: false };
     for (;;) {
       const next = await nextMarker(src);
       if (next === null) throw new ImageDamage('the file ends before its image data');
@@ -231,6 +277,8 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
         frame = parseFrame(marker, await readSegment(src, marker));
       } else if (marker === DHT) {
         parseHuffmanTables(await readSegment(src, marker), dc, ac);
+      } else if (marker === DQT) {
+        parseQuantTables(await readSegment(src, marker), dcQuant);
       } else if (marker === DRI) {
         const segment = await readSegment(src, marker);
         if (segment.length < 2) throw new ImageDamage('its header is corrupt (a short restart interval)');
@@ -247,6 +295,8 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
           const tables = segment[2 + 2 * i]!;
           components.push({ index, dcTable: tables >> 4, acTable: tables & 15 });
         }
+        const at = 1 + 2 * count;
+        const spectral: [number, number, number, number] = [segment[at]!, segment[at + 1]!, segment[at + 2]! >> 4, segment[at + 2]! & 15];
         const sequential = frame.process === 'baseline' || frame.process === 'extended';
         const buffered = !sequential || count < frame.components.length;
         if (metadataBytes > MAX_JPEG_METADATA_BYTES) throw tooMuchMetadata(metadataBytes);
@@ -256,9 +306,17 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
           buffered,
           coefficientBytes: buffered ? coefficientBytes(frame) : 0,
           firstScanOffset: src.offset,
-          scan: { components, restartInterval, dc, ac },
+          scan: { components, restartInterval, dc, ac, spectral, dcQuant },
+          markers,
         };
       } else {
+        if (marker === 0xe0 || marker === 0xe2 || marker === 0xee) {
+          const start = await segmentStart(src, 12);
+          // libjpeg takes an APP0 for JFIF only with at least 14 bytes of data.
+          if (marker === 0xe0 && start.startsWith('JFIF\0') && src.bytes.readUInt16BE(src.pos) >= 16) markers.jfif = true;
+          if (marker === 0xe2 && start.startsWith('ICC_PROFILE\0')) markers.icc = true;
+          if (marker === 0xee && start.startsWith('Adobe')) markers.adobe = true;
+        }
         const length = await skipSegment(src, marker);
         if (isKeptMetadata(marker)) {
           metadataBytes += length;
@@ -283,13 +341,14 @@ function tooMuchMetadata(bytes: number): ImageDamage {
  * block to its exact end; for every JPEG, the markers up to the end-of-image marker, the number
  * of scans and the metadata between them. Throws `ImageDamage`.
  */
-export async function checkJpegBody(source: string | Buffer, header: JpegHeader): Promise<JpegBody> {
+export async function checkJpegBody(source: string | Buffer, header: JpegHeader, options: { dcImage?: boolean } = {}): Promise<JpegBody> {
   const src = await ByteSource.open(source);
   try {
     await src.skip(header.firstScanOffset);
     // Arithmetic and lossless coding are rare enough to leave to libjpeg alone.
     const walked = !header.buffered && header.frame.process !== 'arithmetic' && header.frame.process !== 'lossless';
-    if (walked) await walkSequentialScan(src, header);
+    const planes = options.dcImage === true && walked && dcImageRefusal(header) === null ? new DcPlanes(header) : null;
+    if (walked) await walkSequentialScan(src, header, planes);
     let scans = 1;
     let metadataBytes = header.metadataBytes;
     for (;;) {
@@ -303,7 +362,11 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader)
         if (isRst(marker)) throw corrupt(`unexpected restart marker ${hex(marker)}`);
       }
       if (isRst(marker)) continue;
-      if (marker === EOI) return { scans, trailingBytes: src.size - src.offset };
+      if (marker === EOI) {
+        const body: JpegBody = { scans, trailingBytes: src.size - src.offset };
+        if (planes !== null) body.dcImage = dcImage(header, planes);
+        return body;
+      }
       if (marker === SOI || marker === 0x01 || isSof(marker)) throw corrupt(`unexpected marker ${hex(marker)}`);
       const length = await skipSegment(src, marker);
       if (marker === SOS) {
@@ -350,7 +413,8 @@ function walkTable(codes: Uint16Array, isDc: boolean): WalkTable {
     const symbol = entry & 0xff;
     const size = symbol & 15;
     const run = symbol >> 4;
-    if (isDc) full[i] = (length + symbol) | (1 << 5);
+    // DC: the code's length and the size of the difference that follows, kept apart for the DC image.
+    if (isDc) full[i] = (length + symbol) | (symbol << 5) | (length << 9);
     else if (size !== 0) full[i] = (length + size) | ((run + 1) << 5);
     else if (run === 15) full[i] = length | (16 << 5); // sixteen zeros
     else full[i] = length | EOB;
@@ -381,7 +445,8 @@ class CodedData {
     this.length -= from;
     const { src } = this;
     while (!this.ended && this.length < CODED_BYTES) {
-      await src.ensure(2);
+      // Awaited only when the window runs short: there is a stuffed 0xFF every few hundred bytes.
+      if (src.available < 2) await src.ensure(2);
       if (src.available === 0) {
         this.ended = true;
         this.atFileEnd = true;
@@ -434,7 +499,7 @@ class CodedData {
  * before a marker — and a block claiming more than 64 coefficients, which libjpeg ignores.
  * Bounded memory: 4 MB of coded data at a time.
  */
-async function walkSequentialScan(src: ByteSource, header: JpegHeader): Promise<void> {
+async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: DcPlanes | null): Promise<void> {
   const { frame, scan } = header;
   const hMax = Math.max(...frame.components.map((c) => c.h));
   const vMax = Math.max(...frame.components.map((c) => c.v));
@@ -472,15 +537,14 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader): Promise<
 
   const coded = new CodedData(src);
   await coded.refill(0);
-  const { view } = coded;
-  /** Bit position of the walker in `coded.data`. */
-  let bitpos = 0;
+  const walk: McuWalk = { view: coded.view, dcTables, acTables, blocksPerMcu, planes, mcu: 0, bitpos: 0 };
   let lastYield = 0;
   let restarts = 0;
   /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
-  const leftOver = () => coded.bytesFrom(Math.ceil(bitpos / 8));
+  const leftOver = () => coded.bytesFrom(Math.ceil(walk.bitpos / 8));
 
-  for (let mcu = 0; mcu < totalMcus; mcu++) {
+  while (walk.mcu < totalMcus) {
+    const { mcu, bitpos } = walk;
     if (interval > 0 && mcu > 0 && mcu % interval === 0) {
       const extra = await leftOver();
       const next = await nextMarker(src);
@@ -489,41 +553,19 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader): Promise<
       if (extra + next.skipped > 0) throw extraneous(extra + next.skipped, next.marker);
       if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
       await coded.restart();
-      bitpos = 0;
+      walk.bitpos = 0;
       lastYield = 0;
     } else if (!coded.ended && (bitpos >>> 3) + MARGIN > coded.length) {
       await coded.refill(bitpos >>> 3);
-      bitpos &= 7;
+      walk.bitpos &= 7;
       lastYield = 0;
     } else if (bitpos - lastYield > YIELD_EVERY_BITS) {
       lastYield = bitpos;
       await nextTurn();
     }
-    for (let block = 0; block < blocksPerMcu; block++) {
-      // DC: one symbol (how many bits the difference takes), then those bits.
-      const dc = dcTables[block]!;
-      let window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
-      let entry = dc.fast[window >>> (32 - FAST_BITS)]!;
-      if (entry === SLOW) entry = dc.full[window >>> 16]!;
-      if (entry === 0) throw badCode(coded, bitpos);
-      bitpos += entry & 31;
-      // AC: run/size symbols until end-of-block or the 63rd coefficient.
-      const { fast, full } = acTables[block]!;
-      for (let k = 1; ; ) {
-        window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
-        entry = fast[window >>> (32 - FAST_BITS)]!;
-        if (entry === SLOW) entry = full[window >>> 16]!;
-        if (entry === 0) throw badCode(coded, bitpos);
-        bitpos += entry & 31;
-        if (entry & EOB) break;
-        k += (entry >> 5) & 31;
-        if (k >= 64) {
-          if (k > 64) throw corrupt('a block has more than 64 coefficients');
-          break;
-        }
-      }
-    }
-    if (bitpos > coded.length * 8) throw ranOut(coded);
+    // Up to the next restart marker, the end of the data loaded, or the next turn of the event loop.
+    const stop = interval > 0 ? Math.min(totalMcus, (Math.floor(walk.mcu / interval) + 1) * interval) : totalMcus;
+    walkMcus(walk, stop, coded.ended ? Infinity : coded.length - MARGIN, lastYield + YIELD_EVERY_BITS, coded);
   }
   // After the last block the rest of its byte is padding; nothing else may come before the marker.
   const extra = await leftOver();
@@ -531,6 +573,222 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader): Promise<
     const next = await nextMarker(src);
     throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
   }
+}
+
+/** Where the walk of a scan stands, and what it walks with; `walkMcus` moves it on. */
+interface McuWalk {
+  view: DataView;
+  dcTables: WalkTable[];
+  acTables: WalkTable[];
+  blocksPerMcu: number;
+  planes: DcPlanes | null;
+  /** The next MCU to decode. */
+  mcu: number;
+  /** Bit position of the walker in the coded data. */
+  bitpos: number;
+}
+
+/**
+ * Decodes MCUs from `walk.mcu` until `stop`, or until the position passes `refillAt` (bytes) or
+ * `yieldAt` (bits). Synchronous and on plain locals: the loop over every Huffman symbol of the
+ * photo, which in the async walker above ran at two thirds of this speed.
+ */
+function walkMcus(walk: McuWalk, stop: number, refillAt: number, yieldAt: number, coded: CodedData): void {
+  const { view, dcTables, acTables, blocksPerMcu, planes } = walk;
+  const endBits = coded.length * 8;
+  const differences = planes?.differences ?? null;
+  const firstMcu = walk.mcu;
+  let recorded = 0;
+  let { mcu, bitpos } = walk;
+  try {
+    do {
+      for (let block = 0; block < blocksPerMcu; block++) {
+        // DC: one symbol (how many bits the difference takes), then those bits.
+        const dc = dcTables[block]!;
+        let window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
+        let entry = dc.fast[window >>> (32 - FAST_BITS)]!;
+        if (entry === SLOW) entry = dc.full[window >>> 16]!;
+        if (entry === 0) throw badCode(coded, bitpos);
+        if (differences !== null) {
+          // The difference's bits follow the code; the window holds them unless code and value take more than 25 bits.
+          const size = (entry >> 5) & 15;
+          const length = entry >> 9;
+          let bits = 0;
+          if (size !== 0) bits = length + size <= 25 ? (window << length) >>> (32 - size) : dcBits(view, bitpos + length, size);
+          differences[recorded++] = size === 0 ? 0 : bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
+        }
+        bitpos += entry & 31;
+        // AC: run/size symbols until end-of-block or the 63rd coefficient.
+        const { fast, full } = acTables[block]!;
+        for (let k = 1; ; ) {
+          window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
+          entry = fast[window >>> (32 - FAST_BITS)]!;
+          if (entry === SLOW) entry = full[window >>> 16]!;
+          if (entry === 0) throw badCode(coded, bitpos);
+          bitpos += entry & 31;
+          if (entry & EOB) break;
+          k += (entry >> 5) & 31;
+          if (k >= 64) {
+            if (k > 64) throw corrupt('a block has more than 64 coefficients');
+            break;
+          }
+        }
+      }
+      if (bitpos > endBits) throw ranOut(coded);
+      mcu++;
+    } while (mcu < stop && (bitpos >>> 3) <= refillAt && bitpos <= yieldAt && recorded <= DC_BATCH);
+  } finally {
+    walk.mcu = mcu;
+    walk.bitpos = bitpos;
+    planes?.absorb(firstMcu, mcu);
+  }
+}
+
+/** `size` bits of coded data from bit `at`. */
+function dcBits(view: DataView, at: number, size: number): number {
+  return (view.getUint32(at >>> 3) << (at & 7)) >>> (32 - size);
+}
+
+/**
+ * Why the DC image cannot stand in for libjpeg's 1/8-scale decode of this JPEG, or null when it
+ * can: a single-scan 8-bit Huffman JPEG in grey or YCbCr whose every quantization table is defined,
+ * with standard scan parameters, no colour profile and no Adobe colour transform (those are left to
+ * libjpeg and libvips, which know what to do with them).
+ */
+export function dcImageRefusal(header: JpegHeader): string | null {
+  const { frame, scan, markers } = header;
+  if (header.buffered || (frame.process !== 'baseline' && frame.process !== 'extended')) return 'not a single-scan sequential JPEG';
+  if (frame.precision !== 8) return `${frame.precision}-bit samples`;
+  if (frame.width === 0 || frame.height === 0) return 'no size in the frame header';
+  if (frame.components.length !== 1 && frame.components.length !== 3) return `${frame.components.length} components`;
+  if (markers === undefined || markers.adobe || markers.icc) return 'a colour profile or Adobe colour transform';
+  const ids = frame.components.map((c) => c.id).join(',');
+  if (frame.components.length === 3 && !markers.jfif && ids === '82,71,66') return 'RGB components';
+  const spectral = scan.spectral?.join(',');
+  if (spectral !== '0,63,0,0') return `scan parameters ${spectral ?? 'unknown'}`;
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  if (frame.components.some((c) => hMax % c.h !== 0 || vMax % c.v !== 0)) return 'fractional sampling';
+  if (scan.components.length > 1 && frame.components.reduce((sum, c) => sum + c.h * c.v, 0) > 10) return 'more than 10 blocks in an MCU';
+  if (frame.components.some((c) => scan.dcQuant?.get(c.quantTable) === undefined)) return 'a quantization table is not defined';
+  return null;
+}
+
+/** DC differences the walk records before `absorb` places them: a stretch of the walk stops after this many. */
+const DC_BATCH = 256 * 1024;
+
+/**
+ * Per component, its DC values as samples, one per block (what libjpeg's 1×1 inverse DCT gives).
+ * The walk records each block's DC difference in `differences`; `absorb` then adds them up and
+ * places them, a stretch at a time, in a loop of its own (a call per block cost a sixth of the walk).
+ */
+class DcPlanes {
+  readonly planes: Uint8Array[];
+  /** Width of each plane, in blocks. */
+  readonly widths: number[];
+  /** Room for one stretch of the walk: at most `DC_BATCH` blocks and one more MCU. */
+  readonly differences: Int32Array;
+  private readonly mcusX: number;
+  private readonly interval: number;
+  /** Per block of an MCU: its plane, and its offset from the MCU's first block in that plane. */
+  private readonly blockComponent: Int32Array;
+  private readonly blockOffset: Int32Array;
+  private readonly mcuWidth: number[];
+  private readonly mcuHeight: number[];
+  private readonly steps: number[];
+  private readonly predictors: number[];
+
+  constructor(header: JpegHeader) {
+    const { frame, scan } = header;
+    const hMax = Math.max(...frame.components.map((c) => c.h));
+    const vMax = Math.max(...frame.components.map((c) => c.v));
+    const single = scan.components.length === 1;
+    const first = frame.components[scan.components[0]!.index]!;
+    this.mcusX = single ? Math.ceil(Math.ceil((frame.width * first.h) / hMax) / 8) : Math.ceil(frame.width / (8 * hMax));
+    const mcusY = single ? Math.ceil(Math.ceil((frame.height * first.v) / vMax) / 8) : Math.ceil(frame.height / (8 * vMax));
+    this.interval = scan.restartInterval;
+    // A non-interleaved scan (grey) codes one block per MCU.
+    this.mcuWidth = frame.components.map((c) => (single ? 1 : c.h));
+    this.mcuHeight = frame.components.map((c) => (single ? 1 : c.v));
+    this.widths = this.mcuWidth.map((w) => this.mcusX * w);
+    this.planes = frame.components.map((_, i) => new Uint8Array(this.widths[i]! * mcusY * this.mcuHeight[i]!));
+    const components: number[] = [];
+    const offsets: number[] = [];
+    for (const component of scan.components) {
+      const c = component.index;
+      for (let b = 0; b < this.mcuWidth[c]! * this.mcuHeight[c]!; b++) {
+        components.push(c);
+        offsets.push(Math.floor(b / this.mcuWidth[c]!) * this.widths[c]! + (b % this.mcuWidth[c]!));
+      }
+    }
+    this.blockComponent = Int32Array.from(components);
+    this.blockOffset = Int32Array.from(offsets);
+    this.differences = new Int32Array(DC_BATCH + 1 + components.length);
+    this.steps = frame.components.map((c) => scan.dcQuant!.get(c.quantTable)!);
+    this.predictors = frame.components.map(() => 0);
+  }
+
+  /** Places the DC values of MCUs `from` to `to` (exclusive), whose differences the walk recorded. */
+  absorb(from: number, to: number): void {
+    const { differences, blockComponent, blockOffset, predictors, steps, planes, widths, mcuWidth, mcuHeight, mcusX, interval } = this;
+    const blocks = blockComponent.length;
+    let at = 0;
+    for (let mcu = from; mcu < to; mcu++) {
+      // Each restart interval starts its DC predictions from zero.
+      if (interval > 0 && mcu % interval === 0) predictors.fill(0);
+      const row = Math.floor(mcu / mcusX);
+      const column = mcu - row * mcusX;
+      for (let block = 0; block < blocks; block++) {
+        const c = blockComponent[block]!;
+        const value = (predictors[c] = predictors[c]! + differences[at++]!);
+        // libjpeg's 1×1 inverse DCT: the dequantized DC value, descaled by 8, centred on 128.
+        // (A hostile photo's values may overflow 32 bits: its thumbnail's pixels are then wrong, nothing else.)
+        const sample = ((value * steps[c]! + 4) >> 3) + 128;
+        planes[c]![row * mcuHeight[c]! * widths[c]! + column * mcuWidth[c]! + blockOffset[block]!] = sample < 0 ? 0 : sample > 255 ? 255 : sample;
+      }
+    }
+  }
+}
+
+/** The picture at 1/8 scale from the DC planes: chroma repeated over the blocks it covers, YCbCr to RGB as libjpeg converts it. */
+function dcImage(header: JpegHeader, { planes, widths }: DcPlanes): DcImage {
+  const { frame } = header;
+  const width = Math.ceil(frame.width / 8);
+  const height = Math.ceil(frame.height / 8);
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  if (frame.components.length === 1) {
+    const pixels = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) pixels.set(planes[0]!.subarray(y * widths[0]!, y * widths[0]! + width), y * width);
+    return { width, height, channels: 1, pixels };
+  }
+  const luma = planes[0]!;
+  const blue = planes[1]!;
+  const red = planes[2]!;
+  // Per output column and row, the block of each plane that covers it.
+  const columns = frame.components.map((c) => Int32Array.from({ length: width }, (_, x) => Math.floor((x * c.h) / hMax)));
+  const rows = frame.components.map((c, i) => Int32Array.from({ length: height }, (_, y) => Math.floor((y * c.v) / vMax) * widths[i]!));
+  const yColumns = columns[0]!;
+  const bColumns = columns[1]!;
+  const rColumns = columns[2]!;
+  // A clamped array rounds and clamps each value as it is stored, as libjpeg's tables do.
+  const rgb = new Uint8ClampedArray(width * height * 3);
+  let at = 0;
+  for (let y = 0; y < height; y++) {
+    const yRow = rows[0]![y]!;
+    const bRow = rows[1]![y]!;
+    const rRow = rows[2]![y]!;
+    for (let x = 0; x < width; x++) {
+      const l = luma[yRow + yColumns[x]!]!;
+      const b = blue[bRow + bColumns[x]!]! - 128;
+      const r = red[rRow + rColumns[x]!]! - 128;
+      rgb[at++] = l + 1.402 * r;
+      rgb[at++] = l - 0.344136 * b - 0.714136 * r;
+      rgb[at++] = l + 1.772 * b;
+    }
+  }
+  const pixels = new Uint8Array(rgb.buffer);
+  return { width, height, channels: 3, pixels };
 }
 
 /** Data that ran out before the last block: at a marker (corrupt data) or at the end of the file (cut short). */

@@ -9,10 +9,21 @@ import { extname } from 'node:path';
 import { CorelogError } from '../../../common/errors';
 import { hasImageExtension, sniffContentType, SNIFF_BYTES, type SniffedType } from './content-type';
 import { ImageDamage } from './image-damage';
-import { checkJpegBody, readJpegHeader, type JpegHeader } from './jpeg-structure';
+import { checkJpegBody, dcImageRefusal, readJpegHeader, type JpegHeader } from './jpeg-structure';
 import { readPngHeader, type PngHeader } from './png-structure';
-import { checkStructureBody } from './structure-threads';
-import { DECODE_TIMEOUT_SECONDS, JPEG_OUTPUT, openPhoto, PNG_OUTPUT, readHeader, renderThumbnail, type Strictness, type WarningLog } from './sharp-setup';
+import { checkStructureBody, type WalkedStructure } from './structure-threads';
+import {
+  DECODE_TIMEOUT_SECONDS,
+  JPEG_OUTPUT,
+  openPhoto,
+  PNG_OUTPUT,
+  readHeader,
+  renderThumbnail,
+  renderThumbnailFromPixels,
+  THUMBNAIL_LONG_SIDE,
+  type Strictness,
+  type WarningLog,
+} from './sharp-setup';
 import { decodeMemory, formatName, limitViolation, planUpload, uprightSize, type ImageFacts, type UploadMimeType } from './upload-rules';
 
 /** The header facts that matter to callers, with width and height as the photo is meant to be seen. */
@@ -147,6 +158,8 @@ export function decodeCost(checked: CheckedPhoto, convert: boolean): number {
  * when the caller has already read it.
  */
 export async function decodeCheck(checked: CheckedPhoto, strictness: Strictness, bytes?: Buffer): Promise<Buffer> {
+  if (strictness === 'strict' && thumbnailFromWalk(checked)) return walkedThumbnail(checked);
+  decodeStats.libvips++;
   const source = bytes ?? checked.filePath;
   const warnings: WarningLog = [];
   const thumbnail = () => renderThumbnail(source, strictness, strictness === 'collect' ? warnings : undefined);
@@ -160,7 +173,7 @@ export async function decodeCheck(checked: CheckedPhoto, strictness: Strictness,
   } else {
     // Side by side: libvips on its thread, Corelog's walk on a structure-check thread. The walk reads
     // the file again (from the page cache) rather than share the bytes read once; see structure-threads.ts.
-    const body = structure.kind === 'other' ? Promise.resolve() : checkStructureBody(structure, checked.filePath);
+    const body = structure.kind === 'other' ? Promise.resolve(null) : checkStructureBody(structure, checked.filePath);
     outcome = await Promise.all([settle(thumbnail()), settle(body)]);
   }
   const [image, body] = outcome;
@@ -169,6 +182,43 @@ export async function decodeCheck(checked: CheckedPhoto, strictness: Strictness,
   if (image.status === 'rejected') throw asRefusal(checked, image.reason);
   judgeWarnings(checked, warnings);
   return image.value;
+}
+
+/** How many intake decodes took each way, refused ones included (for tests and benchmarks). */
+const decodeStats = { libvips: 0, walk: 0 };
+export function intakeDecodeStats(): Readonly<typeof decodeStats> {
+  return { ...decodeStats };
+}
+
+/**
+ * Whether the thumbnail of this photo is made from the DC values Corelog's walk decodes anyway,
+ * rather than by a libjpeg decode of its own. A big baseline JPEG's thumbnail is libjpeg's 1/8-scale
+ * decode, which is its DC values and nothing else (the 1×1 inverse DCT); making it a second time
+ * doubled the intake's CPU, as the walk reads every symbol of the coded data too. Only where the
+ * walk's image is libjpeg's: plain grey or YCbCr without a colour profile, kept as is (EXIF
+ * orientation 1), and big enough that libvips would shrink it by 8 on load (long side ≥ 2,880 px).
+ * The walk is strict on its own (bad codes, >64 coefficients, data running out or left over,
+ * restart markers); what it does not judge (an odd scan header, a colour profile…) goes to libjpeg.
+ */
+export function thumbnailFromWalk(checked: CheckedPhoto): boolean {
+  const { structure, facts, inspection } = checked;
+  if (structure.kind !== 'jpeg' || inspection.needsConversion || facts.orientation !== 1) return false;
+  // sharp shrinks a JPEG by 8 on load only from 9 times the thumbnail's size up (from 8 to 9 it
+  // shrinks by 4, for libjpeg's rounding); then its thumbnail is the 1/8 image, resized.
+  if (Math.max(facts.width, facts.height) < 9 * THUMBNAIL_LONG_SIDE) return false;
+  return dcImageRefusal(structure.header) === null && structure.header.frame.width === facts.width && structure.header.frame.height === facts.height;
+}
+
+async function walkedThumbnail(checked: CheckedPhoto): Promise<Buffer> {
+  decodeStats.walk++;
+  let image;
+  try {
+    image = await checkStructureBody(checked.structure as WalkedStructure, checked.filePath, { dcImage: true });
+  } catch (error) {
+    throw asRefusal(checked, error);
+  }
+  if (image === null) throw new CorelogError('internal', 'the structure walk made no DC image', { retryable: false });
+  return renderThumbnailFromPixels(image.pixels, image.width, image.height, image.channels);
 }
 
 /** Writes the upload version (upright, JPEG or PNG) of a photo that needs converting to `outputPath`. */

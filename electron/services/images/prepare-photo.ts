@@ -3,7 +3,8 @@
  * A JPEG or PNG that needs none of that is stored byte for byte, never re-encoded. The decode runs
  * in the service process or the decode worker as its cost requires (decode-placement.ts).
  */
-import { readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { CorelogError } from '../../../common/errors';
 import { inProcessDecodes, placeDecode } from './decode-placement';
 import { runInDecodeWorker } from './decode-worker-client';
@@ -15,6 +16,7 @@ import {
   HarmlessWarningOnly,
   readPhotoStructure,
   readStart,
+  thumbnailFromWalk,
   type CheckedPhoto,
   type PhotoInspection,
 } from './photo-check';
@@ -67,23 +69,29 @@ async function prepareHere(checked: CheckedPhoto, store: PhotoStore): Promise<Pr
     const bytes = inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : undefined;
     thumbnailJpeg = await decodeCheck(checked, 'strict', bytes);
     stored = await store.putWritten(mimeType, (tempPath) => convertPhoto(checked, 'strict', tempPath, bytes));
-  } else if (inspection.bytes <= READ_ONCE_MAX_BYTES) {
-    // Stored as is, read once: the thumbnail is decoded from the same bytes that are hashed and
-    // stored. Reading and hashing the file a second time cost a third of the decode's CPU, and the
-    // store holds exactly the bytes libvips decoded, even if the file changes meanwhile (the
-    // structure walk reads the file itself, within the same ~0.1 s).
-    const bytes = await readFile(filePath);
-    thumbnailJpeg = await decodeCheck(checked, 'strict', bytes);
-    stored = await store.putBytes(bytes, mimeType);
   } else {
-    // Too big to hold: copy and hash the file while it is decoded for the thumbnail.
-    const [thumbnail, copy] = await Promise.allSettled([decodeCheck(checked, 'strict'), store.putFile(filePath, mimeType)]);
+    // Stored as is: hashed, written and fsynced while it is decoded for the thumbnail, so the wait
+    // on the disk overlaps the decode. For libvips, up to 64 MB are read once: it decodes the same
+    // bytes that are hashed and stored (reading and hashing them a second time cost a third of the
+    // decode's CPU). Bigger files, and those whose thumbnail the walk makes (it reads the file on
+    // its thread), are copied into the store in 1 MB steps; a change to the file meanwhile is refused.
+    const walked = thumbnailFromWalk(checked);
+    const before = walked ? await stat(filePath) : null;
+    const bytes = !walked && inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : undefined;
+    const [thumbnail, copy] = await Promise.allSettled([
+      decodeCheck(checked, 'strict', bytes),
+      bytes !== undefined ? store.putBytes(bytes, mimeType) : store.putFile(filePath, mimeType),
+    ]);
     if (thumbnail.status === 'rejected') {
       // A damaged file must not stay in the store; identical content would be damaged too.
       if (copy.status === 'fulfilled' && copy.value.added) await store.remove(copy.value.sha256);
       throw thumbnail.reason;
     }
     if (copy.status === 'rejected') throw copy.reason;
+    if (before !== null && (await changedSince(filePath, before, copy.value.bytes))) {
+      if (copy.value.added) await store.remove(copy.value.sha256);
+      throw new CorelogError('rejected', 'the file changed while it was being taken in; take it in again once it is saved', { retryable: true });
+    }
     thumbnailJpeg = thumbnail.value;
     stored = copy.value;
   }
@@ -111,6 +119,12 @@ async function prepareInWorker(filePath: string, store: PhotoStore, asIs: Upload
     return reply.inspection.uploadMimeType;
   });
   return prepared(stored, inspection!, thumbnail);
+}
+
+/** Whether the file is no longer the one checked: another size or modification time, or `copied` bytes of another size. */
+async function changedSince(filePath: string, before: Stats, copied: number): Promise<boolean> {
+  const after = await stat(filePath).catch(() => null);
+  return after === null || after.size !== before.size || after.mtimeMs !== before.mtimeMs || copied !== before.size;
 }
 
 function prepared(stored: PutResult, inspection: PhotoInspection, thumbnailJpeg: Buffer): PreparedPhoto {

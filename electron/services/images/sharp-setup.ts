@@ -78,6 +78,19 @@ export function renderThumbnail(source: string | Buffer, strictness: Strictness 
     .toBuffer();
 }
 
+/**
+ * The same thumbnail from pixels already decoded at 1/8 scale (Corelog's walk of a baseline JPEG's
+ * coded data, see `dcImageRefusal`): what libvips does after its own 1/8 shrink-on-load decode.
+ */
+export function renderThumbnailFromPixels(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Buffer> {
+  configureSharp();
+  return sharp(pixels, { raw: { width, height, channels } })
+    .resize({ width: THUMBNAIL_LONG_SIDE, height: THUMBNAIL_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg(THUMBNAIL_JPEG)
+    .toBuffer();
+}
+
 /** A larger upright JPEG of a stored photo for the viewer: it was checked at intake, so warnings are let through. */
 export function renderPreview(source: string, width: number): Promise<Buffer> {
   return openPhoto(source, 'collect')

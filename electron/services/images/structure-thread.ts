@@ -6,18 +6,20 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ImageDamage } from './image-damage';
-import { checkJpegBody } from './jpeg-structure';
-import { checkPngBody } from './png-structure';
 import type { StructureReply, StructureRequest } from './structure-threads';
+import { walkHere } from './structure-walk';
 
 const port = parentPort;
 if (port === null) throw new Error('structure-thread.ts runs as a worker thread');
 
 port.on('message', (request: StructureRequest) => {
   const { structure, filePath } = request;
-  const walk = structure.kind === 'jpeg' ? checkJpegBody(filePath, structure.header) : checkPngBody(filePath, structure.header);
-  walk.then(
-    () => port.postMessage({ id: request.id, ok: true } satisfies StructureReply),
+  walkHere(structure, filePath, request.dcImage === true).then(
+    (dcImage) => {
+      // The DC image's pixels are handed over, not copied.
+      if (dcImage === null) port.postMessage({ id: request.id, ok: true } satisfies StructureReply);
+      else port.postMessage({ id: request.id, ok: true, dcImage } satisfies StructureReply, [dcImage.pixels.buffer as ArrayBuffer]);
+    },
     (error: unknown) =>
       port.postMessage(
         (error instanceof ImageDamage

@@ -15,18 +15,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ImageDamage } from './image-damage';
-import { checkJpegBody, type JpegHeader } from './jpeg-structure';
-import { checkPngBody, type PngHeader } from './png-structure';
+import type { DcImage } from './jpeg-structure';
+import { walkHere, type WalkedStructure } from './structure-walk';
 
-export type WalkedStructure = { kind: 'jpeg'; header: JpegHeader } | { kind: 'png'; header: PngHeader };
+export type { WalkedStructure } from './structure-walk';
 
 export interface StructureRequest {
   id: number;
   structure: WalkedStructure;
   filePath: string;
+  /** Also make the 1/8-scale image from a baseline JPEG's DC values (see `dcImageRefusal`). */
+  dcImage?: boolean;
 }
 
-export type StructureReply = { id: number; ok: true } | { id: number; ok: false; damage: string } | { id: number; ok: false; error: string };
+export type StructureReply =
+  | { id: number; ok: true; dcImage?: DcImage }
+  | { id: number; ok: false; damage: string }
+  | { id: number; ok: false; error: string };
 
 /**
  * Two threads (one on a single-core computer): with one, the walks of three photos taken in side by
@@ -36,7 +41,7 @@ const POOL_SIZE = Math.min(2, availableParallelism());
 
 interface PooledThread {
   worker: Worker;
-  pending: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
+  pending: Map<number, { resolve: (dcImage: DcImage | null) => void; reject: (error: Error) => void }>;
 }
 
 let pool: PooledThread[] = [];
@@ -50,29 +55,29 @@ export function useStructureThreads(enabled: boolean): void {
 
 /**
  * Walks the rest of a JPEG or PNG after its header (see `checkJpegBody`, `checkPngBody`), reading
- * the file at `filePath`, on a thread when it can. Throws `ImageDamage`.
+ * the file at `filePath`, on a thread when it can. Throws `ImageDamage`. With `dcImage`, a
+ * baseline JPEG's walk also returns its 1/8-scale image made from the DC values it decodes (null
+ * when `dcImageRefusal` says that image would not be libjpeg's).
  */
-export async function checkStructureBody(structure: WalkedStructure, filePath: string): Promise<void> {
+export async function checkStructureBody(structure: WalkedStructure, filePath: string, options: { dcImage?: boolean } = {}): Promise<DcImage | null> {
+  const dcImage = options.dcImage === true;
   const thread = pickThread();
-  if (thread === null) return walkHere(structure, filePath);
+  if (thread === null) return walkHere(structure, filePath, dcImage);
   const id = nextId++;
   try {
-    await new Promise<void>((resolve, reject) => {
+    return await new Promise<DcImage | null>((resolve, reject) => {
       // Busy threads keep the process alive (the walk is all a caller may be waiting for); idle ones do not.
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, structure, filePath } satisfies StructureRequest);
+      thread.worker.postMessage({ id, structure, filePath, dcImage } satisfies StructureRequest);
     });
   } catch (error) {
     if (error instanceof ImageDamage) throw error;
     // The thread died or failed on its own account: the walk still has to happen.
-    return walkHere(structure, filePath);
+    return walkHere(structure, filePath, dcImage);
   }
 }
 
-function walkHere(structure: WalkedStructure, filePath: string): Promise<void> {
-  return (structure.kind === 'jpeg' ? checkJpegBody(filePath, structure.header) : checkPngBody(filePath, structure.header)).then(() => {});
-}
 
 /** An idle thread, a new one while the pool is not full, else the one with the fewest walks waiting. */
 function pickThread(): PooledThread | null {
@@ -101,7 +106,7 @@ function startThread(): PooledThread {
     if (waiting === undefined) return;
     thread.pending.delete(reply.id);
     if (thread.pending.size === 0) worker.unref();
-    if (reply.ok) waiting.resolve();
+    if (reply.ok) waiting.resolve(reply.dcImage ?? null);
     else if ('damage' in reply) waiting.reject(new ImageDamage(reply.damage));
     else waiting.reject(new Error(reply.error));
   });
