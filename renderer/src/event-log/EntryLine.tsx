@@ -1,17 +1,31 @@
 /**
  * The keyboard-first entry line. Enter logs the event "now"; with a sequence and a shot point it
- * takes the shot's time instead (Dougal fills it in, even if the shot arrives later). The
- * sequence stays for the next entry; everything else clears and focus returns to the remarks.
- * Sequence and shot point are read by the field rules the bridge uses too (common/forms): `12.7`
- * or `abc` is said at the field as it is typed, and nothing is logged until it is fixed.
+ * takes the shot's time instead (Dougal fills it in, even if the shot arrives later). A time typed
+ * in the Time box (`12:34`, `-2m`, a full date: event-time.ts) is the event's time in every case;
+ * one in the future or more than a day back is asked about once before it is logged. The
+ * sequence stays for the next entry; everything else clears (the time goes back to "now") and
+ * focus returns to the remarks. Sequence and shot point are read by the field rules the bridge
+ * uses too (common/forms): `12.7` or `abc` is said at the field as it is typed, and nothing is
+ * logged until it is fixed.
+ *
+ * The template bar sits above it (templates/): a template logs through the same steps, with the
+ * Time box's time (always a time: "now" is the moment of the key press) and, when it asks for
+ * them, the sequence in the Sequence box or else the one being acquired.
  */
 import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent } from 'react';
-import { REMARKS_RULES, type EventLabel } from '../../../common/bridge/event-log-contract';
+import { REMARKS_RULES, type EventLabel, type SequenceSummary } from '../../../common/bridge/event-log-contract';
 import { eventTimingProblem } from '../../../common/forms/event-fields';
 import { sequenceField, shotPointField } from '../../../common/forms/number-fields';
 import { cleanFreeText, freeTextProblem } from '../../../common/free-text';
-import { logEvent } from './event-writes';
+import { formatRelative, type TimeZoneChoice } from '../app/time-format';
+import { useAppSettings } from '../settings/app-settings-store';
+import { entryTimeLabel, readEntryTime, type EntryTime } from './event-time';
+import { logEvent, type NewEventInput } from './event-writes';
 import { LabelPicker } from './LabelPicker';
+import { PlaceholderPrompt } from './templates/PlaceholderPrompt';
+import { KEYS_OFF_ATTRIBUTE, placeholdersOf, sequenceBeingAcquired, templatePlace, templateTitle } from './templates/template-model';
+import { TemplateBar } from './templates/TemplateBar';
+import type { TemplateRow } from './templates/templates-db';
 
 /**
  * Pastes clipboard text without the controls Dougal cannot store (common/free-text.ts): when the
@@ -31,20 +45,59 @@ export function pasteCleanedText(event: ClipboardEvent<HTMLInputElement | HTMLTe
   return true;
 }
 
-export function EntryLine({ project, labels }: { project: string; labels: EventLabel[] }) {
+/** The time the Time box says, in UTC and (with local display on) local time beside it; "now" ticks. */
+function EntryTimeShown({ reading, zone }: { reading: EntryTime; zone: TimeZoneChoice }) {
+  const [now, setNow] = useState(() => Date.now());
+  const ticking = reading.ok && reading.iso === null;
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  if (!reading.ok) return null;
+  const iso = reading.iso ?? new Date(now).toISOString();
+  const shown = entryTimeLabel(iso, zone);
+  return (
+    <span className={`entry-time-shown${reading.check ? ' warning' : ''}`} data-testid="entry-time-shown" aria-live="off">
+      {reading.iso === null ? 'now ' : ''}
+      <time dateTime={iso}>{shown.utc}</time>
+      {shown.local && <span className="muted"> · {shown.local}</span>}
+      {reading.iso !== null && <span className="muted"> · {formatRelative(reading.iso)}</span>}
+    </span>
+  );
+}
+
+/** An event ready to be logged, and what to do once it is. */
+interface Prepared {
+  input: NewEventInput;
+  /** Set when the typed time is far off: the user is asked once. */
+  check: string | null;
+  /** A template's title: the entry line's own fields are left as they are. */
+  template: string | null;
+  returnTo: HTMLElement | null;
+}
+
+export function EntryLine({ project, labels, sequences = [] }: { project: string; labels: EventLabel[]; sequences?: SequenceSummary[] }) {
   const [remarks, setRemarks] = useState('');
   const [sequence, setSequence] = useState('');
   const [point, setPoint] = useState('');
+  const [time, setTime] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [cleaned, setCleaned] = useState(false);
+  const [prompt, setPrompt] = useState<{ template: TemplateRow; returnTo: HTMLElement | null } | null>(null);
+  const [confirm, setConfirm] = useState<Prepared | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const zone = useAppSettings().timeZone;
   const remarksRef = useRef<HTMLInputElement>(null);
+  const timeRef = useRef<HTMLInputElement>(null);
   const sequenceRef = useRef<HTMLInputElement>(null);
   const pointRef = useRef<HTMLInputElement>(null);
   // Said at the field as soon as it is true, not only on Enter.
   const remarksProblem = freeTextProblem(remarks, REMARKS_RULES);
   const sequenceReading = sequenceField.read(sequence);
   const pointReading = shotPointField.read(point);
+  const timeReading = readEntryTime(time);
 
   // The application menu's "New event" (desktop app) lands here.
   useEffect(() => {
@@ -53,99 +106,236 @@ export function EntryLine({ project, labels }: { project: string; labels: EventL
     return () => window.removeEventListener('corelog:new-event', focus);
   }, []);
 
-  const submit = async (event: FormEvent) => {
+  /** Focus back where the user was (a template key may be pressed from any field), else the remarks. */
+  const refocus = (to: HTMLElement | null) => {
+    if (to && to !== document.body && to.isConnected) to.focus();
+    else remarksRef.current?.focus();
+  };
+
+  /**
+   * Puts the Time box's time on `base`, or null when the box cannot be read (its message is at
+   * the field). `alwaysTimed`: "now" becomes this moment even with a sequence and shot point.
+   */
+  const timed = (base: Omit<NewEventInput, 'tstamp'>, alwaysTimed: boolean): { input: NewEventInput; check: string | null } | null => {
+    const reading = readEntryTime(time);
+    if (!reading.ok) {
+      timeRef.current?.focus();
+      return null;
+    }
+    const tstamp = reading.iso ?? (alwaysTimed ? new Date().toISOString() : undefined);
+    const input: NewEventInput = tstamp ? { ...base, tstamp } : base;
+    // Logged "now" unless sequence and shot point say when: the rule the bridge applies to a new event.
+    const timing = eventTimingProblem({ tstamp: input.tstamp ?? (input.sequence !== null && input.point !== null ? null : new Date().toISOString()), sequence: input.sequence, point: input.point });
+    if (timing) throw new Error(timing);
+    return { input, check: reading.check };
+  };
+
+  const log = async (prepared: Prepared) => {
+    setConfirm(null);
+    try {
+      const row = await logEvent(project, prepared.input, labels);
+      if (prepared.template === null) {
+        setRemarks('');
+        setPoint('');
+        setChosen([]);
+        setCleaned(false);
+        setNotice(null);
+      } else {
+        const where = row.sequence !== null ? ` · sequence ${row.sequence}${row.point !== null ? ` SP ${row.point}` : ''}` : '';
+        setNotice(`Logged “${row.remarks || row.labels.join(', ')}” (${prepared.template}) at ${entryTimeLabel(row.tstamp!, 'utc').utc}${where}`);
+      }
+      // A typed time is used once: the next event is "now" again.
+      setTime('');
+      setError(null);
+      refocus(prepared.template === null ? null : prepared.returnTo);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const proceed = (prepared: Prepared) => {
+    if (prepared.check) setConfirm(prepared);
+    else void log(prepared);
+  };
+
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     // The message is already at the field; nothing is logged until it is fixed.
     if (remarksProblem) return remarksRef.current?.focus();
     if (!sequenceReading.ok) return sequenceRef.current?.focus();
     if (!pointReading.ok) return pointRef.current?.focus();
     try {
-      const input = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosen };
-      if (!input.remarks && input.labels.length === 0) throw new Error('Type remarks or pick a label first.');
-      // Logged "now" unless sequence and shot point say when: the rule the bridge applies to a new event.
-      const timing = eventTimingProblem({ tstamp: input.sequence !== null && input.point !== null ? null : new Date().toISOString(), sequence: input.sequence, point: input.point });
-      if (timing) throw new Error(timing);
-      await logEvent(project, input, labels);
-      setRemarks('');
-      setPoint('');
-      setChosen([]);
-      setError(null);
-      setCleaned(false);
-      remarksRef.current?.focus();
+      const base = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosen };
+      if (!base.remarks && base.labels.length === 0) throw new Error('Type remarks or pick a label first.');
+      const ready = timed(base, false);
+      if (ready) proceed({ ...ready, template: null, returnTo: null });
     } catch (e) {
       setError((e as Error).message);
     }
   };
 
+  /** Where a template's event sits: the Sequence / Shot point boxes first, else the sequence being acquired. */
+  const placeOf = (template: TemplateRow): { sequence: number | null; point: number | null } => {
+    if (template.position === 'none') return { sequence: null, point: null };
+    if (!sequenceReading.ok) throw new Error(`Fix the sequence first: ${sequenceReading.problem}`);
+    if (!pointReading.ok) throw new Error(`Fix the shot point first: ${pointReading.problem}`);
+    return templatePlace(template.position, { sequence: sequenceReading.value, point: pointReading.value }, sequenceBeingAcquired(sequences));
+  };
+
+  const logTemplate = (template: TemplateRow, filledRemarks: string, returnTo: HTMLElement | null) => {
+    setPrompt(null);
+    try {
+      const tooLong = freeTextProblem(filledRemarks, REMARKS_RULES);
+      if (tooLong) throw new Error(tooLong);
+      const ready = timed({ ...placeOf(template), remarks: filledRemarks, labels: [...template.labels] }, true);
+      if (ready) proceed({ ...ready, template: templateTitle(template), returnTo });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const fire = (template: TemplateRow) => {
+    // Focus goes back where the user was; after a click on a template button, to the remarks.
+    const active = document.activeElement instanceof HTMLElement && !document.activeElement.closest('.template-bar') ? document.activeElement : null;
+    // A second key while a prompt is open is ignored (the prompt has the keys off); a click replaces it.
+    const returnTo = prompt?.returnTo ?? active;
+    setNotice(null);
+    // A Time box that cannot be read is fixed first, before any placeholder is asked for.
+    if (!readEntryTime(time).ok) return timeRef.current?.focus();
+    if (placeholdersOf(template.remarks).length) setPrompt({ template, returnTo });
+    else logTemplate(template, template.remarks, returnTo);
+  };
+
   return (
-    <form className="entry-line card" onSubmit={(e) => void submit(e)} aria-label="Log an event" data-testid="entry-line">
-      <input
-        ref={remarksRef}
-        type="text"
-        className="entry-remarks"
-        aria-label="Remarks"
-        placeholder="What happened? Enter logs it now"
-        value={remarks}
-        autoFocus
-        aria-invalid={remarksProblem !== null}
-        aria-describedby={remarksProblem ? 'entry-remarks-problem' : undefined}
-        onChange={(e) => setRemarks(e.target.value)}
-        onPaste={(e) => pasteCleanedText(e, false, setRemarks) && setCleaned(true)}
-        onKeyDown={(e) => e.key === 'Escape' && setRemarks('')}
-      />
-      <input
-        ref={sequenceRef}
-        type="text"
-        inputMode="numeric"
-        className="entry-number"
-        aria-label="Sequence"
-        placeholder="seq"
-        value={sequence}
-        aria-invalid={!sequenceReading.ok}
-        aria-describedby={sequenceReading.ok ? undefined : 'entry-sequence-problem'}
-        onChange={(e) => setSequence(e.target.value)}
-      />
-      <input
-        ref={pointRef}
-        type="text"
-        inputMode="numeric"
-        className="entry-number"
-        aria-label="Shot point"
-        placeholder="SP"
-        value={point}
-        aria-invalid={!pointReading.ok}
-        aria-describedby={pointReading.ok ? undefined : 'entry-point-problem'}
-        onChange={(e) => setPoint(e.target.value)}
-      />
-      <LabelPicker labels={labels} value={chosen} onChange={setChosen} />
-      <button type="submit" className="primary">
-        Log
-      </button>
-      {remarksProblem && (
-        <p className="error entry-error" id="entry-remarks-problem" data-testid="entry-remarks-problem" role="alert">
-          {remarksProblem}
-        </p>
+    <div className="entry-area">
+      <TemplateBar project={project} labels={labels} onFire={fire} />
+      {prompt && (
+        <PlaceholderPrompt
+          key={prompt.template.id}
+          template={prompt.template}
+          onDone={(filled) => logTemplate(prompt.template, filled, prompt.returnTo)}
+          onCancel={() => {
+            setPrompt(null);
+            refocus(prompt.returnTo);
+          }}
+        />
       )}
-      {!sequenceReading.ok && (
-        <p className="error entry-error" id="entry-sequence-problem" data-testid="entry-sequence-problem" role="alert">
-          {sequenceReading.problem}
-        </p>
+      {confirm && (
+        <div className="entry-confirm banner warning" role="alertdialog" aria-label="Check the time" data-testid="entry-time-check" {...{ [KEYS_OFF_ATTRIBUTE]: '' }}>
+          <span>
+            {confirm.check} Log {confirm.template ? `“${confirm.template}”` : 'it'} at that time?
+          </span>
+          <button type="button" className="primary" autoFocus onClick={() => void log(confirm)}>
+            Log it
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setConfirm(null);
+              timeRef.current?.focus();
+            }}
+            onKeyDown={(e) => e.key === 'Escape' && setConfirm(null)}
+          >
+            Change the time
+          </button>
+        </div>
       )}
-      {!pointReading.ok && (
-        <p className="error entry-error" id="entry-point-problem" data-testid="entry-point-problem" role="alert">
-          {pointReading.problem}
-        </p>
-      )}
-      {cleaned && !remarksProblem && (
-        <p className="muted entry-error" role="status">
-          Line breaks and control characters were taken out of the pasted text.
-        </p>
-      )}
-      {error && (
-        <p className="error entry-error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+      <form className="entry-line card" onSubmit={submit} aria-label="Log an event" data-testid="entry-line">
+        <input
+          ref={remarksRef}
+          type="text"
+          className="entry-remarks"
+          aria-label="Remarks"
+          placeholder="What happened? Enter logs it now"
+          value={remarks}
+          autoFocus
+          aria-invalid={remarksProblem !== null}
+          aria-describedby={remarksProblem ? 'entry-remarks-problem' : undefined}
+          onChange={(e) => setRemarks(e.target.value)}
+          onPaste={(e) => pasteCleanedText(e, false, setRemarks) && setCleaned(true)}
+          onKeyDown={(e) => e.key === 'Escape' && setRemarks('')}
+        />
+        <input
+          ref={timeRef}
+          type="text"
+          className="entry-time"
+          aria-label="Time (UTC)"
+          placeholder="now"
+          title="now, 12:34 or 12:34:56 (UTC), -2m, -90s, -1h, or a date and time"
+          value={time}
+          aria-invalid={!timeReading.ok}
+          aria-describedby={timeReading.ok ? undefined : 'entry-time-problem'}
+          onChange={(e) => {
+            setTime(e.target.value);
+            setConfirm(null);
+          }}
+          onKeyDown={(e) => e.key === 'Escape' && setTime('')}
+        />
+        <input
+          ref={sequenceRef}
+          type="text"
+          inputMode="numeric"
+          className="entry-number"
+          aria-label="Sequence"
+          placeholder="seq"
+          value={sequence}
+          aria-invalid={!sequenceReading.ok}
+          aria-describedby={sequenceReading.ok ? undefined : 'entry-sequence-problem'}
+          onChange={(e) => setSequence(e.target.value)}
+        />
+        <input
+          ref={pointRef}
+          type="text"
+          inputMode="numeric"
+          className="entry-number"
+          aria-label="Shot point"
+          placeholder="SP"
+          value={point}
+          aria-invalid={!pointReading.ok}
+          aria-describedby={pointReading.ok ? undefined : 'entry-point-problem'}
+          onChange={(e) => setPoint(e.target.value)}
+        />
+        <LabelPicker labels={labels} value={chosen} onChange={setChosen} />
+        <button type="submit" className="primary">
+          Log
+        </button>
+        <EntryTimeShown reading={timeReading} zone={zone} />
+        {remarksProblem && (
+          <p className="error entry-error" id="entry-remarks-problem" data-testid="entry-remarks-problem" role="alert">
+            {remarksProblem}
+          </p>
+        )}
+        {!timeReading.ok && (
+          <p className="error entry-error" id="entry-time-problem" data-testid="entry-time-problem" role="alert">
+            {timeReading.problem}
+          </p>
+        )}
+        {!sequenceReading.ok && (
+          <p className="error entry-error" id="entry-sequence-problem" data-testid="entry-sequence-problem" role="alert">
+            {sequenceReading.problem}
+          </p>
+        )}
+        {!pointReading.ok && (
+          <p className="error entry-error" id="entry-point-problem" data-testid="entry-point-problem" role="alert">
+            {pointReading.problem}
+          </p>
+        )}
+        {cleaned && !remarksProblem && (
+          <p className="muted entry-error" role="status">
+            Line breaks and control characters were taken out of the pasted text.
+          </p>
+        )}
+        {notice && (
+          <p className="muted entry-error" role="status" data-testid="template-logged">
+            {notice}
+          </p>
+        )}
+        {error && (
+          <p className="error entry-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </div>
   );
 }

@@ -14,6 +14,8 @@ export interface NewEventInput {
   point: number | null;
   remarks: string;
   labels: string[];
+  /** A time given at entry ("-2m", "12:34"): the event carries it even with a sequence and shot point. */
+  tstamp?: string;
 }
 
 const db = eventLogDb;
@@ -67,12 +69,12 @@ function finish(rows: LogEvent[]): void {
   publishOutboxChanged();
 }
 
-/** Logs a new event: "now", unless a sequence and shot point say when (Dougal fills the time in). */
+/** Logs a new event: at `tstamp` when given, else "now" unless a sequence and shot point say when (Dougal fills the time in). */
 export async function logEvent(project: string, input: NewEventInput, known: EventLabel[]): Promise<LogEvent> {
   const now = new Date().toISOString();
   const clientKey = newClientKey();
   const fields: EventFields = {
-    tstamp: input.sequence !== null && input.point !== null ? null : now,
+    tstamp: input.tstamp ?? (input.sequence !== null && input.point !== null ? null : now),
     sequence: input.sequence,
     point: input.point,
     remarks: input.remarks,

@@ -1,0 +1,67 @@
+/**
+ * The one small prompt a template with placeholders opens: one box per placeholder, in turn;
+ * Enter goes to the next, and on the last one logs. Esc gives up (nothing is logged) and the
+ * focus goes back to where it was.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { REMARKS_RULES } from '../../../../common/bridge/event-log-contract';
+import { cleanFreeText, freeTextProblem } from '../../../../common/free-text';
+import { fillPlaceholders, KEYS_OFF_ATTRIBUTE, placeholdersOf, templateTitle } from './template-model';
+import type { TemplateRow } from './templates-db';
+
+export function PlaceholderPrompt({ template, onDone, onCancel }: { template: TemplateRow; onDone: (remarks: string) => void; onCancel: () => void }) {
+  const names = placeholdersOf(template.remarks);
+  const [index, setIndex] = useState(0);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const box = useRef<HTMLInputElement>(null);
+  const name = names[index]!;
+  const value = values[name] ?? '';
+
+  useEffect(() => box.current?.focus(), [index]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!value.trim()) return setProblem(`Type the ${name} first (Esc cancels).`);
+    const tooMuch = freeTextProblem(value, { ...REMARKS_RULES, multiline: false, label: `The ${name}` });
+    if (tooMuch) return setProblem(tooMuch);
+    setProblem(null);
+    if (index < names.length - 1) return setIndex(index + 1);
+    onDone(fillPlaceholders(template.remarks, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim()]))));
+  };
+
+  const preview = fillPlaceholders(template.remarks, Object.fromEntries(names.slice(0, index).map((n) => [n, values[n]!.trim()])));
+  return (
+    <form className="template-prompt card" aria-label={`Fill in ${templateTitle(template)}`} onSubmit={submit} data-testid="template-prompt" {...{ [KEYS_OFF_ATTRIBUTE]: '' }}>
+      <span className="muted">{preview}</span>
+      <label>
+        {name}{' '}
+        <input
+          ref={box}
+          type="text"
+          aria-label={name}
+          value={value}
+          onChange={(e) => setValues((v) => ({ ...v, [name]: cleanFreeText(e.target.value, false) }))}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              onCancel();
+            }
+          }}
+          aria-invalid={problem !== null}
+        />
+      </label>
+      <span className="muted">
+        {names.length > 1 ? `${index + 1} of ${names.length} · ` : ''}Enter {index < names.length - 1 ? 'for the next' : 'logs it'}, Esc cancels
+      </span>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,261 @@
+/**
+ * Event templates: the events a watch logs again and again ("Gun {gun} autofire", "Marine mammal
+ * sighted"), each with its labels, an optional key (F1–F12, Ctrl+1…9) and whether it takes the
+ * sequence (and shot point) being acquired. Pure rules here — placeholders, keys, the file a crew
+ * hands to the next — so they are tested in Node; storage is templates-db.ts.
+ */
+import { z } from 'zod';
+import { LABEL_NAME_RULES, REMARKS_RULES, type SequenceSummary } from '../../../../common/bridge/event-log-contract';
+import { freeTextSchema, type FreeTextRules } from '../../../../common/free-text';
+
+/** The keys a template can be bound to, in the order the key picker lists them. */
+export const TEMPLATE_KEYS = [
+  'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12',
+  'Ctrl+1', 'Ctrl+2', 'Ctrl+3', 'Ctrl+4', 'Ctrl+5', 'Ctrl+6', 'Ctrl+7', 'Ctrl+8', 'Ctrl+9',
+] as const;
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+
+/**
+ * Where a template's event sits: nowhere in particular (its time only), in the sequence being
+ * acquired, or at that sequence's shot point too.
+ */
+export const TEMPLATE_POSITIONS = ['none', 'sequence', 'sequence-and-point'] as const;
+export type TemplatePosition = (typeof TEMPLATE_POSITIONS)[number];
+
+export const TEMPLATE_NAME_RULES: FreeTextRules = { maxLength: 60, multiline: false, label: 'The template name' };
+/** A template's remarks are one line (the entry line's), placeholders included. */
+export const TEMPLATE_REMARKS_RULES: FreeTextRules = { ...REMARKS_RULES, maxLength: 2_000, multiline: false };
+export const MAX_TEMPLATES = 200;
+
+/** What a template says; `id`, project and order belong to the stored row (templates-db.ts). */
+export const templateContentSchema = z.object({
+  name: freeTextSchema(TEMPLATE_NAME_RULES),
+  remarks: freeTextSchema(TEMPLATE_REMARKS_RULES),
+  labels: z.array(freeTextSchema(LABEL_NAME_RULES)).max(100),
+  position: z.enum(TEMPLATE_POSITIONS),
+  key: z.enum(TEMPLATE_KEYS).nullable(),
+});
+export type TemplateContent = z.infer<typeof templateContentSchema>;
+
+// ---- placeholders ---------------------------------------------------------------------------
+
+/** `{gun}`, `{gun no}`, `{species}`: a name of letters, digits, blanks, `_ . -` (other braces are text). */
+const PLACEHOLDER = /\{([A-Za-z0-9_][A-Za-z0-9_ .-]{0,39})\}/g;
+
+/** The placeholders of `remarks`, each once, in the order they first appear. */
+export function placeholdersOf(remarks: string): string[] {
+  return [...new Set([...remarks.matchAll(PLACEHOLDER)].map((m) => m[1]!.trim()))];
+}
+
+/** `remarks` with every placeholder replaced by its value (a placeholder used twice gets the same one). */
+export function fillPlaceholders(remarks: string, values: Readonly<Record<string, string>>): string {
+  return remarks.replace(PLACEHOLDER, (whole, name: string) => values[name.trim()] ?? whole);
+}
+
+/** Why a template cannot be saved as it is, or null. */
+export function templateProblem(content: TemplateContent): string | null {
+  if (!content.remarks.trim() && content.labels.length === 0) return 'A template needs remarks or a label.';
+  const parsed = templateContentSchema.safeParse(content);
+  return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'This template is not valid.');
+}
+
+/** What the template's button says: its name, else its remarks, else its labels. */
+export function templateTitle(content: Pick<TemplateContent, 'name' | 'remarks' | 'labels'>): string {
+  return content.name.trim() || content.remarks.trim() || content.labels.join(', ');
+}
+
+// ---- where the event sits -------------------------------------------------------------------
+
+/** The sequence being acquired (Dougal's `online` status; the newest if several), or null. */
+export function sequenceBeingAcquired(sequences: readonly SequenceSummary[]): SequenceSummary | null {
+  return sequences.filter((s) => s.status === 'online').sort((a, b) => b.sequence - a.sequence)[0] ?? null;
+}
+
+/**
+ * The sequence and shot point of a template's event: the entry line's Sequence / Shot point boxes
+ * when filled, else the sequence being acquired and the last shot Corelog knows of it (the
+ * reference is a few minutes old at most, which is why a template's event carries its time too).
+ */
+export function templatePlace(
+  position: TemplatePosition,
+  boxes: { sequence: number | null; point: number | null },
+  acquiring: Pick<SequenceSummary, 'sequence' | 'lsp'> | null,
+): { sequence: number | null; point: number | null } {
+  if (position === 'none') return { sequence: null, point: null };
+  const sequence = boxes.sequence ?? acquiring?.sequence ?? null;
+  if (position === 'sequence' || sequence === null) return { sequence, point: null };
+  return { sequence, point: boxes.point ?? (acquiring?.sequence === sequence ? acquiring.lsp : null) };
+}
+
+// ---- keys -----------------------------------------------------------------------------------
+
+/** Marks parts of the page where template keys are not heard (the manager, the prompts). */
+export const KEYS_OFF_ATTRIBUTE = 'data-template-keys-off';
+
+/** The subset of a KeyboardEvent the key rule reads (so it is testable without a DOM). */
+export interface KeyPress {
+  key: string;
+  code: string;
+  ctrlKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+  metaKey: boolean;
+}
+
+/**
+ * The template key a key press is, or null. F-keys count without any modifier; Ctrl+digit by
+ * the key's place (`Digit1`, `Numpad1`), not its character, so it works on AZERTY keyboards too.
+ */
+export function templateKeyOf(press: KeyPress): TemplateKey | null {
+  if (press.altKey || press.metaKey || press.shiftKey) return null;
+  if (!press.ctrlKey) {
+    const match = /^F([1-9]|1[0-2])$/.exec(press.key);
+    return match ? (`F${match[1]}` as TemplateKey) : null;
+  }
+  const digit = /^(?:Digit|Numpad)([1-9])$/.exec(press.code)?.[1];
+  return digit ? (`Ctrl+${digit}` as TemplateKey) : null;
+}
+
+// ---- the file a crew shares -----------------------------------------------------------------
+
+export const TEMPLATES_FILE_FORMAT = 'corelog-event-templates';
+export const TEMPLATES_FILE_VERSION = 1;
+/** More than any real set of templates; a bigger file is not one of ours. */
+export const MAX_TEMPLATES_FILE_BYTES = 1_000_000;
+
+const templatesFileSchema = z.object({
+  format: z.literal(TEMPLATES_FILE_FORMAT),
+  version: z.literal(TEMPLATES_FILE_VERSION),
+  project: z.string().max(200).nullish(),
+  exportedAt: z.string().max(40).nullish(),
+  // Items are checked one by one below, so the message can name the template at fault.
+  templates: z.array(z.unknown()).max(MAX_TEMPLATES),
+});
+
+export interface TemplatesFile {
+  format: typeof TEMPLATES_FILE_FORMAT;
+  version: typeof TEMPLATES_FILE_VERSION;
+  project: string;
+  exportedAt: string;
+  templates: TemplateContent[];
+}
+
+/** The file's text for `templates` (in their order) of `project`. */
+export function templatesFileText(project: string, templates: readonly TemplateContent[], now = new Date()): string {
+  const file: TemplatesFile = {
+    format: TEMPLATES_FILE_FORMAT,
+    version: TEMPLATES_FILE_VERSION,
+    project,
+    exportedAt: now.toISOString(),
+    templates: templates.map(({ name, remarks, labels, position, key }) => ({ name, remarks, labels, position, key })),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export type TemplatesFileReading = { ok: true; templates: TemplateContent[]; project: string | null } | { ok: false; problem: string };
+
+/**
+ * Reads a templates file, all or nothing: one bad template refuses the whole file, with the
+ * reason and which template it is, so an import never leaves half a set behind.
+ */
+export function readTemplatesFile(text: string): TemplatesFileReading {
+  if (text.length > MAX_TEMPLATES_FILE_BYTES) return { ok: false, problem: 'This file is too big to be a Corelog templates file.' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return { ok: false, problem: 'This is not a Corelog templates file (it is not JSON).' };
+  }
+  const top = templatesFileSchema.safeParse(json);
+  if (!top.success) {
+    const format = (json as { format?: unknown } | null)?.format;
+    const version = (json as { version?: unknown } | null)?.version;
+    if (format !== TEMPLATES_FILE_FORMAT) return { ok: false, problem: 'This is not a Corelog templates file.' };
+    if (typeof version === 'number' && version > TEMPLATES_FILE_VERSION) return { ok: false, problem: `This templates file was made by a newer Corelog (file version ${version}); update Corelog to read it.` };
+    const issue = top.error.issues[0]!;
+    return { ok: false, problem: `This templates file is damaged: ${issue.path.join('.') || 'the file'}: ${plainIssue(issue)}` };
+  }
+  const templates: TemplateContent[] = [];
+  const names = new Map<string, number>();
+  const keys = new Map<string, number>();
+  for (const [index, item] of top.data.templates.entries()) {
+    const named = typeof (item as { name?: unknown } | null)?.name === 'string' ? ` (“${(item as { name: string }).name.slice(0, 60)}”)` : '';
+    const where = `Template ${index + 1}${named}`;
+    const parsed = templateContentSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      return { ok: false, problem: `${where} cannot be used: ${field}${plainIssue(issue)} Nothing was imported.` };
+    }
+    const problem = templateProblem(parsed.data);
+    if (problem) return { ok: false, problem: `${where} cannot be used: ${problem} Nothing was imported.` };
+    const name = templateTitle(parsed.data).toLowerCase();
+    if (names.has(name)) return { ok: false, problem: `${where} has the same name as template ${names.get(name)! + 1}. Nothing was imported.` };
+    names.set(name, index);
+    if (parsed.data.key) {
+      if (keys.has(parsed.data.key)) return { ok: false, problem: `${where} uses ${parsed.data.key}, as template ${keys.get(parsed.data.key)! + 1} does. Nothing was imported.` };
+      keys.set(parsed.data.key, index);
+    }
+    templates.push(parsed.data);
+  }
+  return { ok: true, templates, project: top.data.project ?? null };
+}
+
+/** A zod issue in the words of the rest of the message (our own field messages pass as they are). */
+function plainIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value' && issue.path.at(-1) === 'key') return 'not one of F1–F12 or Ctrl+1…9.';
+  if (issue.code === 'invalid_value' && issue.path.at(-1) === 'position') return `must be one of ${TEMPLATE_POSITIONS.join(', ')}.`;
+  if (issue.code === 'invalid_type') {
+    if (/received undefined/.test(issue.message)) return 'missing.';
+    const kinds: Record<string, string> = { string: 'text', array: 'a list', object: 'an object', number: 'a number' };
+    return `should be ${kinds[issue.expected] ?? issue.expected}.`;
+  }
+  return `${issue.message.replace(/\.$/, '')}.`;
+}
+
+// ---- merging an import into the templates there are -----------------------------------------
+
+export interface ExistingTemplate extends TemplateContent {
+  id: string;
+}
+
+export interface ImportPlan {
+  /** Existing templates replaced by an imported one of the same name (by id), with the new content. */
+  replace: { id: string; content: TemplateContent }[];
+  add: TemplateContent[];
+  /** Existing templates that keep their content but give their key to an imported one. */
+  unbind: { id: string; key: TemplateKey; name: string }[];
+}
+
+/**
+ * How imported templates join the project's own: one of the same name (case aside) is replaced;
+ * the others are added after the existing ones; a key the file uses moves to the file's template
+ * (the file is the setup the crew handed over), and the message says which keys moved.
+ */
+export function planImport(existing: readonly ExistingTemplate[], imported: readonly TemplateContent[]): ImportPlan {
+  const byName = new Map(existing.map((t) => [templateTitle(t).toLowerCase(), t]));
+  const plan: ImportPlan = { replace: [], add: [], unbind: [] };
+  const replacedIds = new Set<string>();
+  for (const content of imported) {
+    const same = byName.get(templateTitle(content).toLowerCase());
+    if (same) {
+      plan.replace.push({ id: same.id, content });
+      replacedIds.add(same.id);
+    } else plan.add.push(content);
+  }
+  const importedKeys = new Set(imported.map((t) => t.key).filter((k) => k !== null));
+  for (const t of existing) {
+    if (!replacedIds.has(t.id) && t.key && importedKeys.has(t.key)) plan.unbind.push({ id: t.id, key: t.key, name: templateTitle(t) });
+  }
+  return plan;
+}
+
+/** One sentence on what an import did. */
+export function describeImport(plan: ImportPlan): string {
+  const count = plan.add.length + plan.replace.length;
+  const parts = [`Imported ${count} template${count === 1 ? '' : 's'}`];
+  if (plan.replace.length) parts.push(` (${plan.replace.length} replaced one of the same name)`);
+  let text = `${parts.join('')}.`;
+  if (plan.unbind.length) text += ` ${plan.unbind.map((u) => `${u.key} moved from “${u.name}”`).join('; ')}.`;
+  return text;
+}
