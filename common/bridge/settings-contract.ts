@@ -14,6 +14,9 @@ export type TimeZoneSetting = (typeof TIME_ZONES)[number];
 
 /** Decimals shown for depths: 0 (whole metres/feet) to 4 (a tenth of a millimetre is already noise). */
 export const MAX_DEPTH_DECIMALS = 4;
+/** Longest watch the event log's watch report can default to, in hours (a whole day). */
+export const MAX_WATCH_HOURS = 24;
+
 /** Longest time originals can be kept before the sweep (ten years; "keep" is `null`). */
 export const MAX_KEEP_ORIGINALS_DAYS = 3650;
 
@@ -28,16 +31,18 @@ export const appSettingsSchema = z
     depthDecimals: z.number().int().min(0).max(MAX_DEPTH_DECIMALS),
     /** Days a confirmed upload's original stays in the photo store; null keeps it for good. */
     keepOriginalsDays: z.number().int().min(1).max(MAX_KEEP_ORIGINALS_DAYS).nullable(),
+    /** Length of a watch on the vessel, in hours: the watch report covers the last one by default. */
+    watchHours: z.number().int().min(1).max(MAX_WATCH_HOURS),
   })
   .strict();
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 
 /**
- * Defaults. Originals are kept 30 days after Imago confirmed them: long enough to notice a photo
+ * Defaults. A watch is four hours, the traditional bridge watch. Originals are kept 30 days after Imago confirmed them: long enough to notice a photo
  * on the wrong interval and send it again from here, short enough that a season of tray photos
  * (~1 GB a day on a busy rig) does not fill a field laptop. Only confirmed uploads are ever swept.
  */
-export const DEFAULT_APP_SETTINGS: AppSettings = { theme: 'system', timeZone: 'utc', depthDecimals: 2, keepOriginalsDays: 30 };
+export const DEFAULT_APP_SETTINGS: AppSettings = { theme: 'system', timeZone: 'utc', depthDecimals: 2, keepOriginalsDays: 30, watchHours: 4 };
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256');
 /** Most originals one sweep looks at; a bigger backlog is worked off by the next runs. */

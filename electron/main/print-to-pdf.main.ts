@@ -1,12 +1,13 @@
 /**
- * The desktop app's half of "Save as PDF" for the hole report: Electron prints the main window's
- * page with its print CSS (`webContents.printToPDF`, the same layout the browser's Print gives) and
- * the native save dialog says where. Writing the file is the service's (services/photos/hole-report-pdf.ts).
+ * The desktop app's half of "Save as PDF" for the printable reports (hole report, watch and
+ * sequence reports): Electron prints the main window's page with its print CSS
+ * (`webContents.printToPDF`, the same layout the browser's Print gives) and the native save dialog
+ * says where. Writing the file is the service's (services/reports/report-pdf.ts).
  */
 import type { BrowserWindow, Dialog, SaveDialogOptions } from 'electron';
 import { join } from 'node:path';
 import { CorelogError } from '../../common/errors';
-import type { PdfPageOptions, ReportPdfHost } from '../services/photos/hole-report-pdf';
+import type { PdfPageOptions, ReportPdfHost } from '../services/reports/report-pdf';
 import { isAppUrl } from './app-protocol.main';
 
 export interface ReportPdfHostOptions {
@@ -29,9 +30,9 @@ export function createReportPdfHost({ window, dialog, documentsDir }: ReportPdfH
     return current;
   };
   return {
-    async chooseSavePath(fileName) {
+    async chooseSavePath(fileName, title = 'Save the report as PDF') {
       const options: SaveDialogOptions = {
-        title: 'Save the hole report as PDF',
+        title,
         defaultPath: join(documentsDir, fileName),
         filters: [{ name: 'PDF document', extensions: ['pdf'] }],
         properties: ['createDirectory', 'showOverwriteConfirmation'],

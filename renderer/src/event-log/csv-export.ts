@@ -7,7 +7,8 @@ import { formatEventTime, type TimeZoneChoice } from './event-time';
 
 const HEADER = ['id', 'time', 'sequence', 'point', 'remarks', 'labels', 'status'];
 
-function cell(value: string | number | null): string {
+/** One CSV cell, quoted and formula-guarded as above (the watch and sequence reports' CSV use it too). */
+export function cell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;

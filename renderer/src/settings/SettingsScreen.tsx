@@ -4,6 +4,7 @@
  * upload. Each choice applies at once and is kept by main (the settings file in the data folder).
  * Opened with Alt+5, Ctrl+Shift+, or the desktop app's File → Settings….
  */
+import { WatchLengthCard } from '../event-log/reports/WatchLengthCard';
 import { DataOnThisComputer } from './DataOnThisComputer';
 import { DisplaySettings } from './DisplaySettings';
 import { UpdateSettingsCard } from './UpdateSettingsCard';
@@ -14,6 +15,7 @@ export function SettingsScreen() {
     <div className="screen settings" data-testid="settings-screen">
       <h1>Settings</h1>
       <DisplaySettings />
+      <WatchLengthCard />
       <DataOnThisComputer />
       <div className="columns">
         <WatchFolderCard />

@@ -44,7 +44,9 @@ function applyTheme(theme: AppSettings['theme']): void {
 
 function readMirror(): AppSettings | null {
   try {
-    const parsed = appSettingsSchema.safeParse(JSON.parse(globalThis.localStorage?.getItem(SETTINGS_MIRROR_KEY) ?? 'null'));
+    const saved: unknown = JSON.parse(globalThis.localStorage?.getItem(SETTINGS_MIRROR_KEY) ?? 'null');
+    // A copy left by an older release lacks later settings (the watch length): the defaults fill them in.
+    const parsed = appSettingsSchema.safeParse(saved && typeof saved === 'object' && !Array.isArray(saved) ? { ...DEFAULT_APP_SETTINGS, ...saved } : saved);
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

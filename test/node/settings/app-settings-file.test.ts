@@ -32,8 +32,8 @@ function launch(): AppServices {
 describe('reading the settings file', () => {
   it('gives the defaults when there is no file, and reads a valid one as written', () => {
     expect(settingsFromFile(undefined)).toEqual({ settings: DEFAULT_APP_SETTINGS, problems: [] });
-    expect(settingsFromFile({ theme: 'night', timeZone: 'local', depthDecimals: 3, keepOriginalsDays: null })).toEqual({
-      settings: { theme: 'night', timeZone: 'local', depthDecimals: 3, keepOriginalsDays: null },
+    expect(settingsFromFile({ theme: 'night', timeZone: 'local', depthDecimals: 3, keepOriginalsDays: null, watchHours: 12 })).toEqual({
+      settings: { theme: 'night', timeZone: 'local', depthDecimals: 3, keepOriginalsDays: null, watchHours: 12 },
       problems: [],
     });
     // A file from an older version, missing later settings: the missing ones are the defaults.
