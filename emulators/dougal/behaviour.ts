@@ -58,6 +58,16 @@ export interface DougalBehaviour {
   labelData: 'full' | 'sparse';
   /** Conflict status when a plan renumber or POST hits a taken number. */
   planConflictStatus: number;
+  /** The body of that refusal: the usual JSON `{status, message}`, or plain text (reference §6: error bodies not recovered). */
+  planConflictBody: 'json' | 'text';
+  /** Which numbers a new or renumbered plan entry may not take: other plan entries only, or acquired sequences' too. */
+  planNumbersTaken: 'plan' | 'plan-and-acquired';
+  /** POST /plan reply: 201 + the entry, 201 with no body, or 204 (reference §2.10: "201 or 204"). */
+  planPostResponse: 'created-201' | 'created-201-empty' | 'empty-204';
+  /** PUT/PATCH/DELETE /plan/{n} reply: 204 (the guess), or 200 with the entry as it now is (none for DELETE). */
+  planWriteResponse: 'no-content-204' | 'ok-200-entry';
+  /** Whether PATCH /plan/{n} exists (`missing`: 404 "no route", as a server with only PUT/DELETE would answer). */
+  planPatch: 'available' | 'missing';
   /** Name of the projection query parameter on list endpoints. */
   projectionParam: string;
   /** Pagination parameter names on the event list. */
@@ -90,6 +100,11 @@ export const defaultBehaviour = (): DougalBehaviour => ({
   labelShape: 'array',
   labelData: 'full',
   planConflictStatus: 409,
+  planConflictBody: 'json',
+  planNumbersTaken: 'plan',
+  planPostResponse: 'created-201',
+  planWriteResponse: 'no-content-204',
+  planPatch: 'available',
   projectionParam: 'project',
   offsetParam: 'offset',
   limitParam: 'limit',
@@ -110,6 +125,10 @@ export const LEAST_FORGIVING_DOUGAL: Readonly<Partial<DougalBehaviour>> = {
   eventGeometry: 'stored',
   labelData: 'sparse',
   nullStyle: 'explicit-null',
+  planPostResponse: 'empty-204',
+  planConflictBody: 'text',
+  planNumbersTaken: 'plan-and-acquired',
+  planPatch: 'missing',
 };
 
 const ENUMS: Partial<Record<keyof DougalBehaviour, readonly unknown[]>> = {
@@ -125,6 +144,11 @@ const ENUMS: Partial<Record<keyof DougalBehaviour, readonly unknown[]>> = {
   nullStyle: ['mixed', 'omit', 'explicit-null'],
   infoMissing: ['split', '404', '200-empty'],
   labelShape: ['array', 'object'],
+  planConflictBody: ['json', 'text'],
+  planNumbersTaken: ['plan', 'plan-and-acquired'],
+  planPostResponse: ['created-201', 'created-201-empty', 'empty-204'],
+  planWriteResponse: ['no-content-204', 'ok-200-entry'],
+  planPatch: ['available', 'missing'],
 };
 
 /** Applies a partial update (admin PATCH or constructor options), refusing unknown keys and bad values. */

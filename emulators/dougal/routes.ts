@@ -5,9 +5,9 @@ import { HttpError, Router, type EmulatorRequest, type EmulatorResponse } from '
 import type { Access } from './access';
 import type { DougalBehaviour } from './behaviour';
 import { EventLog, type EventFilter } from './event-log';
-import type { DougalState, JsonObject, LabelDefinition, ProjectState, QueueItem } from './model';
+import type { DougalState, JsonObject, LabelDefinition, PlanEntry, ProjectState, QueueItem } from './model';
 import { DEFAULT_EVENT_CSV_FIELDS, project as projectRows, rootDocument, toCsv, wantsCsv } from './representations';
-import { requireObject, Survey } from './survey';
+import { PlanConflict, requireObject, Survey } from './survey';
 
 export interface DougalContext {
   state: () => DougalState;
@@ -149,15 +149,42 @@ export function dougalRoutes(ctx: DougalContext): Router {
 
   getP('/plan', (_req, s) => entities(s.project.plan.map((e) => s.survey.planView(e))));
   getP('/plan/:sequence', (_req, s, p) => entities(s.survey.planView(s.survey.planEntry(int(p.sequence, 'sequence')))));
-  onP('POST', '/plan', async (req, s) => entities(s.survey.planView(s.survey.addPlan(await req.readJson(), ctx.behaviour().planConflictStatus)), 201));
-  onP('PUT', '/plan/:sequence', async (req, s, p) => {
-    s.survey.replacePlan(int(p.sequence, 'sequence'), await req.readJson());
-    return NO_CONTENT;
-  });
-  onP('PATCH', '/plan/:sequence', async (req, s, p) => {
-    s.survey.patchPlan(int(p.sequence, 'sequence'), await req.readJson(), ctx.behaviour().planConflictStatus);
-    return NO_CONTENT;
-  });
+  const planRules = () => ({ conflictStatus: ctx.behaviour().planConflictStatus, numbersTaken: ctx.behaviour().planNumbersTaken });
+  /** A plan write: a taken number is refused in the configured body shape; the reply follows `planWriteResponse`. */
+  const planWrite = (handler: ProjectHandler): ProjectHandler => async (req, s, p) => {
+    try {
+      return await handler(req, s, p);
+    } catch (error) {
+      if (error instanceof PlanConflict && ctx.behaviour().planConflictBody === 'text') {
+        return { status: error.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: error.message };
+      }
+      throw error;
+    }
+  };
+  const planReply = (s: ProjectScope, entry: PlanEntry | null): EmulatorResponse =>
+    ctx.behaviour().planWriteResponse === 'ok-200-entry' && entry ? entities(s.survey.planView(entry)) : NO_CONTENT;
+  onP(
+    'POST',
+    '/plan',
+    planWrite(async (req, s) => {
+      const entry = s.survey.addPlan(await req.readJson(), planRules());
+      const location = { location: `/api/project/${s.project.pid}/plan/${entry.sequence}` };
+      const reply = ctx.behaviour().planPostResponse;
+      if (reply === 'empty-204') return { status: 204, headers: location };
+      if (reply === 'created-201-empty') return { status: 201, headers: location };
+      return { ...entities(s.survey.planView(entry), 201), headers: location };
+    }),
+  );
+  onP('PUT', '/plan/:sequence', async (req, s, p) => planReply(s, s.survey.replacePlan(int(p.sequence, 'sequence'), await req.readJson())));
+  onP(
+    'PATCH',
+    '/plan/:sequence',
+    planWrite(async (req, s, p) => {
+      // A server with only PUT and DELETE on plan entries: the path is unknown for PATCH.
+      if (ctx.behaviour().planPatch === 'missing') throw new HttpError(404, `no route for ${req.path}`);
+      return planReply(s, s.survey.patchPlan(int(p.sequence, 'sequence'), await req.readJson(), planRules()));
+    }),
+  );
   onP('DELETE', '/plan/:sequence', (_req, s, p) => {
     s.survey.deletePlan(int(p.sequence, 'sequence'));
     return NO_CONTENT;

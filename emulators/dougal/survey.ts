@@ -17,6 +17,15 @@ import {
   type SequenceRecord,
 } from './model';
 
+/** A plan number already taken: its status and body shape are switches (behaviour.ts). */
+export class PlanConflict extends HttpError {}
+
+/** How the plan refuses a taken number (behaviour `planConflictStatus`, `planNumbersTaken`). */
+export interface PlanRules {
+  conflictStatus: number;
+  numbersTaken: 'plan' | 'plan-and-acquired';
+}
+
 export class Survey {
   constructor(private readonly project: ProjectState) {}
 
@@ -178,14 +187,22 @@ export class Survey {
     return entry;
   }
 
-  addPlan(body: unknown, conflictStatus: number): PlanEntry {
+  /** Throws the configured conflict when `sequence` is taken by another entry (or an acquired sequence). */
+  private checkNumberFree(sequence: number, rules: PlanRules): void {
+    if (this.project.plan.some((p) => p.sequence === sequence)) throw new PlanConflict(rules.conflictStatus, `sequence ${sequence} is already in the plan`);
+    if (rules.numbersTaken === 'plan-and-acquired' && this.project.sequences.some((s) => s.sequence === sequence)) {
+      throw new PlanConflict(rules.conflictStatus, `sequence ${sequence} has already been acquired`);
+    }
+  }
+
+  addPlan(body: unknown, rules: PlanRules): PlanEntry {
     const b = requireObject(body);
     const line = requiredInt(b, 'line');
     this.line(line);
     const taken = new Set([...this.project.plan.map((p) => p.sequence), ...this.project.sequences.map((s) => s.sequence)]);
     const sequence = (optionalType(b, 'sequence', 'number') as number | undefined) ?? Math.max(0, ...taken) + 1;
     if (!Number.isInteger(sequence) || sequence < 1) throw new HttpError(400, 'sequence must be a positive integer');
-    if (this.project.plan.some((p) => p.sequence === sequence)) throw new HttpError(conflictStatus, `sequence ${sequence} is already in the plan`);
+    this.checkNumberFree(sequence, rules);
     const entry: PlanEntry = { sequence, line, fsp: 0, lsp: 0, ts0: '', ts1: '', name: '', remarks: '', meta: {} };
     this.writePlanFields(entry, b, true);
     this.project.plan.push(entry);
@@ -194,22 +211,20 @@ export class Survey {
   }
 
   /** PUT: replaces everything but `line`, which cannot change (silently ignored). */
-  replacePlan(number: number, body: unknown): void {
+  replacePlan(number: number, body: unknown): PlanEntry {
     const entry = this.planEntry(number);
     const b = requireObject(body);
     const replacement: PlanEntry = { ...entry, name: '', remarks: '', meta: {} };
     this.writePlanFields(replacement, b, true);
-    Object.assign(entry, replacement, { sequence: entry.sequence, line: entry.line });
+    return Object.assign(entry, replacement, { sequence: entry.sequence, line: entry.line });
   }
 
   /** PATCH: given fields only; `sequence` in the body renumbers. */
-  patchPlan(number: number, body: unknown, conflictStatus: number): void {
+  patchPlan(number: number, body: unknown, rules: PlanRules): PlanEntry {
     const entry = this.planEntry(number);
     const b = requireObject(body);
     const renumber = optionalType(b, 'sequence', 'number') as number | undefined;
-    if (renumber !== undefined && renumber !== number && this.project.plan.some((p) => p.sequence === renumber)) {
-      throw new HttpError(conflictStatus, `sequence ${renumber} is already in the plan`);
-    }
+    if (renumber !== undefined && renumber !== number) this.checkNumberFree(renumber, rules);
     const updated = { ...entry };
     this.writePlanFields(updated, b, false);
     if (renumber !== undefined) {
@@ -218,6 +233,7 @@ export class Survey {
     }
     Object.assign(entry, updated);
     this.sortPlan();
+    return entry;
   }
 
   deletePlan(number: number): void {
@@ -237,11 +253,12 @@ export class Survey {
         entry[key] = new Date(v).toISOString();
       }
     }
+    // A null for an optional attribute is its empty value: a server that sends nulls takes them back.
     for (const key of ['name', 'remarks'] as const) {
-      const v = optionalType(b, key, 'string') as string | undefined;
+      const v = b[key] === null ? '' : (optionalType(b, key, 'string') as string | undefined);
       if (v !== undefined) entry[key] = v;
     }
-    const meta = optionalType(b, 'meta', 'object') as JsonObject | undefined;
+    const meta = b.meta === null ? {} : (optionalType(b, 'meta', 'object') as JsonObject | undefined);
     if (meta !== undefined) entry.meta = meta;
     const line = this.line(entry.line);
     for (const p of [entry.fsp, entry.lsp]) {

@@ -24,7 +24,9 @@ import {
   type DougalLabel,
   type DougalNewEvent,
   type DougalPlanInput,
+  type DougalPlannedSequence,
   type DougalRawEvent,
+  type DougalSequence,
   type DougalSequencePatch,
 } from './schemas';
 import type { DougalSessionInfo } from './session';
@@ -97,6 +99,19 @@ export function eventPutBody(base: DougalRawEvent, change: DougalEventFields): D
   // `geometry` is a documented attribute (EventAbstract): a server that left it out of its reply
   // because it was null still expects it in a full PUT.
   return { ...body, geometry: body.geometry ?? null, tstamp, sequence, point, remarks, labels, meta };
+}
+
+/** Attributes of a planned sequence Dougal computes (PlannedSequence readOnly) or takes from the path. */
+export const SERVER_OWNED_PLAN_ATTRIBUTES: readonly string[] = ['sequence', 'duration', 'num_points', 'length', 'azimuth', 'class', 'geometry'];
+
+/**
+ * The body of a plan PUT (it replaces the entry): the entry as Dougal sent it, every attribute
+ * kept (`meta`, unknown ones), without what the server computes, with the user's change on top.
+ */
+export function planPutBody(base: Record<string, unknown>, change: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...base };
+  for (const key of SERVER_OWNED_PLAN_ATTRIBUTES) delete body[key];
+  return { ...body, ...change };
 }
 
 /** The event id in a `Location` header such as `/api/project/p/event/123`, or null. */
@@ -194,14 +209,46 @@ export class DougalClient {
     return this.list({ action: 'list the plan', method: 'GET', path: this.path('plan', { project }) }, plannedSequenceSchema);
   }
 
-  /** Adds a planned sequence; returns it when Dougal echoes it, null when it answers 204. */
-  async createPlannedSequence(project: string, entry: DougalPlanInput) {
-    const response = await this.transport.send({ action: 'add a planned sequence', method: 'POST', path: this.path('plan', { project }), json: entry });
-    return this.optionalReply(response, plannedSequenceSchema, 'add a planned sequence');
+  /** The plan with each entry exactly as Dougal sent it (the base of a PUT). */
+  async readPlan(project: string): Promise<ReadItem<DougalPlannedSequence>[]> {
+    const action = 'list the plan';
+    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('plan', { project }) });
+    return parseItems(plannedSequenceSchema, value, action, status, this.report);
   }
 
-  /** Replaces a planned sequence; `line` cannot change (Dougal ignores it). */
-  replacePlannedSequence(project: string, sequence: number, entry: Omit<DougalPlanInput, 'sequence'>): Promise<void> {
+  /** Acquired sequences, each with the object as sent. */
+  async readSequences(project: string): Promise<ReadItem<DougalSequence>[]> {
+    const action = 'list sequences';
+    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('sequences', { project }) });
+    return parseItems(sequenceSchema, value, action, status, this.report);
+  }
+
+  /**
+   * Adds a planned sequence; returns it when Dougal echoes it, null when it answers without it
+   * (204, an empty 201, Express's plain-text "Created", or a reply that is not a whole entry):
+   * the caller reads the plan back instead of sending again.
+   */
+  async createPlannedSequence(project: string, entry: DougalPlanInput): Promise<DougalPlannedSequence | null> {
+    const action = 'add a planned sequence';
+    const response = await this.transport.send({ action, method: 'POST', path: this.path('plan', { project }), json: entry });
+    const text = response.status === 204 ? '' : await response.text();
+    if (response.status === 204) await response.discard();
+    if (!text.trim()) return null;
+    let reply: unknown;
+    try {
+      reply = JSON.parse(text) as unknown;
+    } catch {
+      this.report({ action, detail: `the ${response.status} reply was not JSON; the plan is read back instead` });
+      return null;
+    }
+    const parsed = plannedSequenceSchema.safeParse(reply);
+    if (parsed.success) return parsed.data;
+    this.report({ action, detail: `the ${response.status} reply was not a planned sequence; the plan is read back instead` });
+    return null;
+  }
+
+  /** Replaces a planned sequence; `line` cannot change (Dougal ignores it). Build the body with `planPutBody` to keep every attribute. */
+  replacePlannedSequence(project: string, sequence: number, entry: Omit<DougalPlanInput, 'sequence'> | Record<string, unknown>): Promise<void> {
     return this.transport.noContent({ action: `replace planned sequence ${sequence}`, method: 'PUT', path: this.path('planItem', { project, sequence }), json: entry });
   }
 
@@ -444,14 +491,6 @@ export class DougalClient {
   private async list<S extends z.ZodType>(request: DougalRequest, schema: S): Promise<z.output<S>[]> {
     const { value, status } = await this.transport.jsonValue(request);
     return parseItems(schema, value, request.action, status, this.report).map((item) => item.value);
-  }
-
-  /** A 201 with the entity, or a 204/empty body: both are success. */
-  private async optionalReply<S extends z.ZodType>(response: Awaited<ReturnType<DougalTransport['send']>>, schema: S, action: string): Promise<z.output<S> | null> {
-    // A web page, a cut-off or unreadable body is a malformed-response from the HTTP layer.
-    const value = await response.json({ allowEmpty: true });
-    if (response.status === 204 || value === undefined) return null;
-    return parseReply(schema, value, action, response.status);
   }
 }
 

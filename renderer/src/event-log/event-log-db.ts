@@ -18,6 +18,7 @@ import type {
 import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
 import { profileDbName } from '../first-run/profile';
+import type { SurveyChange, SurveyRow } from './survey/survey-change';
 
 export const EVENT_LOG_DB_NAME = 'corelog-eventlog';
 
@@ -56,13 +57,17 @@ export interface LogEvent extends EventFields {
   extra?: Record<string, unknown>;
 }
 
-export type OutboxKind = 'create' | 'update' | 'delete' | 'undelete' | 'qc';
+/** `plan` and `sequence`: changes to the plan and to sequences' remarks (survey/survey-change.ts). */
+export type OutboxKind = 'create' | 'update' | 'delete' | 'undelete' | 'qc' | 'plan' | 'sequence';
 export type OutboxState = 'pending' | 'sending' | 'waiting-retry' | 'failed' | 'conflict';
 
 export interface OutboxItem {
   seq?: number;
   project: string;
-  /** The event it changes; '' for QC accept/unaccept. */
+  /**
+   * The event it changes; '' for QC accept/unaccept; for plan and sequence changes their chain,
+   * `plan:<project>` (the plan goes strictly in order) or `sequence:<project>:<n>`.
+   */
   eventKey: string;
   kind: OutboxKind;
   fields?: EventFields;
@@ -72,6 +77,8 @@ export interface OutboxItem {
    */
   expect?: number | 'deleted' | null;
   qc?: { eventIds: number[]; accepted: boolean };
+  /** A plan or sequence change (kinds `plan`, `sequence`). */
+  survey?: SurveyChange;
   /** For an undelete: the uid of the history version being restored (main starts the PUT from it). */
   fromUid?: number;
   label: string;
@@ -168,6 +175,12 @@ async function upgradeToV2(tx: Transaction): Promise<void> {
     });
 }
 
+/** Version 3: the plan, sequences' remarks and preplot lines kept here (one row per project). */
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  survey: 'project',
+};
+
 export class EventLogDb extends Dexie {
   projects!: EntityTable<ProjectRow, 'pid'>;
   reference!: EntityTable<ReferenceRow, 'project'>;
@@ -176,11 +189,13 @@ export class EventLogDb extends Dexie {
   syncState!: EntityTable<SyncStateRow, 'project'>;
   history!: Dexie.Table<HistoryRow, [string, number]>;
   qc!: EntityTable<QcRow, 'project'>;
+  survey!: EntityTable<SurveyRow, 'project'>;
 
   constructor(name = EVENT_LOG_DB_NAME) {
     super(name);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
+    this.version(3).stores(SCHEMA_V3);
   }
 }
 

@@ -7,6 +7,7 @@ import type { EventInstance } from '../../../common/bridge/event-log-contract';
 import { bridge } from '../bridge/bridge';
 import { eventLogDb, type ReferenceRow, type SyncStateRow } from './event-log-db';
 import { applyServerVersions, type ServerVersion } from './server-merge';
+import { pullSurvey } from './survey/survey-pull';
 import { unwrap } from './unwrap';
 
 const PAGE_SIZE = 1_000;
@@ -51,6 +52,9 @@ export async function pullReference(project: string): Promise<void> {
     notes: reference.notes,
     fetchedAt: new Date().toISOString(),
   });
+  // The plan and sequences screen's own copy (remarks, whole plan entries, counts). It must not
+  // hold up the log: a failure here is shown there, at its next read or "Refresh".
+  await pullSurvey(project).catch(() => undefined);
 }
 
 export interface PullProgress {

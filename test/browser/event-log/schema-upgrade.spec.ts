@@ -73,7 +73,7 @@ test('a database made by schema version 1 is upgraded: events, queued changes an
 
   const stored = await page.evaluate(
     () =>
-      new Promise<{ version: number; event: Record<string, unknown>; item: Record<string, unknown>; indexes: string[] }>((resolve, reject) => {
+      new Promise<{ version: number; event: Record<string, unknown>; item: Record<string, unknown>; indexes: string[]; stores: string[] }>((resolve, reject) => {
         const open = indexedDB.open('corelog-eventlog');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -84,13 +84,15 @@ test('a database made by schema version 1 is upgraded: events, queued changes an
           const items = tx.objectStore('outbox').getAll();
           tx.onerror = () => reject(tx.error);
           tx.oncomplete = () => {
-            resolve({ version: db.version, event: event.result, item: items.result[0], indexes });
+            resolve({ version: db.version, event: event.result, item: items.result[0], indexes, stores: [...db.objectStoreNames] });
             db.close();
           };
         };
       }),
   );
-  expect(stored.version).toBe(20);
+  // Dexie stores version N as N × 10: the newest schema is version 3 (the plan and sequences' copy).
+  expect(stored.version).toBe(30);
+  expect(stored.stores).toContain('survey');
   expect(stored.event).toMatchObject({ sortKey: '2024-06-01T10:00:00.000Z', sync: 'pending', deleted: 0 });
   expect(stored.event).not.toHaveProperty('pending');
   expect(stored.item).toMatchObject({ attempts: 2, nextAttemptAt: null, state: 'pending' });

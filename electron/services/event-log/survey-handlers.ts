@@ -1,0 +1,290 @@
+/**
+ * Bridge handlers for sequences' remarks, the plan and the preplot lines. Every write first reads
+ * what Dougal holds now: a change is sent only if the attributes it changes still hold what the
+ * user started from (`base`), so someone else's edit is reported as a conflict, never overwritten;
+ * and a retried write whose earlier attempt landed (reply lost) is recognised and not sent again.
+ */
+import { CorelogError, type ErrorKind } from '../../../common/errors';
+import type { LineDetail, PlanChanges, PlanEntry, PlanFields, ProjectCounts, SequenceDetail, SurveyPart } from '../../../common/bridge/survey-contract';
+import { CLIENT_KEY_META } from '../../../common/bridge/event-log-contract';
+import type { ServiceContext, ServiceModule } from '../app-services';
+import { planPutBody, type DougalClient, type DougalLine, type DougalPlanInput, type DougalPlannedSequence, type DougalProjectSummary, type DougalSequence } from '../dougal/dougal-client';
+import type { ReadItem } from '../dougal/reply-items';
+
+type RawPlan = ReadItem<DougalPlannedSequence>;
+
+export function toPlanEntry({ value: p, raw }: RawPlan): PlanEntry {
+  const key = p.meta?.[CLIENT_KEY_META];
+  return {
+    sequence: p.sequence,
+    line: p.line,
+    fsp: p.fsp,
+    lsp: p.lsp,
+    ts0: p.ts0 ? new Date(p.ts0).toISOString() : null,
+    ts1: p.ts1 ? new Date(p.ts1).toISOString() : null,
+    name: p.name ?? null,
+    remarks: p.remarks ?? null,
+    numPoints: p.num_points ?? null,
+    length: p.length ?? null,
+    clientKey: typeof key === 'string' ? key : null,
+    raw,
+  };
+}
+
+export function toSequenceDetail(s: DougalSequence): SequenceDetail {
+  return {
+    sequence: s.sequence,
+    line: s.line,
+    status: s.status ?? 'unknown',
+    fsp: s.fsp ?? null,
+    lsp: s.lsp ?? null,
+    ts0: s.ts0 ?? null,
+    ts1: s.ts1 ?? null,
+    numPoints: s.num_points ?? null,
+    remarks: s.remarks ?? '',
+    remarksFinal: s.remarks_final ?? '',
+    // Processed data shows as final shot points, or as the status when a server leaves them out.
+    hasFinal: (s.fsp_final ?? null) !== null || (s.lsp_final ?? null) !== null || s.status === 'final',
+  };
+}
+
+function toLineDetail(l: DougalLine): LineDetail {
+  const counted = typeof l.num_points === 'number' && Number.isInteger(l.num_points) ? l.num_points : null;
+  const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    line: l.line,
+    fsp: l.fsp ?? null,
+    lsp: l.lsp ?? null,
+    numPoints: counted ?? (l.fsp != null && l.lsp != null ? Math.abs(l.lsp - l.fsp) + 1 : null),
+    ntba: l.ntba ?? false,
+    remarks: l.remarks ?? null,
+    length: number(l.length),
+    azimuth: number(l.azimuth),
+  };
+}
+
+function toCounts(s: DougalProjectSummary): ProjectCounts {
+  return {
+    lines: s.lines ?? null,
+    total: s.total ?? null,
+    virgin: s.virgin ?? null,
+    prime: s.prime ?? null,
+    other: s.other ?? null,
+    ntba: s.ntba ?? null,
+    remaining: s.remaining ?? null,
+    seqRaw: s.seq_raw ?? null,
+    seqFinal: s.seq_final ?? null,
+    shootingRate: s.shooting_rate ?? null,
+  };
+}
+
+/** Parts a server may lack or serve unreadably; anything else (offline, signed out) fails the read. */
+const PART_MISSING_KINDS: ReadonlySet<ErrorKind> = new Set(['not-found', 'malformed-response', 'rejected', 'forbidden', 'server']);
+const PART_NAMES: Record<SurveyPart, string> = { plan: 'The plan', sequences: 'Sequences', lines: 'Preplot lines', counts: 'The project summary' };
+
+const isMissing = (error: unknown, ...kinds: ErrorKind[]) => error instanceof CorelogError && kinds.includes(error.kind);
+
+/** Values compared as Dougal means them: times by instant, text and numbers as they are. */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d\d-\d\dT/.test(a) && /^\d{4}-\d\d-\d\dT/.test(b)) return Date.parse(a) === Date.parse(b);
+  return (a ?? null) === (b ?? null) || ((a ?? '') === '' && (b ?? '') === '');
+}
+
+const PLAN_WORDS: Record<keyof PlanFields, string> = { line: 'line', fsp: 'first shot point', lsp: 'last shot point', ts0: 'planned start', ts1: 'planned end', name: 'name', remarks: 'remarks' };
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return 'empty';
+  const text = String(value);
+  return `“${text.length > 40 ? `${text.slice(0, 39)}…` : text}”`;
+}
+
+/**
+ * The attributes Dougal changed since the user's `base`, in words, or null when none did. An
+ * attribute already holding the user's own value is no conflict (an earlier attempt landed).
+ */
+function changedMeanwhile(current: Record<string, unknown>, base: Record<string, unknown>, wanted: Record<string, unknown>, words: Record<string, string>): string | null {
+  const moved = Object.keys(base).filter((key) => !same(current[key], base[key]) && !same(current[key], wanted[key]));
+  if (moved.length === 0) return null;
+  return moved.map((key) => `${words[key] ?? key} is now ${show(current[key])} (you started from ${show(base[key])})`).join('; ');
+}
+
+/** The Dougal attribute names of a plan change (they are the same words, kept explicit). */
+function planAttributes(entry: DougalPlannedSequence): Record<string, unknown> {
+  return { line: entry.line, fsp: entry.fsp, lsp: entry.lsp, ts0: entry.ts0 ?? null, ts1: entry.ts1 ?? null, name: entry.name ?? '', remarks: entry.remarks ?? '' };
+}
+
+/**
+ * Which PATCH-less servers this service has met (per client: a new address starts afresh), so an
+ * edit after the first goes straight to PUT.
+ */
+const withoutPlanPatch = new WeakSet<DougalClient>();
+
+async function planNow(client: DougalClient, project: string): Promise<RawPlan[]> {
+  return client.readPlan(project);
+}
+
+async function entryNow(client: DougalClient, project: string, sequence: number): Promise<RawPlan | null> {
+  return (await planNow(client, project)).find((p) => p.value.sequence === sequence) ?? null;
+}
+
+/** PATCH, or on a server that has none (404/405 for an entry just seen), PUT of its own copy with the changes on top. */
+async function patchOrPut(client: DougalClient, project: string, current: RawPlan, changes: PlanChanges, to: number | undefined): Promise<void> {
+  const n = current.value.sequence;
+  const renumber = to !== undefined && to !== n;
+  if (!withoutPlanPatch.has(client)) {
+    try {
+      await client.updatePlannedSequence(project, n, { ...changes, ...(renumber ? { sequence: to } : {}) });
+      return;
+    } catch (error) {
+      const status = error instanceof CorelogError ? error.status : undefined;
+      if (!(status === 404 || status === 405)) throw error;
+      // The entry was there a moment ago: a 404 means PATCH is not a route on this server (or it
+      // went in between, which the PUT below then says with its own 404).
+      withoutPlanPatch.add(client);
+    }
+  }
+  const body = planPutBody(current.raw, changes);
+  if (!renumber) return client.replacePlannedSequence(project, n, body);
+  // No PATCH, so no renumbering in place (PUT ignores the number): add the entry under its new
+  // number first, then remove the old one, so a refusal of the new number loses nothing.
+  // An earlier attempt may have added it already (its reply lost): then only the removal is left.
+  const target = await entryNow(client, project, to);
+  const wanted = { ...planAttributes(current.value), ...changes };
+  const landed = target && Object.entries(wanted).every(([key, value]) => same(planAttributes(target.value)[key], value)) && JSON.stringify(target.raw.meta ?? {}) === JSON.stringify(current.raw.meta ?? {});
+  if (!landed) {
+    // Every attribute Dougal had (the PUT body: `meta` with the client key, unknown ones) under the new number.
+    const entry = { ...body, sequence: to, line: current.value.line, meta: current.value.meta ?? {} } as unknown as DougalPlanInput;
+    await client.createPlannedSequence(project, entry);
+  }
+  await client.deletePlannedSequence(project, n).catch((error: unknown) => {
+    if (!isMissing(error, 'not-found')) throw error;
+  });
+}
+
+export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
+  return {
+    handlers: {
+      async surveyRead({ project }) {
+        const client = clients.dougal();
+        const unavailable: SurveyPart[] = [];
+        const notes: string[] = [];
+        const part = async <T>(name: SurveyPart, read: () => Promise<T>, empty: T): Promise<T> => {
+          try {
+            return await read();
+          } catch (error) {
+            if (!(error instanceof CorelogError && PART_MISSING_KINDS.has(error.kind))) throw error;
+            unavailable.push(name);
+            notes.push(`${PART_NAMES[name]} could not be read from Dougal. ${error.message}`);
+            return empty;
+          }
+        };
+        // The summary path is a guess (reference §2.3); the project list carries the same counts.
+        const summary = async () => {
+          try {
+            return await client.projectSummary(project);
+          } catch (error) {
+            if (!isMissing(error, 'not-found', 'malformed-response')) throw error;
+            const listed = (await client.listProjects()).find((p) => p.pid === project);
+            if (!listed) throw error;
+            return listed;
+          }
+        };
+        const [plan, sequences, lines, counts] = await Promise.all([
+          part('plan', () => client.readPlan(project), []),
+          part('sequences', () => client.listSequences(project), []),
+          part('lines', () => client.listLines(project), []),
+          part('counts', async () => toCounts(await summary()), null),
+        ]);
+        return { plan: plan.map(toPlanEntry), sequences: sequences.map(toSequenceDetail), lines: lines.map(toLineDetail), counts, unavailable, notes };
+      },
+
+      async surveyPlanAdd({ project, clientKey, sequence, fields, lookupFirst }) {
+        const client = clients.dougal();
+        const ours = (p: RawPlan, loose: boolean) =>
+          p.value.meta?.[CLIENT_KEY_META] === clientKey || (loose && p.value.sequence === sequence && p.value.line === fields.line && p.value.fsp === fields.fsp && p.value.lsp === fields.lsp);
+        // A retry: an earlier attempt may have landed with its reply lost. The key decides; a server
+        // that drops `meta` leaves the same number, line and shot points as the best evidence.
+        const find = async (loose: boolean) => (await planNow(client, project)).find((p) => ours(p, loose)) ?? null;
+        if (lookupFirst) {
+          const found = await find(true);
+          if (found) return { entry: toPlanEntry(found), existed: true };
+        }
+        try {
+          const created = await client.createPlannedSequence(project, { ...fields, sequence, meta: { [CLIENT_KEY_META]: clientKey } });
+          if (created && created.sequence === sequence) {
+            const readBack = await entryNow(client, project, sequence);
+            if (readBack) return { entry: toPlanEntry(readBack), existed: false };
+          }
+        } catch (error) {
+          // Our own earlier attempt holding the number is no conflict.
+          if (!(isMissing(error, 'conflict') && lookupFirst)) throw error;
+          const found = await find(true);
+          if (found) return { entry: toPlanEntry(found), existed: true };
+          throw error;
+        }
+        const found = (await find(false)) ?? (await entryNow(client, project, sequence));
+        return { entry: found && toPlanEntry(found), existed: false };
+      },
+
+      async surveyPlanEdit({ project, sequence, to, changes, base, lookupFirst }) {
+        const client = clients.dougal();
+        const target = to ?? sequence;
+        const wanted: Record<string, unknown> = { ...changes };
+        const current = await entryNow(client, project, sequence);
+        if (!current) {
+          // A renumber whose reply was lost: the entry already carries its new number and the change.
+          if (lookupFirst && target !== sequence) {
+            const moved = await entryNow(client, project, target);
+            if (moved && Object.keys(wanted).every((k) => same(planAttributes(moved.value)[k], wanted[k]))) {
+              return { entry: toPlanEntry(moved) };
+            }
+          }
+          throw new CorelogError('not-found', `Planned sequence ${sequence} is no longer in Dougal's plan (someone removed or renumbered it).`, { system: 'dougal', status: 404 });
+        }
+        const moved = changedMeanwhile(planAttributes(current.value), base, wanted, PLAN_WORDS);
+        if (moved) throw new CorelogError('conflict', `Planned sequence ${sequence} was changed on Dougal meanwhile: ${moved}.`, { system: 'dougal', status: 409 });
+        const nothingLeft = target === sequence && Object.keys(wanted).every((k) => same(planAttributes(current.value)[k], wanted[k]));
+        if (!nothingLeft) await patchOrPut(client, project, current, changes, to);
+        const after = await entryNow(client, project, target);
+        return { entry: after && toPlanEntry(after) };
+      },
+
+      async surveyPlanRemove({ project, sequence, base }) {
+        const client = clients.dougal();
+        const current = await entryNow(client, project, sequence);
+        if (!current) return { removed: false };
+        const moved = changedMeanwhile(planAttributes(current.value), base, {}, PLAN_WORDS);
+        if (moved) throw new CorelogError('conflict', `Planned sequence ${sequence} was changed on Dougal meanwhile: ${moved}. Look at it again before removing it.`, { system: 'dougal', status: 409 });
+        try {
+          await client.deletePlannedSequence(project, sequence);
+        } catch (error) {
+          if (isMissing(error, 'not-found')) return { removed: false };
+          throw error;
+        }
+        return { removed: true };
+      },
+
+      async surveySequenceEdit({ project, sequence, changes, base }) {
+        const client = clients.dougal();
+        const find = async () => (await client.listSequences(project)).find((s) => s.sequence === sequence) ?? null;
+        const before = await find();
+        if (!before) throw new CorelogError('not-found', `Sequence ${sequence} is not on Dougal (any longer).`, { system: 'dougal', status: 404 });
+        const detail = toSequenceDetail(before);
+        if (changes.remarksFinal !== undefined && !detail.hasFinal && !same(detail.remarksFinal, changes.remarksFinal)) {
+          throw new CorelogError('rejected', `Sequence ${sequence} has no processed (final) data yet, so Dougal would ignore final remarks. Keep them until it is processed, or drop them.`, { system: 'dougal' });
+        }
+        const words = { remarks: 'remarks', remarksFinal: 'final remarks' };
+        const now = { remarks: detail.remarks, remarksFinal: detail.remarksFinal };
+        const moved = changedMeanwhile(now, base, { ...changes }, words);
+        if (moved) throw new CorelogError('conflict', `Sequence ${sequence} was changed on Dougal meanwhile: ${moved}.`, { system: 'dougal', status: 409 });
+        const patch = { ...(changes.remarks !== undefined ? { remarks: changes.remarks } : {}), ...(changes.remarksFinal !== undefined ? { remarks_final: changes.remarksFinal } : {}) };
+        await client.updateSequence(project, sequence, patch);
+        const after = await find();
+        if (after && changes.remarksFinal !== undefined && !same(after.remarks_final ?? '', changes.remarksFinal)) {
+          throw new CorelogError('rejected', `Dougal did not take the final remarks of sequence ${sequence} (it keeps them only where processed data exists).`, { system: 'dougal' });
+        }
+        return { sequence: after && toSequenceDetail(after) };
+      },
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * What the navigator does to the plan and to sequences' remarks. Each action is one IndexedDB
+ * transaction adding (or rewriting) an item in the event log's outbox, the same queue as events:
+ * plan changes chain on `plan:<project>` (strictly in order: a renumber after an add must find
+ * it), a sequence's remarks on `sequence:<project>:<n>`. Nothing is written to Dougal's copy here;
+ * the screen lays the queued changes over it (survey-change.ts).
+ */
+import type { PlanChanges, PlanFields, SequenceChanges } from '../../../../common/bridge/survey-contract';
+import { publishOutboxChanged } from '../change-feed';
+import { eventLogDb, type OutboxItem } from '../event-log-db';
+import { newClientKey } from '../event-model';
+import { pullSurvey } from './survey-pull';
+import { describeChange, planChainOf, sequenceChainOf, type PlanRow, type SequenceRow, type SurveyChange } from './survey-change';
+
+const db = eventLogDb;
+const PLAN_KEYS = ['fsp', 'lsp', 'ts0', 'ts1', 'name', 'remarks'] as const;
+
+function queued(project: string, chain: string, kind: 'plan' | 'sequence', survey: SurveyChange): OutboxItem {
+  return { project, eventKey: chain, kind, survey, label: describeChange(survey), state: 'pending', attempts: 0, nextAttemptAt: null, lastError: null, createdAt: new Date().toISOString() };
+}
+
+const sameValue = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' && /^\d{4}-/.test(a) && /^\d{4}-/.test(b) ? Date.parse(a) === Date.parse(b) : a === b);
+
+/** Queues a new planned sequence (numbered by the user). */
+export async function addPlannedSequence(project: string, sequence: number, fields: PlanFields): Promise<void> {
+  await db.outbox.add(queued(project, planChainOf(project), 'plan', { op: 'add', clientKey: newClientKey(), sequence, fields }));
+  publishOutboxChanged();
+}
+
+/**
+ * Queues the difference between a planned sequence as shown and what the user saved: only the
+ * attributes that changed travel, each with the value the user started from. False: nothing changed.
+ */
+export async function editPlannedSequence(project: string, row: PlanRow, sequence: number, next: PlanFields): Promise<boolean> {
+  const changes: PlanChanges = {};
+  const base: PlanChanges = {};
+  for (const key of PLAN_KEYS) {
+    if (sameValue(next[key], row[key])) continue;
+    (changes as Record<string, unknown>)[key] = next[key];
+    (base as Record<string, unknown>)[key] = row[key];
+  }
+  const renumber = sequence !== row.sequence;
+  if (!renumber && Object.keys(changes).length === 0) return false;
+  await db.outbox.add(queued(project, planChainOf(project), 'plan', { op: 'edit', sequence: row.sequence, ...(renumber ? { to: sequence } : {}), changes, base }));
+  publishOutboxChanged();
+  return true;
+}
+
+export async function removePlannedSequence(project: string, row: PlanRow): Promise<void> {
+  const base: Partial<PlanFields> = { line: row.line, fsp: row.fsp, lsp: row.lsp, name: row.name, remarks: row.remarks };
+  await db.outbox.add(queued(project, planChainOf(project), 'plan', { op: 'remove', sequence: row.sequence, base }));
+  publishOutboxChanged();
+}
+
+/**
+ * Queues new remarks for a sequence. While the previous change of the same sequence has not left
+ * this computer it is rewritten instead (its starting point stays), keeping the queue short.
+ */
+export async function editSequenceRemarks(project: string, row: SequenceRow, next: { remarks: string; remarksFinal: string }): Promise<boolean> {
+  const changes: SequenceChanges = {};
+  const base: { remarks?: string; remarksFinal?: string } = {};
+  if (next.remarks !== row.remarks) [changes.remarks, base.remarks] = [next.remarks, row.remarks];
+  if (next.remarksFinal !== row.remarksFinal) [changes.remarksFinal, base.remarksFinal] = [next.remarksFinal, row.remarksFinal];
+  if (Object.keys(changes).length === 0) return false;
+  const chain = sequenceChainOf(project, row.sequence);
+  await db.transaction('rw', db.outbox, async () => {
+    const last = (await db.outbox.where('eventKey').equals(chain).sortBy('seq')).at(-1);
+    const change = last?.survey;
+    // A refused one is rewritten too (and queued again): the user is fixing it. Its starting
+    // point stays, so a change made on Dougal meanwhile is still caught.
+    const refused = last?.state === 'failed';
+    if (last && change?.op === 'remarks' && ((last.state === 'pending' && last.attempts === 0) || refused)) {
+      const merged: SurveyChange = { ...change, changes: { ...change.changes, ...changes }, base: { ...base, ...change.base } };
+      await db.outbox.update(last.seq!, { survey: merged, label: describeChange(merged), ...(refused ? { state: 'pending', nextAttemptAt: null, lastError: null, failures: null } : {}) });
+      return;
+    }
+    await db.outbox.add(queued(project, chain, 'sequence', { op: 'remarks', sequence: row.sequence, changes, base }));
+  });
+  publishOutboxChanged();
+  return true;
+}
+
+/**
+ * Puts a refused change back in the queue, rewritten by the user (a free number, other shot
+ * points, their text). `rebase` takes what Dougal holds now as the starting point: the user has
+ * seen the other change and decided to send theirs over it.
+ */
+export async function reviseChange(seq: number, change: SurveyChange): Promise<void> {
+  await db.transaction('rw', db.outbox, async () => {
+    const item = await db.outbox.get(seq);
+    if (!item || item.state === 'sending') throw new Error('This change is being sent; try again in a moment.');
+    await db.outbox.update(seq, { survey: change, label: describeChange(change), state: 'pending', nextAttemptAt: null, lastError: null, failures: null });
+  });
+  publishOutboxChanged();
+}
+
+/** Gives up a queued change: Dougal's version is shown again. */
+export async function dropChange(seq: number): Promise<void> {
+  await db.transaction('rw', db.outbox, async () => {
+    const item = await db.outbox.get(seq);
+    if (item?.state === 'sending') throw new Error('This change is being sent; try again in a moment.');
+    await db.outbox.delete(seq);
+  });
+  publishOutboxChanged();
+}
+
+/**
+ * "Send mine anyway": reads Dougal's version now (the refusal named it), takes it as the starting
+ * point and queues the change again, so it goes over theirs, knowingly. Needs Dougal reachable.
+ */
+export async function sendMineAnyway(seq: number): Promise<void> {
+  const item = await db.outbox.get(seq);
+  if (!item?.survey) return;
+  await pullSurvey(item.project);
+  const change = item.survey;
+  const row = await db.survey.get(item.project);
+  const now = change.op === 'remarks' ? row?.sequences.find((s) => s.sequence === change.sequence) : row?.plan.find((p) => p.sequence === change.sequence);
+  await reviseChange(seq, rebased(change, (now as unknown as Record<string, unknown> | undefined) ?? null));
+}
+
+/** The change with its starting point moved to what Dougal holds now (for "send mine anyway"). */
+export function rebased(change: SurveyChange, now: Record<string, unknown> | null): SurveyChange {
+  if (!now) return change;
+  switch (change.op) {
+    case 'edit':
+      return { ...change, base: Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])) as PlanChanges };
+    case 'remove':
+      return { ...change, base: Object.fromEntries(Object.keys(change.base).map((k) => [k, now[k] ?? ''])) as Partial<PlanFields> };
+    case 'remarks':
+      return { ...change, base: Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])) };
+    default:
+      return change;
+  }
+}
