@@ -5,34 +5,31 @@
  *   (< 150 ms, until the count and rows are redrawn), and logging one event until its row is in
  *   the DOM (< 50 ms, from the form's submit). Timed inside the page, so Playwright's own round
  *   trips do not count.
- * - pushing 1,000 queued creates to the emulator (< 10 s), against a baseline of the same 1,000
- *   POSTs sent from Node with fetch, four at a time like the engine.
+ * The push of queued creates is its own suite (event-log-push.bench.ts), using the helpers here.
  */
 import type { Page } from '@playwright/test';
 import { openApp, startBrowserStack, stopBrowserStack, UNREACHABLE, type BrowserStack } from '../browser-stack';
 import { startEmulators, type RunningEmulators } from '../../emulators/start-emulators';
 import { below, round, type BenchContext, type BenchSuite } from '../bench-harness';
 
-const PROJECT = 'eq24301';
-/** The sync engine keeps up to four requests in flight (PUSH_LANES); the baseline does the same. */
-const BASELINE_LANES = 4;
+export const PROJECT = 'eq24301';
 
-interface Stack extends BrowserStack {
+export interface Stack extends BrowserStack {
   emulators: RunningEmulators;
 }
 
-async function startStack(): Promise<Stack> {
+export async function startStack(): Promise<Stack> {
   const emulators = await startEmulators();
   return { emulators, ...(await startBrowserStack('eventlog', { imago: UNREACHABLE.imago, dougal: emulators.dougal.server.baseUrl })) };
 }
 
-async function stopStack(stack: Stack): Promise<void> {
+export async function stopStack(stack: Stack): Promise<void> {
   await stopBrowserStack(stack);
   await stack.emulators.close();
 }
 
 /** A page for the app; tsx names functions with an `__name` helper, which callbacks sent to the page need too. */
-async function newAppPage(stack: Stack, viewport = { width: 1400, height: 900 }): Promise<Page> {
+export async function newAppPage(stack: Stack, viewport = { width: 1400, height: 900 }): Promise<Page> {
   const page = await stack.browser.newPage({ viewport });
   await page.addInitScript('globalThis.__name = (fn) => fn;');
   // When the first event row appears, in ms since navigation (for the start-on-the-log row).
@@ -45,7 +42,7 @@ async function newAppPage(stack: Stack, viewport = { width: 1400, height: 900 })
 }
 
 /** Writes `count` events (and the project's reference data) straight into the app's IndexedDB. */
-async function seedEvents(page: Page, count: number, outbox: boolean): Promise<void> {
+export async function seedEvents(page: Page, count: number, outbox: boolean): Promise<void> {
   await page.evaluate(
     async ({ count, project, outbox }) => {
       const words = ['Gun', 'string', 'autofire', 'dropout', 'streamer', 'depth', 'bird', 'feather', 'mammal', 'sighting', 'weather', 'swell', 'line', 'change', 'infill', 'FSP', 'LSP', 'QC', 'noise', 'tailbuoy'];
@@ -195,71 +192,12 @@ async function benchLocalLog(stack: Stack, context: BenchContext, size: number):
   await page.close();
 }
 
-async function benchPush(stack: Stack, context: BenchContext, count: number): Promise<void> {
-  const page = await newAppPage(stack);
-  await openApp(page, stack.server.url);
-  await seedEvents(page, count, true);
-  await openApp(page, stack.server.url); // engine starts with the queue in place, signed out: nothing moves yet
-  const outboxCount = () =>
-    page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const open = indexedDB.open('corelog-eventlog');
-          open.onsuccess = () => {
-            const request = open.result.transaction('outbox').objectStore('outbox').count();
-            request.onsuccess = () => {
-              resolve(request.result);
-              open.result.close();
-            };
-          };
-          open.onerror = () => reject(open.error);
-        }),
-    );
-  if ((await outboxCount()) !== count) throw new Error('the outbox was not seeded');
-  const dougal = stack.emulators.dougal;
-  const postsBefore = dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event')).length;
-  const t0 = Date.now();
-  await stack.services.connections.signIn('dougal', { username: 'demo', password: 'demo' }, false);
-  while ((await outboxCount()) > 0) {
-    if (Date.now() - t0 > 120_000) throw new Error('the outbox did not empty within 2 minutes');
-    await page.waitForTimeout(25);
-  }
-  const engineMs = Date.now() - t0;
-  const posts = dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event')).length - postsBefore;
-  context.log(`engine: ${count} creates in ${engineMs} ms (${posts} POSTs seen by the emulator)`);
-  if (posts !== count) throw new Error(`expected ${count} POSTs, the emulator saw ${posts}`);
-  await page.close();
-
-  // Baseline: the same creates, one after another, straight from Node.
-  const login = await fetch(`${dougal.server.baseUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'demo', password: 'demo' }) });
-  const token = /JWT=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  if (!token) throw new Error('baseline login failed');
-  const b0 = Date.now();
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const response = await fetch(`${dougal.server.baseUrl}/project/${PROJECT}/event`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, accept: 'application/json' },
-        body: JSON.stringify({ tstamp: new Date(Date.UTC(2024, 0, 1) + i * 37_000).toISOString(), sequence: 1, point: 1000 + i, remarks: `baseline ${i}`, labels: [], meta: { corelog_key: `baseline${i}` } }),
-      });
-      await response.arrayBuffer();
-      if (response.status !== 201) throw new Error(`baseline POST answered ${response.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: BASELINE_LANES }, lane));
-  const baselineMs = Date.now() - b0;
-  const seconds = engineMs / 1000;
-  context.record(below(`event log: push ${count.toLocaleString('en-US')} outbox creates`, seconds, 's', 10, { baseline: round(baselineMs / 1000), ratio: round(engineMs / baselineMs) }));
-}
-
 const suite: BenchSuite = {
   name: 'event-log',
   async run(context) {
     const stack = await startStack();
     try {
       await benchLocalLog(stack, context, context.smoke ? 2_000 : 100_000);
-      await benchPush(stack, context, context.smoke ? 20 : 1_000);
     } finally {
       await stopStack(stack);
     }

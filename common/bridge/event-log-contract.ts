@@ -6,9 +6,13 @@
  */
 import { z } from 'zod';
 import { timestampSchema } from '../forms/date-fields';
+import { bridgeErrorSchema } from './connection-contract';
 import { eventTimingProblem } from '../forms/event-fields';
 import { sequenceField, shotPointField } from '../forms/number-fields';
-import { firstForbiddenCharacter, freeTextSchema, type FreeTextRules } from '../free-text';
+import { freeTextSchema, type FreeTextRules } from '../free-text';
+import { dougalProjectSchema } from './dougal-project';
+import { surveyMethods } from './survey-contract';
+import { holeReportPdfSchema } from './photo-contract';
 
 /**
  * The `meta` attribute that carries Corelog's client key of an event it logged (DougalClient's
@@ -20,12 +24,7 @@ export const CLIENT_KEY_META = 'corelog_key';
  * A Dougal project id (`pid`): single-line text without controls or broken characters, since it is
  * URL-encoded into every request path (a lone surrogate makes encodeURIComponent throw).
  */
-const project = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine((pid) => firstForbiddenCharacter(pid, false) === null, 'the project id holds a control or broken character');
+const project = dougalProjectSchema;
 const eventId = z.number().int().nonnegative();
 /** A time that exists (common/forms/date-fields.ts: `2024-02-30` is refused, not rolled over to 1 March). */
 const isoTime = timestampSchema;
@@ -131,7 +130,26 @@ const writeOutcomeSchema = z.discriminatedUnion('status', [
 ]);
 export type EventWriteOutcome = z.infer<typeof writeOutcomeSchema>;
 
+/**
+ * What the watch or sequence report's Save as PDF asks for: the same file name and paper rules as
+ * the hole report's, and which report it is (the save dialog names it).
+ */
+export const logReportPdfSchema = holeReportPdfSchema.extend({ report: z.enum(['watch', 'sequence']) }).strict();
+export type LogReportPdfRequest = z.input<typeof logReportPdfSchema>;
+
+/** One create of `eventLogCreateMany`: what `eventLogCreate` takes, less the project. */
+const createItemSchema = z.object({ clientKey: z.string().min(8).max(100), fields: eventFieldsSchema, lookupFirst: z.boolean(), lookupSince: isoTime }).strict();
+export const MAX_CREATES_PER_CALL = 100;
+const createOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('created'), event: serverEventSchema.nullable(), existed: z.boolean() }),
+  z.object({ status: z.literal('failed'), error: bridgeErrorSchema }),
+  z.object({ status: z.literal('not-sent') }),
+]);
+export type EventCreateOutcome = z.infer<typeof createOutcomeSchema>;
+
 export const eventLogMethods = {
+  /** Sequences' remarks, the plan and preplot lines (survey-contract.ts). */
+  ...surveyMethods,
   eventLogProjects: { input: z.undefined(), output: z.object({ projects: z.array(z.object({ pid: z.string(), name: z.string() })) }) },
   /** Labels, sequences, plan and preplot line summaries: the reference data of the entry line and filters. */
   eventLogReference: {
@@ -180,6 +198,16 @@ export const eventLogMethods = {
     output: z.object({ event: serverEventSchema.nullable(), existed: z.boolean() }),
   },
   /**
+   * Several creates in one call (a push of what was logged offline): main sends each to Dougal
+   * exactly as `eventLogCreate` would, a few at a time, and answers each on its own. Once one
+   * meets a failure of the path (offline, timeout, signed out), the ones not yet started are not
+   * sent at all (`not-sent`: nothing of them reached Dougal). One whose timing is refused fails alone.
+   */
+  eventLogCreateMany: {
+    input: z.object({ project, creates: z.array(createItemSchema).min(1).max(MAX_CREATES_PER_CALL) }).strict(),
+    output: z.object({ results: z.array(createOutcomeSchema) }),
+  },
+  /**
    * PUT of all fields, only if the server's current uid is `expect` (or the event is deleted, for
    * 'deleted'). Main starts the PUT from the server's current version as it sent it (every
    * attribute kept), or for an undelete from the history version `fromUid` (default: the one
@@ -197,4 +225,9 @@ export const eventLogMethods = {
     input: z.object({ project, eventIds: z.array(eventId).min(1).max(10_000), accepted: z.boolean() }).strict(),
     output: z.object({ done: z.literal(true) }),
   },
+  /**
+   * Prints the page showing the watch or sequence report to PDF and saves it where the user
+   * chooses (desktop app; browser mode answers `unavailable`: the page prints itself there).
+   */
+  saveLogReportPdf: { input: logReportPdfSchema, output: z.object({ path: z.string(), bytes: z.number() }) },
 } as const;

@@ -4,13 +4,20 @@
  * the same breath (the conflict check before a write, the version a PUT starts from, the
  * idempotency look-up before a retry), and stands in for endpoints a server may lack.
  */
-import { CorelogError, type ErrorKind } from '../../../common/errors';
-import type { EventFields, EventInstance, EventWriteOutcome, ServerEvent } from '../../../common/bridge/event-log-contract';
+import { CorelogError, toBridgeError, type ErrorKind } from '../../../common/errors';
+import type { EventCreateOutcome, EventFields, EventInstance, EventWriteOutcome, ServerEvent } from '../../../common/bridge/event-log-contract';
+import { eventTimingProblem } from '../../../common/forms/event-fields';
 import type { MethodInput } from '../../../common/bridge/contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import type { DougalClient, DougalEvent, DougalRawEvent } from '../dougal/dougal-client';
 import { flattenQcResults, toEventInstance, toLineSummary, toPlannedSummary, toSequenceSummary, toServerEvent } from './event-log-wire';
 import { SerialByKey } from './serial-by-key';
+import { WriteLanes } from './write-lanes';
+
+/** Event-log writes sent to Dougal at once, as many as the renderer's push lanes (sync-engine.ts). */
+const WRITE_LANES = 4;
+/** Failures of the path to Dougal, not of the event: every create sent after one would meet it too. */
+const PATH_FAILURES: ReadonlySet<ErrorKind> = new Set(['offline', 'timeout', 'auth', 'unavailable']);
 
 type Found<T> = { value: T; raw: DougalRawEvent };
 
@@ -109,6 +116,7 @@ const PART_NAMES = { labels: 'Labels', sequences: 'Sequences', plan: 'The plan',
 
 export function createEventLogModule({ clients }: ServiceContext): ServiceModule {
   const createsByKey = new SerialByKey();
+  const writes = new WriteLanes(WRITE_LANES);
   const createEvent = async ({ project, clientKey, fields, lookupFirst, lookupSince }: MethodInput<'eventLogCreate'>) => {
     const client = clients.dougal();
     const near = { tstamp: fields.tstamp, sequence: fields.sequence };
@@ -125,7 +133,15 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
     // The client reads back a 201 {id} or a 204 (Location, else the key) itself: the event is posted once.
     const created = await client.createEvent(project, body as Parameters<DougalClient['createEvent']>[1], { idempotencyKey: clientKey });
     return { event: created ? toServerEvent(created) : await find(), existed: false };
-    };
+  };
+  /**
+   * Creates of one client key run one after another; a later one always looks first. Two copies
+   * of one create (a window that reconnected and retried while main still sent the first) would
+   * otherwise both find nothing and log the event twice. `send` decides, once the create's turn
+   * has come, whether it still goes.
+   */
+  const createInTurn = <T>(project: string, clientKey: string, send: (afterAnother: boolean) => Promise<T>) =>
+    createsByKey.run(`${project}\u0000${clientKey}`, (afterAnother) => writes.run(() => send(afterAnother)));
   const changesByListing = new ChangesByListing();
   return {
     handlers: {
@@ -171,12 +187,32 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
         }
       },
       eventLogCreate: ({ project, clientKey, fields, lookupFirst, lookupSince }) =>
-        // Creates of one client key run one after another; a later one always looks first. Two copies
-        // of one create (a window that reconnected and retried while main still sent the first)
-        // would otherwise both find nothing and log the event twice.
-        createsByKey.run(`${project}\u0000${clientKey}`, (afterAnother) => createEvent({ project, clientKey, fields, lookupFirst: lookupFirst || afterAnother, lookupSince })),
-      eventLogPut: ({ project, id, expect, fields, fromUid }) => putIfCurrent(clients.dougal(), project, id, expect, fields, fromUid),
-      eventLogDelete: ({ project, id, expect }) => deleteIfCurrent(clients.dougal(), project, id, expect),
+        createInTurn(project, clientKey, (afterAnother) => createEvent({ project, clientKey, fields, lookupFirst: lookupFirst || afterAnother, lookupSince })),
+      async eventLogCreateMany({ project, creates }) {
+        // After a failure of the path the rest would only fail the same way, one timeout after
+        // another: they are answered `not-sent` instead, and wait with the queue.
+        let pathFailed = false;
+        const results = await Promise.all(
+          creates.map(({ clientKey, fields, lookupFirst, lookupSince }) =>
+            createInTurn(project, clientKey, async (afterAnother): Promise<EventCreateOutcome> => {
+              if (pathFailed) return { status: 'not-sent' };
+              // The timing rule eventLogCreate's input check applies, here for this create alone.
+              const problem = eventTimingProblem(fields);
+              if (problem) return { status: 'failed', error: { kind: 'validation', message: problem, retryable: false } };
+              try {
+                return { status: 'created', ...(await createEvent({ project, clientKey, fields, lookupFirst: lookupFirst || afterAnother, lookupSince })) };
+              } catch (error) {
+                const failure = toBridgeError(error);
+                if (PATH_FAILURES.has(failure.kind)) pathFailed = true;
+                return { status: 'failed', error: failure };
+              }
+            }),
+          ),
+        );
+        return { results };
+      },
+      eventLogPut: ({ project, id, expect, fields, fromUid }) => writes.run(() => putIfCurrent(clients.dougal(), project, id, expect, fields, fromUid)),
+      eventLogDelete: ({ project, id, expect }) => writes.run(() => deleteIfCurrent(clients.dougal(), project, id, expect)),
       async eventLogHistory({ project, id }) {
         return { instances: (await clients.dougal().eventHistory(project, id)).map(toEventInstance) };
       },

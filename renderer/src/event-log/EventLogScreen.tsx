@@ -18,10 +18,14 @@ import { useAppSettings } from '../settings/app-settings-store';
 import { EventPanel } from './EventPanel';
 import { EventTable } from './EventTable';
 import { QcPanel } from './QcPanel';
+import { LogReportsButton } from './reports/LogReport';
 import { SequencesPanel } from './SequencesPanel';
+import { LinesPanel } from './survey/LinesPanel';
+import { PlanPanel } from './survey/PlanPanel';
 import { eventLogSync } from './sync-engine';
 
-type Tab = 'log' | 'sequences' | 'qc';
+type Tab = 'log' | 'sequences' | 'plan' | 'lines' | 'qc';
+const TAB_NAMES: Record<Tab, string> = { log: 'Log', sequences: 'Sequences', plan: 'Plan', lines: 'Lines', qc: 'QC' };
 const fromDayField = dateField('From day');
 const toDayField = dateField('To day');
 
@@ -95,12 +99,13 @@ export function EventLogScreen() {
           </select>
         </label>
         <nav className="tabs" aria-label="Event log views">
-          {(['log', 'sequences', 'qc'] as const).map((t) => (
+          {(['log', 'sequences', 'plan', 'lines', 'qc'] as const).map((t) => (
             <button key={t} type="button" className={tab === t ? 'active' : ''} aria-pressed={tab === t} onClick={() => setTab(t)}>
-              {t === 'log' ? 'Log' : t === 'sequences' ? 'Sequences' : 'QC'}
+              {TAB_NAMES[t]}
             </button>
           ))}
         </nav>
+        <LogReportsButton project={project} />
         <span className="muted" data-testid="event-log-zone" title="Change it in Settings (Alt+5)">
           Times in {zone === 'utc' ? 'UTC' : 'local time'}
         </span>
@@ -132,6 +137,8 @@ export function EventLogScreen() {
 
       {tab === 'sequences' && (
         <SequencesPanel
+          project={project}
+          canWrite={canWrite}
           reference={reference}
           counts={counts}
           zone={zone}
@@ -141,10 +148,21 @@ export function EventLogScreen() {
           }}
         />
       )}
+      {tab === 'plan' && <PlanPanel project={project} zone={zone} canWrite={canWrite} />}
+      {tab === 'lines' && (
+        <LinesPanel
+          project={project}
+          zone={zone}
+          onPickSequence={(sequence) => {
+            filterSequence(String(sequence));
+            setTab('log');
+          }}
+        />
+      )}
       {tab === 'qc' && <QcPanel project={project} canWrite={canWrite} zone={zone} />}
       {tab === 'log' && (
         <>
-          {canWrite && <EntryLine project={project} labels={labels} />}
+          {canWrite && <EntryLine project={project} labels={labels} sequences={reference?.sequences} />}
           <div className={`event-log-body${selected ? ' with-panel' : ''}`}>
             <div className="event-log-main">
               <div className="event-filters row" role="search">

@@ -28,6 +28,8 @@ import { rowFromServer, sameFields, snapshotOf, syncStateOf } from './event-mode
 import { refreshSyncState } from './event-writes';
 import { pullEvents, pullProjects, pullReference } from './pull';
 import { asBridgeError, BridgeFailure, unwrap } from './unwrap';
+import { isSurveyItem } from './survey/survey-change';
+import { pushSurveyItem } from './survey/survey-push';
 
 const PULL_INTERVAL_MS = 30_000;
 const PULL_AFTER_PUSH_MS = 1_500;
@@ -36,8 +38,18 @@ const REFERENCE_MAX_AGE_MS = 5 * 60_000;
 /** How far back the idempotency look-up scans the server's changes, before the item was queued. */
 const LOOKUP_MARGIN_MS = 24 * 60 * 60_000;
 const MAX_SLEEP_MS = 60_000;
-/** Requests in flight at once (never two for the same event). */
+/** Requests in flight at once (never two for the same event); main sends no more to Dougal either. */
 const PUSH_LANES = 4;
+/**
+ * Creates handed to main in one call at most. A push of what was logged offline goes in batches:
+ * one IndexedDB transaction marks a batch as sent, one bridge call carries it, one transaction
+ * settles it, instead of two transactions and a bridge round trip per event.
+ */
+const CREATE_BATCH = 50;
+/** Characters of fields (as JSON) in one batch at most: well under the bridge's 4 MB message limit. */
+const CREATE_BATCH_CHARS = 1_000_000;
+/** Batches in flight at once: main sends one while the next waits in main and the one before is settled here. */
+const CREATE_BATCHES = 2;
 
 /** Errors after which every other request would fail the same way: pause the queue. */
 const PAUSING_KINDS: ReadonlySet<BridgeError['kind']> = new Set(['offline', 'timeout', 'auth', 'unavailable']);
@@ -56,11 +68,24 @@ export interface EngineStatus {
 }
 
 type PushOutcome = 'done' | 'wait' | 'pause';
+/** What one lane takes from the queue: one item, or a batch of creates of different events. */
+type PushWork = { one: OutboxItem } | { creates: OutboxItem[] };
 
-/** The changes of one event form a chain that must reach Dougal in order; QC items stand alone. */
+/**
+ * The changes of one event form a chain that must reach Dougal in order; QC items stand alone.
+ * Plan and sequence changes carry their chain as `eventKey` (`plan:<project>`, `sequence:<project>:<n>`).
+ */
 const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.seq}`;
 
 const db = eventLogDb;
+
+/** Main's answer left a create out (never in practice): it may have been sent, so it is looked up next time. */
+const UNANSWERED_CREATE: BridgeError = { kind: 'malformed-response', message: 'Corelog’s background service did not say what became of this event; it is looked up on Dougal on the next try.', retryable: true };
+const NO_ID_FROM_CREATE: BridgeError = {
+  kind: 'malformed-response',
+  message: 'Dougal took the event but did not say which id it got; Corelog looks it up on the next try.',
+  retryable: true,
+};
 
 export class EventLogSync {
   private status: EngineStatus = { active: false, phase: 'idle', pausedReason: null, progress: null, lastSuccessAt: null, lastError: null, pullFailures: null };
@@ -226,12 +251,14 @@ export class EventLogSync {
   /**
    * Pushes every due item, a few at a time: items of different events go side by side, the
    * changes of one event strictly one after another (an event's chain waits while one of its
-   * items is in flight, and stops at one that did not go through).
+   * items is in flight, and stops at one that did not go through). Creates go in batches
+   * (CREATE_BATCH), each create still its own request to Dougal.
    */
   private async pushAll(): Promise<{ pushed: number; nextDue: number }> {
-    const queue = await db.outbox.orderBy('seq').toArray();
+    let queue = await db.outbox.orderBy('seq').toArray();
     const stopped = new Set<string>();
     const inFlight = new Set<string>();
+    let batchesInFlight = 0;
     let pushed = 0;
     let nextDue = Infinity;
     let pause = false;
@@ -239,39 +266,74 @@ export class EventLogSync {
     const settled = () => waiters.splice(0).forEach((wake) => wake());
     if (queue.length) this.set({ phase: 'pushing' });
 
-    const take = (): OutboxItem | null | 'later' => {
-      for (let i = 0; i < queue.length; i++) {
-        const item = queue[i]!;
+    const take = (): PushWork | null | 'later' => {
+      // Enough batches on their way and nothing but creates left: no need to look through them all.
+      if (batchesInFlight >= CREATE_BATCHES && !queue.some((item) => item.kind !== 'create')) return queue.length ? 'later' : null;
+      const now = Date.now();
+      const gone = new Set<OutboxItem>();
+      // Chains passed over in this look: nothing later of theirs may go before them.
+      const passed = new Set<string>();
+      let creates: OutboxItem[] | null = null;
+      let chars = 0;
+      let one: OutboxItem | null = null;
+      for (const item of queue) {
         const chain = chainOf(item);
-        if (inFlight.has(chain)) continue;
-        queue.splice(i--, 1);
-        if (stopped.has(chain)) continue;
-        const due = item.state === 'waiting-retry' && item.nextAttemptAt ? Date.parse(item.nextAttemptAt) : 0;
-        if (item.state === 'failed' || item.state === 'conflict' || due > Date.now()) {
-          if (due > Date.now()) nextDue = Math.min(nextDue, due);
-          stopped.add(chain);
+        if (inFlight.has(chain) || passed.has(chain)) continue;
+        if (stopped.has(chain)) {
+          gone.add(item);
           continue;
         }
-        return item;
+        const due = item.state === 'waiting-retry' && item.nextAttemptAt ? Date.parse(item.nextAttemptAt) : 0;
+        if (item.state === 'failed' || item.state === 'conflict' || due > now) {
+          if (due > now) nextDue = Math.min(nextDue, due);
+          stopped.add(chain);
+          gone.add(item);
+          continue;
+        }
+        if (item.kind === 'create' && (creates !== null || batchesInFlight < CREATE_BATCHES)) {
+          const size = JSON.stringify(item.fields ?? null).length;
+          creates ??= [];
+          if (creates.length > 0 && (creates.length >= CREATE_BATCH || chars + size > CREATE_BATCH_CHARS)) break;
+          creates.push(item);
+          chars += size;
+          gone.add(item);
+          passed.add(chain);
+          continue;
+        }
+        if (creates === null && item.kind !== 'create') {
+          one = item;
+          gone.add(item);
+          break;
+        }
+        // A create while enough batches are in flight, or anything else while a batch is gathered: later.
+        passed.add(chain);
       }
+      if (gone.size) queue = queue.filter((item) => !gone.has(item));
+      if (one) return { one };
+      if (creates?.length) return { creates };
       return queue.length ? 'later' : null;
     };
 
     const lane = async () => {
       while (!pause && this.status.active && !this.pushPauseReason()) {
-        const item = take();
-        if (item === null) return;
-        if (item === 'later') {
+        const work = take();
+        if (work === null) return;
+        if (work === 'later') {
           await new Promise<void>((resolve) => waiters.push(resolve));
           continue;
         }
-        const chain = chainOf(item);
-        inFlight.add(chain);
-        const outcome = await this.push(item);
-        inFlight.delete(chain);
-        if (outcome === 'done') pushed += 1;
-        else stopped.add(chain);
-        if (outcome === 'pause') pause = true;
+        const items = 'one' in work ? [work.one] : work.creates;
+        const chains = items.map(chainOf);
+        for (const chain of chains) inFlight.add(chain);
+        if ('creates' in work) batchesInFlight += 1;
+        const outcomes = 'one' in work ? [await this.push(work.one)] : await this.pushCreates(work.creates);
+        if ('creates' in work) batchesInFlight -= 1;
+        outcomes.forEach((outcome, i) => {
+          inFlight.delete(chains[i]!);
+          if (outcome === 'done') pushed += 1;
+          else stopped.add(chains[i]!);
+          if (outcome === 'pause') pause = true;
+        });
         settled();
       }
       settled();
@@ -289,12 +351,108 @@ export class EventLogSync {
     return { pushed, nextDue };
   }
 
-  private async push(item: OutboxItem): Promise<PushOutcome> {
+  /**
+   * Marks items as being sent, counting the attempt first (if the reply is lost or we crash, the
+   * next try looks a create up before sending it again). Answers each item as it is now in
+   * IndexedDB, before this attempt was counted: the queue was read before, and meanwhile a change
+   * the user made to an unsent item may have been folded into it (its new content goes). 'gone':
+   * no longer queued (an unsent create deleted: it must not go at all); 'held': waiting for the user.
+   */
+  private async markSending(items: OutboxItem[]): Promise<(OutboxItem | 'gone' | 'held')[]> {
+    return db.transaction('rw', db.outbox, async () => {
+      const now = await db.outbox.bulkGet(items.map((item) => item.seq!));
+      const current = now.map((item) => (!item ? 'gone' : item.state === 'failed' || item.state === 'conflict' ? 'held' : item));
+      const sending = current.filter((item): item is OutboxItem => typeof item === 'object');
+      await db.outbox.bulkPut(sending.map((item) => ({ ...item, state: 'sending' as const, attempts: item.attempts + 1 })));
+      return current;
+    });
+  }
+
+  /**
+   * Sends a batch of creates in one bridge call and settles it in one transaction; failures are
+   * handled one by one as for a single item. Creates main did not start (after a failure of the
+   * path) go back as they were: nothing of them reached Dougal.
+   */
+  private async pushCreates(batch: OutboxItem[]): Promise<PushOutcome[]> {
+    const before = await this.markSending(batch).catch((error: unknown) => {
+      this.set({ lastError: asBridgeError(error) });
+      return null;
+    });
+    if (!before) return batch.map(() => 'wait');
+    // An item no longer queued is done with; one now waiting for the user holds its chain.
+    const outcomes: PushOutcome[] = before.map((item) => (item === 'held' ? 'wait' : 'done'));
+    const sent = before.flatMap((item, i) => (typeof item === 'object' ? [{ item, i }] : []));
+    if (!sent.length) return outcomes;
+    const project = sent[0]!.item.project;
+    const mixed = sent.filter(({ item }) => item.project !== project);
+    // One project per call; one queued in another (never in practice) goes alone.
+    for (const { item, i } of mixed) outcomes[i] = await this.pushMarked(item);
+    const same = sent.filter(({ item }) => item.project === project);
+    const reply = await bridge.eventLogCreateMany({
+      project,
+      creates: same.map(({ item }) => ({
+        clientKey: item.eventKey.slice(2),
+        fields: item.fields!,
+        lookupFirst: item.attempts > 0,
+        lookupSince: new Date(Date.parse(item.createdAt) - LOOKUP_MARGIN_MS).toISOString(),
+      })),
+    });
+    if (!reply.ok) {
+      if (reply.error.kind === 'validation') {
+        // Main refused the call before sending any of it (one create's text breaks a rule, or the
+        // call was too large): each goes on its own, so only the one at fault waits for the user.
+        await this.restore(same.map(({ item }) => item));
+        for (const { i } of same) outcomes[i] = await this.push(batch[i]!);
+        return outcomes;
+      }
+      for (const { item, i } of same) outcomes[i] = await this.failed(item, reply.error);
+      return outcomes;
+    }
+    const created: { item: OutboxItem; event: ServerEvent; deleted: boolean }[] = [];
+    const notSent: OutboxItem[] = [];
+    for (const [n, { item, i }] of same.entries()) {
+      const result = reply.value.results[n] ?? { status: 'failed', error: UNANSWERED_CREATE };
+      if (result.status === 'created' && result.event) created.push({ item, event: result.event, deleted: false });
+      else if (result.status === 'created') outcomes[i] = await this.failed(item, NO_ID_FROM_CREATE);
+      else if (result.status === 'failed') outcomes[i] = await this.failed(item, result.error);
+      else {
+        notSent.push(item);
+        outcomes[i] = 'wait';
+      }
+    }
+    if (created.length) await this.settle(created);
+    if (notSent.length) await this.restore(notSent);
+    return outcomes;
+  }
+
+  /** Items marked as being sent that main never sent: back as they were, attempt uncounted. */
+  private async restore(items: OutboxItem[]): Promise<void> {
+    await db.transaction('rw', db.outbox, async () => {
+      for (const item of items) await db.outbox.update(item.seq!, { state: item.state, attempts: item.attempts });
+    });
+  }
+
+  private async push(queued: OutboxItem): Promise<PushOutcome> {
+    let item: OutboxItem | 'gone' | 'held';
+    try {
+      item = (await this.markSending([queued]))[0] ?? 'gone';
+    } catch (error) {
+      this.set({ lastError: asBridgeError(error) });
+      return 'wait';
+    }
+    // Gone meanwhile (an unsent create deleted, with its event): nothing to send.
+    if (item === 'gone') return 'done';
+    if (item === 'held') return 'wait';
+    return this.pushMarked(item);
+  }
+
+  /** Sends one item already marked as being sent (`item` as it was before this attempt was counted). */
+  private async pushMarked(item: OutboxItem): Promise<PushOutcome> {
     const seq = item.seq!;
     const earlierAttempts = item.attempts;
-    // Counted before sending: if the reply is lost or we crash, the next try looks the create up first.
-    await db.outbox.update(seq, { state: 'sending', attempts: earlierAttempts + 1 });
     try {
+      // Plan and sequence changes (helper C's survey/survey-push.ts): 'done', or a BridgeFailure for failed() below.
+      if (isSurveyItem(item)) return await pushSurveyItem(item);
       if (item.kind === 'qc') {
         unwrap(await bridge.eventLogQcAccept({ project: item.project, eventIds: item.qc!.eventIds, accepted: item.qc!.accepted }));
         await db.outbox.delete(seq);
@@ -311,10 +469,8 @@ export class EventLogSync {
             lookupSince: new Date(Date.parse(item.createdAt) - LOOKUP_MARGIN_MS).toISOString(),
           }),
         );
-        if (!event) {
-          throw new BridgeFailure({ kind: 'malformed-response', message: 'Dougal took the event but did not say which id it got; Corelog looks it up on the next try.', retryable: true });
-        }
-        await this.settle(item, event, false);
+        if (!event) throw new BridgeFailure(NO_ID_FROM_CREATE);
+        await this.settle([{ item, event, deleted: false }]);
         return 'done';
       }
       const row = await db.events.get(item.eventKey);
@@ -342,35 +498,45 @@ export class EventLogSync {
           await this.markConflict(item, outcome.theirs);
           return 'wait';
         }
-        await this.settle(item, outcome.theirs, false);
+        await this.settle([{ item, event: outcome.theirs, deleted: false }]);
         return 'done';
       }
-      await this.settle(item, outcome.event, item.kind === 'delete');
+      await this.settle([{ item, event: outcome.event, deleted: item.kind === 'delete' }]);
       return 'done';
     } catch (error) {
       return this.failed(item, asBridgeError(error));
     }
   }
 
-  /** The item is done: drop it and take the server's answer into the row. */
-  private async settle(item: OutboxItem, event: ServerEvent | null, deleted: boolean): Promise<void> {
-    const row = await db.transaction('rw', db.events, db.outbox, async () => {
-      await db.outbox.delete(item.seq!);
-      const current = await db.events.get(item.eventKey);
-      if (!current) return null;
-      const rest = await db.outbox.where('eventKey').equals(item.eventKey).toArray();
-      let next: LogEvent;
-      if (event && rest.length === 0) {
-        next = rowFromServer(current.project, event, false, current);
-      } else {
-        const server = event ? snapshotOf(event) : current.server && { ...current.server, deleted };
-        next = { ...current, id: event?.id ?? current.id, uid: event?.uid ?? current.uid, server, sync: syncStateOf(rest) };
-        if (event) Object.assign(next, { readonly: event.readonly, hasEdits: event.hasEdits });
-      }
-      await db.events.put(next);
-      return next;
+  /** The items are done: drop them and take the server's answers into their rows, in one transaction. */
+  private async settle(done: { item: OutboxItem; event: ServerEvent | null; deleted: boolean }[]): Promise<void> {
+    const rows = await db.transaction('rw', db.events, db.outbox, async () => {
+      await db.outbox.bulkDelete(done.map(({ item }) => item.seq!));
+      const keys = done.map(({ item }) => item.eventKey);
+      const currents = await db.events.bulkGet(keys);
+      // What is still queued for these events (a change made while this one was on its way).
+      const rest = new Map<string, OutboxItem[]>();
+      for (const other of await db.outbox.where('eventKey').anyOf(keys).toArray()) rest.set(other.eventKey, [...(rest.get(other.eventKey) ?? []), other]);
+      const rows = new Map<string, LogEvent>();
+      done.forEach(({ item, event, deleted }, i) => {
+        // An event settled twice in one batch (never in practice) builds on its first answer.
+        const current = rows.get(item.eventKey) ?? currents[i];
+        if (!current) return;
+        const others = rest.get(item.eventKey) ?? [];
+        let next: LogEvent;
+        if (event && others.length === 0) {
+          next = rowFromServer(current.project, event, false, current);
+        } else {
+          const server = event ? snapshotOf(event) : current.server && { ...current.server, deleted };
+          next = { ...current, id: event?.id ?? current.id, uid: event?.uid ?? current.uid, server, sync: syncStateOf(others) };
+          if (event) Object.assign(next, { readonly: event.readonly, hasEdits: event.hasEdits });
+        }
+        rows.set(item.eventKey, next);
+      });
+      await db.events.bulkPut([...rows.values()]);
+      return [...rows.values()];
     });
-    if (row) publishRows([row]);
+    publishRows(rows);
     publishOutboxChanged();
   }
 
