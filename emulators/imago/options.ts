@@ -58,6 +58,11 @@ export interface ImagoBehaviour {
    * types that have a natural rule, and `POST /imagery` refuses values that break them (422).
    */
   attributeRules: AttributeRulesStyle;
+  /**
+   * What `checksum` holds in `/image-metadata` (the reference names the field, not its algorithm):
+   * `sha256` hex (default), `sha256-prefixed` (`sha256:<hex>`), `md5` hex, or `absent` (no field).
+   */
+  checksumStyle: ChecksumStyle;
 }
 
 export type ErrorBodyShape = 'message' | 'error' | 'errors';
@@ -66,6 +71,7 @@ export type UploadEncoding = 'multipart-only' | 'raw-only' | 'either';
 export type MimeParamRule = 'required-mimeType' | 'required-mimetype' | 'optional';
 export type NullStyle = 'documented' | 'omit' | 'explicit-null';
 export type AttributeRulesStyle = 'none' | 'inline';
+export type ChecksumStyle = 'sha256' | 'sha256-prefixed' | 'md5' | 'absent';
 
 /** The switches whose values are one of a few words, with those words. */
 const ENUM_VALUES = {
@@ -75,6 +81,7 @@ const ENUM_VALUES = {
   mimeParam: ['required-mimeType', 'required-mimetype', 'optional'],
   nullStyle: ['documented', 'omit', 'explicit-null'],
   attributeRules: ['none', 'inline'],
+  checksumStyle: ['sha256', 'sha256-prefixed', 'md5', 'absent'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -112,6 +119,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   imageMetadataLimitCap: 1000,
   signedUrlLifetimeSeconds: 3600,
   attributeRules: 'none',
+  checksumStyle: 'sha256',
 });
 
 const NUMBER_KEYS = [

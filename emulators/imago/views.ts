@@ -1,4 +1,6 @@
 /** How imagery and images look in replies (field names from the reference; guessed ones noted there). */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ImagoApiContext } from './api-context';
 import type { Imagery, StoredImage } from './state';
 
@@ -85,8 +87,13 @@ export function imageryJson(ctx: ImagoApiContext, imagery: Imagery, options: { v
   return json;
 }
 
-export function imageMetadataJson(ctx: ImagoApiContext, image: StoredImage) {
-  const imagery = ctx.store.imagery(image.imageryId);
+/**
+ * One `/image-metadata` item. `imagery` saves the lookup when the caller has an index; `url: false`
+ * leaves the signed link out, for filtering many images before the page is cut (signing is the
+ * costly part of an item).
+ */
+export function imageMetadataJson(ctx: ImagoApiContext, image: StoredImage, known: { imagery?: Imagery | undefined; url?: boolean } = {}) {
+  const imagery = known.imagery ?? ctx.store.imagery(image.imageryId);
   const { collection, dataset, workspace, imageryType } = ctx.store.context(imagery);
   const imageType = imageryType.imageTypes.find((t) => t.id === image.imageTypeId);
   return {
@@ -107,11 +114,11 @@ export function imageMetadataJson(ctx: ImagoApiContext, image: StoredImage) {
     uploadedOn: image.uploadedOn,
     uploadedBy: image.uploadedBy,
     mimeType: image.mimeType,
-    checksum: image.checksum,
+    ...checksumField(ctx, image),
     width: image.width,
     height: image.height,
     size: image.size,
-    url: signedUrl(ctx, image),
+    ...(known.url === false ? {} : { url: signedUrl(ctx, image) }),
     startDepth: imagery.startDepth,
     endDepth: imagery.endDepth,
     x: imagery.x,
@@ -119,4 +126,31 @@ export function imageMetadataJson(ctx: ImagoApiContext, image: StoredImage) {
     z: imagery.z,
     deleted: image.deleted,
   };
+}
+
+/** MD5s of stored images, worked out when first asked for (images are never rewritten in place). */
+const md5s = new Map<string, string>();
+
+/**
+ * The `checksum` field as the `checksumStyle` switch writes it. The stored record always keeps the
+ * SHA-256 hex; the other styles are how a server could plausibly present it (or an MD5 instead).
+ */
+function checksumField(ctx: ImagoApiContext, image: StoredImage): { checksum?: string | null } {
+  switch (ctx.behaviour().checksumStyle) {
+    case 'sha256':
+      return { checksum: image.checksum };
+    case 'sha256-prefixed':
+      return { checksum: `sha256:${image.checksum}` };
+    case 'md5': {
+      const path = ctx.store.imagePath(image);
+      let md5 = md5s.get(path);
+      if (md5 === undefined) {
+        md5 = createHash('md5').update(readFileSync(path)).digest('hex');
+        md5s.set(path, md5);
+      }
+      return { checksum: md5 };
+    }
+    case 'absent':
+      return ctx.behaviour().nullStyle === 'explicit-null' ? { checksum: null } : {};
+  }
 }

@@ -265,7 +265,7 @@ export const imageMetadata = z.object({
   z: orNull(z.number()),
   deleted: opt(z.boolean()),
 });
-export const imageMetadataList = z.object({ images: list(imageMetadata, 'image'), meta: opt(pageMeta) });
+export const imageMetadataList = z.object({ images: optList(imageMetadata, 'image'), meta: opt(pageMeta) });
 
 export type ImagoContext = z.infer<typeof contextReply>;
 export type ImagoWorkspace = ImagoContext['workspaces'][number];
