@@ -4,6 +4,7 @@
 //   dist/electron/main.cjs  Electron main process      (esbuild; electron and sharp stay external)
 //   dist/electron/preload.cjs  sandboxed preload        (esbuild; only `electron` may be required)
 //   dist/electron/web.mjs   browser-mode server        (esbuild)
+//   dist/electron/corelog-cli.mjs  the `corelog` command (`corelog import …`; bin/corelog.mjs runs it)
 //   dist/electron/decode-worker.cjs  child process for heavy photo decodes (esbuild; sharp stays external)
 //   dist/electron/structure-thread.cjs  worker thread walking JPEG/PNG structure (esbuild)
 //   dist/electron/sample-emulators.cjs  the Imago and Dougal emulators the app runs as its sample
@@ -59,6 +60,15 @@ if (!only || only === 'electron') {
       format: 'esm',
       external: ['sharp'],
       // Bundled CommonJS dependencies (ws) still call require() for Node built-ins.
+      banner: { js: "import { createRequire as __corelogRequire } from 'node:module'; const require = __corelogRequire(import.meta.url);" },
+    }),
+    // Next to structure-thread.cjs and decode-worker.cjs, which the image checks start from their own folder.
+    esbuild({
+      ...common,
+      entryPoints: ['electron/services/archive-import/cli-entry.ts'],
+      outfile: 'dist/electron/corelog-cli.mjs',
+      format: 'esm',
+      external: ['sharp'],
       banner: { js: "import { createRequire as __corelogRequire } from 'node:module'; const require = __corelogRequire(import.meta.url);" },
     }),
   );

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { BridgeError } from '../errors';
 import type { Result } from '../result';
+import { archiveEvents, archiveMethods } from './archive-contract';
 import { connectionEvents, connectionMethods } from './connection-contract';
 import { desktopEvents, desktopMethods } from './desktop-contract';
 import { eventLogMethods } from './event-log-contract';
@@ -37,6 +38,7 @@ const appMethods = {
 
 export const bridgeMethods = {
   ...appMethods,
+  ...archiveMethods,
   ...connectionMethods,
   ...desktopMethods,
   ...eventLogMethods,
@@ -45,6 +47,7 @@ export const bridgeMethods = {
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const bridgeEvents = {
+  ...archiveEvents,
   ...connectionEvents,
   ...desktopEvents,
   ...photoEvents,

@@ -19,8 +19,10 @@ import type { SecretCipher } from './credentials/secret-cipher';
 import type { DougalClient } from './dougal/dougal-client';
 import type { ImagoClient } from './imago/imago-client';
 import { createAppInfoModule } from './app-info-handlers';
+import { createArchiveModule } from './archive-import/archive-handlers';
 import { StagedFiles } from './files/staged-files';
 import { createEventLogModule } from './event-log/event-log-handlers';
+import { createSurveyModule } from './event-log/survey-handlers';
 import { createHoleReportPdfModule } from './photos/hole-report-pdf';
 import { createPhotoModule } from './photos/photo-handlers';
 import { createSettingsModule } from './settings/settings-handlers';
@@ -113,7 +115,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const appSettings = createSettingsModule(context);
   // Intake and upload go through the settings module's originals ledger (the sweep's evidence).
   const photos = appSettings.watchUploads(createPhotoModule(context));
-  const modules: ServiceModule[] = [createAppInfoModule(context), createProfileModule(context), createConnectionModule(context), desktop, createEventLogModule(context), photos, createHoleReportPdfModule(context), appSettings];
+  const modules: ServiceModule[] = [createAppInfoModule(context), createProfileModule(context), createConnectionModule(context), desktop, createEventLogModule(context), createSurveyModule(context), photos, createHoleReportPdfModule(context), createArchiveModule(context), appSettings];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as BridgeHandlers;
 
   return {

@@ -58,7 +58,18 @@ export interface HttpRequestOptions extends HttpLimits {
    * Streams this file as the body, between `before` and `after` when given (a multipart part's
    * framing): the file is never read into memory and Content-Length is known up front.
    */
-  file?: { path: string; contentType: string; before?: Buffer; after?: Buffer; onProgress?: (sentBytes: number, totalBytes: number) => void };
+  file?: {
+    path: string;
+    contentType: string;
+    before?: Buffer;
+    after?: Buffer;
+    onProgress?: (sentBytes: number, totalBytes: number) => void;
+    /**
+     * Waits before each piece (at most `PACE_SLICE_BYTES`) of the file is sent: a bandwidth cap.
+     * The idle timeout does not run while it waits (the quiet is ours, not the network's).
+     */
+    pace?: (bytes: number) => Promise<void>;
+  };
   /** Idle timeout: no bytes moving for this long aborts the request. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -106,6 +117,9 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+
+/** A paced upload is sent in pieces this small, so a low cap makes an even stream, not bursts. */
+export const PACE_SLICE_BYTES = 64 * 1024;
 
 const SYSTEM_NAMES: Record<SystemId, string> = { imago: 'Imago', dougal: 'Dougal' };
 
@@ -185,12 +199,27 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     earnedBytes = total;
     let sent = 0;
     const onProgress = options.file.onProgress;
+    const pace = options.file.pace;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
-        sent += chunk.length;
-        touch();
-        onProgress?.(sent, size);
-        done(null, chunk);
+        if (!pace) {
+          sent += chunk.length;
+          touch();
+          onProgress?.(sent, size);
+          done(null, chunk);
+          return;
+        }
+        void (async () => {
+          for (let at = 0; at < chunk.length; at += PACE_SLICE_BYTES) {
+            const piece = chunk.subarray(at, at + PACE_SLICE_BYTES);
+            clearTimeout(idleTimer);
+            await pace(piece.length);
+            sent += piece.length;
+            touch();
+            onProgress?.(sent, size);
+            this.push(piece);
+          }
+        })().then(() => done(), (error: unknown) => done(error as Error));
       },
     });
     // 1 MiB chunks: fewer trips through the web-stream adapter, measurably closer to curl on loopback.

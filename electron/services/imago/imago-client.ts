@@ -99,6 +99,8 @@ export interface UploadOptions {
   contentType?: string;
   onProgress?: (sentBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
+  /** A bandwidth cap: awaited before each piece of the file is sent (see `sendHttpRequest`'s `file.pace`). */
+  pace?: (bytes: number) => Promise<void>;
 }
 
 interface RequestSpec {
@@ -347,7 +349,7 @@ export class ImagoClient {
   async uploadImage(target: ImageTarget, filePath: string, options: UploadOptions = {}): Promise<UploadReply> {
     const contentType = options.contentType ?? CONTENT_TYPES[extname(filePath).toLowerCase()];
     if (!contentType) throw new CorelogError('validation', `Cannot tell the image type of ${filePath}; Imago takes JPEG or PNG.`);
-    const progress = options.onProgress ? { onProgress: options.onProgress } : {};
+    const progress = { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.pace ? { pace: options.pace } : {}) };
     let file: NonNullable<HttpRequestOptions['file']>;
     if (this.api.uploadEncoding === 'multipart') {
       const framing = multipartFraming(this.api.uploadPartName, uploadFileName(target, contentType), contentType);

@@ -42,7 +42,78 @@ export interface UploadExecutorOptions {
   client: () => ImagoClient;
   store: () => Promise<PhotoStore>;
   onProgress?: (jobId: string, sentBytes: number, totalBytes: number) => void;
+  /**
+   * `interactive` (default): the photos taken at the station, which go first. `background`: the
+   * archive import, which starts a file only when no interactive upload runs or has just run.
+   */
+  priority?: 'interactive' | 'background';
+  /** Default: the process-wide `uploadPriority`. */
+  gate?: UploadPriorityGate;
+  /** A bandwidth cap on the file's bytes (see `UploadOptions.pace`). */
+  pace?: (bytes: number, signal: AbortSignal) => Promise<void>;
 }
+
+/**
+ * Lets the interactive queue go first on a link both share. Interactive uploads hold the gate
+ * while they run; a background upload waits before it starts until none has run for `quietMs` (the
+ * renderer's queue sends its photos one after another, with short gaps a background file must not
+ * slip into). A background file already on its way finishes: at most one file stands before an
+ * interactive photo, and a stalled stream would risk the server's own idle timeout.
+ */
+export class UploadPriorityGate {
+  private running = 0;
+  private lastEndedAt = 0;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    readonly quietMs = 1_500,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Marks an interactive upload as running; call the answer when it ends. */
+  enter(): () => void {
+    this.running++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.running--;
+      this.lastEndedAt = this.now();
+      this.wake();
+    };
+  }
+
+  get interactiveRunning(): number {
+    return this.running;
+  }
+
+  /** Resolves when no interactive upload runs and none ended within `quietMs`. */
+  async clear(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) throw new CorelogError('cancelled', 'The upload was paused.');
+      const quietFor = this.now() - this.lastEndedAt;
+      if (this.running === 0 && quietFor >= this.quietMs) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, this.running === 0 ? this.quietMs - quietFor : this.quietMs);
+        this.waiters.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** The gate every executor of this process shares unless told otherwise. */
+export const uploadPriority = new UploadPriorityGate();
 
 /** An interval as Imago stored it: its id, the depths it answered with, and its attributes then. */
 export interface SavedInterval {
@@ -71,7 +142,15 @@ export class PhotoUploadExecutor {
     const current = this.running.get(job.jobId);
     if (current) return current.promise;
     const controller = new AbortController();
-    const promise = this.send(job, controller.signal).finally(() => this.running.delete(job.jobId));
+    const gate = this.options.gate ?? uploadPriority;
+    const promise =
+      this.options.priority === 'background'
+        ? gate.clear(controller.signal).then(() => this.send(job, controller.signal))
+        : (() => {
+            const leave = gate.enter();
+            return this.send(job, controller.signal).finally(leave);
+          })();
+    void promise.finally(() => this.running.delete(job.jobId)).catch(() => undefined);
     this.running.set(job.jobId, { promise, controller });
     return promise;
   }
@@ -191,7 +270,12 @@ export class PhotoUploadExecutor {
           imageryId: interval.id,
         },
         stored.path,
-        { contentType: stored.mimeType, signal, onProgress: (sent, total) => this.options.onProgress?.(job.jobId, sent, total) },
+        {
+          contentType: stored.mimeType,
+          signal,
+          onProgress: (sent, total) => this.options.onProgress?.(job.jobId, sent, total),
+          ...(this.options.pace ? { pace: (bytes: number) => this.options.pace!(bytes, signal) } : {}),
+        },
       );
       if (reply.imageryId !== interval.id) await this.confirmBinding(job, reply.imageryId);
       return { ...reply, alreadyThere: false, ...written };
@@ -236,7 +320,7 @@ export class PhotoUploadExecutor {
       imageryId,
       imageTypeName: job.imageTypeName,
     });
-    return page.images.find((image) => (image.checksum ? image.checksum.toLowerCase() === job.sha256 : image.size === bytes)) ?? null;
+    return page.images.find((image) => sameBytes(image, job.sha256, bytes)) ?? null;
   }
 
   private knownFor(client: ImagoClient): KnownRemote {
@@ -244,4 +328,16 @@ export class PhotoUploadExecutor {
     if (!known) this.known.set(client, (known = { holes: new Set(), intervals: new Map() }));
     return known;
   }
+}
+
+/**
+ * Whether Imago's image is these bytes. Its checksum's algorithm is not documented: a SHA-256
+ * (bare or `sha256:`-prefixed) is compared; without one, or with another kind (an MD5), the size on
+ * this interval and image type is what there is to go on (as before: a lost reply must not upload
+ * the photo twice).
+ */
+function sameBytes(image: ImageMetadata, sha256: string, bytes: number): boolean {
+  const checksum = image.checksum?.trim().toLowerCase().replace(/^sha-?256[:=]/, '') ?? '';
+  if (/^[0-9a-f]{64}$/.test(checksum)) return checksum === sha256;
+  return image.size === bytes;
 }
