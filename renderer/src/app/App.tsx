@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../../common/bridge/contract';
+import { ArchiveImportScreen } from '../archive-import/ArchiveImportScreen';
 import { bridge, getBridgeLinkState, onBridgeLinkState, type BridgeLinkState } from '../bridge/bridge';
 import { ConnectionsScreen } from '../connections/ConnectionsScreen';
 import { EventLogScreen } from '../event-log/EventLogScreen';
@@ -31,6 +32,8 @@ const SCREENS = [
   { id: 'event-log', label: 'Event log' },
   { id: 'photos', label: 'Photos' },
   { id: 'settings', label: 'Settings' },
+  // After Settings, so Alt+5 stays Settings.
+  { id: 'archive-import', label: 'Archive import' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
@@ -154,6 +157,7 @@ function CorelogApp({ firstScreen }: { firstScreen: FirstScreen }) {
           {screen === 'event-log' && <EventLogScreen />}
           {screen === 'photos' && <PhotosScreen />}
           {screen === 'settings' && <SettingsScreen />}
+          {screen === 'archive-import' && <ArchiveImportScreen />}
         </ScreenBoundary>
       </main>
       {/* The strip has its own boundary; if it fails, its fallback keeps the sync engines running. */}
