@@ -13,6 +13,7 @@
  *   {any} stands for text to skip.
  * Same field syntax as `filename-pattern.ts` (the interactive list), whose API stays as it is.
  */
+import { patternSource } from './filename-pattern';
 
 export interface ArchiveFields {
   hole: string;
@@ -53,22 +54,9 @@ export function compileArchivePattern(pattern: string): ArchivePatternResult {
   const text = pattern.trim().replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
   if (!text) return { ok: false, reason: 'the pattern is empty' };
   if (text.split('/').some((segment) => segment === '')) return { ok: false, reason: 'the pattern has an empty folder (two / in a row)' };
-  const seen = new Set<string>();
-  let source = '';
-  let rest = text;
-  while (rest.length > 0) {
-    const match = /\{([A-Za-z]+)\}/.exec(rest);
-    const literal = match ? rest.slice(0, match.index) : rest;
-    source += literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    if (!match) break;
-    const field = match[1]!;
-    const fieldRegex = FIELD_REGEX[field];
-    if (!fieldRegex) return { ok: false, reason: `unknown field {${field}}; use {hole}, {from}, {to}, {imageType} or {any}` };
-    if (field !== 'any' && seen.has(field)) return { ok: false, reason: `{${field}} appears twice` };
-    seen.add(field);
-    source += fieldRegex;
-    rest = rest.slice(match.index + match[0].length);
-  }
+  const translated = patternSource(text, FIELD_REGEX);
+  if (!translated.ok) return translated;
+  const { source, fields: seen } = translated;
   const missing = REQUIRED.filter((field) => !seen.has(field));
   if (missing.length > 0) return { ok: false, reason: `the pattern must name ${missing.map((f) => `{${f}}`).join(', ')} (an upload needs the hole, both depths and the image type)` };
   return {

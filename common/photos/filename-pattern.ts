@@ -15,24 +15,36 @@ const FIELD_REGEX: Record<string, string> = {
   any: '.*?',
 };
 
-/** A compiled pattern, or the reason the pattern cannot be used. */
-export function compileFilenamePattern(pattern: string): { ok: true; regex: RegExp } | { ok: false; reason: string } {
+/**
+ * A pattern's `{field}` syntax turned into regex source with one named group per field (literal
+ * text escaped), or the reason it cannot be; `fieldRegex` says what each field may match. Shared
+ * with the archive import's path patterns so both read fields the same way.
+ */
+export function patternSource(pattern: string, fieldRegex: Record<string, string>): { ok: true; source: string; fields: Set<string> } | { ok: false; reason: string } {
   const seen = new Set<string>();
   let source = '';
-  let rest = pattern.trim();
+  let rest = pattern;
   while (rest.length > 0) {
     const match = /\{([A-Za-z]+)\}/.exec(rest);
     const literal = match ? rest.slice(0, match.index) : rest;
     source += literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     if (!match) break;
     const field = match[1]!;
-    const fieldRegex = FIELD_REGEX[field];
-    if (!fieldRegex) return { ok: false, reason: `unknown field {${field}}; use {hole}, {from}, {to}, {imageType} or {any}` };
+    const regex = fieldRegex[field];
+    if (!regex) return { ok: false, reason: `unknown field {${field}}; use {hole}, {from}, {to}, {imageType} or {any}` };
     if (field !== 'any' && seen.has(field)) return { ok: false, reason: `{${field}} appears twice` };
     seen.add(field);
-    source += fieldRegex;
+    source += regex;
     rest = rest.slice(match.index + match[0].length);
   }
+  return { ok: true, source, fields: seen };
+}
+
+/** A compiled pattern, or the reason the pattern cannot be used. */
+export function compileFilenamePattern(pattern: string): { ok: true; regex: RegExp } | { ok: false; reason: string } {
+  const translated = patternSource(pattern.trim(), FIELD_REGEX);
+  if (!translated.ok) return translated;
+  const { source, fields: seen } = translated;
   if (seen.size === 0 || (seen.size === 1 && seen.has('any'))) return { ok: false, reason: 'use at least one of {hole}, {from}, {to}, {imageType}' };
   return { ok: true, regex: new RegExp(`^${source}$`, 'i') };
 }

@@ -10,6 +10,7 @@ import { CLIENT_KEY_META } from '../../../common/bridge/event-log-contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { planPutBody, type DougalClient, type DougalLine, type DougalPlanInput, type DougalPlannedSequence, type DougalProjectSummary, type DougalSequence } from '../dougal/dougal-client';
 import type { ReadItem } from '../dougal/reply-items';
+import { toSequenceSummary } from './event-log-wire';
 
 type RawPlan = ReadItem<DougalPlannedSequence>;
 
@@ -33,14 +34,7 @@ export function toPlanEntry({ value: p, raw }: RawPlan): PlanEntry {
 
 export function toSequenceDetail(s: DougalSequence): SequenceDetail {
   return {
-    sequence: s.sequence,
-    line: s.line,
-    status: s.status ?? 'unknown',
-    fsp: s.fsp ?? null,
-    lsp: s.lsp ?? null,
-    ts0: s.ts0 ?? null,
-    ts1: s.ts1 ?? null,
-    numPoints: s.num_points ?? null,
+    ...toSequenceSummary(s),
     remarks: s.remarks ?? '',
     remarksFinal: s.remarks_final ?? '',
     // Processed data shows as final shot points, or as the status when a server leaves them out.

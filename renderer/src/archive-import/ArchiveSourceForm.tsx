@@ -17,6 +17,7 @@ import { getSetting, photosDb } from '../photos/photos-db';
 import type { PhotoSelection } from '../photos/use-photo-selection';
 import { PatternPreview } from './PatternPreview';
 import { recallDraft, rememberDraft, sourceFromDraft, type DraftField, type SourceDraft } from './source-draft';
+import { DatasetOptions, WorkspaceOptions } from '../photos/catalogue-options';
 
 export function ArchiveSourceForm({ onStarted }: { onStarted: (status: ArchiveJobStatus) => void }) {
   const [draft, setDraft] = useState<SourceDraft>(recallDraft);
@@ -166,24 +167,14 @@ export function ArchiveSourceForm({ onStarted }: { onStarted: (status: ArchiveJo
             Workspace
             <select id="archive-target" aria-label="Target workspace" value={draft.workspaceName} onChange={(e) => change({ workspaceName: e.target.value })}>
               <option value="">Choose…</option>
-              {catalogue?.workspaces.map((w) => (
-                <option key={w.id} value={w.name} disabled={w.readonly}>
-                  {w.folder ? `${w.folder} › ` : ''}
-                  {w.name}
-                  {w.readonly ? ' (read-only)' : ''}
-                </option>
-              ))}
+              <WorkspaceOptions catalogue={catalogue} disableReadonly />
             </select>
           </label>
           <label>
             Dataset
             <select aria-label="Target dataset" value={draft.datasetName} onChange={(e) => change({ datasetName: e.target.value })} disabled={!workspace}>
               <option value="">Choose…</option>
-              {workspace?.datasets.map((d) => (
-                <option key={d.id} value={d.name}>
-                  {d.name} ({d.lengthUnits})
-                </option>
-              ))}
+              <DatasetOptions workspace={workspace} />
             </select>
           </label>
           <label>

@@ -16,6 +16,7 @@ import { asBridgeError, createHole, refreshCatalogue, refreshHoles, refreshInter
 import { UploadQueue } from './UploadQueue';
 import { StripLogPanel } from './strip-log/StripLogPanel';
 import { usePhotoSelection } from './use-photo-selection';
+import { DatasetOptions, WorkspaceOptions } from './catalogue-options';
 
 export function PhotosScreen() {
   const view = usePhotoSelection();
@@ -54,24 +55,14 @@ export function PhotosScreen() {
             Workspace
             <select aria-label="Workspace" value={selection.workspaceName} onChange={(e) => select({ workspaceName: e.target.value })}>
               <option value="">Choose…</option>
-              {catalogue?.workspaces.map((w) => (
-                <option key={w.id} value={w.name}>
-                  {w.folder ? `${w.folder} › ` : ''}
-                  {w.name}
-                  {w.readonly ? ' (read-only)' : ''}
-                </option>
-              ))}
+              <WorkspaceOptions catalogue={catalogue} />
             </select>
           </label>
           <label>
             Dataset
             <select aria-label="Dataset" value={selection.datasetName} onChange={(e) => select({ datasetName: e.target.value })} disabled={!workspace}>
               <option value="">Choose…</option>
-              {workspace?.datasets.map((d) => (
-                <option key={d.id} value={d.name}>
-                  {d.name} ({d.lengthUnits})
-                </option>
-              ))}
+              <DatasetOptions workspace={workspace} />
             </select>
           </label>
           <label>

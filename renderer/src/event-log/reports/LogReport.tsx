@@ -326,14 +326,21 @@ function LabelCounts({ counts, unlabelled, total }: { counts: LabelCount[]; unla
   );
 }
 
+/** Title, facts and the "still waiting to be sent" notes: the same head on both reports. */
+function ReportHeader({ report }: { report: WatchReport | SequenceReport }) {
+  return (
+    <header className="report-header">
+      <h1 id="log-report-title">{report.title}</h1>
+      <Facts facts={report.facts} />
+      <Notes notes={report.notes} waiting={report.waiting.changes} />
+    </header>
+  );
+}
+
 function WatchReportView({ report }: { report: WatchReport }) {
   return (
     <article className="log-report" data-testid="log-report" data-kind="watch" data-state="ready" aria-labelledby="log-report-title">
-      <header className="report-header">
-        <h1 id="log-report-title">{report.title}</h1>
-        <Facts facts={report.facts} />
-        <Notes notes={report.notes} waiting={report.waiting.changes} />
-      </header>
+      <ReportHeader report={report} />
       <section aria-labelledby="log-report-sequences">
         <h2 id="log-report-sequences">Sequences</h2>
         {report.sequences.length === 0 ? (
@@ -382,11 +389,7 @@ function WatchReportView({ report }: { report: WatchReport }) {
 function SequenceReportView({ report }: { report: SequenceReport }) {
   return (
     <article className="log-report" data-testid="log-report" data-kind="sequence" data-state="ready" aria-labelledby="log-report-title">
-      <header className="report-header">
-        <h1 id="log-report-title">{report.title}</h1>
-        <Facts facts={report.facts} />
-        <Notes notes={report.notes} waiting={report.waiting.changes} />
-      </header>
+      <ReportHeader report={report} />
       <section aria-labelledby="log-report-qc">
         <h2 id="log-report-qc">QC results</h2>
         {report.qc.length === 0 ? (

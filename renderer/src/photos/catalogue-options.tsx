@@ -1,0 +1,33 @@
+/**
+ * The `<option>` lists of the Imago catalogue's workspace and dataset pickers, one rendering for
+ * every screen that picks a target (Photos, Archive import), so both name them the same way.
+ */
+import type { CatalogueWorkspace, PhotoCatalogue } from '../../../common/bridge/photo-contract';
+
+/** Workspaces as "folder › name", read-only ones marked (and disabled where writing is the point). */
+export function WorkspaceOptions({ catalogue, disableReadonly = false }: { catalogue: PhotoCatalogue | null | undefined; disableReadonly?: boolean }) {
+  return (
+    <>
+      {catalogue?.workspaces.map((w) => (
+        <option key={w.id} value={w.name} disabled={disableReadonly && w.readonly}>
+          {w.folder ? `${w.folder} › ` : ''}
+          {w.name}
+          {w.readonly ? ' (read-only)' : ''}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** Datasets with their length units (depths are shown and typed in them). */
+export function DatasetOptions({ workspace }: { workspace: CatalogueWorkspace | null | undefined }) {
+  return (
+    <>
+      {workspace?.datasets.map((d) => (
+        <option key={d.id} value={d.name}>
+          {d.name} ({d.lengthUnits})
+        </option>
+      ))}
+    </>
+  );
+}
