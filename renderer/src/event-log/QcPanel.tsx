@@ -9,7 +9,7 @@ import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
 import { eventLogDb } from './event-log-db';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
-import { queueQcAcceptance } from './event-writes';
+import { cacheQcResults, queueQcAcceptance } from './event-writes';
 
 export function QcPanel({ project, canWrite, zone }: { project: string; canWrite: boolean; zone: TimeZoneChoice }) {
   const cached = useLiveQuery(() => eventLogDb.qc.get(project), [project]);
@@ -19,7 +19,7 @@ export function QcPanel({ project, canWrite, zone }: { project: string; canWrite
     const result = await bridge.eventLogQcResults({ project });
     if (!result.ok) return setError(result.error);
     setError(null);
-    await eventLogDb.qc.put({ project, results: result.value.results, fetchedAt: new Date().toISOString() });
+    await cacheQcResults(project, result.value.results);
   };
   useEffect(() => {
     void refresh();

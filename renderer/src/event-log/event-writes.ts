@@ -6,7 +6,7 @@
  */
 import type { EventFields, EventLabel } from '../../../common/bridge/event-log-contract';
 import { publishOutboxChanged, publishRemoved, publishRows } from './change-feed';
-import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
+import { eventLogDb, type LogEvent, type OutboxItem, type QcRow } from './event-log-db';
 import { describeEvent, fieldsOf, newClientKey, rowFromServer, singleLabelsIn, syncStateOf } from './event-model';
 
 export interface NewEventInput {
@@ -248,6 +248,23 @@ export async function refreshSyncState(eventKey: string): Promise<LogEvent | und
   const next = { ...row, sync };
   await db.events.put(next);
   return next;
+}
+
+/**
+ * Caches QC results read from Dougal with the accepts still queued laid over them, in queue order:
+ * Dougal does not know them yet, and showing its answer would undo the user's tick until they land.
+ */
+export async function cacheQcResults(project: string, results: QcRow['results']): Promise<void> {
+  await db.transaction('rw', db.outbox, db.qc, async () => {
+    // In primary-key (queue) order; the outbox has no index on kind, and a QC refresh is rare.
+    const queuedChanges = await db.outbox.filter((item) => item.kind === 'qc' && item.project === project && !!item.qc).toArray();
+    let merged = results;
+    for (const { qc } of queuedChanges) {
+      const ids = new Set(qc!.eventIds);
+      merged = merged.map((r) => (ids.has(r.eventId) ? { ...r, accepted: qc!.accepted } : r));
+    }
+    await db.qc.put({ project, results: merged, fetchedAt: new Date().toISOString() });
+  });
 }
 
 /** Accepts or un-accepts QC results (queued like every other change; the cached list updates now). */

@@ -88,6 +88,30 @@ test.describe('event log basics', () => {
     await expect.poll(() => pendingOnStrip(app)).toBe(0);
   });
 
+  test('a QC accept still queued stays ticked when the results are read again from Dougal', async ({ app, corelog, emulators }) => {
+    const dougal = emulators!.dougal.server;
+    await signInDougal(corelog);
+    await openEventLog(app, 1000);
+    await app.getByRole('button', { name: 'QC', exact: true }).click();
+    const first = app.getByTestId('qc-results').getByRole('checkbox').first();
+    await expect(first).not.toBeChecked();
+    const id = Number((await first.getAttribute('aria-label'))!.match(/\d+$/)![0]);
+    // The accept cannot reach Dougal, but reading the results still works.
+    dougal.faults = { ...dougal.faults, failureRate: 1, failureKinds: ['reset'], failurePathIncludes: '/qc/results/accept' };
+    await first.click();
+    await expect(first).toBeChecked();
+    await app.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect.poll(() => dougal.log.list().filter((r) => r.method === 'GET' && r.path.endsWith('/qc/results')).length).toBeGreaterThanOrEqual(2);
+    // Every result of that event (one per QC test) is ticked, as the accept said.
+    const ofEvent = app.getByRole('checkbox', { name: `Accept QC result ${id}`, exact: true });
+    await expect(ofEvent.first()).toBeChecked();
+    expect(await ofEvent.evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).checked))).not.toContain(false);
+    expect(emulators!.dougal.project(PROJECT).qcAccepted).not.toContain(id);
+    dougal.faults = { ...dougal.faults, failureRate: 0, failurePathIncludes: '' };
+    await app.getByTestId('sync-dougal-retry').click();
+    await expect.poll(() => emulators!.dougal.project(PROJECT).qcAccepted, { timeout: 20_000 }).toContain(id);
+  });
+
   test('a once-per-sequence label moves at once; delete and undelete go through the history', async ({ app, corelog, emulators }) => {
     await signInDougal(corelog);
     await openEventLog(app, 1000);
