@@ -15,7 +15,8 @@
  *   raises these warnings during the decode; for them the walk only counts scans and metadata.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ByteSource } from './byte-source';
+import { ByteSource, type FileDigest } from './byte-source';
+import { acquireWalker, releaseWalker, WalkStatus, type HuffmanWalker, type WalkStep } from './huffman-walker';
 import { formatCount, ImageDamage } from './image-damage';
 
 /** How libjpeg will have to decode the frame. */
@@ -77,6 +78,8 @@ export interface JpegBody {
   trailingBytes: number;
   /** The 1/8-scale image made from the DC values, when asked for (`dcImage`). */
   dcImage?: DcImage;
+  /** The whole file's SHA-256, trailing bytes included, when asked for (`hash`). */
+  content?: FileDigest;
 }
 
 /** Interleaved 8-bit pixels, 1 (grey) or 3 (RGB) channels: the picture at 1/8 scale, as libjpeg's 1/8 decode gives it. */
@@ -341,8 +344,8 @@ function tooMuchMetadata(bytes: number): ImageDamage {
  * block to its exact end; for every JPEG, the markers up to the end-of-image marker, the number
  * of scans and the metadata between them. Throws `ImageDamage`.
  */
-export async function checkJpegBody(source: string | Buffer, header: JpegHeader, options: { dcImage?: boolean } = {}): Promise<JpegBody> {
-  const src = await ByteSource.open(source);
+export async function checkJpegBody(source: string | Buffer, header: JpegHeader, options: { dcImage?: boolean; hash?: boolean } = {}): Promise<JpegBody> {
+  const src = await ByteSource.open(source, { hash: options.hash === true });
   try {
     await src.skip(header.firstScanOffset);
     // Arithmetic and lossless coding are rare enough to leave to libjpeg alone.
@@ -365,6 +368,7 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader,
       if (marker === EOI) {
         const body: JpegBody = { scans, trailingBytes: src.size - src.offset };
         if (planes !== null) body.dcImage = dcImage(header, planes);
+        if (options.hash === true) body.content = await src.digest();
         return body;
       }
       if (marker === SOI || marker === 0x01 || isSof(marker)) throw corrupt(`unexpected marker ${hex(marker)}`);
@@ -389,55 +393,19 @@ const MARGIN = 8 * 1024;
 const CODED_BYTES = 4 * 1024 * 1024;
 /** The walk lets the event loop run after this many bits of coded data (~0.5 MB, ~5 ms). */
 const YIELD_EVERY_BITS = 4 * 1024 * 1024;
-/** Codes up to this many bits are found in a small table that stays in the CPU's L1 cache. */
-const FAST_BITS = 10;
-const SLOW = 0xffff;
-
-/**
- * Per table, what the walker needs for each possible next 16 bits: the bits the symbol takes with
- * its appended value (the value itself does not matter here), how far it moves through the 64
- * coefficients, and whether it ends the block. 0 marks a bad code.
- */
-interface WalkTable {
-  fast: Uint16Array;
-  full: Uint16Array;
-}
-const EOB = 1 << 10;
-
-function walkTable(codes: Uint16Array, isDc: boolean): WalkTable {
-  const full = new Uint16Array(65536);
-  for (let i = 0; i < 65536; i++) {
-    const entry = codes[i]!;
-    if (entry === 0) continue;
-    const length = entry >> 8;
-    const symbol = entry & 0xff;
-    const size = symbol & 15;
-    const run = symbol >> 4;
-    // DC: the code's length and the size of the difference that follows, kept apart for the DC image.
-    if (isDc) full[i] = (length + symbol) | (symbol << 5) | (length << 9);
-    else if (size !== 0) full[i] = (length + size) | ((run + 1) << 5);
-    else if (run === 15) full[i] = length | (16 << 5); // sixteen zeros
-    else full[i] = length | EOB;
-  }
-  const fast = new Uint16Array(1 << FAST_BITS);
-  for (let i = 0; i < fast.length; i++) {
-    const at = i << (16 - FAST_BITS);
-    fast[i] = codes[at] === 0 ? 0 : codes[at]! >> 8 > FAST_BITS ? SLOW : full[at]!;
-  }
-  return { fast, full };
-}
-
 /** The coded data of one segment (a scan, or one restart interval), 0xFF00 un-stuffed, a window at a time. */
 class CodedData {
-  readonly data = new Uint8Array(CODED_BYTES + MARGIN);
-  readonly view = new DataView(this.data.buffer);
   length = 0;
   /** The segment's end (a marker, or the end of the file) has been reached; zeros follow `length`. */
   ended = false;
   /** It ended because the file did, not at a marker. */
   atFileEnd = false;
 
-  constructor(private readonly src: ByteSource) {}
+  /** `data` has room for `CODED_BYTES` and `MARGIN` more (the walker's memory). */
+  constructor(
+    private readonly src: ByteSource,
+    readonly data: Uint8Array,
+  ) {}
 
   /** Drops the bytes before `from` and loads more, up to the window's size or the segment's end. */
   async refill(from: number): Promise<void> {
@@ -503,21 +471,18 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: D
   const { frame, scan } = header;
   const hMax = Math.max(...frame.components.map((c) => c.h));
   const vMax = Math.max(...frame.components.map((c) => c.v));
-  const tables = new Map<Uint16Array, WalkTable>();
-  const tableFor = (codes: Uint16Array | undefined, isDc: boolean): WalkTable => {
-    if (codes === undefined) throw new ImageDamage('its header is corrupt (a scan uses a Huffman table that is not defined)');
-    let table = tables.get(codes);
-    if (table === undefined) tables.set(codes, (table = walkTable(codes, isDc)));
-    return table;
-  };
   // Per block of an MCU, the tables that decode it.
-  const dcTables: WalkTable[] = [];
-  const acTables: WalkTable[] = [];
+  const dcTables: Uint16Array[] = [];
+  const acTables: Uint16Array[] = [];
+  const defined = (codes: Uint16Array | undefined): Uint16Array => {
+    if (codes === undefined) throw new ImageDamage('its header is corrupt (a scan uses a Huffman table that is not defined)');
+    return codes;
+  };
   for (const component of scan.components) {
     const { h, v } = scan.components.length === 1 ? { h: 1, v: 1 } : frame.components[component.index]!;
     for (let b = 0; b < h * v; b++) {
-      dcTables.push(tableFor(scan.dc.get(component.dcTable), true));
-      acTables.push(tableFor(scan.ac.get(component.acTable), false));
+      dcTables.push(defined(scan.dc.get(component.dcTable)));
+      acTables.push(defined(scan.ac.get(component.acTable)));
     }
   }
   let mcusX: number;
@@ -532,55 +497,57 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: D
     mcusY = Math.ceil(frame.height / (8 * vMax));
   }
   const totalMcus = mcusX * mcusY;
-  const blocksPerMcu = dcTables.length;
   const interval = scan.restartInterval;
 
-  const coded = new CodedData(src);
-  await coded.refill(0);
-  const walk: McuWalk = { view: coded.view, dcTables, acTables, blocksPerMcu, planes, mcu: 0, bitpos: 0 };
-  let lastYield = 0;
-  let restarts = 0;
-  /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
-  const leftOver = () => coded.bytesFrom(Math.ceil(walk.bitpos / 8));
+  const walker = acquireWalker(CODED_BYTES, MARGIN, DC_BATCH);
+  try {
+    walker.useTables(dcTables, acTables);
+    const coded = new CodedData(src, walker.coded);
+    await coded.refill(0);
+    const walk: McuWalk = { walker, planes, mcu: 0, bitpos: 0 };
+    let lastYield = 0;
+    let restarts = 0;
+    /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
+    const leftOver = () => coded.bytesFrom(Math.ceil(walk.bitpos / 8));
 
-  while (walk.mcu < totalMcus) {
-    const { mcu, bitpos } = walk;
-    if (interval > 0 && mcu > 0 && mcu % interval === 0) {
-      const extra = await leftOver();
-      const next = await nextMarker(src);
-      const expected = 0xd0 + (restarts++ % 8);
-      if (next === null) throw ranOut(coded);
-      if (extra + next.skipped > 0) throw extraneous(extra + next.skipped, next.marker);
-      if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
-      await coded.restart();
-      walk.bitpos = 0;
-      lastYield = 0;
-    } else if (!coded.ended && (bitpos >>> 3) + MARGIN > coded.length) {
-      await coded.refill(bitpos >>> 3);
-      walk.bitpos &= 7;
-      lastYield = 0;
-    } else if (bitpos - lastYield > YIELD_EVERY_BITS) {
-      lastYield = bitpos;
-      await nextTurn();
+    while (walk.mcu < totalMcus) {
+      const { mcu, bitpos } = walk;
+      if (interval > 0 && mcu > 0 && mcu % interval === 0) {
+        const extra = await leftOver();
+        const next = await nextMarker(src);
+        const expected = 0xd0 + (restarts++ % 8);
+        if (next === null) throw ranOut(coded);
+        if (extra + next.skipped > 0) throw extraneous(extra + next.skipped, next.marker);
+        if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
+        await coded.restart();
+        walk.bitpos = 0;
+        lastYield = 0;
+      } else if (!coded.ended && (bitpos >>> 3) + MARGIN > coded.length) {
+        await coded.refill(bitpos >>> 3);
+        walk.bitpos &= 7;
+        lastYield = 0;
+      } else if (bitpos - lastYield > YIELD_EVERY_BITS) {
+        lastYield = bitpos;
+        await nextTurn();
+      }
+      // Up to the next restart marker, the end of the data loaded, or the next turn of the event loop.
+      const stop = interval > 0 ? Math.min(totalMcus, (Math.floor(walk.mcu / interval) + 1) * interval) : totalMcus;
+      walkMcus(walk, stop, coded.ended ? Infinity : coded.length - MARGIN, lastYield + YIELD_EVERY_BITS, coded);
     }
-    // Up to the next restart marker, the end of the data loaded, or the next turn of the event loop.
-    const stop = interval > 0 ? Math.min(totalMcus, (Math.floor(walk.mcu / interval) + 1) * interval) : totalMcus;
-    walkMcus(walk, stop, coded.ended ? Infinity : coded.length - MARGIN, lastYield + YIELD_EVERY_BITS, coded);
-  }
-  // After the last block the rest of its byte is padding; nothing else may come before the marker.
-  const extra = await leftOver();
-  if (extra > 0) {
-    const next = await nextMarker(src);
-    throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
+    // After the last block the rest of its byte is padding; nothing else may come before the marker.
+    const extra = await leftOver();
+    if (extra > 0) {
+      const next = await nextMarker(src);
+      throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
+    }
+  } finally {
+    releaseWalker(walker);
   }
 }
 
 /** Where the walk of a scan stands, and what it walks with; `walkMcus` moves it on. */
 interface McuWalk {
-  view: DataView;
-  dcTables: WalkTable[];
-  acTables: WalkTable[];
-  blocksPerMcu: number;
+  walker: HuffmanWalker;
   planes: DcPlanes | null;
   /** The next MCU to decode. */
   mcu: number;
@@ -590,63 +557,19 @@ interface McuWalk {
 
 /**
  * Decodes MCUs from `walk.mcu` until `stop`, or until the position passes `refillAt` (bytes) or
- * `yieldAt` (bits). Synchronous and on plain locals: the loop over every Huffman symbol of the
- * photo, which in the async walker above ran at two thirds of this speed.
+ * `yieldAt` (bits), in WebAssembly (huffman-walker.ts); places the DC values it recorded, and
+ * says what went wrong in the words libjpeg would.
  */
 function walkMcus(walk: McuWalk, stop: number, refillAt: number, yieldAt: number, coded: CodedData): void {
-  const { view, dcTables, acTables, blocksPerMcu, planes } = walk;
-  const endBits = coded.length * 8;
-  const differences = planes?.differences ?? null;
-  const firstMcu = walk.mcu;
-  let recorded = 0;
-  let { mcu, bitpos } = walk;
-  try {
-    do {
-      for (let block = 0; block < blocksPerMcu; block++) {
-        // DC: one symbol (how many bits the difference takes), then those bits.
-        const dc = dcTables[block]!;
-        let window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
-        let entry = dc.fast[window >>> (32 - FAST_BITS)]!;
-        if (entry === SLOW) entry = dc.full[window >>> 16]!;
-        if (entry === 0) throw badCode(coded, bitpos);
-        if (differences !== null) {
-          // The difference's bits follow the code; the window holds them unless code and value take more than 25 bits.
-          const size = (entry >> 5) & 15;
-          const length = entry >> 9;
-          let bits = 0;
-          if (size !== 0) bits = length + size <= 25 ? (window << length) >>> (32 - size) : dcBits(view, bitpos + length, size);
-          differences[recorded++] = size === 0 ? 0 : bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
-        }
-        bitpos += entry & 31;
-        // AC: run/size symbols until end-of-block or the 63rd coefficient.
-        const { fast, full } = acTables[block]!;
-        for (let k = 1; ; ) {
-          window = view.getUint32(bitpos >>> 3) << (bitpos & 7);
-          entry = fast[window >>> (32 - FAST_BITS)]!;
-          if (entry === SLOW) entry = full[window >>> 16]!;
-          if (entry === 0) throw badCode(coded, bitpos);
-          bitpos += entry & 31;
-          if (entry & EOB) break;
-          k += (entry >> 5) & 31;
-          if (k >= 64) {
-            if (k > 64) throw corrupt('a block has more than 64 coefficients');
-            break;
-          }
-        }
-      }
-      if (bitpos > endBits) throw ranOut(coded);
-      mcu++;
-    } while (mcu < stop && (bitpos >>> 3) <= refillAt && bitpos <= yieldAt && recorded <= DC_BATCH);
-  } finally {
-    walk.mcu = mcu;
-    walk.bitpos = bitpos;
-    planes?.absorb(firstMcu, mcu);
-  }
-}
-
-/** `size` bits of coded data from bit `at`. */
-function dcBits(view: DataView, at: number, size: number): number {
-  return (view.getUint32(at >>> 3) << (at & 7)) >>> (32 - size);
+  const { walker, planes } = walk;
+  const step: WalkStep = { mcu: walk.mcu, bitpos: walk.bitpos, stop, refillAt, yieldAt, maxRecorded: DC_BATCH, endBits: coded.length * 8, recorded: 0 };
+  const status = walker.walk(step, planes !== null);
+  planes?.absorb(walk.mcu, step.mcu, walker.differences);
+  walk.mcu = step.mcu;
+  walk.bitpos = step.bitpos;
+  if (status === WalkStatus.BadCode) throw badCode(coded, step.bitpos);
+  if (status === WalkStatus.TooManyCoefficients) throw corrupt('a block has more than 64 coefficients');
+  if (status === WalkStatus.RanOut) throw ranOut(coded);
 }
 
 /**
@@ -686,8 +609,6 @@ class DcPlanes {
   readonly planes: Uint8Array[];
   /** Width of each plane, in blocks. */
   readonly widths: number[];
-  /** Room for one stretch of the walk: at most `DC_BATCH` blocks and one more MCU. */
-  readonly differences: Int32Array;
   private readonly mcusX: number;
   private readonly interval: number;
   /** Per block of an MCU: its plane, and its offset from the MCU's first block in that plane. */
@@ -723,14 +644,13 @@ class DcPlanes {
     }
     this.blockComponent = Int32Array.from(components);
     this.blockOffset = Int32Array.from(offsets);
-    this.differences = new Int32Array(DC_BATCH + 1 + components.length);
     this.steps = frame.components.map((c) => scan.dcQuant!.get(c.quantTable)!);
     this.predictors = frame.components.map(() => 0);
   }
 
-  /** Places the DC values of MCUs `from` to `to` (exclusive), whose differences the walk recorded. */
-  absorb(from: number, to: number): void {
-    const { differences, blockComponent, blockOffset, predictors, steps, planes, widths, mcuWidth, mcuHeight, mcusX, interval } = this;
+  /** Places the DC values of MCUs `from` to `to` (exclusive), whose differences the walk recorded in `differences`. */
+  absorb(from: number, to: number, differences: Int32Array): void {
+    const { blockComponent, blockOffset, predictors, steps, planes, widths, mcuWidth, mcuHeight, mcusX, interval } = this;
     const blocks = blockComponent.length;
     let at = 0;
     for (let mcu = from; mcu < to; mcu++) {

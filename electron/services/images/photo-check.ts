@@ -7,6 +7,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CorelogError } from '../../../common/errors';
+import type { FileDigest } from './byte-source';
 import { hasImageExtension, sniffContentType, SNIFF_BYTES, type SniffedType } from './content-type';
 import { ImageDamage } from './image-damage';
 import { checkJpegBody, dcImageRefusal, readJpegHeader, type JpegHeader } from './jpeg-structure';
@@ -158,7 +159,7 @@ export function decodeCost(checked: CheckedPhoto, convert: boolean): number {
  * when the caller has already read it.
  */
 export async function decodeCheck(checked: CheckedPhoto, strictness: Strictness, bytes?: Buffer): Promise<Buffer> {
-  if (strictness === 'strict' && thumbnailFromWalk(checked)) return walkedThumbnail(checked);
+  if (strictness === 'strict' && thumbnailFromWalk(checked)) return (await walkedCheck(checked)).thumbnail;
   decodeStats.libvips++;
   const source = bytes ?? checked.filePath;
   const warnings: WarningLog = [];
@@ -209,16 +210,22 @@ export function thumbnailFromWalk(checked: CheckedPhoto): boolean {
   return dcImageRefusal(structure.header) === null && structure.header.frame.width === facts.width && structure.header.frame.height === facts.height;
 }
 
-async function walkedThumbnail(checked: CheckedPhoto): Promise<Buffer> {
+/**
+ * The thumbnail of a photo whose walk makes it (`thumbnailFromWalk`), and with `hash` the SHA-256
+ * of the file as the walk read it: the walk reads every byte anyway, so the photo store need not
+ * hash them a second time.
+ */
+export async function walkedCheck(checked: CheckedPhoto, options: { hash?: boolean } = {}): Promise<{ thumbnail: Buffer; content: FileDigest | null }> {
   decodeStats.walk++;
-  let image;
+  let walked;
   try {
-    image = await checkStructureBody(checked.structure as WalkedStructure, checked.filePath, { dcImage: true });
+    walked = await checkStructureBody(checked.structure as WalkedStructure, checked.filePath, { dcImage: true, hash: options.hash === true });
   } catch (error) {
     throw asRefusal(checked, error);
   }
+  const image = walked.dcImage;
   if (image === null) throw new CorelogError('internal', 'the structure walk made no DC image', { retryable: false });
-  return renderThumbnailFromPixels(image.pixels, image.width, image.height, image.channels);
+  return { thumbnail: await renderThumbnailFromPixels(image.pixels, image.width, image.height, image.channels), content: walked.content };
 }
 
 /** Writes the upload version (upright, JPEG or PNG) of a photo that needs converting to `outputPath`. */

@@ -5,9 +5,11 @@
  * file (swept on open), never a half-written photo.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CorelogError } from '../../../common/errors';
+import type { FileDigest } from './byte-source';
 
 const CHUNK_BYTES = 1024 * 1024;
 import type { UploadMimeType } from './upload-rules';
@@ -87,6 +89,24 @@ export class PhotoStore {
         await source.close();
       }
       return { mimeType, sha256: hash.digest('hex'), synced: true };
+    });
+  }
+
+  /**
+   * Stores a copy of a file as is, under the hash `content` resolves to, which whoever read the
+   * file anyway has computed (the structure walk). The operating system makes the copy (no pass
+   * through this process); it must be as long as what was hashed, or the file changed meanwhile
+   * and nothing is stored.
+   */
+  async putCopy(sourcePath: string, mimeType: UploadMimeType, content: Promise<FileDigest>): Promise<PutResult> {
+    return this.commitWritten(EXTENSIONS[mimeType], async (tempPath) => {
+      await copyFile(sourcePath, tempPath, constants.COPYFILE_EXCL);
+      await syncFile(tempPath);
+      const digest = await content;
+      if ((await fileSize(tempPath)) !== digest.bytes) {
+        throw new CorelogError('rejected', 'the file changed while it was being taken in; take it in again once it is saved', { retryable: true });
+      }
+      return { mimeType, sha256: digest.sha256, synced: true };
     });
   }
 

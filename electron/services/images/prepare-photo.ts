@@ -11,6 +11,7 @@ import { runInDecodeWorker } from './decode-worker-client';
 import {
   checkPhotoHeader,
   convertPhoto,
+  walkedCheck,
   decodeCheck,
   decodeCost,
   HarmlessWarningOnly,
@@ -69,31 +70,30 @@ async function prepareHere(checked: CheckedPhoto, store: PhotoStore): Promise<Pr
     const bytes = inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : undefined;
     thumbnailJpeg = await decodeCheck(checked, 'strict', bytes);
     stored = await store.putWritten(mimeType, (tempPath) => convertPhoto(checked, 'strict', tempPath, bytes));
+  } else if (thumbnailFromWalk(checked)) {
+    // Stored as is, and the walk makes the thumbnail: it reads every byte on its thread, so it
+    // hashes them too, while the operating system copies the file into the store and it is fsynced.
+    // A change to the file meanwhile is refused.
+    const before = await stat(filePath);
+    const walk = walkedCheck(checked, { hash: true });
+    const content = walk.then((walked) => walked.content ?? Promise.reject(new CorelogError('internal', 'the structure walk hashed nothing', { retryable: false })));
+    content.catch(() => {}); // its failure is the walk's, reported by settleStore
+    const [walked, copy] = await Promise.allSettled([walk, store.putCopy(filePath, mimeType, content)]);
+    const settled = await settleStore(store, walked, copy);
+    thumbnailJpeg = settled.checked.thumbnail;
+    stored = settled.stored;
+    await refuseIfChanged(store, filePath, before, stored);
   } else {
-    // Stored as is: hashed, written and fsynced while it is decoded for the thumbnail, so the wait
-    // on the disk overlaps the decode. For libvips, up to 64 MB are read once: it decodes the same
+    // Stored as is: hashed, written and fsynced while libvips decodes it for the thumbnail, so the
+    // wait on the disk overlaps the decode. Up to 64 MB are read once: libvips decodes the same
     // bytes that are hashed and stored (reading and hashing them a second time cost a third of the
-    // decode's CPU). Bigger files, and those whose thumbnail the walk makes (it reads the file on
-    // its thread), are copied into the store in 1 MB steps; a change to the file meanwhile is refused.
-    const walked = thumbnailFromWalk(checked);
-    const before = walked ? await stat(filePath) : null;
-    const bytes = !walked && inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : undefined;
+    // decode's CPU); bigger files are copied into the store in 1 MB steps.
+    const bytes = inspection.bytes <= READ_ONCE_MAX_BYTES ? await readFile(filePath) : undefined;
     const [thumbnail, copy] = await Promise.allSettled([
       decodeCheck(checked, 'strict', bytes),
       bytes !== undefined ? store.putBytes(bytes, mimeType) : store.putFile(filePath, mimeType),
     ]);
-    if (thumbnail.status === 'rejected') {
-      // A damaged file must not stay in the store; identical content would be damaged too.
-      if (copy.status === 'fulfilled' && copy.value.added) await store.remove(copy.value.sha256);
-      throw thumbnail.reason;
-    }
-    if (copy.status === 'rejected') throw copy.reason;
-    if (before !== null && (await changedSince(filePath, before, copy.value.bytes))) {
-      if (copy.value.added) await store.remove(copy.value.sha256);
-      throw new CorelogError('rejected', 'the file changed while it was being taken in; take it in again once it is saved', { retryable: true });
-    }
-    thumbnailJpeg = thumbnail.value;
-    stored = copy.value;
+    ({ checked: thumbnailJpeg, stored } = await settleStore(store, thumbnail, copy));
   }
   return prepared(stored, inspection, thumbnailJpeg);
 }
@@ -119,6 +119,26 @@ async function prepareInWorker(filePath: string, store: PhotoStore, asIs: Upload
     return reply.inspection.uploadMimeType;
   });
   return prepared(stored, inspection!, thumbnail);
+}
+
+/**
+ * The outcome of a check and a store copy run side by side: a damaged file must not stay in the
+ * store (identical content would be damaged too), so a copy added before the check failed is removed.
+ */
+async function settleStore<T>(store: PhotoStore, check: PromiseSettledResult<T>, copy: PromiseSettledResult<PutResult>): Promise<{ checked: T; stored: PutResult }> {
+  if (check.status === 'rejected') {
+    if (copy.status === 'fulfilled' && copy.value.added) await store.remove(copy.value.sha256);
+    throw check.reason;
+  }
+  if (copy.status === 'rejected') throw copy.reason;
+  return { checked: check.value, stored: copy.value };
+}
+
+/** Refuses (and removes from the store) a copy of a file that changed while it was taken in. */
+async function refuseIfChanged(store: PhotoStore, filePath: string, before: Stats, stored: PutResult): Promise<void> {
+  if (!(await changedSince(filePath, before, stored.bytes))) return;
+  if (stored.added) await store.remove(stored.sha256);
+  throw new CorelogError('rejected', 'the file changed while it was being taken in; take it in again once it is saved', { retryable: true });
 }
 
 /** Whether the file is no longer the one checked: another size or modification time, or `copied` bytes of another size. */

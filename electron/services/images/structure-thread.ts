@@ -14,11 +14,11 @@ if (port === null) throw new Error('structure-thread.ts runs as a worker thread'
 
 port.on('message', (request: StructureRequest) => {
   const { structure, filePath } = request;
-  walkHere(structure, filePath, request.dcImage === true).then(
-    (dcImage) => {
+  walkHere(structure, filePath, { dcImage: request.dcImage === true, hash: request.hash === true }).then(
+    (result) => {
       // The DC image's pixels are handed over, not copied.
-      if (dcImage === null) port.postMessage({ id: request.id, ok: true } satisfies StructureReply);
-      else port.postMessage({ id: request.id, ok: true, dcImage } satisfies StructureReply, [dcImage.pixels.buffer as ArrayBuffer]);
+      const transfer = result.dcImage === null ? [] : [result.dcImage.pixels.buffer as ArrayBuffer];
+      port.postMessage({ id: request.id, ok: true, result } satisfies StructureReply, transfer);
     },
     (error: unknown) =>
       port.postMessage(

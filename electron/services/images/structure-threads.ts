@@ -15,10 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ImageDamage } from './image-damage';
-import type { DcImage } from './jpeg-structure';
-import { walkHere, type WalkedStructure } from './structure-walk';
+import { walkHere, type WalkedStructure, type WalkOptions, type WalkResult } from './structure-walk';
 
-export type { WalkedStructure } from './structure-walk';
+export type { WalkedStructure, WalkResult } from './structure-walk';
 
 export interface StructureRequest {
   id: number;
@@ -26,10 +25,12 @@ export interface StructureRequest {
   filePath: string;
   /** Also make the 1/8-scale image from a baseline JPEG's DC values (see `dcImageRefusal`). */
   dcImage?: boolean;
+  /** Also hash the whole file (a JPEG's walk reads all of it anyway). */
+  hash?: boolean;
 }
 
 export type StructureReply =
-  | { id: number; ok: true; dcImage?: DcImage }
+  | { id: number; ok: true; result: WalkResult }
   | { id: number; ok: false; damage: string }
   | { id: number; ok: false; error: string };
 
@@ -41,7 +42,7 @@ const POOL_SIZE = Math.min(2, availableParallelism());
 
 interface PooledThread {
   worker: Worker;
-  pending: Map<number, { resolve: (dcImage: DcImage | null) => void; reject: (error: Error) => void }>;
+  pending: Map<number, { resolve: (result: WalkResult) => void; reject: (error: Error) => void }>;
 }
 
 let pool: PooledThread[] = [];
@@ -57,24 +58,25 @@ export function useStructureThreads(enabled: boolean): void {
  * Walks the rest of a JPEG or PNG after its header (see `checkJpegBody`, `checkPngBody`), reading
  * the file at `filePath`, on a thread when it can. Throws `ImageDamage`. With `dcImage`, a
  * baseline JPEG's walk also returns its 1/8-scale image made from the DC values it decodes (null
- * when `dcImageRefusal` says that image would not be libjpeg's).
+ * when `dcImageRefusal` says that image would not be libjpeg's); with `hash`, a JPEG's walk also
+ * returns the SHA-256 of every byte of the file.
  */
-export async function checkStructureBody(structure: WalkedStructure, filePath: string, options: { dcImage?: boolean } = {}): Promise<DcImage | null> {
-  const dcImage = options.dcImage === true;
+export async function checkStructureBody(structure: WalkedStructure, filePath: string, options: WalkOptions = {}): Promise<WalkResult> {
+  const walkOptions = { dcImage: options.dcImage === true, hash: options.hash === true };
   const thread = pickThread();
-  if (thread === null) return walkHere(structure, filePath, dcImage);
+  if (thread === null) return walkHere(structure, filePath, walkOptions);
   const id = nextId++;
   try {
-    return await new Promise<DcImage | null>((resolve, reject) => {
+    return await new Promise<WalkResult>((resolve, reject) => {
       // Busy threads keep the process alive (the walk is all a caller may be waiting for); idle ones do not.
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, structure, filePath, dcImage } satisfies StructureRequest);
+      thread.worker.postMessage({ id, structure, filePath, ...walkOptions } satisfies StructureRequest);
     });
   } catch (error) {
     if (error instanceof ImageDamage) throw error;
     // The thread died or failed on its own account: the walk still has to happen.
-    return walkHere(structure, filePath, dcImage);
+    return walkHere(structure, filePath, walkOptions);
   }
 }
 
@@ -106,7 +108,7 @@ function startThread(): PooledThread {
     if (waiting === undefined) return;
     thread.pending.delete(reply.id);
     if (thread.pending.size === 0) worker.unref();
-    if (reply.ok) waiting.resolve(reply.dcImage ?? null);
+    if (reply.ok) waiting.resolve(reply.result);
     else if ('damage' in reply) waiting.reject(new ImageDamage(reply.damage));
     else waiting.reject(new Error(reply.error));
   });

@@ -4,6 +4,7 @@
  * thumbnail must look like libvips' own, and every damaged photo must still be refused with the
  * same words as on the libjpeg path (inspect-photo.test.ts checks those on small photos).
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -20,6 +21,7 @@ import {
   grainyJpeg,
   makeTempDir,
   noiseBytes,
+  paddedJpegHeader,
   redCorners,
   withRestartMarkers,
   writeOrientedJpeg,
@@ -106,6 +108,19 @@ describe('the thumbnail of a big baseline JPEG, made from the walk of its coded 
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 320, 218]);
     expect(await redCorners(prepared!.thumbnailJpeg)).toEqual(['top-left']);
     expect(await difference(prepared!.thumbnailJpeg, await libvipsThumbnail(path))).toBeLessThan(3);
+  });
+
+  it('stores the photo under the hash of every byte the walk read: a 3 MB comment before the scan and 2 MB after the end marker included', async () => {
+    // Comment segments are skipped by the walk's checks but must still pass through the hash; bytes
+    // after the end-of-image marker are never walked, only hashed.
+    const padded = Buffer.concat([paddedJpegHeader(colourful, 0xfe, 48), noiseBytes(2 * 1024 * 1024, 5)]);
+    const path = await file('padded.jpg', padded);
+    const own = await PhotoStore.open(join(dir, 'hash-store'));
+    const { prepared, way } = await prepare(path, own);
+    expect(way).toBe('walk');
+    expect(prepared!.sha256).toBe(createHash('sha256').update(padded).digest('hex'));
+    expect(prepared!.bytes).toBe(padded.length);
+    expect((await readFile(prepared!.storedPath)).equals(padded)).toBe(true);
   });
 
   it('matches libvips for 4:4:4 chroma, grey photos and restart intervals', async () => {
