@@ -6,7 +6,7 @@
  * decode worker, or the service process).
  *
  * A walker is one module instance with its own memory: the window of coded data, the lookup tables
- * and the DC differences all live in it, so nothing is copied across. Walks can interleave on one
+ * and the DC planes all live in it, so nothing is copied across but the finished RGB picture. Walks can interleave on one
  * thread (each awaits its file), so each holds its own walker; idle ones are kept for reuse.
  */
 import { JPEG_HUFFMAN_WASM } from './wasm/jpeg-huffman-wasm';
@@ -30,37 +30,71 @@ export const enum WalkStatus {
   RanOut = 3,
 }
 
-/** The fields of the C `Walk` record, as u32 indexes. */
+/** The fields of the C `Walk` record, as u32 indexes (the C asserts the layout). */
 const enum Field {
   Mcu = 0,
   Bitpos = 1,
   Stop = 2,
   RefillAt = 3,
   YieldAt = 4,
-  MaxRecorded = 5,
-  Blocks = 6,
-  Record = 7,
-  Recorded = 8,
-  Data = 9,
-  Differences = 10,
-  EndBits = 11,
-  Dc = 12,
-  Ac = 12 + MAX_BLOCKS,
+  Blocks = 5,
+  PlaceDc = 6,
+  Data = 7,
+  EndBits = 8,
+  Dc = 9,
+  Ac = 9 + MAX_BLOCKS,
+  McusX = 29,
+  Interval = 30,
+  BlockPlane = 31,
+  BlockOffset = 31 + MAX_BLOCKS,
+  Plane = 51,
+  McuRowBytes = 55,
+  McuWidth = 59,
+  Step = 63,
+  Predictor = 68,
+  Size = 76,
+}
+
+/** The fields of the C `DcRgb` record. */
+const enum RgbField {
+  Width = 0,
+  Height = 1,
+  Plane = 2,
+  Columns = 5,
+  Rows = 8,
+  Out = 11,
+  Tables = 12,
+  Size = 13,
 }
 
 /** Where one walk stands and what it may do next: in and out of `HuffmanWalker.walk`. */
 export interface WalkStep {
   mcu: number;
   bitpos: number;
-  /** Stop before this MCU, or once past byte `refillAt`, bit `yieldAt`, or `maxRecorded` differences. */
+  /** Stop before this MCU, or once past byte `refillAt` or bit `yieldAt`. */
   stop: number;
   refillAt: number;
   yieldAt: number;
-  maxRecorded: number;
   /** Bits of coded data loaded; zeros follow (past them the data has run out). */
   endBits: number;
-  /** Out: DC differences recorded into `differences` from index 0. */
-  recorded: number;
+}
+
+/**
+ * Where a baseline JPEG's DC values go (see `HuffmanWalker.placeDc`): one plane per component of
+ * one sample per block, which is what libjpeg's 1/8-scale decode makes of each block.
+ */
+export interface DcGeometry {
+  mcusX: number;
+  /** The restart interval in MCUs (0: none); predictions start from zero at each. */
+  interval: number;
+  /** Per component: plane size in bytes, blocks across an MCU, bytes per row of MCUs, DC quantization step. */
+  planeBytes: number[];
+  mcuWidth: number[];
+  mcuRowBytes: number[];
+  steps: number[];
+  /** Per block of an MCU: its component, and its offset in that plane from the MCU's first block. */
+  blockPlane: number[];
+  blockOffset: number[];
 }
 
 /**
@@ -69,11 +103,12 @@ export interface WalkStep {
  */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -81,57 +116,59 @@ let compiled: object | null = null;
 const idle: HuffmanWalker[] = [];
 /** Idle walkers kept per thread: more than two walks at once on one thread is rare. */
 const KEEP_IDLE = 2;
+/** Memory kept by an idle walker at most (the DC planes of a huge photo are not kept). */
+const KEEP_IDLE_BYTES = 16 * 1024 * 1024;
 
-/** A walker for `codedBytes` of coded data at a time (plus `margin` bytes of zeros) and `maxDifferences` DC differences per step. */
-export function acquireWalker(codedBytes: number, margin: number, maxDifferences: number): HuffmanWalker {
-  const index = idle.findIndex((w) => w.fits(codedBytes, margin, maxDifferences));
+/** A walker for `codedBytes` of coded data at a time, followed by `margin` bytes of room. */
+export function acquireWalker(codedBytes: number, margin: number): HuffmanWalker {
+  const index = idle.findIndex((w) => w.fits(codedBytes, margin));
   if (index !== -1) return idle.splice(index, 1)[0]!;
-  return new HuffmanWalker(codedBytes, margin, maxDifferences);
+  return new HuffmanWalker(codedBytes, margin);
 }
 
 /** Hands a walker back once its walk is over (finished or failed). */
 export function releaseWalker(walker: HuffmanWalker): void {
-  walker.forgetTables();
-  if (idle.length < KEEP_IDLE) idle.push(walker);
+  walker.reset();
+  if (idle.length < KEEP_IDLE && walker.memoryBytes <= KEEP_IDLE_BYTES) idle.push(walker);
 }
 
 export class HuffmanWalker {
-  /** The window of un-stuffed coded data, with room for the zeros after it. */
-  readonly coded: Uint8Array;
-  /** DC differences of the last step (when recorded). */
-  readonly differences: Int32Array;
-  private readonly exports: { walk_mcus: (walk: number) => number };
-  private readonly fields: Uint32Array;
+  /** The window of coded data, with room for the zeros after it. Valid until `placeDc` or `dcRgb` grows the memory. */
+  coded!: Uint8Array;
+  private fields!: Uint32Array;
+  private readonly exports: { walk_mcus: (walk: number) => number; dc_rgb: (job: number) => void };
   private readonly memory: WasmMemory;
-  private readonly tablesAt: number;
+  private readonly walkAt = 128 * 1024;
+  private readonly rgbAt = this.walkAt + Field.Size * 4;
+  private readonly tablesAt = align(this.rgbAt + RgbField.Size * 4);
+  private readonly codedAt = align(this.tablesAt + MAX_TABLES * TABLE_ENTRIES * 2);
+  /** Start of the memory handed out per walk (DC planes, RGB pixels); `top` is its end. */
+  private readonly dynamicAt: number;
+  private top: number;
   /** The tables built into memory for the current walk, by the codes they were built from. */
   private readonly slots = new Map<Uint16Array, number>();
+  private planes: number[] = [];
 
   constructor(
     private readonly codedBytes: number,
     private readonly margin: number,
-    private readonly maxDifferences: number,
   ) {
-    // The module's own stack (unused by walk_mcus, but declared) takes the first 64 KiB.
-    const walkAt = 128 * 1024;
-    const differencesAt = walkAt + 256;
-    this.tablesAt = align(differencesAt + 4 * (maxDifferences + MAX_BLOCKS + 1));
-    const codedAt = align(this.tablesAt + MAX_TABLES * TABLE_ENTRIES * 2);
-    const end = codedAt + codedBytes + margin + 16;
-    this.memory = new wasm.Memory({ initial: Math.ceil(end / 65536), maximum: Math.ceil(end / 65536) });
+    this.dynamicAt = align(this.codedAt + codedBytes + margin + 16);
+    this.top = this.dynamicAt;
+    // The module's own stack (unused, but declared) takes the first 64 KiB.
+    this.memory = new wasm.Memory({ initial: Math.ceil(this.dynamicAt / 65536) });
     compiled ??= new wasm.Module(Buffer.from(JPEG_HUFFMAN_WASM, 'base64'));
     const instance = new wasm.Instance(compiled, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as HuffmanWalker['exports'];
-    const { buffer } = this.memory;
-    this.fields = new Uint32Array(buffer, walkAt, 64);
-    this.differences = new Int32Array(buffer, differencesAt, maxDifferences + MAX_BLOCKS + 1);
-    this.coded = new Uint8Array(buffer, codedAt, codedBytes + margin);
-    this.fields[Field.Data] = codedAt;
-    this.fields[Field.Differences] = differencesAt;
+    this.refreshViews();
   }
 
-  fits(codedBytes: number, margin: number, maxDifferences: number): boolean {
-    return this.codedBytes === codedBytes && this.margin === margin && this.maxDifferences === maxDifferences;
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  fits(codedBytes: number, margin: number): boolean {
+    return this.codedBytes === codedBytes && this.margin === margin;
   }
 
   /**
@@ -145,26 +182,95 @@ export class HuffmanWalker {
     ac.forEach((codes, b) => (this.fields[Field.Ac + b] = this.table(codes, false)));
   }
 
-  /** Decodes MCUs as far as `step` allows, recording DC differences when `record`; moves `step` on. */
-  walk(step: WalkStep, record: boolean): WalkStatus {
+  /** Makes the walk place every block's DC value in planes laid out as `geometry` says. Call before the walk reads coded data. */
+  placeDc(geometry: DcGeometry): void {
+    this.planes = geometry.planeBytes.map((bytes) => this.reserve(bytes));
+    const { fields } = this;
+    fields[Field.PlaceDc] = 1;
+    fields[Field.McusX] = geometry.mcusX;
+    fields[Field.Interval] = geometry.interval;
+    geometry.blockPlane.forEach((c, b) => (fields[Field.BlockPlane + b] = c));
+    geometry.blockOffset.forEach((offset, b) => (fields[Field.BlockOffset + b] = offset));
+    this.planes.forEach((at, c) => {
+      fields[Field.Plane + c] = at;
+      fields[Field.McuRowBytes + c] = geometry.mcuRowBytes[c]!;
+      fields[Field.McuWidth + c] = geometry.mcuWidth[c]!;
+      fields[Field.Step + c] = geometry.steps[c]!;
+    });
+    fields.fill(0, Field.Predictor, Field.Size);
+  }
+
+  /** Component `c`'s DC plane, as far as the walk has filled it. */
+  plane(c: number, bytes: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, this.planes[c]!, bytes);
+  }
+
+  /**
+   * RGB pixels (a copy, this thread's own) of a YCbCr photo's DC planes: `columns[c][x]` is the
+   * column of plane c covering output column x, `rows[c][y]` the offset of its row covering row y.
+   */
+  dcRgb(width: number, height: number, columns: Uint32Array[], rows: Uint32Array[]): Uint8Array {
+    const columnsAt = columns.map((table) => this.reserve(table.byteLength));
+    const rowsAt = rows.map((table) => this.reserve(table.byteLength));
+    const out = this.reserve(width * height * 3);
+    const tables = this.reserve(4 * 256 * 4);
+    const { buffer } = this.memory;
+    columns.forEach((table, c) => new Uint32Array(buffer, columnsAt[c]!, table.length).set(table));
+    rows.forEach((table, c) => new Uint32Array(buffer, rowsAt[c]!, table.length).set(table));
+    const job = new Uint32Array(buffer, this.rgbAt, RgbField.Size);
+    job[RgbField.Width] = width;
+    job[RgbField.Height] = height;
+    for (let c = 0; c < 3; c++) {
+      job[RgbField.Plane + c] = this.planes[c]!;
+      job[RgbField.Columns + c] = columnsAt[c]!;
+      job[RgbField.Rows + c] = rowsAt[c]!;
+    }
+    job[RgbField.Out] = out;
+    job[RgbField.Tables] = tables;
+    this.exports.dc_rgb(this.rgbAt);
+    return new Uint8Array(buffer.slice(out, out + width * height * 3));
+  }
+
+  /** Decodes MCUs as far as `step` allows; moves `step` on. */
+  walk(step: WalkStep): WalkStatus {
     const { fields } = this;
     fields[Field.Mcu] = step.mcu;
     fields[Field.Bitpos] = step.bitpos;
     fields[Field.Stop] = step.stop;
     fields[Field.RefillAt] = clampU32(step.refillAt);
     fields[Field.YieldAt] = clampU32(step.yieldAt);
-    fields[Field.MaxRecorded] = step.maxRecorded;
-    fields[Field.Record] = record ? 1 : 0;
     fields[Field.EndBits] = clampU32(step.endBits);
-    const status = this.exports.walk_mcus(this.fields.byteOffset) as WalkStatus;
+    const status = this.exports.walk_mcus(this.walkAt) as WalkStatus;
     step.mcu = fields[Field.Mcu]!;
     step.bitpos = fields[Field.Bitpos]!;
-    step.recorded = fields[Field.Recorded]!;
     return status;
   }
 
-  forgetTables(): void {
+  /** Forgets the walk: its tables and DC planes. */
+  reset(): void {
     this.slots.clear();
+    this.planes = [];
+    this.top = this.dynamicAt;
+    this.fields[Field.PlaceDc] = 0;
+  }
+
+  /** `bytes` of memory for this walk, growing the memory (and renewing the views on it) if need be. */
+  private reserve(bytes: number): number {
+    const at = this.top;
+    this.top = align(at + bytes);
+    const missing = this.top - this.memory.buffer.byteLength;
+    if (missing > 0) {
+      this.memory.grow(Math.ceil(missing / 65536));
+      this.refreshViews();
+    }
+    return at;
+  }
+
+  private refreshViews(): void {
+    const { buffer } = this.memory;
+    this.fields = new Uint32Array(buffer, this.walkAt, Field.Size);
+    this.coded = new Uint8Array(buffer, this.codedAt, this.codedBytes + this.margin);
+    this.fields[Field.Data] = this.codedAt;
   }
 
   private table(codes: Uint16Array, isDc: boolean): number {

@@ -16,7 +16,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ByteSource, type FileDigest } from './byte-source';
-import { acquireWalker, releaseWalker, WalkStatus, type HuffmanWalker, type WalkStep } from './huffman-walker';
+import { acquireWalker, releaseWalker, WalkStatus, type DcGeometry, type HuffmanWalker, type WalkStep } from './huffman-walker';
 import { formatCount, ImageDamage } from './image-damage';
 
 /** How libjpeg will have to decode the frame. */
@@ -350,8 +350,8 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader,
     await src.skip(header.firstScanOffset);
     // Arithmetic and lossless coding are rare enough to leave to libjpeg alone.
     const walked = !header.buffered && header.frame.process !== 'arithmetic' && header.frame.process !== 'lossless';
-    const planes = options.dcImage === true && walked && dcImageRefusal(header) === null ? new DcPlanes(header) : null;
-    if (walked) await walkSequentialScan(src, header, planes);
+    const wantDc = options.dcImage === true && walked && dcImageRefusal(header) === null;
+    const dc = walked ? await walkSequentialScan(src, header, wantDc) : null;
     let scans = 1;
     let metadataBytes = header.metadataBytes;
     for (;;) {
@@ -367,7 +367,7 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader,
       if (isRst(marker)) continue;
       if (marker === EOI) {
         const body: JpegBody = { scans, trailingBytes: src.size - src.offset };
-        if (planes !== null) body.dcImage = dcImage(header, planes);
+        if (dc !== null) body.dcImage = dc;
         if (options.hash === true) body.content = await src.digest();
         return body;
       }
@@ -467,7 +467,7 @@ class CodedData {
  * before a marker — and a block claiming more than 64 coefficients, which libjpeg ignores.
  * Bounded memory: 4 MB of coded data at a time.
  */
-async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: DcPlanes | null): Promise<void> {
+async function walkSequentialScan(src: ByteSource, header: JpegHeader, wantDc: boolean): Promise<DcImage | null> {
   const { frame, scan } = header;
   const hMax = Math.max(...frame.components.map((c) => c.h));
   const vMax = Math.max(...frame.components.map((c) => c.v));
@@ -499,12 +499,14 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: D
   const totalMcus = mcusX * mcusY;
   const interval = scan.restartInterval;
 
-  const walker = acquireWalker(CODED_BYTES, MARGIN, DC_BATCH);
+  const walker = acquireWalker(CODED_BYTES, MARGIN);
   try {
     walker.useTables(dcTables, acTables);
+    const planes = wantDc ? new DcPlanes(header) : null;
+    if (planes !== null) walker.placeDc(planes.geometry);
     const coded = new CodedData(src, walker.coded);
     await coded.refill(0);
-    const walk: McuWalk = { walker, planes, mcu: 0, bitpos: 0 };
+    const walk: McuWalk = { walker, mcu: 0, bitpos: 0 };
     let lastYield = 0;
     let restarts = 0;
     /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
@@ -540,6 +542,7 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: D
       const next = await nextMarker(src);
       throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
     }
+    return planes === null ? null : planes.image(walker);
   } finally {
     releaseWalker(walker);
   }
@@ -548,7 +551,6 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, planes: D
 /** Where the walk of a scan stands, and what it walks with; `walkMcus` moves it on. */
 interface McuWalk {
   walker: HuffmanWalker;
-  planes: DcPlanes | null;
   /** The next MCU to decode. */
   mcu: number;
   /** Bit position of the walker in the coded data. */
@@ -557,14 +559,12 @@ interface McuWalk {
 
 /**
  * Decodes MCUs from `walk.mcu` until `stop`, or until the position passes `refillAt` (bytes) or
- * `yieldAt` (bits), in WebAssembly (huffman-walker.ts); places the DC values it recorded, and
- * says what went wrong in the words libjpeg would.
+ * `yieldAt` (bits), in WebAssembly (huffman-walker.ts), and says what went wrong in the words
+ * libjpeg would.
  */
 function walkMcus(walk: McuWalk, stop: number, refillAt: number, yieldAt: number, coded: CodedData): void {
-  const { walker, planes } = walk;
-  const step: WalkStep = { mcu: walk.mcu, bitpos: walk.bitpos, stop, refillAt, yieldAt, maxRecorded: DC_BATCH, endBits: coded.length * 8, recorded: 0 };
-  const status = walker.walk(step, planes !== null);
-  planes?.absorb(walk.mcu, step.mcu, walker.differences);
+  const step: WalkStep = { mcu: walk.mcu, bitpos: walk.bitpos, stop, refillAt, yieldAt, endBits: coded.length * 8 };
+  const status = walk.walker.walk(step);
   walk.mcu = step.mcu;
   walk.bitpos = step.bitpos;
   if (status === WalkStatus.BadCode) throw badCode(coded, step.bitpos);
@@ -597,118 +597,67 @@ export function dcImageRefusal(header: JpegHeader): string | null {
   return null;
 }
 
-/** DC differences the walk records before `absorb` places them: a stretch of the walk stops after this many. */
-const DC_BATCH = 256 * 1024;
-
 /**
- * Per component, its DC values as samples, one per block (what libjpeg's 1×1 inverse DCT gives).
- * The walk records each block's DC difference in `differences`; `absorb` then adds them up and
- * places them, a stretch at a time, in a loop of its own (a call per block cost a sixth of the walk).
+ * Where the walk places a baseline JPEG's DC values (per component, one sample per block: what
+ * libjpeg's 1×1 inverse DCT gives), and the picture at 1/8 scale made from them.
  */
 class DcPlanes {
-  readonly planes: Uint8Array[];
+  readonly geometry: DcGeometry;
   /** Width of each plane, in blocks. */
-  readonly widths: number[];
-  private readonly mcusX: number;
-  private readonly interval: number;
-  /** Per block of an MCU: its plane, and its offset from the MCU's first block in that plane. */
-  private readonly blockComponent: Int32Array;
-  private readonly blockOffset: Int32Array;
-  private readonly mcuWidth: number[];
-  private readonly mcuHeight: number[];
-  private readonly steps: number[];
-  private readonly predictors: number[];
+  private readonly widths: number[];
 
-  constructor(header: JpegHeader) {
+  constructor(private readonly header: JpegHeader) {
     const { frame, scan } = header;
     const hMax = Math.max(...frame.components.map((c) => c.h));
     const vMax = Math.max(...frame.components.map((c) => c.v));
     const single = scan.components.length === 1;
     const first = frame.components[scan.components[0]!.index]!;
-    this.mcusX = single ? Math.ceil(Math.ceil((frame.width * first.h) / hMax) / 8) : Math.ceil(frame.width / (8 * hMax));
+    const mcusX = single ? Math.ceil(Math.ceil((frame.width * first.h) / hMax) / 8) : Math.ceil(frame.width / (8 * hMax));
     const mcusY = single ? Math.ceil(Math.ceil((frame.height * first.v) / vMax) / 8) : Math.ceil(frame.height / (8 * vMax));
-    this.interval = scan.restartInterval;
     // A non-interleaved scan (grey) codes one block per MCU.
-    this.mcuWidth = frame.components.map((c) => (single ? 1 : c.h));
-    this.mcuHeight = frame.components.map((c) => (single ? 1 : c.v));
-    this.widths = this.mcuWidth.map((w) => this.mcusX * w);
-    this.planes = frame.components.map((_, i) => new Uint8Array(this.widths[i]! * mcusY * this.mcuHeight[i]!));
-    const components: number[] = [];
-    const offsets: number[] = [];
+    const mcuWidth = frame.components.map((c) => (single ? 1 : c.h));
+    const mcuHeight = frame.components.map((c) => (single ? 1 : c.v));
+    this.widths = mcuWidth.map((w) => mcusX * w);
+    const blockPlane: number[] = [];
+    const blockOffset: number[] = [];
     for (const component of scan.components) {
       const c = component.index;
-      for (let b = 0; b < this.mcuWidth[c]! * this.mcuHeight[c]!; b++) {
-        components.push(c);
-        offsets.push(Math.floor(b / this.mcuWidth[c]!) * this.widths[c]! + (b % this.mcuWidth[c]!));
+      for (let b = 0; b < mcuWidth[c]! * mcuHeight[c]!; b++) {
+        blockPlane.push(c);
+        blockOffset.push(Math.floor(b / mcuWidth[c]!) * this.widths[c]! + (b % mcuWidth[c]!));
       }
     }
-    this.blockComponent = Int32Array.from(components);
-    this.blockOffset = Int32Array.from(offsets);
-    this.steps = frame.components.map((c) => scan.dcQuant!.get(c.quantTable)!);
-    this.predictors = frame.components.map(() => 0);
+    this.geometry = {
+      mcusX,
+      interval: scan.restartInterval,
+      planeBytes: frame.components.map((_, c) => this.widths[c]! * mcusY * mcuHeight[c]!),
+      mcuWidth,
+      mcuRowBytes: frame.components.map((_, c) => mcuHeight[c]! * this.widths[c]!),
+      steps: frame.components.map((c) => scan.dcQuant!.get(c.quantTable)!),
+      blockPlane,
+      blockOffset,
+    };
   }
 
-  /** Places the DC values of MCUs `from` to `to` (exclusive), whose differences the walk recorded in `differences`. */
-  absorb(from: number, to: number, differences: Int32Array): void {
-    const { blockComponent, blockOffset, predictors, steps, planes, widths, mcuWidth, mcuHeight, mcusX, interval } = this;
-    const blocks = blockComponent.length;
-    let at = 0;
-    for (let mcu = from; mcu < to; mcu++) {
-      // Each restart interval starts its DC predictions from zero.
-      if (interval > 0 && mcu % interval === 0) predictors.fill(0);
-      const row = Math.floor(mcu / mcusX);
-      const column = mcu - row * mcusX;
-      for (let block = 0; block < blocks; block++) {
-        const c = blockComponent[block]!;
-        const value = (predictors[c] = predictors[c]! + differences[at++]!);
-        // libjpeg's 1×1 inverse DCT: the dequantized DC value, descaled by 8, centred on 128.
-        // (A hostile photo's values may overflow 32 bits: its thumbnail's pixels are then wrong, nothing else.)
-        const sample = ((value * steps[c]! + 4) >> 3) + 128;
-        planes[c]![row * mcuHeight[c]! * widths[c]! + column * mcuWidth[c]! + blockOffset[block]!] = sample < 0 ? 0 : sample > 255 ? 255 : sample;
-      }
+  /** The picture at 1/8 scale: chroma repeated over the blocks it covers, YCbCr to RGB as libjpeg converts it. */
+  image(walker: HuffmanWalker): DcImage {
+    const { frame } = this.header;
+    const { widths } = this;
+    const width = Math.ceil(frame.width / 8);
+    const height = Math.ceil(frame.height / 8);
+    if (frame.components.length === 1) {
+      const plane = walker.plane(0, this.geometry.planeBytes[0]!);
+      const pixels = new Uint8Array(width * height);
+      for (let y = 0; y < height; y++) pixels.set(plane.subarray(y * widths[0]!, y * widths[0]! + width), y * width);
+      return { width, height, channels: 1, pixels };
     }
+    const hMax = Math.max(...frame.components.map((c) => c.h));
+    const vMax = Math.max(...frame.components.map((c) => c.v));
+    // Per output column and row, the block of each plane that covers it.
+    const columns = frame.components.map((c) => Uint32Array.from({ length: width }, (_, x) => Math.floor((x * c.h) / hMax)));
+    const rows = frame.components.map((c, i) => Uint32Array.from({ length: height }, (_, y) => Math.floor((y * c.v) / vMax) * widths[i]!));
+    return { width, height, channels: 3, pixels: walker.dcRgb(width, height, columns, rows) };
   }
-}
-
-/** The picture at 1/8 scale from the DC planes: chroma repeated over the blocks it covers, YCbCr to RGB as libjpeg converts it. */
-function dcImage(header: JpegHeader, { planes, widths }: DcPlanes): DcImage {
-  const { frame } = header;
-  const width = Math.ceil(frame.width / 8);
-  const height = Math.ceil(frame.height / 8);
-  const hMax = Math.max(...frame.components.map((c) => c.h));
-  const vMax = Math.max(...frame.components.map((c) => c.v));
-  if (frame.components.length === 1) {
-    const pixels = new Uint8Array(width * height);
-    for (let y = 0; y < height; y++) pixels.set(planes[0]!.subarray(y * widths[0]!, y * widths[0]! + width), y * width);
-    return { width, height, channels: 1, pixels };
-  }
-  const luma = planes[0]!;
-  const blue = planes[1]!;
-  const red = planes[2]!;
-  // Per output column and row, the block of each plane that covers it.
-  const columns = frame.components.map((c) => Int32Array.from({ length: width }, (_, x) => Math.floor((x * c.h) / hMax)));
-  const rows = frame.components.map((c, i) => Int32Array.from({ length: height }, (_, y) => Math.floor((y * c.v) / vMax) * widths[i]!));
-  const yColumns = columns[0]!;
-  const bColumns = columns[1]!;
-  const rColumns = columns[2]!;
-  // A clamped array rounds and clamps each value as it is stored, as libjpeg's tables do.
-  const rgb = new Uint8ClampedArray(width * height * 3);
-  let at = 0;
-  for (let y = 0; y < height; y++) {
-    const yRow = rows[0]![y]!;
-    const bRow = rows[1]![y]!;
-    const rRow = rows[2]![y]!;
-    for (let x = 0; x < width; x++) {
-      const l = luma[yRow + yColumns[x]!]!;
-      const b = blue[bRow + bColumns[x]!]! - 128;
-      const r = red[rRow + rColumns[x]!]! - 128;
-      rgb[at++] = l + 1.402 * r;
-      rgb[at++] = l - 0.344136 * b - 0.714136 * r;
-      rgb[at++] = l + 1.772 * b;
-    }
-  }
-  const pixels = new Uint8Array(rgb.buffer);
-  return { width, height, channels: 3, pixels };
 }
 
 /** Data that ran out before the last block: at a marker (corrupt data) or at the end of the file (cut short). */
