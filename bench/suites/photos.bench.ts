@@ -154,44 +154,64 @@ async function uploadRows(ctx: BenchContext): Promise<void> {
     const base = emulator.server.baseUrl;
     const session = (await (await fetch(`${base}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password: 'demo' }) })).json()) as { apiToken: string };
 
-    // Corelog: the services in a child process (so its peak memory is theirs alone).
-    const child = await runChild([fileURLToPath(new URL('./photos-upload-child.ts', import.meta.url)), base, dataDir, 'BENCH-CORELOG', ...files]);
-    const corelogMbps = child.bytes / 1024 / 1024 / child.seconds;
-
-    // curl: the same files, two at a time, to a hole of its own (the upload creates each interval),
-    // in the encoding Corelog sends by default (multipart/form-data, part "file", mimeType in the
-    // query): the emulator's work differs by encoding, so only like against like measures the client.
-    await fetch(`${base}/collection`, { method: 'POST', headers: { authorization: `Bearer ${session.apiToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ workspaceName: 'Firefly Resource Development', datasetName: 'Diamond Drilling', name: 'BENCH-CURL' }) });
-    const config = files
-      .map((file, i) => {
-        const query = new URLSearchParams({ workspaceName: 'Firefly Resource Development', datasetName: 'Diamond Drilling', collectionName: 'BENCH-CURL', imageryTypeName: 'Core Trays', imageTypeName: 'Wet', startDepth: String(i), endDepth: String(i + 1), mimeType: 'image/jpeg' });
-        return [`url = "${base}/image?${query}"`, `form = "file=@${file};type=image/jpeg"`, `header = "Authorization: Bearer ${session.apiToken}"`, 'output = "/dev/null"', 'fail'].join('\n');
-      })
-      .join('\nnext\n');
-    const configPath = join(dataDir, 'curl.cfg');
-    await writeFile(configPath, config);
-    const curlSeconds = await timed(() => promisify(execFile)('curl', ['--silent', '--show-error', '--parallel', '--parallel-max', String(CONCURRENCY), '-K', configPath]));
-    const curlMbps = (count * bytes) / 1024 / 1024 / curlSeconds;
-    const stored = (name: string) => emulator.world.images.filter((i) => emulator.world.collections.find((c) => c.id === emulator.world.imageries.find((m) => m.id === i.imageryId)?.collectionId)?.name === name).length;
-    if (stored('BENCH-CORELOG') !== count || stored('BENCH-CURL') !== count) throw new Error(`expected ${count} uploads each, got Corelog ${stored('BENCH-CORELOG')}, curl ${stored('BENCH-CURL')}`);
+    // Best of alternating runs, each to holes of its own (the emulator's cost per upload drifts as
+    // its disk fills, and the machine is shared): Corelog, curl, Corelog, curl.
+    let corelogMbps = 0;
+    let curlMbps = 0;
+    let peakRssMb = 0;
+    let corelogSeconds = Infinity;
+    let curlSeconds = Infinity;
+    let corelogCpu = Infinity;
+    for (let run = 1; run <= (ctx.smoke ? 1 : 2); run++) {
+      // Corelog: the services in a child process (so its peak memory and CPU are theirs alone).
+      const child = await runChild([fileURLToPath(new URL('./photos-upload-child.ts', import.meta.url)), base, dataDir, `BENCH-CORELOG-${run}`, ...files]);
+      corelogMbps = Math.max(corelogMbps, child.bytes / 1024 / 1024 / child.seconds);
+      corelogSeconds = Math.min(corelogSeconds, child.seconds);
+      corelogCpu = Math.min(corelogCpu, child.cpuSeconds);
+      peakRssMb = Math.max(peakRssMb, child.peakRssMb);
+      const seconds = await curlUpload(base, session.apiToken, files, `BENCH-CURL-${run}`, dataDir);
+      curlSeconds = Math.min(curlSeconds, seconds);
+      curlMbps = Math.max(curlMbps, (count * bytes) / 1024 / 1024 / seconds);
+      ctx.log(`upload run ${run}: Corelog ${(child.bytes / 1024 / 1024 / child.seconds).toFixed(0)} MB/s (service CPU ${child.cpuSeconds.toFixed(1)} s), curl ${((count * bytes) / 1024 / 1024 / seconds).toFixed(0)} MB/s, load ${loadavg()[0]!.toFixed(1)}`);
+      const stored = (name: string) => emulator.world.images.filter((i) => emulator.world.collections.find((c) => c.id === emulator.world.imageries.find((m) => m.id === i.imageryId)?.collectionId)?.name === name).length;
+      if (stored(`BENCH-CORELOG-${run}`) !== count || stored(`BENCH-CURL-${run}`) !== count) throw new Error(`expected ${count} uploads each, got Corelog ${stored(`BENCH-CORELOG-${run}`)}, curl ${stored(`BENCH-CURL-${run}`)}`);
+    }
 
     const ratio = corelogMbps / curlMbps;
-    ctx.log(`upload ${count} × ${(bytes / 1024 / 1024).toFixed(1)} MB: Corelog ${corelogMbps.toFixed(0)} MB/s (${child.seconds.toFixed(1)} s), curl ${curlMbps.toFixed(0)} MB/s (${curlSeconds.toFixed(1)} s); service peak RSS ${child.peakRssMb.toFixed(0)} MB`);
+    ctx.log(`upload ${count} × ${(bytes / 1024 / 1024).toFixed(1)} MB: Corelog ${corelogMbps.toFixed(0)} MB/s (${corelogSeconds.toFixed(1)} s, service CPU ${corelogCpu.toFixed(1)} s), curl ${curlMbps.toFixed(0)} MB/s (${curlSeconds.toFixed(1)} s); service peak RSS ${peakRssMb.toFixed(0)} MB`);
     ctx.record(atLeast(`photos: upload ${count} × ${(bytes / 1024 / 1024).toFixed(1)} MB to the emulator, throughput vs curl`, ratio, '× curl', 0.9, { baseline: round(curlMbps), ratio: round(ratio) }));
-    ctx.record(below('photos: peak memory (VmHWM) of the service process during the upload', child.peakRssMb, 'MB', 400));
+    ctx.record(below('photos: peak memory (VmHWM) of the service process during the upload', peakRssMb, 'MB', 400));
   } finally {
     await emulator.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-async function runChild(args: string[]): Promise<{ seconds: number; bytes: number; peakRssMb: number }> {
+/**
+ * curl sending the same files two at a time to a hole of its own (the upload creates each interval),
+ * in the encoding Corelog sends by default (multipart/form-data, part "file", mimeType in the
+ * query): the emulator's work differs by encoding, so only like against like measures the client.
+ */
+async function curlUpload(base: string, token: string, files: string[], hole: string, dir: string): Promise<number> {
+  await fetch(`${base}/collection`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ workspaceName: 'Firefly Resource Development', datasetName: 'Diamond Drilling', name: hole }) });
+  const config = files
+    .map((file, i) => {
+      const query = new URLSearchParams({ workspaceName: 'Firefly Resource Development', datasetName: 'Diamond Drilling', collectionName: hole, imageryTypeName: 'Core Trays', imageTypeName: 'Wet', startDepth: String(i), endDepth: String(i + 1), mimeType: 'image/jpeg' });
+      return [`url = "${base}/image?${query}"`, `form = "file=@${file};type=image/jpeg"`, `header = "Authorization: Bearer ${token}"`, 'output = "/dev/null"', 'fail'].join('\n');
+    })
+    .join('\nnext\n');
+  const configPath = join(dir, `curl-${hole}.cfg`);
+  await writeFile(configPath, config);
+  return timed(() => promisify(execFile)('curl', ['--silent', '--show-error', '--parallel', '--parallel-max', String(CONCURRENCY), '-K', configPath]));
+}
+
+async function runChild(args: string[]): Promise<{ seconds: number; cpuSeconds: number; bytes: number; peakRssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`upload child exited with ${code}: ${out}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; bytes: number; peakRssMb: number };
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; cpuSeconds: number; bytes: number; peakRssMb: number };
 }
 
 const suite: BenchSuite = {

@@ -23,6 +23,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { CorelogError, errorKindForStatus, type SystemId } from '../../../common/errors';
+import { sendStreamRequest } from './stream-upload';
 
 /** How long and how much one request may take; every field has a default. */
 export interface HttpLimits {
@@ -181,7 +182,9 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   if (options.signal?.aborted) controller.abort();
 
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
+  let body: string | Uint8Array | undefined;
+  /** A file upload's body, sent with node:http (see stream-upload.ts). */
+  let stream: Readable | undefined;
   if (options.json !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(options.json);
@@ -237,7 +240,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
             { objectMode: false },
           )
         : fileBytes;
-    body = Readable.toWeb(framed) as unknown as ReadableStream<Uint8Array>;
+    stream = framed;
   }
 
   const describeFailure = (error: unknown): CorelogError => {
@@ -256,8 +259,6 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
       return new CorelogError('timeout', message, { system, cause: error });
     }
     if (options.signal?.aborted) return new CorelogError('cancelled', 'The request was cancelled.', { system, cause: error });
-    // Streamed uploads use redirect: 'error' (see below), so a redirect surfaces here.
-    if ((error as { cause?: { message?: unknown } })?.cause?.message === 'unexpected redirect') return redirectError(system, 0, new URL(options.url), null, options.method);
     const code = networkErrorCode(error);
     if (code && NETWORK_CODES.has(code)) {
       const detail = code === 'ECONNREFUSED' ? 'the server refused the connection' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the server name could not be resolved' : 'the connection was lost';
@@ -279,17 +280,17 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   // At most one hop: a same-origin redirect of a read (see `followable`).
   for (let hop = 0; ; hop++) {
     try {
-      response = await fetch(url, {
-        method: options.method,
-        headers,
-        body,
-        signal: controller.signal,
-        // Never follow automatically: undici would carry our headers to wherever the redirect
-        // points. A streamed body uses 'error': with 'manual' undici keeps a copy of the whole
-        // upload in memory in case it has to be sent again.
-        redirect: body instanceof ReadableStream ? 'error' : 'manual',
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      response =
+        stream !== undefined
+          ? await sendStreamRequest(url, { method: options.method, headers, body: stream, signal: controller.signal })
+          : await fetch(url, {
+              method: options.method,
+              headers,
+              body,
+              signal: controller.signal,
+              // Never follow automatically: undici would carry our headers to wherever the redirect points.
+              redirect: 'manual',
+            });
     } catch (error) {
       release();
       throw describeFailure(error);

@@ -1,0 +1,140 @@
+/**
+ * Photo uploads stream the file with node:http (stream-upload.ts) instead of fetch. The same
+ * guarantees as every other request, over real HTTP on 127.0.0.1: what is sent arrives whole and
+ * framed, every Set-Cookie of the reply is kept, and a server that hangs up, answers before
+ * reading, goes quiet or redirects, or a caller that cancels, ends the upload with a clear error
+ * and without a file left open.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CorelogError } from '../../../common/errors';
+import { sendHttpRequest } from '../../../electron/services/http/http-request';
+
+let server: Server | null = null;
+let temp = '';
+let photo = '';
+const PHOTO_BYTES = 6 * 1024 * 1024;
+
+beforeAll(() => {
+  temp = mkdtempSync(join(tmpdir(), 'corelog-stream-upload-'));
+  photo = join(temp, 'tray.jpg');
+  writeFileSync(photo, Buffer.alloc(PHOTO_BYTES, 0x5a));
+});
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+afterEach(async () => {
+  const current = server;
+  server = null;
+  if (current) {
+    current.closeAllConnections();
+    await new Promise((resolve) => current.close(resolve));
+  }
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function upload(origin: string, extra: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (sent: number) => void } = {}) {
+  return sendHttpRequest({
+    system: 'imago',
+    method: 'POST',
+    url: `${origin}/image`,
+    timeoutMs: extra.timeoutMs ?? 5_000,
+    signal: extra.signal,
+    file: { path: photo, contentType: 'multipart/form-data; boundary=b', before: Buffer.from('--b\r\n\r\n'), after: Buffer.from('\r\n--b--\r\n'), onProgress: extra.onProgress },
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<CorelogError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CorelogError);
+  return error as CorelogError;
+}
+
+describe('a streamed photo upload', () => {
+  it('arrives whole with its framing and length, reports progress, and keeps every Set-Cookie of the reply', async () => {
+    let received = 0;
+    let declared = '';
+    let first = '';
+    const origin = await serve((req, res) => {
+      declared = req.headers['content-length'] ?? '';
+      req.on('data', (chunk: Buffer) => {
+        if (received === 0) first = chunk.subarray(0, 7).toString('latin1');
+        received += chunk.length;
+      });
+      req.on('end', () => {
+        res.setHeader('set-cookie', ['JWT=next; Path=/', 'other=1']);
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ received }));
+      });
+    });
+    let progress = 0;
+    const response = await upload(origin, { onProgress: (sent) => (progress = sent) });
+    const total = PHOTO_BYTES + 7 + 9;
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ received: total });
+    expect([declared, first, progress]).toEqual([String(total), '--b\r\n\r\n', PHOTO_BYTES]);
+    expect(response.setCookies).toEqual(['JWT=next; Path=/', 'other=1']);
+  });
+
+  it('ends with "connection lost" when the server hangs up in the middle', async () => {
+    const origin = await serve((req) => {
+      let received = 0;
+      req.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > 1024 * 1024) req.socket.destroy();
+      });
+    });
+    const error = await failure(upload(origin));
+    expect(error.kind).toBe('offline');
+    expect(error.message).toMatch(/Imago cannot be reached/);
+  });
+
+  it('gives the server’s own refusal when it answers before reading the photo, or says the connection was lost', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('Payload too large');
+    });
+    const outcome = await upload(origin).then(
+      (response) => response.status,
+      (error: unknown) => error,
+    );
+    // Which one depends on whether the reply or the reset reaches the client first; both are honest.
+    if (typeof outcome === 'number') expect(outcome).toBe(413);
+    else expect((outcome as CorelogError).kind).toBe('offline');
+  });
+
+  it('times out when the server stops reading and never answers', async () => {
+    const origin = await serve((req) => req.pause());
+    const error = await failure(upload(origin, { timeoutMs: 400 }));
+    expect(error.kind).toBe('timeout');
+  });
+
+  it('is cancelled by its caller in the middle', async () => {
+    const controller = new AbortController();
+    const origin = await serve((req) => {
+      req.once('data', () => controller.abort());
+    });
+    const error = await failure(upload(origin, { signal: controller.signal }));
+    expect(error.kind).toBe('cancelled');
+  });
+
+  it('is not sent on to where a redirect points', async () => {
+    let followed = false;
+    const origin = await serve((req, res) => {
+      if (req.url === '/elsewhere') followed = true;
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: '/elsewhere' }).end());
+    });
+    const error = await failure(upload(origin));
+    expect(error.message).toMatch(/redirect|elsewhere|moved/i);
+    expect(followed).toBe(false);
+  });
+});
