@@ -290,7 +290,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
               signal: controller.signal,
               // Never follow automatically: undici would carry our headers to wherever the redirect points.
               redirect: 'manual',
-            });
+            } as RequestInit);
     } catch (error) {
       release();
       throw describeFailure(error);
