@@ -14,6 +14,7 @@ export type EmulatorQuestion =
   | { id: number; ask: 'events-after'; project: string; from: number }
   | { id: number; ask: 'truncate'; project: string; to: number }
   | { id: number; ask: 'log-seq' }
+  | { id: number; ask: 'cpu' }
   | { id: number; ask: 'requests-after'; seq: number };
 
 const send = (message: unknown) => process.send?.(message);
@@ -34,6 +35,11 @@ process.on('message', (question: EmulatorQuestion) => {
       dougal.project(question.project).events.splice(question.to);
       answer = true;
       break;
+    case 'cpu': {
+      const { user, system } = process.cpuUsage();
+      answer = (user + system) / 1000;
+      break;
+    }
     case 'log-seq':
       answer = dougal.server.log.lastSeq;
       break;

@@ -145,14 +145,8 @@ async function receiveUpload(ctx: ImagoApiContext, req: EmulatorRequest, into: s
   const boundary = multipartBoundary(contentType);
   let received: { bytes: number; sha256: string; declared: string | null };
   if (boundary) {
-    const raw = `${into}.multipart`;
-    try {
-      await req.saveBodyTo(raw);
-      const part = await extractFilePart(raw, boundary, into, ctx.behaviour().uploadPartName);
-      received = { bytes: part.bytes, sha256: part.sha256, declared: part.contentType };
-    } finally {
-      await rm(raw, { force: true });
-    }
+    const part = await extractFilePart(req.streamBody(), boundary, into, ctx.behaviour().uploadPartName);
+    received = { bytes: part.bytes, sha256: part.sha256, declared: part.contentType };
   } else {
     const saved = await req.saveBodyTo(into);
     received = { ...saved, declared: contentType ?? null };

@@ -103,6 +103,8 @@ export interface EmulatorRequest {
   readJson(limitBytes?: number): Promise<unknown>;
   /** Streams the body to a file without holding it in memory. */
   saveBodyTo(filePath: string): Promise<{ bytes: number; sha256: string }>;
+  /** The body as it arrives (counted and hashed for the request log like any other read). */
+  streamBody(): Readable;
 }
 
 export interface EmulatorResponse {
@@ -278,6 +280,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
         await pipeline(bodyStream(), createWriteStream(filePath));
         return { bytes: bodyBytes, sha256: digest.copy().digest('hex') };
       },
+      streamBody: () => bodyStream(),
     };
 
     const record = (status: number, fault: string | null) => {
