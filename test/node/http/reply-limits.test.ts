@@ -5,35 +5,20 @@
  * reason is quoted only when it is short plain text.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serve, stopServer } from '../../support/local-http-server';
 import { errorFromResponse, sendHttpRequest, serverReason } from '../../../electron/services/http/http-request';
 import { ImagoClient } from '../../../electron/services/imago/imago-client';
 
-let server: Server | null = null;
 let temp = '';
 
 beforeAll(() => {
   temp = mkdtempSync(join(tmpdir(), 'corelog-limits-'));
 });
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-afterEach(async () => {
-  const current = server;
-  server = null;
-  if (current) {
-    current.closeAllConnections();
-    await new Promise((resolve) => current.close(resolve));
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  server = createServer(handler);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(stopServer);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

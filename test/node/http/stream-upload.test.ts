@@ -6,15 +6,13 @@
  * and without a file left open.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serve, stopServer } from '../../support/local-http-server';
 import { CorelogError } from '../../../common/errors';
 import { sendHttpRequest } from '../../../electron/services/http/http-request';
 
-let server: Server | null = null;
 let temp = '';
 let photo = '';
 const PHOTO_BYTES = 6 * 1024 * 1024;
@@ -25,20 +23,7 @@ beforeAll(() => {
   writeFileSync(photo, Buffer.alloc(PHOTO_BYTES, 0x5a));
 });
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-afterEach(async () => {
-  const current = server;
-  server = null;
-  if (current) {
-    current.closeAllConnections();
-    await new Promise((resolve) => current.close(resolve));
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  server = createServer(handler);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(stopServer);
 
 function upload(origin: string, extra: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (sent: number) => void } = {}) {
   return sendHttpRequest({
