@@ -54,7 +54,17 @@ export function jwtCookieOf(setCookies: string[], nowMs: number): ParsedCookie |
   return found;
 }
 
+/** The last token decoded and its claims: every request asks about the same token. */
+let lastDecoded: { token: string; claims: JwtClaims | null } | null = null;
+
 export function decodeJwtClaims(token: string): JwtClaims | null {
+  if (lastDecoded?.token === token) return lastDecoded.claims;
+  const claims = decodeClaims(token);
+  lastDecoded = { token, claims };
+  return claims;
+}
+
+function decodeClaims(token: string): JwtClaims | null {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) return null;
   try {

@@ -1,7 +1,7 @@
 /**
  * The event log's line on the sync status strip. Every window shows it; only the window holding
  * the engine lock runs the engine. The outbox summary is re-read at most a few times a second,
- * however fast the engine empties the queue.
+ * however fast the engine empties the queue, and less often when a read takes long (a big queue).
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { attentionSummary } from '../sync/attention';
@@ -13,6 +13,11 @@ import { retryFailed } from './event-writes';
 import { eventLogSync } from './sync-engine';
 
 const REFRESH_MS = 250;
+/**
+ * Reading the summary may take at most this share of the time: it reads the whole outbox, which
+ * with 10,000 queued events takes long enough that four reads a second slowed the push itself.
+ */
+const MAX_READ_SHARE = 0.1;
 const PANEL_ITEMS = 300;
 
 interface OutboxSummary {
@@ -62,15 +67,19 @@ function useOutboxSummary(): OutboxSummary | null {
     let alive = true;
     let timer: number | undefined;
     let lastRun = 0;
+    let lastTook = 0;
     const refresh = async () => {
       timer = undefined;
       lastRun = Date.now();
       const items = await eventLogDb.outbox.orderBy('seq').toArray();
-      if (alive) setSummary(summarise(items));
+      const summary = summarise(items);
+      lastTook = Date.now() - lastRun;
+      if (alive) setSummary(summary);
     };
     const schedule = () => {
       if (timer !== undefined) return;
-      timer = window.setTimeout(() => void refresh(), Math.max(0, REFRESH_MS - (Date.now() - lastRun)));
+      const gap = Math.max(REFRESH_MS, lastTook / MAX_READ_SHARE);
+      timer = window.setTimeout(() => void refresh(), Math.max(0, gap - (Date.now() - lastRun)));
     };
     void refresh();
     const off = onOutboxChanged(schedule);
