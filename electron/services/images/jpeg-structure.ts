@@ -16,7 +16,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ByteSource, type FileDigest } from './byte-source';
-import { acquireWalker, releaseWalker, WalkStatus, type DcGeometry, type HuffmanWalker, type WalkStep } from './huffman-walker';
+import { acquireWalker, WalkStatus, type DcGeometry, type HuffmanWalker, type WalkStep } from './huffman-walker';
 import { formatCount, ImageDamage } from './image-damage';
 
 /** How libjpeg will have to decode the frame. */
@@ -390,7 +390,7 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader,
 /** Room kept after the walker's position: far more than one MCU can take (10 blocks of ≤ 256 bytes). */
 const MARGIN = 8 * 1024;
 /** Un-stuffed coded data held at a time. */
-const CODED_BYTES = 4 * 1024 * 1024;
+const CODED_BYTES = 1024 * 1024;
 /** The walk lets the event loop run after this many bits of coded data (~0.5 MB, ~5 ms). */
 const YIELD_EVERY_BITS = 4 * 1024 * 1024;
 /** The coded data of one segment (a scan, or one restart interval), 0xFF00 un-stuffed, a window at a time. */
@@ -465,7 +465,7 @@ class CodedData {
  * leaves `src` at the marker after the scan. Finds what libjpeg warns about — a bad Huffman code,
  * data running out before the last block (libjpeg fills the rest with grey), bytes left over
  * before a marker — and a block claiming more than 64 coefficients, which libjpeg ignores.
- * Bounded memory: 4 MB of coded data at a time.
+ * Bounded memory: 1 MB of coded data at a time.
  */
 async function walkSequentialScan(src: ByteSource, header: JpegHeader, wantDc: boolean): Promise<DcImage | null> {
   const { frame, scan } = header;
@@ -500,52 +500,48 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, wantDc: b
   const interval = scan.restartInterval;
 
   const walker = acquireWalker(CODED_BYTES, MARGIN);
-  try {
-    walker.useTables(dcTables, acTables);
-    const planes = wantDc ? new DcPlanes(header) : null;
-    if (planes !== null) walker.placeDc(planes.geometry);
-    const coded = new CodedData(src, walker.coded);
-    await coded.refill(0);
-    const walk: McuWalk = { walker, mcu: 0, bitpos: 0 };
-    let lastYield = 0;
-    let restarts = 0;
-    /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
-    const leftOver = () => coded.bytesFrom(Math.ceil(walk.bitpos / 8));
+  walker.useTables(dcTables, acTables);
+  const planes = wantDc ? new DcPlanes(header) : null;
+  if (planes !== null) walker.placeDc(planes.geometry);
+  const coded = new CodedData(src, walker.coded);
+  await coded.refill(0);
+  const walk: McuWalk = { walker, mcu: 0, bitpos: 0 };
+  let lastYield = 0;
+  let restarts = 0;
+  /** Whole bytes not used by the blocks, from the walker's position to the segment's end. */
+  const leftOver = () => coded.bytesFrom(Math.ceil(walk.bitpos / 8));
 
-    while (walk.mcu < totalMcus) {
-      const { mcu, bitpos } = walk;
-      if (interval > 0 && mcu > 0 && mcu % interval === 0) {
-        const extra = await leftOver();
-        const next = await nextMarker(src);
-        const expected = 0xd0 + (restarts++ % 8);
-        if (next === null) throw ranOut(coded);
-        if (extra + next.skipped > 0) throw extraneous(extra + next.skipped, next.marker);
-        if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
-        await coded.restart();
-        walk.bitpos = 0;
-        lastYield = 0;
-      } else if (!coded.ended && (bitpos >>> 3) + MARGIN > coded.length) {
-        await coded.refill(bitpos >>> 3);
-        walk.bitpos &= 7;
-        lastYield = 0;
-      } else if (bitpos - lastYield > YIELD_EVERY_BITS) {
-        lastYield = bitpos;
-        await nextTurn();
-      }
-      // Up to the next restart marker, the end of the data loaded, or the next turn of the event loop.
-      const stop = interval > 0 ? Math.min(totalMcus, (Math.floor(walk.mcu / interval) + 1) * interval) : totalMcus;
-      walkMcus(walk, stop, coded.ended ? Infinity : coded.length - MARGIN, lastYield + YIELD_EVERY_BITS, coded);
-    }
-    // After the last block the rest of its byte is padding; nothing else may come before the marker.
-    const extra = await leftOver();
-    if (extra > 0) {
+  while (walk.mcu < totalMcus) {
+    const { mcu, bitpos } = walk;
+    if (interval > 0 && mcu > 0 && mcu % interval === 0) {
+      const extra = await leftOver();
       const next = await nextMarker(src);
-      throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
+      const expected = 0xd0 + (restarts++ % 8);
+      if (next === null) throw ranOut(coded);
+      if (extra + next.skipped > 0) throw extraneous(extra + next.skipped, next.marker);
+      if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
+      await coded.restart();
+      walk.bitpos = 0;
+      lastYield = 0;
+    } else if (!coded.ended && (bitpos >>> 3) + MARGIN > coded.length) {
+      await coded.refill(bitpos >>> 3);
+      walk.bitpos &= 7;
+      lastYield = 0;
+    } else if (bitpos - lastYield > YIELD_EVERY_BITS) {
+      lastYield = bitpos;
+      await nextTurn();
     }
-    return planes === null ? null : planes.image(walker);
-  } finally {
-    releaseWalker(walker);
+    // Up to the next restart marker, the end of the data loaded, or the next turn of the event loop.
+    const stop = interval > 0 ? Math.min(totalMcus, (Math.floor(walk.mcu / interval) + 1) * interval) : totalMcus;
+    walkMcus(walk, stop, coded.ended ? Infinity : coded.length - MARGIN, lastYield + YIELD_EVERY_BITS, coded);
   }
+  // After the last block the rest of its byte is padding; nothing else may come before the marker.
+  const extra = await leftOver();
+  if (extra > 0) {
+    const next = await nextMarker(src);
+    throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
+  }
+  return planes === null ? null : planes.image(walker);
 }
 
 /** Where the walk of a scan stands, and what it walks with; `walkMcus` moves it on. */
