@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppServices, type AppServices } from '../../electron/services/app-services';
 import { createElectronMock, ipcEvent } from './electron-mock';
+import { PDF_BYTES, reportPdfServices } from './report-pdf-services';
 
 const electron = createElectronMock();
 vi.mock('electron', () => electron.mock);
@@ -16,7 +17,6 @@ vi.mock('electron', () => electron.mock);
 const { createReportPdfHost } = await import('../../electron/main/print-to-pdf.main');
 const { registerBridgeIpc } = await import('../../electron/main/bridge-ipc.main');
 
-const PDF_BYTES = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
 let dir: string;
 let services: AppServices;
@@ -45,13 +45,7 @@ beforeEach(async () => {
       return dialogAnswer;
     },
   };
-  services = createAppServices({
-    dataDir: dir,
-    appVersion: '9.9.9',
-    transport: 'electron',
-    env: { CORELOG_IMAGO_URL: 'http://127.0.0.1:9/integrate/2', CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' },
-    desktop: { reportPdf: createReportPdfHost({ window: () => window as never, dialog: dialog as never, documentsDir: join(dir, 'Documents') }) },
-  });
+  services = reportPdfServices(dir, createReportPdfHost({ window: () => window as never, dialog: dialog as never, documentsDir: join(dir, 'Documents') }));
   electron.handlers.clear();
   registerBridgeIpc(electron.mock.ipcMain as never, services, () => []);
 });

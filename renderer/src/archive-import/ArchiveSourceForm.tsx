@@ -17,7 +17,7 @@ import { getSetting, photosDb } from '../photos/photos-db';
 import type { PhotoSelection } from '../photos/use-photo-selection';
 import { PatternPreview } from './PatternPreview';
 import { recallDraft, rememberDraft, sourceFromDraft, type DraftField, type SourceDraft } from './source-draft';
-import { DatasetOptions, WorkspaceOptions } from '../photos/catalogue-options';
+import { DatasetOptions, ImageryTypeOptions, WorkspaceOptions } from '../photos/catalogue-options';
 
 export function ArchiveSourceForm({ onStarted }: { onStarted: (status: ArchiveJobStatus) => void }) {
   const [draft, setDraft] = useState<SourceDraft>(recallDraft);
@@ -181,11 +181,7 @@ export function ArchiveSourceForm({ onStarted }: { onStarted: (status: ArchiveJo
             Imagery type
             <select aria-label="Target imagery type" value={draft.imageryTypeName} onChange={(e) => change({ imageryTypeName: e.target.value })} disabled={!dataset}>
               <option value="">Choose…</option>
-              {dataset?.imageryTypes.map((t) => (
-                <option key={t.id} value={t.name}>
-                  {t.name}
-                </option>
-              ))}
+              <ImageryTypeOptions dataset={dataset} />
             </select>
           </label>
         </div>

@@ -16,7 +16,7 @@ import { asBridgeError, createHole, refreshCatalogue, refreshHoles, refreshInter
 import { UploadQueue } from './UploadQueue';
 import { StripLogPanel } from './strip-log/StripLogPanel';
 import { usePhotoSelection } from './use-photo-selection';
-import { DatasetOptions, WorkspaceOptions } from './catalogue-options';
+import { DatasetOptions, ImageryTypeOptions, WorkspaceOptions } from './catalogue-options';
 
 export function PhotosScreen() {
   const view = usePhotoSelection();
@@ -81,11 +81,7 @@ export function PhotosScreen() {
             Imagery type
             <select aria-label="Imagery type" value={selection.imageryTypeName} onChange={(e) => select({ imageryTypeName: e.target.value })} disabled={!dataset}>
               <option value="">Choose…</option>
-              {dataset?.imageryTypes.map((t) => (
-                <option key={t.id} value={t.name}>
-                  {t.name}
-                </option>
-              ))}
+              <ImageryTypeOptions dataset={dataset} />
             </select>
           </label>
         </div>

@@ -1,8 +1,8 @@
 /**
- * The `<option>` lists of the Imago catalogue's workspace and dataset pickers, one rendering for
+ * The `<option>` lists of the Imago catalogue's workspace, dataset and imagery-type pickers, one rendering for
  * every screen that picks a target (Photos, Archive import), so both name them the same way.
  */
-import type { CatalogueWorkspace, PhotoCatalogue } from '../../../common/bridge/photo-contract';
+import type { CatalogueDataset, CatalogueWorkspace, PhotoCatalogue } from '../../../common/bridge/photo-contract';
 
 /** Workspaces as "folder › name", read-only ones marked (and disabled where writing is the point). */
 export function WorkspaceOptions({ catalogue, disableReadonly = false }: { catalogue: PhotoCatalogue | null | undefined; disableReadonly?: boolean }) {
@@ -26,6 +26,19 @@ export function DatasetOptions({ workspace }: { workspace: CatalogueWorkspace | 
       {workspace?.datasets.map((d) => (
         <option key={d.id} value={d.name}>
           {d.name} ({d.lengthUnits})
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** A dataset's imagery types, by name. */
+export function ImageryTypeOptions({ dataset }: { dataset: CatalogueDataset | null | undefined }) {
+  return (
+    <>
+      {dataset?.imageryTypes.map((t) => (
+        <option key={t.id} value={t.name}>
+          {t.name}
         </option>
       ))}
     </>

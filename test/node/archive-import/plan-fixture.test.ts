@@ -8,23 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveRow } from '../../../common/bridge/archive-contract';
 import { planArchive, type PlanRowDetail } from '../../../electron/services/archive-import/plan/plan-archive';
-import { createArchiveFixture, listArchivePhotosOnImago, photoKey, seedArchiveOnImago, type ArchiveFixture } from '../../support/archive-fixture';
-import { admin, clientFor, startImago } from '../imago/imago-fixture';
+import { listArchivePhotosOnImago, photoKey, type ArchiveFixture } from '../../support/archive-fixture';
+import { admin, clientFor } from '../imago/imago-fixture';
+import { withSeededArchive } from './seeded-archive';
 import type { ImagoEmulator } from '../../../emulators/imago/index';
 import type { ChecksumStyle } from '../../../emulators/imago/options';
 
 let fixture: ArchiveFixture;
 let emulator: ImagoEmulator;
 
-beforeAll(async () => {
-  fixture = await createArchiveFixture();
-  emulator = await startImago();
-  await seedArchiveOnImago(fixture, { baseUrl: emulator.server.baseUrl });
-}, 60_000);
-
-afterAll(async () => {
-  await emulator?.close();
-  await fixture?.remove();
+withSeededArchive((made, started) => {
+  fixture = made;
+  emulator = started;
 });
 
 async function dryRun(options: { verifyByDownload?: boolean } = {}) {

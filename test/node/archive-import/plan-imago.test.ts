@@ -12,22 +12,17 @@ import { planArchive, type PlanDeps } from '../../../electron/services/archive-i
 import { ImagoClient } from '../../../electron/services/imago/imago-client';
 import type { ImagoBehaviour, ImagoEmulator } from '../../../emulators/imago/index';
 import { defaultBehaviour } from '../../../emulators/imago/options';
-import { ARCHIVE_TARGET, createArchiveFixture, seedArchiveOnImago, smallTrayJpeg, type ArchiveFixture } from '../../support/archive-fixture';
-import { clientFor, DEMO, startImago } from '../imago/imago-fixture';
+import { ARCHIVE_TARGET, smallTrayJpeg, type ArchiveFixture } from '../../support/archive-fixture';
+import { clientFor, DEMO } from '../imago/imago-fixture';
 import { makeTempDir } from '../images/photo-fixtures';
+import { withSeededArchive } from './seeded-archive';
 
 let fixture: ArchiveFixture;
 let emulator: ImagoEmulator;
 
-beforeAll(async () => {
-  fixture = await createArchiveFixture();
-  emulator = await startImago();
-  await seedArchiveOnImago(fixture, { baseUrl: emulator.server.baseUrl });
-}, 60_000);
-
-afterAll(async () => {
-  await emulator?.close();
-  await fixture?.remove();
+withSeededArchive((made, started) => {
+  fixture = made;
+  emulator = started;
 });
 
 async function plan(source: ArchiveSource, deps: Partial<PlanDeps> = {}, slowSink = false): Promise<{ rows: ArchiveRow[]; filesTotal: number }> {

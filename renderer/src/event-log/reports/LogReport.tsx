@@ -34,6 +34,7 @@ import {
   type WatchReport,
 } from './report-model';
 import { reportQueryKey, useReportInput, useReportSequences, type ReportQuery } from './use-report-data';
+import '../../app/report-sheet.css';
 import './log-report.css';
 
 const HOUR_MS = 3_600_000;
@@ -136,7 +137,7 @@ export function LogReport({ project, onClose, initial = 'watch' }: { project: st
   const stem = report ? reportFileStem(report, project, range, zone) : '';
 
   return createPortal(
-    <div className="log-report-root" ref={root} tabIndex={-1} role="dialog" aria-modal="true" aria-label="Event log report">
+    <div className="report-sheet log-report-root" ref={root} tabIndex={-1} role="dialog" aria-modal="true" aria-label="Event log report">
       <div className="log-report-toolbar" data-testid="log-report-toolbar">
         <div className="row">
           <fieldset className="log-report-kind">

@@ -19,6 +19,7 @@ import { StripLog } from '../strip-log/StripLog';
 import { attributeText, colourSwatch, reportFileName, reportPhotos, reportTables, type ReportPhoto, type ReportTable } from './report-model';
 import { useReportData, type ReportData } from './use-report-data';
 import { useReportPhotos, type LoadedPhoto } from './use-report-photos';
+import '../../app/report-sheet.css';
 import './hole-report.css';
 
 /** The strip log is scaled to fit one page (A4 or Letter, default margins) beside its heading, in CSS pixels. */
@@ -45,7 +46,7 @@ export function HoleReport({ holeId, onClose }: { holeId: string; onClose: () =>
   }, [onClose]);
 
   return createPortal(
-    <div className="hole-report-root" ref={root} tabIndex={-1} role="dialog" aria-modal="true" aria-label="Hole report">
+    <div className="report-sheet hole-report-root" ref={root} tabIndex={-1} role="dialog" aria-modal="true" aria-label="Hole report">
       {data === null && <p className="muted">Loading the report…</p>}
       {data === undefined && (
         <div className="hole-report-toolbar">
