@@ -181,6 +181,17 @@ export const SCHEMA_V3 = {
   survey: 'project',
 };
 
+/**
+ * Version 4: events lose the `[project+sync]` index, which nothing reads. Every index costs each
+ * write of a row: a push settles one row per event, and at 10,000 queued events the four indexes
+ * made those writes most of the browser's work (measured: 1.44 ms of browser CPU per row with
+ * four, 1.14 ms with three).
+ */
+export const SCHEMA_V4 = {
+  ...SCHEMA_V3,
+  events: 'key, [project+sortKey], [project+id], [project+sequence]',
+};
+
 export class EventLogDb extends Dexie {
   projects!: EntityTable<ProjectRow, 'pid'>;
   reference!: EntityTable<ReferenceRow, 'project'>;
@@ -196,6 +207,7 @@ export class EventLogDb extends Dexie {
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
+    this.version(4).stores(SCHEMA_V4);
   }
 }
 

@@ -30,6 +30,7 @@ import { pullEvents, pullProjects, pullReference } from './pull';
 import { asBridgeError, BridgeFailure, unwrap } from './unwrap';
 import { isSurveyItem } from './survey/survey-change';
 import { pushSurveyItem } from './survey/survey-push';
+import { runsOf } from './seq-runs';
 
 const PULL_INTERVAL_MS = 30_000;
 const PULL_AFTER_PUSH_MS = 1_500;
@@ -86,6 +87,24 @@ const NO_ID_FROM_CREATE: BridgeError = {
   message: 'Dougal took the event but did not say which id it got; Corelog looks it up on the next try.',
   retryable: true,
 };
+
+/** The queued items with these numbers, in their order (undefined where one is gone), read a run at a time. */
+async function readQueued(seqs: number[]): Promise<(OutboxItem | undefined)[]> {
+  const found = new Map<number, OutboxItem>();
+  for (const [first, last] of runsOf(seqs)) {
+    const items = first === last ? [await db.outbox.get(first)] : await db.outbox.where('seq').between(first, last, true, true).toArray();
+    for (const item of items) if (item) found.set(item.seq!, item);
+  }
+  return seqs.map((seq) => found.get(seq));
+}
+
+/** Deletes the queued items with these numbers, a run at a time (a key range holds no other item). */
+async function deleteQueued(seqs: number[]): Promise<void> {
+  for (const [first, last] of runsOf(seqs)) {
+    if (first === last) await db.outbox.delete(first);
+    else await db.outbox.where('seq').between(first, last, true, true).delete();
+  }
+}
 
 export class EventLogSync {
   private status: EngineStatus = { active: false, phase: 'idle', pausedReason: null, progress: null, lastSuccessAt: null, lastError: null, pullFailures: null };
@@ -360,7 +379,7 @@ export class EventLogSync {
    */
   private async markSending(items: OutboxItem[]): Promise<(OutboxItem | 'gone' | 'held')[]> {
     return db.transaction('rw', db.outbox, async () => {
-      const now = await db.outbox.bulkGet(items.map((item) => item.seq!));
+      const now = await readQueued(items.map((item) => item.seq!));
       const current = now.map((item) => (!item ? 'gone' : item.state === 'failed' || item.state === 'conflict' ? 'held' : item));
       const sending = current.filter((item): item is OutboxItem => typeof item === 'object');
       await db.outbox.bulkPut(sending.map((item) => ({ ...item, state: 'sending' as const, attempts: item.attempts + 1 })));
@@ -511,7 +530,7 @@ export class EventLogSync {
   /** The items are done: drop them and take the server's answers into their rows, in one transaction. */
   private async settle(done: { item: OutboxItem; event: ServerEvent | null; deleted: boolean }[]): Promise<void> {
     const rows = await db.transaction('rw', db.events, db.outbox, async () => {
-      await db.outbox.bulkDelete(done.map(({ item }) => item.seq!));
+      await deleteQueued(done.map(({ item }) => item.seq!));
       const keys = done.map(({ item }) => item.eventKey);
       const currents = await db.events.bulkGet(keys);
       // What is still queued for these events (a change made while this one was on its way).

@@ -14,22 +14,26 @@ import { photosDb } from '../photos/photos-db';
 
 /** At most one report this often while the outboxes empty fast (a push of 1,000 events). */
 const REPORT_EVERY_MS = 500;
+/**
+ * Counting may take at most this share of the time. The browser counts by walking the index, so
+ * with 10,000 events queued one count takes tens of milliseconds of its CPU, which the push needs.
+ */
+const MAX_COUNT_SHARE = 0.1;
 
+/**
+ * Each state is counted (or read) on its own: `anyOf` and `filter` walk a cursor, one round trip
+ * to the browser's storage per item, and with 10,000 events queued that walk, every half second,
+ * cost the push more than the push itself. An index count is one request whatever the size.
+ */
 export async function countPendingWork(): Promise<PendingWorkCounts> {
-  const [events, photos, otherItems] = await Promise.all([
-    eventLogDb.outbox.where('state').anyOf('pending', 'sending', 'waiting-retry').count(),
-    photosDb.outbox
-      .where('state')
-      .anyOf('pending', 'sending')
-      .filter((item) => item.kind === 'upload')
-      .count(),
-    photosDb.outbox
-      .where('state')
-      .anyOf('pending', 'sending')
-      .filter((item) => item.kind !== 'upload')
-      .count(),
+  const eventStates = ['pending', 'sending', 'waiting-retry'] as const;
+  const [eventCounts, photoItems] = await Promise.all([
+    Promise.all(eventStates.map((state) => eventLogDb.outbox.where('state').equals(state).count())),
+    Promise.all((['pending', 'sending'] as const).map((state) => photosDb.outbox.where('state').equals(state).toArray())),
   ]);
-  return { events, photos, otherItems };
+  const photoQueue = photoItems.flat();
+  const photos = photoQueue.filter((item) => item.kind === 'upload').length;
+  return { events: eventCounts.reduce((sum, n) => sum + n, 0), photos, otherItems: photoQueue.length - photos };
 }
 
 /** Whether a Dexie change notice touches an outbox (its parts are keyed `idb://<database>/<table>/…`). */
@@ -41,8 +45,8 @@ function touchesOutbox(parts: Record<string, unknown>): boolean {
  * Reports the counts to main while mounted (the app shell mounts it once). Counting is throttled,
  * not run on every change: a push of 1,000 events changes an outbox three times per event, and
  * recounting after each (a live query) made the push four times slower. So a change only marks the
- * counts stale, and they are counted again at most every REPORT_EVERY_MS (the last change always
- * ends in a count).
+ * counts stale, and they are counted again at most every REPORT_EVERY_MS, or less often when a
+ * count takes long (MAX_COUNT_SHARE); the last change always ends in a count.
  */
 export function usePendingWorkReport(): void {
   useEffect(() => {
@@ -50,6 +54,7 @@ export function usePendingWorkReport(): void {
     let sent: string | null = null;
     let timer: number | undefined;
     let lastCountAt = 0;
+    let lastTook = 0;
     const countAndSend = async () => {
       lastCountAt = Date.now();
       let counts: PendingWorkCounts;
@@ -59,6 +64,7 @@ export function usePendingWorkReport(): void {
         return; // the database closed under us (a profile switch, a reload): the next change counts again
       } finally {
         timer = undefined;
+        lastTook = Date.now() - lastCountAt;
       }
       if (stopped) return;
       const key = JSON.stringify(counts);
@@ -70,7 +76,7 @@ export function usePendingWorkReport(): void {
       });
     };
     const schedule = () => {
-      if (timer === undefined && !stopped) timer = window.setTimeout(() => void countAndSend(), Math.max(0, REPORT_EVERY_MS - (Date.now() - lastCountAt)));
+      if (timer === undefined && !stopped) timer = window.setTimeout(() => void countAndSend(), Math.max(0, Math.max(REPORT_EVERY_MS, lastTook / MAX_COUNT_SHARE) - (Date.now() - lastCountAt)));
     };
     const onMutated = (parts: Record<string, unknown>) => {
       if (touchesOutbox(parts)) schedule();

@@ -90,12 +90,13 @@ test('a database made by schema version 1 is upgraded: events, queued changes an
         };
       }),
   );
-  // Dexie stores version N as N × 10: the newest schema is version 3 (the plan and sequences' copy).
-  expect(stored.version).toBe(30);
+  // Dexie stores version N as N × 10: the newest schema is version 4 (events without the unread sync index).
+  expect(stored.version).toBe(40);
   expect(stored.stores).toContain('survey');
   expect(stored.event).toMatchObject({ sortKey: '2024-06-01T10:00:00.000Z', sync: 'pending', deleted: 0 });
   expect(stored.event).not.toHaveProperty('pending');
   expect(stored.item).toMatchObject({ attempts: 2, nextAttemptAt: null, state: 'pending' });
   expect(stored.item).not.toHaveProperty('tries');
-  expect(stored.indexes).toEqual(expect.arrayContaining(['[project+sortKey]', '[project+sync]']));
+  expect(stored.indexes).toEqual(expect.arrayContaining(['[project+sortKey]', '[project+id]', '[project+sequence]']));
+  expect(stored.indexes).not.toContain('[project+sync]');
 });
