@@ -8,13 +8,13 @@
  *   earns the time it needs, a reply trickling a byte every few seconds is cut;
  * - a size cap on every reply read into memory (`maxReplyBytes` 8 MiB for JSON and text,
  *   `maxDownloadBytes` 64 MiB for `bytes()`, 64 KiB for error bodies), checked while the bytes
- *   stream in, so a 50 MB body is never held. Reading through fetch costs about twice the bytes
- *   held until the garbage collector runs (undici copies every chunk), hence a cap of 8 MiB:
+ *   stream in, so a 50 MB body is never held. Reading a reply costs about twice the bytes held
+ *   until the garbage collector runs (chunks, then the joined buffer), hence a cap of 8 MiB:
  *   above the largest page either system is asked for (5,000 imagery intervals ≈ 7 MB; a client
  *   that expects more asks for more per call).
  *
- * Redirects are never followed to another origin (`redirect: 'manual'`; streamed uploads use
- * `'error'`), so a token or cookie never reaches a host it was not meant for. A 2xx web page where
+ * Requests go over node:http(s) (node-exchange.ts, which says why not fetch). Redirects are never
+ * followed to another origin, so a token or cookie never reaches a host it was not meant for. A 2xx web page where
  * data belongs is a captive portal's or proxy's, and is refused before anyone reads it as success.
  * Such replies are `malformed-response` (retryable: a problem of the path, not of the item) with
  * `notFromServer` set, so the connection strip does not claim the system is reachable.
@@ -23,7 +23,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { CorelogError, errorKindForStatus, type SystemId } from '../../../common/errors';
-import { sendStreamRequest } from './stream-upload';
+import { exchange, type BodyReader, type ExchangeAbort, type ExchangeReply } from './node-exchange';
 
 /** How long and how much one request may take; every field has a default. */
 export interface HttpLimits {
@@ -117,6 +117,8 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
+  // node:http: the connection closed before the reply was whole.
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 /** A paced upload is sent in pieces this small, so a low cap makes an even stream, not bursts. */
@@ -138,7 +140,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   const limits = { ...DEFAULT_HTTP_LIMITS, ...definedLimits(options) };
   const system = options.system;
   const name = SYSTEM_NAMES[system];
-  const controller = new AbortController();
+  const controller = new Abort();
   const startedAt = Date.now();
   let abortCause: AbortCause = null;
   let headersArrived = false;
@@ -174,17 +176,14 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     clearTimeout(deadlineTimer);
   };
   const onCallerAbort = () => controller.abort();
-  // Reads race this: undici does not end a pending read of a body it has already received when
-  // the request is aborted (the read would wait for ever).
-  const aborted = new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
+  // Reads race this: a read pending on a body is ended by the abort even where the stream would not say so.
+  const aborted = new Promise<never>((_resolve, reject) => controller.onAbort(reject));
   aborted.catch(() => undefined);
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (options.signal?.aborted) controller.abort();
 
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | Uint8Array | undefined;
-  /** A file upload's body, sent with node:http (see stream-upload.ts). */
-  let stream: Readable | undefined;
+  let body: string | Uint8Array | Readable | undefined;
   if (options.json !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(options.json);
@@ -240,7 +239,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
             { objectMode: false },
           )
         : fileBytes;
-    stream = framed;
+    body = framed;
   }
 
   const describeFailure = (error: unknown): CorelogError => {
@@ -260,6 +259,9 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     }
     if (options.signal?.aborted) return new CorelogError('cancelled', 'The request was cancelled.', { system, cause: error });
     const code = networkErrorCode(error);
+    if (code && /^(Z_|ERR_ZLIB|ERR_BROTLI)/.test(code)) {
+      return new CorelogError('malformed-response', `${name}'s reply said it was compressed but could not be decompressed; something on the way may have damaged it.`, { system, cause: error });
+    }
     if (code && NETWORK_CODES.has(code)) {
       const detail = code === 'ECONNREFUSED' ? 'the server refused the connection' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the server name could not be resolved' : 'the connection was lost';
       return new CorelogError('offline', `${name} cannot be reached: ${detail} (${code}).`, { system, cause: error });
@@ -275,27 +277,18 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   };
 
   let url = new URL(options.url);
-  let response: Response;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  let response: ExchangeReply;
+  let reader: BodyReader | null;
   // At most one hop: a same-origin redirect of a read (see `followable`).
   for (let hop = 0; ; hop++) {
     try {
-      response =
-        stream !== undefined
-          ? await sendStreamRequest(url, { method: options.method, headers, body: stream, signal: controller.signal })
-          : await fetch(url, {
-              method: options.method,
-              headers,
-              body,
-              signal: controller.signal,
-              // Never follow automatically: undici would carry our headers to wherever the redirect points.
-              redirect: 'manual',
-            } as RequestInit);
+      // Never followed automatically (node-exchange.ts): a redirect is judged below.
+      response = await exchange(url, { method: options.method, headers, ...(body === undefined ? {} : { body }) }, controller);
     } catch (error) {
       release();
       throw describeFailure(error);
     }
-    reader = response.body ? response.body.getReader() : null;
+    reader = response.body;
     if (response.status < 300 || response.status >= 400) break;
     await reader?.cancel().catch(() => undefined);
     const location = response.headers.get('location');
@@ -343,7 +336,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     const queued = peeked.shift();
     if (queued) return queued;
     if (bodyDone || !reader) return null;
-    let result: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
+    let result: Awaited<ReturnType<BodyReader['read']>>;
     const pending = reader.read();
     pending.catch(() => undefined);
     reading = true;
@@ -415,7 +408,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   return {
     status,
     headers: response.headers,
-    setCookies: response.headers.getSetCookie(),
+    setCookies: response.setCookies,
     bytes: (opts = {}) => readAll(opts.maxBytes ?? limits.maxDownloadBytes, false),
     async text(opts = {}) {
       return (await readAll(opts.maxBytes ?? limits.maxReplyBytes, opts.cut ?? false)).toString('utf8');
@@ -662,4 +655,25 @@ function networkErrorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * What aborts a request: a timer, or the caller's signal. Not an AbortController: Node makes every
+ * AbortSignal transferable between threads, which cost ~0.1 ms of CPU per request, and a push of
+ * 10,000 events makes 10,000 requests.
+ */
+class Abort implements ExchangeAbort {
+  private reason: Error | null = null;
+  private listeners: ((reason: Error) => void)[] = [];
+
+  onAbort(listener: (reason: Error) => void): void {
+    if (this.reason) listener(this.reason);
+    else this.listeners.push(listener);
+  }
+
+  abort(): void {
+    if (this.reason) return;
+    this.reason = Object.assign(new Error('The request was aborted.'), { name: 'AbortError' });
+    for (const listener of this.listeners.splice(0)) listener(this.reason);
+  }
 }

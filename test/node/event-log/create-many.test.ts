@@ -2,6 +2,7 @@
  * `eventLogCreateMany` against the Dougal emulator: a batch of creates from the sync engine, each
  * sent as `eventLogCreate` would send it, a few at a time, and answered one by one.
  */
+import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import { createBridgeDispatcher } from '../../../common/bridge/dispatch';
@@ -10,6 +11,7 @@ import type { ServiceContext } from '../../../electron/services/app-services';
 import { createEventLogModule } from '../../../electron/services/event-log/event-log-handlers';
 import { WriteLanes } from '../../../electron/services/event-log/write-lanes';
 import { clientFor, PID, startDougal } from '../dougal/harness';
+import { serve, stopServer } from '../../support/local-http-server';
 
 async function handlersFor() {
   const dougal = await startDougal();
@@ -83,28 +85,31 @@ describe('eventLogCreateMany', () => {
   });
 
   it('sends at most four creates to Dougal at once, however large the batch', async () => {
-    const { dougal, handlers } = await handlersFor();
+    const dougal = await startDougal();
     dougal.server.faults.latencyMs = 40;
+    // A proxy in front of the emulator counts the requests open at once, as a server sees them.
     let inFlight = 0;
     let most = 0;
-    const original = globalThis.fetch;
-    globalThis.fetch = (async (...args: Parameters<typeof fetch>) => {
+    const proxy = await serve((req, res) => {
       inFlight += 1;
       most = Math.max(most, inFlight);
-      try {
-        return await original(...args);
-      } finally {
-        inFlight -= 1;
-      }
-    }) as typeof fetch;
+      const upstream = httpRequest(new URL(req.url!, dougal.server.origin), { method: req.method, headers: req.headers }, (reply) => {
+        res.writeHead(reply.statusCode!, reply.headers);
+        reply.pipe(res);
+        reply.on('end', () => (inFlight -= 1));
+      });
+      req.pipe(upstream);
+    });
+    const client = clientFor(dougal, { baseUrl: proxy + new URL(dougal.server.baseUrl).pathname });
+    const handlers = createEventLogModule({ clients: { dougal: () => client } } as unknown as ServiceContext).handlers as BridgeHandlers;
     try {
       await Promise.all([
         handlers.eventLogCreateMany({ project: PID, creates: Array.from({ length: 10 }, (_, i) => create(i)) }),
         handlers.eventLogCreateMany({ project: PID, creates: Array.from({ length: 10 }, (_, i) => create(100 + i)) }),
       ]);
     } finally {
-      globalThis.fetch = original;
       dougal.server.faults.latencyMs = 0;
+      await stopServer();
     }
     expect(postsTo(dougal)).toHaveLength(20);
     expect(most).toBe(4);

@@ -1,5 +1,5 @@
 /**
- * Photo uploads stream the file with node:http (stream-upload.ts) instead of fetch. The same
+ * Photo uploads stream the file with node:http (node-exchange.ts), never read into memory. The same
  * guarantees as every other request, over real HTTP on 127.0.0.1: what is sent arrives whole and
  * framed, every Set-Cookie of the reply is kept, and a server that hangs up, answers before
  * reading, goes quiet or redirects, or a caller that cancels, ends the upload with a clear error
