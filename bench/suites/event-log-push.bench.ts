@@ -209,6 +209,9 @@ async function benchPush(stack: Stack, context: BenchContext, count: number): Pr
   const s0 = Date.now();
   const cpu0 = await cpuNow(dougal);
   const logSeq0 = await dougal.ask<number>({ ask: 'log-seq' });
+  // Events the services push to the window meanwhile (each is a message the page must handle).
+  const pushedEvents = new Map<string, number>();
+  const stopCounting = stack.services.events.subscribe((event) => void pushedEvents.set(event, (pushedEvents.get(event) ?? 0) + 1));
   await stack.services.connections.signIn('dougal', { username: 'demo', password: 'demo' }, false);
   const t0 = Date.now();
   await until('every create reaching the emulator', deadline, async () => (await dougal.ask<number>({ ask: 'count', project: PROJECT })) - heldBefore >= count);
@@ -223,7 +226,8 @@ async function benchPush(stack: Stack, context: BenchContext, count: number): Pr
     const kind = `${r.method} ${r.path.replace(/\?.*$/, '').replace(/\d+/g, 'N')} ${r.status}`;
     asked.set(kind, (asked.get(kind) ?? 0) + 1);
   }
-  context.log(`engine's requests: ${[...asked].map(([kind, n]) => `${kind} ×${n}`).join(', ')}`);
+  stopCounting();
+  context.log(`engine's requests: ${[...asked].map(([kind, n]) => `${kind} ×${n}`).join(', ')}; events to the window: ${[...pushedEvents].map(([event, n]) => `${event} ×${n}`).join(', ') || 'none'}`);
   // Exactly once: one event per client key (a create sent twice would be a second event with its
   // key). The first version of each is the one POSTed (a label taken away later adds versions).
   const first = new Map<number, EventInstance>();
