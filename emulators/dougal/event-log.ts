@@ -57,6 +57,15 @@ export class EventLog {
     return instance && this.view(instance);
   }
 
+  /**
+   * A just-created event as the POST answers it. Its id is a fresh uid, so it has exactly one
+   * version: counting its versions by scanning the log (as `view` does for any event) made every
+   * POST cost time in proportion to the log, which a server with an index on the id does not.
+   */
+  createdView(e: EventInstance): EventView {
+    return this.view(e, new Map([[e.id, 1]]));
+  }
+
   private get storesAttributes(): boolean {
     return this.behaviour().eventGeometry === 'stored';
   }

@@ -215,7 +215,7 @@ export function dougalRoutes(ctx: DougalContext): Router {
     const location = { location: `/api/project/${s.project.pid}/event/${event.id}` };
     const reply = ctx.behaviour().eventPostResponse;
     if (reply === 'empty-204') return { status: 204, headers: location };
-    return { status: 201, headers: location, json: reply === 'created-201-id-only' ? { id: event.id } : styleNulls(s.events.view(event), ctx.behaviour().nullStyle) };
+    return { status: 201, headers: location, json: reply === 'created-201-id-only' ? { id: event.id } : styleNulls(s.events.createdView(event), ctx.behaviour().nullStyle) };
   });
   const changes: ProjectHandler = (req, s, p) => {
     // A server without the endpoint: the path is simply unknown (the kit's 404 wording).
