@@ -181,6 +181,9 @@ async function warmEmulator(dougal: DougalChild, count: number): Promise<void> {
 async function benchPush(stack: Stack, context: BenchContext, count: number): Promise<BenchRow> {
   const { dougal } = stack;
   const heldBefore = await dougal.ask<number>({ ask: 'count', project: PROJECT });
+  // Signed out (and the password forgotten) until the clock starts: a run after another would
+  // otherwise find the service still signed in and push before it is timed.
+  await stack.services.connections.signOut('dougal', true);
   const page: Page = await newAppPage(stack as never);
   if (process.env.CORELOG_BENCH_IDB_COUNT) await page.addInitScript({ path: process.env.CORELOG_BENCH_IDB_COUNT });
   await openApp(page, stack.server.url);
