@@ -185,7 +185,7 @@ async function benchPush(stack: Stack, context: BenchContext, count: number): Pr
   // otherwise find the service still signed in and push before it is timed.
   await stack.services.connections.signOut('dougal', true);
   const page: Page = await newAppPage(stack as never);
-  if (process.env.CORELOG_BENCH_IDB_COUNT) await page.addInitScript({ path: process.env.CORELOG_BENCH_IDB_COUNT });
+  if (process.env.CORELOG_BENCH_IDB_COUNT) await page.addInitScript({ path: fileURLToPath(new URL('../page-scripts/idb-request-counter.js', import.meta.url)) });
   await openApp(page, stack.server.url);
   await seedEvents(page, count, true);
   await openApp(page, stack.server.url); // engine starts with the queue in place, signed out: nothing moves yet
@@ -221,7 +221,7 @@ async function benchPush(stack: Stack, context: BenchContext, count: number): Pr
   await until('the outbox emptying', deadline, async () => (await outboxCount()) === 0);
   const engineMs = Date.now() - t0;
   if (profiling) await profiling.stop(`${process.env.CORELOG_BENCH_PROFILE}/push-${count}`);
-  if (process.env.CORELOG_BENCH_IDB_COUNT) console.log(await page.evaluate(() => [...(globalThis as unknown as { __idbCounts: Map<string, number> }).__idbCounts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`).join('\n')));
+  if (process.env.CORELOG_BENCH_IDB_COUNT) context.log(await page.evaluate(() => [...(globalThis as unknown as { __idbCounts: Map<string, number> }).__idbCounts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`).join('\n')));
   const engineCpu = cpuSpent(cpu0, await cpuNow(dougal));
   // Every request the engine made, counted by kind: anything besides the POSTs is the engine's own cost.
   const asked = new Map<string, number>();
