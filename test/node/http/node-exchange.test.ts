@@ -8,21 +8,12 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve, stopServer } from '../../support/local-http-server';
-import { CorelogError } from '../../../common/errors';
+import { corelogFailure } from '../../support/corelog-failure';
 import { sendHttpRequest } from '../../../electron/services/http/http-request';
 
 afterEach(stopServer);
 
 const get = (origin: string, extra: { maxReplyBytes?: number } = {}) => sendHttpRequest({ system: 'dougal', method: 'GET', url: `${origin}/project`, timeoutMs: 5_000, ...extra });
-
-async function failure(promise: Promise<unknown>): Promise<CorelogError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CorelogError);
-  return error as CorelogError;
-}
 
 const LIST = [{ pid: 'eq24301', name: 'North Sea 3D 2024 — “Ærø” 🌊' }];
 
@@ -53,7 +44,7 @@ describe('requests over node:http', () => {
       res.end(bomb);
     });
     const reply = await get(origin, { maxReplyBytes: 1024 * 1024 });
-    const error = await failure(reply.json());
+    const error = await corelogFailure(reply.json());
     expect(error.kind).toBe('malformed-response');
     expect(error.message).toMatch(/larger than 1 MB/);
   });
@@ -64,7 +55,7 @@ describe('requests over node:http', () => {
       res.end(JSON.stringify(LIST));
     });
     const reply = await get(origin);
-    const error = await failure(reply.json());
+    const error = await corelogFailure(reply.json());
     expect(error.kind).toBe('malformed-response');
     expect(error.message).toMatch(/could not be decompressed/);
   });
@@ -76,7 +67,7 @@ describe('requests over node:http', () => {
       res.write(whole.subarray(0, whole.length >> 1), () => res.socket?.destroy());
     });
     const reply = await get(origin);
-    const error = await failure(reply.json());
+    const error = await corelogFailure(reply.json());
     expect(['offline', 'malformed-response']).toContain(error.kind);
     expect(error.message).toMatch(/connection was lost|cut off|could not be decompressed/);
   });

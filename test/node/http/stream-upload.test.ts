@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serve, stopServer } from '../../support/local-http-server';
-import { CorelogError } from '../../../common/errors';
+import { corelogFailure } from '../../support/corelog-failure';
+import type { CorelogError } from '../../../common/errors';
 import { sendHttpRequest } from '../../../electron/services/http/http-request';
 
 let temp = '';
@@ -34,15 +35,6 @@ function upload(origin: string, extra: { timeoutMs?: number; signal?: AbortSigna
     signal: extra.signal,
     file: { path: photo, contentType: 'multipart/form-data; boundary=b', before: Buffer.from('--b\r\n\r\n'), after: Buffer.from('\r\n--b--\r\n'), onProgress: extra.onProgress },
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CorelogError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CorelogError);
-  return error as CorelogError;
 }
 
 describe('a streamed photo upload', () => {
@@ -78,7 +70,7 @@ describe('a streamed photo upload', () => {
         if (received > 1024 * 1024) req.socket.destroy();
       });
     });
-    const error = await failure(upload(origin));
+    const error = await corelogFailure(upload(origin));
     expect(error.kind).toBe('offline');
     expect(error.message).toMatch(/Imago cannot be reached/);
   });
@@ -98,7 +90,7 @@ describe('a streamed photo upload', () => {
 
   it('times out when the server stops reading and never answers', async () => {
     const origin = await serve((req) => req.pause());
-    const error = await failure(upload(origin, { timeoutMs: 400 }));
+    const error = await corelogFailure(upload(origin, { timeoutMs: 400 }));
     expect(error.kind).toBe('timeout');
   });
 
@@ -107,7 +99,7 @@ describe('a streamed photo upload', () => {
     const origin = await serve((req) => {
       req.once('data', () => controller.abort());
     });
-    const error = await failure(upload(origin, { signal: controller.signal }));
+    const error = await corelogFailure(upload(origin, { signal: controller.signal }));
     expect(error.kind).toBe('cancelled');
   });
 
@@ -118,7 +110,7 @@ describe('a streamed photo upload', () => {
       req.resume();
       req.on('end', () => res.writeHead(307, { location: '/elsewhere' }).end());
     });
-    const error = await failure(upload(origin));
+    const error = await corelogFailure(upload(origin));
     expect(error.message).toMatch(/redirect|elsewhere|moved/i);
     expect(followed).toBe(false);
   });
