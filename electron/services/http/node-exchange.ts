@@ -16,7 +16,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export interface ExchangeRequest {
@@ -102,16 +102,34 @@ function replyOf(reply: IncomingMessage, method: string): ExchangeReply {
   return { status, headers, setCookies, body: readerOf(decoded(reply)) };
 }
 
-/** The body as the server meant it: gzip, deflate and br are decoded (as fetch did); other codings pass as they are. */
+/**
+ * The body as the server meant it: gzip, deflate and br are decoded, also stacked (`gzip, br` is
+ * undone last coding first), as fetch did. A coding we do not know leaves the bytes as they came.
+ */
 function decoded(reply: IncomingMessage): Readable {
-  const coding = (reply.headers['content-encoding'] ?? '').trim().toLowerCase();
-  const decoder = coding === 'gzip' || coding === 'x-gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : coding === 'br' ? createBrotliDecompress() : null;
-  if (!decoder) return reply;
-  reply.on('error', (error) => decoder.destroy(error));
-  // A connection lost mid-reply: the decoder must not just end as if the body were whole.
-  reply.on('aborted', () => decoder.destroy(Object.assign(new Error('the connection was lost'), { code: 'ECONNRESET' })));
-  decoder.on('close', () => reply.destroy());
-  return reply.pipe(decoder);
+  const codings = (reply.headers['content-encoding'] ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  const decoders = codings.reverse().map(decoderFor);
+  if (decoders.length === 0 || decoders.some((decoder) => decoder === null)) return reply;
+  let body: Readable = reply;
+  for (const decoder of decoders as Transform[]) {
+    const source = body;
+    source.on('error', (error) => decoder.destroy(error));
+    decoder.on('close', () => source.destroy());
+    body = source.pipe(decoder);
+  }
+  // A connection lost mid-reply: the decoders must not just end as if the body were whole.
+  reply.on('aborted', () => body.destroy(Object.assign(new Error('the connection was lost'), { code: 'ECONNRESET' })));
+  return body;
+}
+
+function decoderFor(coding: string): Transform | null {
+  if (coding === 'gzip' || coding === 'x-gzip') return createGunzip();
+  if (coding === 'deflate') return createInflate();
+  if (coding === 'br') return createBrotliDecompress();
+  return null;
 }
 
 function readerOf(stream: Readable): BodyReader {

@@ -36,6 +36,20 @@ describe('requests over node:http', () => {
     });
   }
 
+  it('undoes stacked codings last one first, and leaves an unknown coding as it came', async () => {
+    let coding = 'gzip, br';
+    const origin = await serve((_req, res) => {
+      const json = Buffer.from(JSON.stringify(LIST));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding });
+      res.end(coding === 'gzip, br' ? brotliCompressSync(gzipSync(json)) : json);
+    });
+    expect(await (await get(origin)).json()).toEqual(LIST);
+    coding = 'identity';
+    expect(await (await get(origin)).json()).toEqual(LIST);
+    coding = 'zstd-unknown';
+    expect(await (await get(origin)).json()).toEqual(LIST);
+  });
+
   it('cuts a small gzip reply that expands past the reply cap, counting what it expands to', async () => {
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)); // 50 MB of spaces: ~50 KB on the wire
     expect(bomb.length).toBeLessThan(100 * 1024);
