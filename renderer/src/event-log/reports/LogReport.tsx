@@ -270,19 +270,26 @@ function Notes({ notes, waiting }: { notes: string[]; waiting: number }) {
   );
 }
 
+/** The header row of a report table: one column heading per name. */
+function ColumnHeads({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function EventsTable({ lines, testId, withSeq = true }: { lines: EventLine[]; testId: string; withSeq?: boolean }) {
   const columns = EVENT_COLUMNS.map((c, i) => ({ c, i })).filter(({ c }) => withSeq || c !== 'Seq');
   return (
     <table className="report-table" data-testid={testId}>
-      <thead>
-        <tr>
-          {columns.map(({ c }) => (
-            <th key={c} scope="col">
-              {c}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <ColumnHeads columns={columns.map(({ c }) => c)} />
       <tbody>
         {lines.map((line) => (
           <tr key={line.key} data-testid="log-report-event" data-sync={line.sync} className={line.sync === 'synced' ? undefined : 'not-sent'}>
@@ -301,12 +308,7 @@ function EventsTable({ lines, testId, withSeq = true }: { lines: EventLine[]; te
 function LabelCounts({ counts, unlabelled, total }: { counts: LabelCount[]; unlabelled: number; total: number }) {
   return (
     <table className="report-table log-report-counts" data-testid="log-report-label-counts">
-      <thead>
-        <tr>
-          <th scope="col">Label</th>
-          <th scope="col">Events</th>
-        </tr>
-      </thead>
+      <ColumnHeads columns={['Label', 'Events']} />
       <tbody>
         {counts.map((c) => (
           <tr key={c.label} data-testid="log-report-label-count">
@@ -348,15 +350,7 @@ function WatchReportView({ report }: { report: WatchReport }) {
           <p>No sequence was shot or logged in this watch.</p>
         ) : (
           <table className="report-table" data-testid="log-report-sequences">
-            <thead>
-              <tr>
-                {SEQUENCE_COLUMNS.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <ColumnHeads columns={SEQUENCE_COLUMNS} />
             <tbody>
               {report.sequences.map((cells) => (
                 <tr key={cells[0]} data-testid="log-report-sequence">
@@ -397,15 +391,7 @@ function SequenceReportView({ report }: { report: SequenceReport }) {
           <p>{report.qcFetchedAt ? 'No QC results for this sequence.' : 'QC results have not been read from Dougal on this computer yet.'}</p>
         ) : (
           <table className="report-table" data-testid="log-report-qc">
-            <thead>
-              <tr>
-                {QC_COLUMNS.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <ColumnHeads columns={QC_COLUMNS} />
             <tbody>
               {report.qc.map((q) => (
                 <tr key={`${q.cells[0]}:${q.cells[1]}`} data-testid="log-report-qc-result" data-accepted={q.accepted} className={q.accepted ? 'accepted' : undefined}>
