@@ -48,26 +48,7 @@ export interface ExchangeAbort {
 
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
-/** Failures of a kept-alive connection the server closed just as a request went out on it. */
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
-
-/**
- * A read (GET, HEAD) that failed on a kept-alive connection before any reply (the server closed
- * it as the request went out) is sent once more on a fresh one: nothing was done, and it is safe
- * to ask again. Writes are never resent here: the callers decide, with what they know (a create
- * is looked up by its key first).
- */
-export async function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort): Promise<ExchangeReply> {
-  try {
-    return await exchangeOnce(url, init, abort);
-  } catch (error) {
-    const stale = (error as { reusedSocket?: boolean }).reusedSocket === true && STALE_SOCKET_CODES.has((error as NodeJS.ErrnoException).code ?? '');
-    if (!stale || (init.method !== 'GET' && init.method !== 'HEAD')) throw error;
-    return exchangeOnce(url, init, abort);
-  }
-}
-
-function exchangeOnce(url: URL, init: ExchangeRequest, abort: ExchangeAbort): Promise<ExchangeReply> {
+export function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort): Promise<ExchangeReply> {
   return new Promise<ExchangeReply>((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING, ...init.headers };
@@ -83,7 +64,7 @@ function exchangeOnce(url: URL, init: ExchangeRequest, abort: ExchangeAbort): Pr
         reject(error as Error);
       }
     });
-    request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
+    request.on('error', reject);
     abort.onAbort((reason) => request.destroy(reason));
     if (whole !== undefined || body === undefined) {
       request.end(whole);

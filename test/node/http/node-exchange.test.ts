@@ -86,30 +86,6 @@ describe('requests over node:http', () => {
     expect(error.message).toMatch(/connection was lost|cut off|could not be decompressed/);
   });
 
-  it('sends a read again on a fresh connection when the kept-alive one was closed under it, but never a write', async () => {
-    const seen = new Set<unknown>();
-    let requests = 0;
-    const origin = await serve((req, res) => {
-      requests += 1;
-      // The second request on a connection finds it closed, as when a server's idle timeout ends
-      // a kept-alive connection just as the client reuses it.
-      if (seen.has(req.socket)) return req.socket.destroy();
-      seen.add(req.socket);
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('[]');
-      });
-    });
-    const send = (method: 'GET' | 'POST') => sendHttpRequest({ system: 'dougal', method, url: `${origin}/project`, timeoutMs: 5_000, ...(method === 'POST' ? { json: { remarks: 'x' } } : {}) });
-    expect(await (await send('GET')).json()).toEqual([]);
-    expect(await (await send('GET')).json()).toEqual([]); // closed under it, sent again on a new connection
-    expect(requests).toBe(3);
-    const error = await corelogFailure(send('POST')); // on the kept-alive connection again: closed, not resent
-    expect(error.kind).toBe('offline');
-    expect(requests).toBe(4);
-  });
-
   it('sends a JSON body with its length and keeps one connection for requests one after another', async () => {
     const sockets = new Set<unknown>();
     const lengths: string[] = [];
