@@ -4,7 +4,8 @@
  * staging photo store of the files being sent. The bridge handlers (desktop and browser mode) and
  * the `corelog import` command drive the same class over the same folder, so a job started in the
  * window can be resumed on the command line and the other way round; a lock file keeps two
- * processes from running one job at once.
+ * processes from running one job at once. Only the lock's holder writes to a job's journal (its
+ * scan, its run, a new cap); every other process reads it and never changes the file.
  *
  * The run: for each `ready` row in order — check and convert with the intake pipeline (the next
  * file is prepared while the current one is sent), then upload with the photo upload executor at
@@ -14,7 +15,7 @@
  * When Imago cannot be reached the job waits (`waiting-for-imago`) and tries again by itself.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveJobPhase, ArchiveJobStatus, ArchiveOutcome, ArchiveRow, ArchiveSource } from '../../../common/bridge/archive-contract';
 import { CorelogError, meansUnreachable, toBridgeError } from '../../../common/errors';
@@ -84,6 +85,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
+const runningElsewhere = (pid: number) =>
+  new CorelogError('conflict', `This job is already running in another Corelog process (process ${pid}): the app or a \`corelog import\` command. Stop it there first.`, {
+    retryable: true,
+  });
+
 export class ArchiveJobs {
   private readonly root: string;
   private readonly jobs = new Map<string, Job>();
@@ -116,6 +122,7 @@ export class ArchiveJobs {
     const dir = join(this.root, id);
     const journal = await ArchiveJournal.create(dir, id, source);
     const job = this.track(id, dir, journal);
+    await this.lock(job);
     job.phase = 'scanning';
     job.scan = new AbortController();
     void this.scan(job, job.scan.signal);
@@ -140,17 +147,18 @@ export class ArchiveJobs {
   /** Uploads the job's `ready` files, from where it stopped; answers at once (phase `running`). */
   async run(jobId: string, maxBytesPerSecond?: number | null): Promise<ArchiveJobStatus> {
     const job = await this.job(jobId);
-    if (maxBytesPerSecond !== undefined) await this.setRate(jobId, maxBytesPerSecond);
-    if (job.run) return this.statusOf(job);
+    const rate = maxBytesPerSecond === undefined ? undefined : checkRate(maxBytesPerSecond);
+    if (job.run) return rate === undefined ? this.statusOf(job) : this.setRate(jobId, rate);
     if (job.phase === 'scanning') throw new CorelogError('validation', 'The dry run of this job has not ended yet; run it when it has.', { retryable: true });
     if (!job.journal.status.planned) {
       throw new CorelogError('validation', job.message ?? 'This job has no finished dry run to upload from; start a new dry run.', { retryable: false });
     }
-    await this.lock(job);
+    await this.lockForWriting(job);
     try {
+      if (rate !== undefined) await this.writeRate(job, rate);
       await job.journal.append({ k: 'run', at: new Date().toISOString() });
     } catch (error) {
-      await this.unlock(job);
+      await this.releaseLock(job);
       throw error;
     }
     const controller = new AbortController();
@@ -159,11 +167,12 @@ export class ArchiveJobs {
     job.meter.reset();
     job.run = { controller, done: Promise.resolve(), executor: null, current: null };
     job.run.done = this.upload(job, controller.signal).finally(async () => {
+      // Let go of the lock before the job looks stopped, so a new run cannot take it in between.
+      await this.releaseLock(job);
       job.run = null;
       // Ended without a verdict (a pause is written by `pause` once this has settled).
       if (job.phase === 'running' || job.phase === 'waiting-for-imago') job.phase = 'paused';
       job.inFlightBytes = 0;
-      await this.unlock(job);
       this.changed(job, true);
     });
     this.changed(job, true);
@@ -178,7 +187,8 @@ export class ArchiveJobs {
       return this.statusOf(job);
     }
     if (job.run) {
-      await job.journal.append({ k: 'pause', at: new Date().toISOString() });
+      // Not writable: the run is ending by itself and letting go of the lock; nothing to write.
+      if (job.journal.writable) await job.journal.append({ k: 'pause', at: new Date().toISOString() });
       await this.stopRun(job);
       job.phase = job.journal.status.finished ? 'done' : 'paused';
       job.message = null;
@@ -190,10 +200,23 @@ export class ArchiveJobs {
   async setRate(jobId: string, maxBytesPerSecond: number | null): Promise<ArchiveJobStatus> {
     const job = await this.job(jobId);
     const rate = checkRate(maxBytesPerSecond);
-    await job.journal.append({ k: 'rate', max: rate, at: new Date().toISOString() });
-    job.bucket.setRate(rate);
+    if (job.run || job.scan) await this.writeRate(job, rate);
+    else {
+      // Not running here: write it under the lock (refused while another process runs the job).
+      await this.lockForWriting(job);
+      try {
+        await this.writeRate(job, rate);
+      } finally {
+        await this.releaseLock(job);
+      }
+    }
     this.changed(job, true);
     return this.statusOf(job);
+  }
+
+  private async writeRate(job: Job, rate: number | null): Promise<void> {
+    await job.journal.append({ k: 'rate', max: rate, at: new Date().toISOString() });
+    job.bucket.setRate(rate);
   }
 
   async saveReport(jobId: string, path: string): Promise<{ path: string; rows: number }> {
@@ -208,7 +231,7 @@ export class ArchiveJobs {
     if (!job) return { removed: false };
     const holder = await this.lockHolder(job);
     if (holder !== null && holder !== process.pid) {
-      throw new CorelogError('conflict', `This job is running in another Corelog process (process ${holder}); stop it there first.`, { retryable: true });
+      throw runningElsewhere(holder);
     }
     job.scan?.abort();
     await this.stopRun(job);
@@ -235,7 +258,7 @@ export class ArchiveJobs {
   /** Resolves when the job is neither scanning nor running (for the command line and tests). */
   async settled(jobId: string): Promise<ArchiveJobStatus> {
     const job = await this.job(jobId);
-    while (job.phase === 'scanning' || job.run) {
+    while (job.scan || job.run) {
       if (job.run) await job.run.done;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -245,6 +268,8 @@ export class ArchiveJobs {
   // ---- scanning -------------------------------------------------------------------------------
 
   private async scan(job: Job, signal: AbortSignal): Promise<void> {
+    // The job shows its verdict only once the lock is let go, so nothing here can start a run first.
+    let verdict: [ArchiveJobPhase, string | null] = ['failed', null];
     try {
       const { filesTotal } = await planArchive(
         job.journal.status.source,
@@ -261,8 +286,7 @@ export class ArchiveJobs {
       job.filesSeen = filesTotal;
       await job.journal.flush(false);
       await job.journal.append({ k: 'planned', filesTotal, at: new Date().toISOString() });
-      job.phase = 'planned';
-      job.message = null;
+      verdict = ['planned', null];
     } catch (error) {
       const bridgeError = toBridgeError(error);
       const message =
@@ -271,10 +295,11 @@ export class ArchiveJobs {
           : meansUnreachable(error)
             ? `Imago could not be reached during the dry run (${bridgeError.message}) Start the dry run again when it can.`
             : bridgeError.message;
-      job.phase = 'failed';
-      job.message = message;
+      verdict = ['failed', message];
       if (!this.disposed) await job.journal.append({ k: 'scan-failed', message, at: new Date().toISOString() }).catch(() => undefined);
     } finally {
+      await this.releaseLock(job);
+      [job.phase, job.message] = verdict;
       job.scan = null;
       this.changed(job, true);
     }
@@ -447,14 +472,52 @@ export class ArchiveJobs {
       }
       const holder = await this.lockHolder(job);
       if (holder !== null && holder !== process.pid) {
-        throw new CorelogError('conflict', `This job is already running in another Corelog process (process ${holder}): the app or a \`corelog import\` command. Stop it there first.`, {
-          retryable: true,
-        });
+        throw runningElsewhere(holder);
       }
-      // Left by a process that ended without releasing it (a crash, a kill): take it over.
-      await unlink(path).catch(() => undefined);
+      await this.takeOverStaleLock(job, path);
     }
     throw new CorelogError('conflict', 'This job’s lock could not be taken; try again.', { retryable: true });
+  }
+
+  /**
+   * A lock left by a process that ended without letting it go (a crash, a kill) is taken over. It is
+   * renamed aside first, so when two processes take over the same stale lock only one removes it,
+   * and a lock a live process wrote in the meantime is put back.
+   */
+  private async takeOverStaleLock(job: Job, path: string): Promise<void> {
+    const aside = `${path}.${process.pid}.${randomUUID().slice(0, 8)}`;
+    try {
+      await rename(path, aside);
+    } catch {
+      return; // gone already: someone else took it over or let it go
+    }
+    const pid = Number.parseInt(await readFile(aside, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+      await link(aside, path).catch(() => undefined);
+      await unlink(aside).catch(() => undefined);
+      throw runningElsewhere(pid);
+    }
+    await unlink(aside).catch(() => undefined);
+  }
+
+  /** Takes the lock and reads the journal again, for writing: what another process wrote is in it. */
+  private async lockForWriting(job: Job): Promise<void> {
+    await this.lock(job);
+    if (job.journal.writable) return;
+    try {
+      await job.journal.close();
+      job.journal = await ArchiveJournal.open(job.dir, { write: true });
+    } catch (error) {
+      job.journal = await ArchiveJournal.open(job.dir).catch(() => job.journal);
+      await this.unlock(job);
+      throw error;
+    }
+  }
+
+  /** Puts what was written on disk, stops writing, then lets the lock go. */
+  private async releaseLock(job: Job): Promise<void> {
+    await job.journal.endWrites();
+    await this.unlock(job);
   }
 
   private async unlock(job: Job): Promise<void> {
@@ -491,7 +554,7 @@ export class ArchiveJobs {
       return null;
     }
     const job = this.track(id, dir, journal);
-    this.derivePhase(job);
+    await this.phaseFromDisk(job);
     return job;
   }
 
@@ -520,10 +583,18 @@ export class ArchiveJobs {
     const onDisk = await stat(join(job.dir, JOURNAL_FILE)).catch(() => null);
     if (!onDisk) return;
     if (onDisk.size === job.journal.fileBytes) return;
+    // Read only: another process may be writing it at this moment.
     await job.journal.close();
     job.journal = await ArchiveJournal.open(job.dir);
+    await this.phaseFromDisk(job);
+  }
+
+  /** The phase of a job this process is not scanning or running: from its journal, and its lock. */
+  private async phaseFromDisk(job: Job): Promise<void> {
     this.derivePhase(job);
-    if ((await this.lockHolder(job)) !== null) [job.phase, job.message] = ['running', 'Running in another Corelog process.'];
+    const holder = await this.lockHolder(job);
+    if (holder === null || holder === process.pid) return;
+    [job.phase, job.message] = job.journal.status.planned ? ['running', 'Running in another Corelog process.'] : ['scanning', 'Being checked by another Corelog process.'];
   }
 
   private async job(jobId: string): Promise<Job> {

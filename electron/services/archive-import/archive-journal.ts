@@ -12,9 +12,11 @@
  * its lines are and its outcome (25 bytes: 2.5 MB for 100,000 files). A page of rows is read back
  * from the file when asked for.
  *
- * A line cut short by a crash (no newline, or not JSON) and anything after it is dropped on open
- * and the file truncated there: every line acted on was fsync'd before acting, so what is dropped
- * never happened as far as Imago is concerned.
+ * A line cut short by a crash (no newline, or not JSON) and anything after it is not read. Only a
+ * writer — a process holding the job's lock (archive-jobs.ts) — cuts it off the file: every line
+ * acted on was fsync'd before acting, so what is dropped never happened as far as Imago is
+ * concerned. A reader (the window listing jobs while `corelog import` runs one) must never cut:
+ * what looks torn to it may be a line the running process is writing at that moment.
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -138,7 +140,7 @@ export class ArchiveJournal {
     };
   }
 
-  /** Starts a new journal in `dir` (which must not hold one) with its header, fsync'd. */
+  /** Starts a new journal in `dir` (which must not hold one) with its header, fsync'd; open for writing. */
   static async create(dir: string, jobId: string, source: ArchiveSource, createdAt = new Date().toISOString()): Promise<ArchiveJournal> {
     await mkdir(dir, { recursive: true });
     const path = join(dir, JOURNAL_FILE);
@@ -153,11 +155,15 @@ export class ArchiveJournal {
       throw error;
     }
     await writer.close();
-    return ArchiveJournal.open(dir);
+    return ArchiveJournal.open(dir, { write: true });
   }
 
-  /** Reads a journal back (dropping a torn tail), ready to append. */
-  static async open(dir: string): Promise<ArchiveJournal> {
+  /**
+   * Reads a journal back. With `write` (only under the job's lock) a torn tail is cut off the file
+   * and the journal is ready to append; without, the file is left exactly as it is and appends are
+   * refused.
+   */
+  static async open(dir: string, { write = false }: { write?: boolean } = {}): Promise<ArchiveJournal> {
     const path = join(dir, JOURNAL_FILE);
     const reader = await open(path, 'r');
     let journal: ArchiveJournal | null = null;
@@ -179,6 +185,9 @@ export class ArchiveJournal {
         validEnd = line.at + line.length;
       }
       if (!journal) throw new Error(`${path} holds no job header`);
+      journal.size = validEnd;
+      journal.pendingAt = validEnd;
+      if (!write) return journal;
       const { size } = await reader.stat();
       if (size > validEnd) {
         const cutter = await open(path, 'r+');
@@ -191,8 +200,6 @@ export class ArchiveJournal {
       }
       // Append mode: every write lands at the end, whatever a position says.
       journal.writer = await open(path, 'a');
-      journal.size = validEnd;
-      journal.pendingAt = validEnd;
       return journal;
     } catch (error) {
       await reader.close();
@@ -202,6 +209,11 @@ export class ArchiveJournal {
 
   get status(): Readonly<JournalState> {
     return this.state;
+  }
+
+  /** Opened for writing (by the process holding the job's lock). */
+  get writable(): boolean {
+    return this.writer !== null && !this.closed;
   }
 
   get rowCount(): number {
@@ -245,6 +257,7 @@ export class ArchiveJournal {
    * answer is that write: a producer that awaits it cannot run ahead of the disk (bounded memory).
    */
   addRow(row: ArchiveRow): Promise<void> | undefined {
+    this.mustWrite();
     if (row.index !== this.rowAt.length) throw new Error(`row ${row.index} out of order (expected ${this.rowAt.length})`);
     this.queue({ k: 'row', row });
     return this.pending.length >= 256 ? this.flush(false) : undefined;
@@ -252,6 +265,7 @@ export class ArchiveJournal {
 
   /** Appends one record; with `sync`, resolves once it (and all before it) is on disk. */
   async append(record: Exclude<JournalRecord, { k: 'job' | 'row' }>, sync = true): Promise<void> {
+    this.mustWrite();
     this.queue(record);
     await this.flush(sync);
   }
@@ -262,6 +276,7 @@ export class ArchiveJournal {
     this.pending = [];
     this.pendingAt = this.size;
     const run = this.tail.then(async () => {
+      if (!text && !sync) return; // nothing to write (a reader waiting for its own reads)
       if (this.closed || !this.writer) throw new Error('the journal is closed');
       if (text) await this.writer.write(text, null, 'utf8');
       if (sync) await this.writer.datasync();
@@ -270,11 +285,26 @@ export class ArchiveJournal {
     return run;
   }
 
-  async close(): Promise<void> {
+  /** Writes and fsyncs what is buffered, then stops writing (the lock is about to be let go). */
+  async endWrites(): Promise<void> {
+    if (!this.writable) return;
     await this.flush(true).catch(() => undefined);
+    await this.tail;
+    const writer = this.writer;
+    this.writer = null;
+    await writer?.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.writer) await this.flush(true).catch(() => undefined);
     this.closed = true;
     await this.tail;
     await Promise.allSettled([this.writer?.close(), this.reader.close()]);
+  }
+
+  private mustWrite(): void {
+    // Offsets kept in memory are only right while this process alone appends (it holds the lock).
+    if (!this.writable) throw new Error('this journal was opened for reading: only the process running the job writes to it');
   }
 
   private queue(record: JournalRecord): void {

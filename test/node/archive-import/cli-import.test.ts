@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { createArchiveFixture, listArchivePhotosOnImago, photoKey, seedArchiveOnImago, smallTrayJpeg, type ArchiveFixture } from '../../support/archive-fixture';
+import { ArchiveJobs } from '../../../electron/services/archive-import/archive-jobs';
 import { startImago } from '../imago/imago-fixture';
 import { startUploadRelay, type UploadRelay } from './upload-relay';
 
@@ -141,7 +142,9 @@ describe('corelog import', () => {
     expect(unconfirmed.length).toBeGreaterThanOrEqual(1);
     expect(stored - before).toBe(confirmed.size + 1);
 
-    // 3. Resumed to the end, capped at 128 KB/s; meanwhile a second command on the same job is refused (5).
+    // 3. Resumed to the end, capped at 128 KB/s; meanwhile a second command on the same job is refused (5),
+    //    and a window (another process's job list, here this one's) reads the job over and over as it runs
+    //    and is refused a new cap: a reader must never change the journal the running process writes.
     const report = join(dataDir, 'final.csv');
     const started = Date.now();
     const third = cli(['--resume', '--max-rate', '128K', '--report', report]);
@@ -149,7 +152,21 @@ describe('corelog import', () => {
     const busy = await cli(['--resume', jobId]).done;
     expect(busy.code).toBe(5);
     expect(busy.stderr).toContain('already running in another Corelog process');
-    const ran = await third.done;
+    const window = new ArchiveJobs({ dataDir, imago: () => { throw new Error('a window that only looks never calls Imago'); } });
+    await expect(window.setRate(jobId, 1024 * 1024)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('already running in another Corelog process') });
+    let looks = 0;
+    let thirdEnded = false;
+    const ending = third.done.finally(() => (thirdEnded = true));
+    while (!thirdEnded) {
+      const listed = (await window.list()).find((job) => job.jobId === jobId);
+      expect(listed?.phase).toMatch(/^(running|done)$/);
+      expect((await window.rows(jobId, 0, 5)).rows).toHaveLength(5);
+      looks++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await window.dispose();
+    expect(looks).toBeGreaterThan(20);
+    const ran = await ending;
     const seconds = (Date.now() - started) / 1000;
     expect(ran.stderr).not.toMatch(/stopped|failed/i);
     expect(ran.code).toBe(0);

@@ -84,7 +84,7 @@ describe('ArchiveJournal', () => {
     // Power lost while `done` was being written: half a line, no newline.
     appendFileSync(path, '{"k":"done","i":0,"bytes":1000,"imageId":"im');
 
-    const reopened = await ArchiveJournal.open(dir);
+    const reopened = await ArchiveJournal.open(dir, { write: true });
     expect(statSync(path).size).toBe(whole);
     expect(reopened.wasStarted(0)).toBe(true);
     expect(reopened.outcomeOf(0)).toBe('ready');
@@ -95,6 +95,36 @@ describe('ArchiveJournal', () => {
     const last = await ArchiveJournal.open(dir);
     expect(await last.row(0)).toMatchObject({ outcome: 'uploaded', imageId: 'img-0', reason: expect.stringContaining('already held') });
     await last.close();
+  });
+
+  it('a reader (another process looking while the job runs) never cuts the file, and cannot write to it', async () => {
+    const dir = join(root, 'd');
+    const writer = await ArchiveJournal.create(dir, 'job-d', source, at);
+    for (let i = 0; i < 10; i++) writer.addRow(row(i));
+    await writer.append({ k: 'planned', filesTotal: 10, at });
+    await writer.append({ k: 'start', i: 0, at });
+    const path = join(dir, JOURNAL_FILE);
+    // The running process is in the middle of writing its `done` line when the reader opens.
+    const half = '{"k":"done","i":0,"bytes":1000,';
+    appendFileSync(path, half);
+    const withHalf = statSync(path).size;
+
+    const reader = await ArchiveJournal.open(dir);
+    expect(statSync(path).size).toBe(withHalf);
+    expect(reader.writable).toBe(false);
+    expect(reader.wasStarted(0)).toBe(true);
+    expect(reader.fileBytes).toBe(withHalf - half.length);
+    await expect(reader.append({ k: 'pause', at })).rejects.toThrow(/opened for reading/);
+    expect(() => reader.addRow(row(10))).toThrow(/opened for reading/);
+    expect(await reader.row(3)).toEqual(row(3));
+    await reader.close();
+
+    // The writer's line ends; the file is whole and a new reader sees the result.
+    appendFileSync(path, '"imageId":"img-0","imageryId":"iv-0","already":false,"at":"' + at + '"}\n');
+    const later = await ArchiveJournal.open(dir);
+    expect(await later.row(0)).toMatchObject({ outcome: 'uploaded', imageId: 'img-0' });
+    await later.close();
+    await writer.close();
   });
 
   it('refuses a row out of order and a folder that is not a journal', async () => {
