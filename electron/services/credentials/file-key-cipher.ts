@@ -4,7 +4,7 @@
  * against someone who can read the whole data folder, and says so (`secure: false`).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CorelogError } from '../../../common/errors';
 import type { SecretCipher } from './secret-cipher';
@@ -28,21 +28,57 @@ export class FileKeyCipher implements SecretCipher {
 
   private loadKey(): Buffer {
     if (this.key) return this.key;
+    let key: Buffer | null = null;
     try {
-      const key = readFileSync(this.keyPath);
-      if (key.length !== KEY_BYTES) throw new Error(`key file has ${key.length} bytes`);
-      this.key = key;
+      key = readFileSync(this.keyPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new CorelogError('internal', `The credential key file ${this.keyPath} is damaged (${(error as Error).message}). Delete it and sign in again.`);
+        throw new CorelogError('internal', `The credential key file ${this.keyPath} cannot be read (${(error as Error).message}).`);
       }
-      mkdirSync(dirname(this.keyPath), { recursive: true });
-      const key = randomBytes(KEY_BYTES);
-      writeFileSync(this.keyPath, key, { mode: 0o600, flag: 'wx' });
-      chmodSync(this.keyPath, 0o600);
-      this.key = key;
     }
+    if (key && key.length !== KEY_BYTES) {
+      // Cut short (a crash while it was first written, a damaged disk): nothing it encrypted can be
+      // opened again, so it is put aside and a new one made; saved passwords are asked for again.
+      renameSync(this.keyPath, `${this.keyPath}.damaged-${Date.now()}`);
+      key = null;
+    }
+    this.key = key ?? this.createKey();
     return this.key;
+  }
+
+  /**
+   * A new key, whole or not at all: written to a temporary file, flushed, then linked into place
+   * (a link fails when the name exists, so of two processes starting at once one key wins and
+   * both use it).
+   */
+  private createKey(): Buffer {
+    mkdirSync(dirname(this.keyPath), { recursive: true });
+    const temp = `${this.keyPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const key = randomBytes(KEY_BYTES);
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, key);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      chmodSync(temp, 0o600);
+      linkSync(temp, this.keyPath);
+      return key;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return this.loadKeyWritten();
+    } finally {
+      rmSync(temp, { force: true });
+    }
+  }
+
+  /** The key another process has just linked into place. */
+  private loadKeyWritten(): Buffer {
+    const key = readFileSync(this.keyPath);
+    if (key.length !== KEY_BYTES) throw new CorelogError('internal', `The credential key file ${this.keyPath} is damaged (${key.length} bytes).`);
+    return key;
   }
 
   encrypt(plainText: string): Buffer {

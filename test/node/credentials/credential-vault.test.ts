@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +47,27 @@ describe('credential vault', () => {
     vault.forget('imago');
     expect(vault.load('imago')).toBeNull();
     expect(vault.username('imago')).toBe('a');
+  });
+
+  it('a key file cut short (a crash while it was first written) is put aside: the password is asked again, and saving works', async () => {
+    open().save('imago', { username: 'svc', password: 'secret' }, true);
+    await writeFile(join(dir, 'credential.key'), Buffer.alloc(0));
+    const vault = open();
+    expect(vault.load('imago')).toBeNull();
+    vault.save('imago', { username: 'svc', password: 'again' }, true);
+    expect(open().load('imago')).toEqual({ username: 'svc', password: 'again' });
+    expect((await readFile(join(dir, 'credential.key'))).length).toBe(32);
+    const names = await readdir(dir);
+    expect(names.filter((n) => n.startsWith('credential.key.damaged-'))).toHaveLength(1);
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a second cipher on the same folder (another process) uses the key the first made', async () => {
+    const a = new FileKeyCipher(join(dir, 'credential.key'));
+    const b = new FileKeyCipher(join(dir, 'credential.key'));
+    const sealed = a.encrypt('one');
+    expect(b.decrypt(sealed)).toBe('one');
+    expect(a.decrypt(b.encrypt('two'))).toBe('two');
   });
 
   it('says it is not backed by an OS keyring', () => {
