@@ -193,7 +193,11 @@ export class ArchiveJobs {
       job.phase = job.journal.status.finished ? 'done' : 'paused';
       job.message = null;
       this.changed(job, true);
+      return this.statusOf(job);
     }
+    // Not running here: say so when another process runs it, rather than pretend it paused.
+    const holder = await this.lockHolder(job);
+    if (holder !== null && holder !== process.pid) throw runningElsewhere(holder);
     return this.statusOf(job);
   }
 

@@ -144,7 +144,7 @@ describe('corelog import', () => {
 
     // 3. Resumed to the end, capped at 128 KB/s; meanwhile a second command on the same job is refused (5),
     //    and a window (another process's job list, here this one's) reads the job over and over as it runs
-    //    and is refused a new cap: a reader must never change the journal the running process writes.
+    //    and is refused a new cap, a pause, a run: a reader must never change the journal the running process writes.
     const report = join(dataDir, 'final.csv');
     const started = Date.now();
     const third = cli(['--resume', '--max-rate', '128K', '--report', report]);
@@ -153,7 +153,9 @@ describe('corelog import', () => {
     expect(busy.code).toBe(5);
     expect(busy.stderr).toContain('already running in another Corelog process');
     const window = new ArchiveJobs({ dataDir, imago: () => { throw new Error('a window that only looks never calls Imago'); } });
-    await expect(window.setRate(jobId, 1024 * 1024)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('already running in another Corelog process') });
+    for (const steer of [() => window.setRate(jobId, 1024 * 1024), () => window.pause(jobId), () => window.run(jobId)]) {
+      await expect(steer()).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('already running in another Corelog process') });
+    }
     let looks = 0;
     let thirdEnded = false;
     const ending = third.done.finally(() => (thirdEnded = true));
