@@ -92,6 +92,25 @@ export interface OutboxItem {
   /** The failure repeating on this item, for "needs attention" (absent on items never failed). */
   failures?: FailureStreak | null;
   createdAt: string;
+  /**
+   * The state again, only while it is one an index must find (`waiting-retry`, `failed`,
+   * `conflict`); absent otherwise. Kept by the database itself (withAttentionIndex below).
+   */
+  attention?: AttentionState;
+}
+
+/** The states the queue looks items up by; the common ones (pending, sending) are left out of the index. */
+export type AttentionState = Extract<OutboxState, 'waiting-retry' | 'failed' | 'conflict'>;
+const ATTENTION_STATES: ReadonlySet<OutboxState> = new Set<AttentionState>(['waiting-retry', 'failed', 'conflict']);
+
+/** The item as stored: `attention` follows `state`. */
+export function withAttention<T extends Pick<OutboxItem, 'state'>>(item: T): T & { attention?: AttentionState } {
+  const attention = ATTENTION_STATES.has(item.state) ? (item.state as AttentionState) : undefined;
+  if (item && (item as { attention?: AttentionState }).attention === attention) return item;
+  const copy: T & { attention?: AttentionState } = { ...item };
+  if (attention) copy.attention = attention;
+  else delete copy.attention;
+  return copy;
 }
 
 export interface ProjectRow {
@@ -192,6 +211,53 @@ export const SCHEMA_V4 = {
   events: 'key, [project+sortKey], [project+id], [project+sequence]',
 };
 
+/**
+ * Version 5: the outbox's `state` index becomes `attention`, an index of only the items in a state
+ * the queue looks up (waiting-retry, failed, conflict). A push writes each queued item twice
+ * (marked as sent, then deleted), and IndexedDB keeps every index of a row in step on each write:
+ * an index holding every pending and sending item cost each of those writes, for lookups that only
+ * ever ask for the few waiting ones. A row without the key path is simply not in the index.
+ */
+export const SCHEMA_V5 = {
+  ...SCHEMA_V4,
+  outbox: '++seq, eventKey, attention',
+};
+
+async function upgradeToV5(tx: Transaction): Promise<void> {
+  await tx
+    .table('outbox')
+    .toCollection()
+    .modify((item: OutboxItem) => {
+      const stored = withAttention(item);
+      if (stored.attention) item.attention = stored.attention;
+    });
+}
+
+/**
+ * Every write to the outbox, whichever module makes it (put, add, update, modify), stores
+ * `attention` as its state says: no writer can forget it and leave an item the queue cannot find.
+ */
+function withAttentionIndex(db: Dexie): void {
+  db.use({
+    stack: 'dbcore',
+    name: 'outbox-attention',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        if (name !== 'outbox') return table;
+        return {
+          ...table,
+          mutate: (request) =>
+            request.type === 'add' || request.type === 'put'
+              ? table.mutate({ ...request, values: request.values.map((value: OutboxItem) => withAttention(value)) })
+              : table.mutate(request),
+        };
+      },
+    }),
+  });
+}
+
 export class EventLogDb extends Dexie {
   projects!: EntityTable<ProjectRow, 'pid'>;
   reference!: EntityTable<ReferenceRow, 'project'>;
@@ -208,6 +274,8 @@ export class EventLogDb extends Dexie {
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
+    this.version(5).stores(SCHEMA_V5).upgrade(upgradeToV5);
+    withAttentionIndex(this);
   }
 }
 

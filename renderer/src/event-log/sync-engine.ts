@@ -159,11 +159,11 @@ export class EventLogSync {
   /** "Retry now": everything that waits goes now, failed items included, and the log is pulled. */
   retryNow(): void {
     void (async () => {
-      const failed = await db.outbox.where('state').equals('failed').toArray();
+      const failed = await db.outbox.where('attention').equals('failed').toArray();
       if (failed.length > 0) {
         const rows = await db.transaction('rw', db.events, db.outbox, async () => {
           // `attempts` stays: a create tried before is still looked up by its key first.
-          await db.outbox.where('state').equals('failed').modify({ state: 'pending', nextAttemptAt: null, lastError: null });
+          await db.outbox.where('attention').equals('failed').modify({ state: 'pending', nextAttemptAt: null, lastError: null });
           const keys = [...new Set(failed.map((item) => item.eventKey).filter(Boolean))];
           return (await Promise.all(keys.map((key) => refreshSyncState(key)))).filter((row): row is LogEvent => row !== undefined);
         });
@@ -178,7 +178,7 @@ export class EventLogSync {
     this.lastTakenAt = Date.now();
     const cap = Date.now() + SUCCESS_WAKE_MS;
     const shortened = await db.outbox
-      .where('state')
+      .where('attention')
       .equals('waiting-retry')
       .filter((item) => item.nextAttemptAt !== null && Date.parse(item.nextAttemptAt) > cap && wakesOnOthersSuccess(item.lastError))
       .modify({ nextAttemptAt: new Date(cap).toISOString() });
@@ -192,7 +192,7 @@ export class EventLogSync {
   private async endWaits(): Promise<void> {
     this.pausedUntil = 0;
     this.nextPullAt = 0;
-    await db.outbox.where('state').equals('waiting-retry').modify({ nextAttemptAt: null });
+    await db.outbox.where('attention').equals('waiting-retry').modify({ nextAttemptAt: null });
     publishOutboxChanged();
     this.wake();
   }

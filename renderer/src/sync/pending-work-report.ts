@@ -21,19 +21,22 @@ const REPORT_EVERY_MS = 500;
 const MAX_COUNT_SHARE = 0.1;
 
 /**
- * Each state is counted (or read) on its own: `anyOf` and `filter` walk a cursor, one round trip
- * to the browser's storage per item, and with 10,000 events queued that walk, every half second,
- * cost the push more than the push itself. An index count is one request whatever the size.
+ * Counted by whole counts, never by walking items: `anyOf` and `filter` walk a cursor, one round
+ * trip to the browser's storage per item, and with 10,000 events queued that walk, every half
+ * second, cost the push more than the push itself. An index count is one request whatever the
+ * size. Events: everything queued less what waits for the user (failed, conflict: counted in the
+ * `attention` index, which holds only items that wait).
  */
 export async function countPendingWork(): Promise<PendingWorkCounts> {
-  const eventStates = ['pending', 'sending', 'waiting-retry'] as const;
-  const [eventCounts, photoItems] = await Promise.all([
-    Promise.all(eventStates.map((state) => eventLogDb.outbox.where('state').equals(state).count())),
+  const [queued, failed, conflicts, photoItems] = await Promise.all([
+    eventLogDb.outbox.count(),
+    eventLogDb.outbox.where('attention').equals('failed').count(),
+    eventLogDb.outbox.where('attention').equals('conflict').count(),
     Promise.all((['pending', 'sending'] as const).map((state) => photosDb.outbox.where('state').equals(state).toArray())),
   ]);
   const photoQueue = photoItems.flat();
   const photos = photoQueue.filter((item) => item.kind === 'upload').length;
-  return { events: eventCounts.reduce((sum, n) => sum + n, 0), photos, otherItems: photoQueue.length - photos };
+  return { events: queued - failed - conflicts, photos, otherItems: photoQueue.length - photos };
 }
 
 /** Whether a Dexie change notice touches an outbox (its parts are keyed `idb://<database>/<table>/…`). */

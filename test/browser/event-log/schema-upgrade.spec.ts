@@ -54,6 +54,18 @@ test('a database made by schema version 1 is upgraded: events, queued changes an
             lastError: null,
             createdAt: created,
           },
+          // Refused by Dougal in release one: waits for the user, and must still be found as such.
+          {
+            project,
+            eventKey: '',
+            kind: 'qc',
+            qc: { eventIds: [501], accepted: true },
+            label: 'Accept QC of event 501',
+            state: 'failed',
+            tries: 1,
+            lastError: { kind: 'validation', message: 'Refused.', retryable: false },
+            createdAt: created,
+          },
         ],
         syncState: [{ project, cursor: '2024-06-01T09:00:00.000Z', loadedOffset: 0, lastPullAt: created, lastPushAt: null }],
         projects: [{ pid: project, name: 'North Sea 3D 2024' }],
@@ -73,30 +85,34 @@ test('a database made by schema version 1 is upgraded: events, queued changes an
 
   const stored = await page.evaluate(
     () =>
-      new Promise<{ version: number; event: Record<string, unknown>; item: Record<string, unknown>; indexes: string[]; stores: string[] }>((resolve, reject) => {
+      new Promise<{ version: number; event: Record<string, unknown>; item: Record<string, unknown>; refused: Record<string, unknown>; indexes: string[]; outboxIndexes: string[]; stores: string[] }>((resolve, reject) => {
         const open = indexedDB.open('corelog-eventlog');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
           const tx = db.transaction(['events', 'outbox']);
           const indexes = [...tx.objectStore('events').indexNames];
+          const outboxIndexes = [...tx.objectStore('outbox').indexNames];
           const event = tx.objectStore('events').get('c:0123456789abcdef');
           const items = tx.objectStore('outbox').getAll();
           tx.onerror = () => reject(tx.error);
           tx.oncomplete = () => {
-            resolve({ version: db.version, event: event.result, item: items.result[0], indexes, stores: [...db.objectStoreNames] });
+            resolve({ version: db.version, event: event.result, item: items.result[0], refused: items.result[1], indexes, outboxIndexes, stores: [...db.objectStoreNames] });
             db.close();
           };
         };
       }),
   );
-  // Dexie stores version N as N × 10: the newest schema is version 4 (events without the unread sync index).
-  expect(stored.version).toBe(40);
+  // Dexie stores version N as N × 10: the newest schema is version 5 (the outbox's sparse `attention` index).
+  expect(stored.version).toBe(50);
   expect(stored.stores).toContain('survey');
   expect(stored.event).toMatchObject({ sortKey: '2024-06-01T10:00:00.000Z', sync: 'pending', deleted: 0 });
   expect(stored.event).not.toHaveProperty('pending');
   expect(stored.item).toMatchObject({ attempts: 2, nextAttemptAt: null, state: 'pending' });
   expect(stored.item).not.toHaveProperty('tries');
+  expect(stored.item).not.toHaveProperty('attention');
+  expect(stored.refused).toMatchObject({ state: 'failed', attention: 'failed', attempts: 1 });
+  expect(stored.outboxIndexes.sort()).toEqual(['attention', 'eventKey']);
   expect(stored.indexes).toEqual(expect.arrayContaining(['[project+sortKey]', '[project+id]', '[project+sequence]']));
   expect(stored.indexes).not.toContain('[project+sync]');
 });

@@ -71,6 +71,8 @@ test('Retry now sends a failed photo and every item still backing off, at once',
   const before = await outboxes(app);
   expect(uploads(before.photos).filter((r) => r.state === 'failed')).toHaveLength(1);
   expect(before.events.map((r) => r.state)).toEqual(['waiting-retry', 'waiting-retry']);
+  // The queue finds waiting items by the outbox's `attention` index, which the database keeps in step with the state.
+  expect(before.events.map((r) => (r as { attention?: string }).attention)).toEqual(['waiting-retry', 'waiting-retry']);
   const earliestNextTry = Math.min(...(await waitingRows()).map(nextAttemptMs));
   expect(earliestNextTry - Date.now()).toBeGreaterThan(5_000);
 
