@@ -214,11 +214,14 @@ async function runChild(args: string[]): Promise<{ seconds: number; cpuSeconds: 
   return JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; cpuSeconds: number; bytes: number; peakRssMb: number };
 }
 
+/** CORELOG_BENCH_PHOTOS=upload (or intake) runs one half, while working on it. */
+const PARTS = (process.env.CORELOG_BENCH_PHOTOS ?? 'intake,upload').split(',');
+
 const suite: BenchSuite = {
   name: 'photos',
   async run(ctx) {
-    await intakeRows(ctx);
-    await uploadRows(ctx);
+    if (PARTS.includes('intake')) await intakeRows(ctx);
+    if (PARTS.includes('upload')) await uploadRows(ctx);
   },
 };
 export default suite;
