@@ -37,6 +37,15 @@ const row = (index: number): ArchiveRow => ({
 });
 const at = '2026-11-26T20:00:00.000Z';
 
+/** A planned job of ten rows whose first file was started (and not confirmed): the journal open for writing. */
+async function tenRowsWithFirstStarted(dir: string, jobId: string): Promise<ArchiveJournal> {
+  const journal = await ArchiveJournal.create(dir, jobId, source, at);
+  for (let i = 0; i < 10; i++) journal.addRow(row(i));
+  await journal.append({ k: 'planned', filesTotal: 10, at });
+  await journal.append({ k: 'start', i: 0, at });
+  return journal;
+}
+
 describe('ArchiveJournal', () => {
   it('reads back exactly what was written: rows, counts, results, intentions', async () => {
     const dir = join(root, 'a');
@@ -74,10 +83,7 @@ describe('ArchiveJournal', () => {
 
   it('drops a line cut short by a crash, cuts it off the file, and appends cleanly after it', async () => {
     const dir = join(root, 'b');
-    const journal = await ArchiveJournal.create(dir, 'job-b', source, at);
-    for (let i = 0; i < 10; i++) journal.addRow(row(i));
-    await journal.append({ k: 'planned', filesTotal: 10, at });
-    await journal.append({ k: 'start', i: 0, at });
+    const journal = await tenRowsWithFirstStarted(dir, 'job-b');
     await journal.close();
     const path = join(dir, JOURNAL_FILE);
     const whole = statSync(path).size;
@@ -99,10 +105,7 @@ describe('ArchiveJournal', () => {
 
   it('a reader (another process looking while the job runs) never cuts the file, and cannot write to it', async () => {
     const dir = join(root, 'd');
-    const writer = await ArchiveJournal.create(dir, 'job-d', source, at);
-    for (let i = 0; i < 10; i++) writer.addRow(row(i));
-    await writer.append({ k: 'planned', filesTotal: 10, at });
-    await writer.append({ k: 'start', i: 0, at });
+    const writer = await tenRowsWithFirstStarted(dir, 'job-d');
     const path = join(dir, JOURNAL_FILE);
     // The running process is in the middle of writing its `done` line when the reader opens.
     const half = '{"k":"done","i":0,"bytes":1000,';
