@@ -19,10 +19,10 @@
  * Such replies are `malformed-response` (retryable: a problem of the path, not of the item) with
  * `notFromServer` set, so the connection strip does not claim the system is reachable.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { CorelogError, errorKindForStatus, type SystemId } from '../../../common/errors';
+import { FileBody } from './file-body';
 import { exchange, type BodyReader, type ExchangeAbort, type ExchangeReply } from './node-exchange';
 
 /** How long and how much one request may take; every field has a default. */
@@ -183,7 +183,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   if (options.signal?.aborted) controller.abort();
 
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | Uint8Array | Readable | undefined;
+  let body: string | Uint8Array | FileBody | undefined;
   if (options.json !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(options.json);
@@ -200,46 +200,23 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     headers['content-length'] = String(total);
     earnedBytes = total;
     let sent = 0;
-    const onProgress = options.file.onProgress;
-    const pace = options.file.pace;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        if (!pace) {
-          sent += chunk.length;
-          touch();
-          onProgress?.(sent, size);
-          done(null, chunk);
-          return;
-        }
-        void (async () => {
-          for (let at = 0; at < chunk.length; at += PACE_SLICE_BYTES) {
-            const piece = chunk.subarray(at, at + PACE_SLICE_BYTES);
-            clearTimeout(idleTimer);
-            await pace(piece.length);
-            sent += piece.length;
-            touch();
-            onProgress?.(sent, size);
-            this.push(piece);
+    const { onProgress, pace } = options.file;
+    body = new FileBody(options.file.path, size, { before, after }, {
+      ...(pace
+        ? {
+            pace: (bytes: number) => {
+              clearTimeout(idleTimer); // waiting for the cap is not the network being idle
+              return pace(bytes);
+            },
+            pieceBytes: PACE_SLICE_BYTES,
           }
-        })().then(() => done(), (error: unknown) => done(error as Error));
+        : {}),
+      sent: (bytes) => {
+        sent += bytes;
+        touch();
+        onProgress?.(sent, size);
       },
     });
-    // 1 MiB chunks: fewer writes to the socket per photo, measurably closer to curl on loopback.
-    const fileStream = createReadStream(options.file.path, { highWaterMark: 1024 * 1024 });
-    fileStream.on('error', (error) => counter.destroy(error));
-    const fileBytes = fileStream.pipe(counter);
-    const framed =
-      before || after
-        ? Readable.from(
-            (async function* () {
-              if (before?.length) yield before;
-              yield* fileBytes;
-              if (after?.length) yield after;
-            })(),
-            { objectMode: false },
-          )
-        : fileBytes;
-    body = framed;
   }
 
   const describeFailure = (error: unknown): CorelogError => {
@@ -258,6 +235,8 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
       return new CorelogError('timeout', message, { system, cause: error });
     }
     if (options.signal?.aborted) return new CorelogError('cancelled', 'The request was cancelled.', { system, cause: error });
+    // Our own verdict on the body (the file changed while it was sent), not the network's.
+    if (error instanceof CorelogError) return error;
     const code = networkErrorCode(error);
     if (code && /^(Z_|ERR_ZLIB|ERR_BROTLI)/.test(code)) {
       return new CorelogError('malformed-response', `${name}'s reply said it was compressed but could not be decompressed; something on the way may have damaged it.`, { system, cause: error });

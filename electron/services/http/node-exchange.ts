@@ -1,6 +1,6 @@
 /**
  * One HTTP exchange over node:http(s), for `sendHttpRequest`: the request goes out (a small body in
- * one write, a file body piped), and the reply comes back as its status, headers and a pull
+ * one write, a file body written by file-body.ts), and the reply comes back as its status, headers and a pull
  * reader over its (decoded) body. Never follows redirects: the caller decides.
  *
  * Why not fetch: undici's fetch costs the service about twice the CPU of node:http per request
@@ -16,14 +16,19 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Readable, Transform } from 'node:stream';
+import type { Readable, Transform, Writable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+/** A body that writes itself to the request (a photo: file-body.ts); the request is ended after it. */
+export interface BodyWriter {
+  writeTo(sink: Writable): Promise<void>;
+}
 
 export interface ExchangeRequest {
   method: string;
   headers: Record<string, string>;
-  /** A body sent whole, or a stream piped to the socket (a photo). */
-  body?: string | Uint8Array | Readable;
+  /** A body sent whole, or one that writes itself (a photo). */
+  body?: string | Uint8Array | BodyWriter;
 }
 
 /** Reads a reply's body a chunk at a time; `cancel` drops the rest (and the connection). */
@@ -71,11 +76,11 @@ export function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort):
       return;
     }
     // A file that cannot be read ends the request with its error; a request that ends early (the
-    // server answered or hung up before the whole file was sent) stops reading the file.
-    const stream = body as Readable;
-    stream.on('error', (error) => request.destroy(error));
-    request.on('close', () => stream.destroy());
-    stream.pipe(request);
+    // server answered or hung up before the whole file was sent) stops the writer (it watches 'close').
+    (body as BodyWriter).writeTo(request).then(
+      () => request.end(),
+      (error: Error) => request.destroy(error),
+    );
   });
 }
 

@@ -1,11 +1,12 @@
 /**
- * Photo uploads stream the file with node:http (node-exchange.ts), never read into memory. The same
+ * Photo uploads stream the file with node:http (file-body.ts, node-exchange.ts), never read into memory. The same
  * guarantees as every other request, over real HTTP on 127.0.0.1: what is sent arrives whole and
  * framed, every Set-Cookie of the reply is kept, and a server that hangs up, answers before
  * reading, goes quiet or redirects, or a caller that cancels, ends the upload with a clear error
  * and without a file left open.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,67 @@ describe('a streamed photo upload', () => {
     expect(await response.json()).toEqual({ received: total });
     expect([declared, first, progress]).toEqual([String(total), '--b\r\n\r\n', PHOTO_BYTES]);
     expect(response.setCookies).toEqual(['JWT=next; Path=/', 'other=1']);
+  });
+
+  it('arrives byte for byte when the server reads slowly (the buffers it reuses are never overwritten in flight)', async () => {
+    // Random bytes of an odd size (two and a half chunks and some): a buffer read into again too
+    // early would change what arrives, which a file of one repeated byte could never show.
+    const varied = join(temp, 'varied.jpg');
+    const content = randomBytes(2 * 1024 * 1024 + 512 * 1024 + 77);
+    writeFileSync(varied, content);
+    const origin = await serve((req, res) => {
+      const hash = createHash('sha256');
+      let received = 0;
+      req.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        received += chunk.length;
+        // Stop reading now and then, so the client's writes back up behind the socket.
+        req.pause();
+        setTimeout(() => req.resume(), 2);
+      });
+      req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ received, sha256: hash.digest('hex') })));
+    });
+    for (const pace of [undefined, async () => undefined]) {
+      const response = await sendHttpRequest({
+        system: 'imago',
+        method: 'POST',
+        url: `${origin}/image`,
+        timeoutMs: 5_000,
+        file: { path: varied, contentType: 'multipart/form-data; boundary=b', before: Buffer.from('--b\r\n\r\n'), after: Buffer.from('\r\n--b--\r\n'), ...(pace ? { pace } : {}) },
+      });
+      const whole = Buffer.concat([Buffer.from('--b\r\n\r\n'), content, Buffer.from('\r\n--b--\r\n')]);
+      expect(await response.json()).toEqual({ received: whole.length, sha256: createHash('sha256').update(whole).digest('hex') });
+    }
+  });
+
+  it('stops with a clear message when the file grows or shrinks while it is sent', async () => {
+    const changing = join(temp, 'changing.jpg');
+    const origin = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(201).end('{}'));
+    });
+    for (const change of [() => appendFileSync(changing, randomBytes(4096)), () => truncateSync(changing, 1024 * 1024 + 10)]) {
+      writeFileSync(changing, randomBytes(3 * 1024 * 1024));
+      let pieces = 0;
+      const error = await corelogFailure(
+        sendHttpRequest({
+          system: 'imago',
+          method: 'POST',
+          url: `${origin}/image`,
+          timeoutMs: 5_000,
+          file: {
+            path: changing,
+            contentType: 'image/jpeg',
+            // The cap's wait before each piece is where the file is changed under the upload.
+            pace: async () => {
+              if (++pieces === 2) change();
+            },
+          },
+        }),
+      );
+      expect(error.kind).toBe('internal');
+      expect(error.message).toMatch(/changed while it was being sent/);
+    }
   });
 
   it('ends with "connection lost" when the server hangs up in the middle', async () => {
