@@ -55,7 +55,13 @@ export class FileBody {
       taken.catch(() => undefined);
       return taken;
     };
-    const file = await open(this.path, 'r');
+    const file = await open(this.path, 'r').catch((error: unknown) => {
+      throw unreadable(this.path, error);
+    });
+    const read = (buffer: Buffer, position: number) =>
+      file.read(buffer, 0, CHUNK_BYTES, position).catch((error: unknown) => {
+        throw unreadable(this.path, error);
+      });
     try {
       if (this.framing.before?.length) await write(this.framing.before);
       const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
@@ -65,7 +71,7 @@ export class FileBody {
       for (let turn = 0; ; turn ^= 1) {
         await lastWrite[turn]; // the connection has let go of this buffer
         const buffer = buffers[turn]!;
-        const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
+        const { bytesRead } = await read(buffer, position);
         if (bytesRead === 0) break;
         position += bytesRead;
         if (position > this.size) break;
@@ -87,4 +93,10 @@ export class FileBody {
       await file.close();
     }
   }
+}
+
+/** A file this computer cannot read is its own problem, not the server's or the link's. */
+function unreadable(path: string, error: unknown): CorelogError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new CorelogError('internal', `The file to upload cannot be read: ${path} (${code ?? (error as Error).message}).`, { retryable: true, cause: error });
 }

@@ -124,6 +124,16 @@ describe('a streamed photo upload', () => {
     }
   });
 
+  it('says the file cannot be read (not that Imago is unreachable) when it is a folder', async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(201).end('{}'));
+    });
+    const error = await corelogFailure(sendHttpRequest({ system: 'imago', method: 'POST', url: `${origin}/image`, timeoutMs: 5_000, file: { path: temp, contentType: 'image/jpeg' } }));
+    expect(error.kind).toBe('internal');
+    expect(error.message).toMatch(/cannot be read.*EISDIR/);
+  });
+
   it('ends with "connection lost" when the server hangs up in the middle', async () => {
     const origin = await serve((req) => {
       let received = 0;
