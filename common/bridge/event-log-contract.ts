@@ -11,7 +11,7 @@ import { eventTimingProblem } from '../forms/event-fields';
 import { sequenceField, shotPointField } from '../forms/number-fields';
 import { freeTextSchema, type FreeTextRules } from '../free-text';
 import { dougalProjectSchema } from './dougal-project';
-import { surveyMethods } from './survey-contract';
+import { sequenceSummarySchema, surveyMethods, type SequenceSummary } from './survey-contract';
 import { holeReportPdfSchema } from './photo-contract';
 
 /**
@@ -81,17 +81,8 @@ export const eventLabelSchema = z.object({
 });
 export type EventLabel = z.infer<typeof eventLabelSchema>;
 
-export const sequenceSummarySchema = z.object({
-  sequence: z.number().int(),
-  line: z.number().int(),
-  status: z.string(),
-  fsp: z.number().int().nullable(),
-  lsp: z.number().int().nullable(),
-  ts0: z.string().nullable(),
-  ts1: z.string().nullable(),
-  numPoints: z.number().int().nullable(),
-});
-export type SequenceSummary = z.infer<typeof sequenceSummarySchema>;
+// A sequence as the log lists it; defined with the survey's fuller sequence, which extends it.
+export { sequenceSummarySchema, type SequenceSummary };
 
 export const plannedSequenceSummarySchema = z.object({
   sequence: z.number().int(),

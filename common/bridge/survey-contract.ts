@@ -56,8 +56,8 @@ export const planEntrySchema = z.object({
 });
 export type PlanEntry = z.infer<typeof planEntrySchema>;
 
-/** An acquired sequence with the parts the survey screen shows and edits. */
-export const sequenceDetailSchema = z.object({
+/** A sequence as the event log lists it (re-exported by event-log-contract.ts). */
+export const sequenceSummarySchema = z.object({
   sequence: z.number().int(),
   line: z.number().int(),
   status: z.string(),
@@ -66,6 +66,11 @@ export const sequenceDetailSchema = z.object({
   ts0: z.string().nullable(),
   ts1: z.string().nullable(),
   numPoints: z.number().int().nullable(),
+});
+export type SequenceSummary = z.infer<typeof sequenceSummarySchema>;
+
+/** An acquired sequence with the parts the survey screen shows and edits. */
+export const sequenceDetailSchema = sequenceSummarySchema.extend({
   remarks: z.string(),
   remarksFinal: z.string(),
   /** Whether processed (final) data exists: Dougal ignores final remarks without it. */

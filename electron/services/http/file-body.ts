@@ -58,13 +58,15 @@ export class FileBody {
     const file = await open(this.path, 'r').catch((error: unknown) => {
       throw unreadable(this.path, error);
     });
+    // The last read asks for one byte past the size the file had: a file that grew is caught before
+    // its last piece goes (the server would answer as soon as Content-Length bytes arrived).
     const read = (buffer: Buffer, position: number) =>
-      file.read(buffer, 0, CHUNK_BYTES, position).catch((error: unknown) => {
+      file.read(buffer, 0, Math.min(CHUNK_BYTES, this.size - position) + (this.size - position <= CHUNK_BYTES ? 1 : 0), position).catch((error: unknown) => {
         throw unreadable(this.path, error);
       });
     try {
       if (this.framing.before?.length) await write(this.framing.before);
-      const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
+      const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES + 1), Buffer.allocUnsafeSlow(CHUNK_BYTES + 1)];
       const lastWrite: (Promise<void> | null)[] = [null, null];
       const pieceBytes = this.hooks.pieceBytes ?? CHUNK_BYTES;
       let position = 0;

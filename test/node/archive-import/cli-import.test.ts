@@ -149,13 +149,13 @@ describe('corelog import', () => {
     const started = Date.now();
     const third = cli(['--resume', '--max-rate', '128K', '--report', report]);
     await until('the resumed run to send', () => imagesOnImago() > stored);
-    const busy = await cli(['--resume', jobId]).done;
-    expect(busy.code).toBe(5);
-    expect(busy.stderr).toContain('already running in another Corelog process');
     const window = new ArchiveJobs({ dataDir, imago: () => { throw new Error('a window that only looks never calls Imago'); } });
     for (const steer of [() => window.setRate(jobId, 1024 * 1024), () => window.pause(jobId), () => window.run(jobId)]) {
       await expect(steer()).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('already running in another Corelog process') });
     }
+    const busy = await cli(['--resume', jobId]).done;
+    expect(busy.code).toBe(5);
+    expect(busy.stderr).toContain('already running in another Corelog process');
     let looks = 0;
     let thirdEnded = false;
     const ending = third.done.finally(() => (thirdEnded = true));
@@ -167,7 +167,7 @@ describe('corelog import', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await window.dispose();
-    expect(looks).toBeGreaterThan(20);
+    expect(looks).toBeGreaterThan(5);
     const ran = await ending;
     const seconds = (Date.now() - started) / 1000;
     expect(ran.stderr).not.toMatch(/stopped|failed/i);
