@@ -4,6 +4,7 @@
  * `<dataDir>/image-cache/<imageId>-<width>.jpg` (an image id names fixed bytes: a replaced photo
  * gets a new id), and the cache drops its least recently used files beyond a size budget.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorelogError } from '../../../common/errors';
@@ -28,13 +29,21 @@ export class ImagoImageCache {
     }
     const fetched = await fetch();
     await mkdir(this.dir, { recursive: true });
-    const download = `${path}.${process.pid}.download`;
+    // Unique per call: the viewer may ask for the same image twice at once (two panes, a quick re-render).
+    const unique = `${process.pid}.${randomUUID().slice(0, 8)}`;
+    const download = `${path}.${unique}.download`;
     let jpeg: Buffer;
+    try {
+      await writeFile(download, fetched);
+    } catch (error) {
+      await rm(download, { force: true });
+      const code = (error as NodeJS.ErrnoException).code ?? 'write failed';
+      throw new CorelogError('internal', `The photo from Imago could not be kept on this computer (${code === 'ENOSPC' ? 'the disk is full' : code}).`, { retryable: true, cause: error });
+    }
     try {
       // Re-encoded as JPEG so a large PNG never makes a bridge message of several megabytes. A
       // server that ignores `width` may send the full photo (a progressive one needs hundreds of MB
       // to decode): the images module decides where that decode may run, as for stored photos.
-      await writeFile(download, fetched);
       jpeg = await renderStoredPreview(download, width);
     } catch (error) {
       // A reply that is not an image (a page from a proxy, a cut-off file) is a problem of the path, not the photo: nothing is cached.
@@ -45,7 +54,7 @@ export class ImagoImageCache {
     } finally {
       await rm(download, { force: true });
     }
-    const temp = `${path}.${process.pid}.tmp`;
+    const temp = `${path}.${unique}.tmp`;
     await writeFile(temp, jpeg);
     await rename(temp, path);
     await this.trim();

@@ -51,6 +51,14 @@ describe('ImagoImageCache', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('the same image asked for twice at once: both get it, one file is cached, no temporary file is left', async () => {
+    const cache = new ImagoImageCache(dir);
+    const answers = await Promise.all([cache.dataUrl('img-2', 512, () => png(2000)), cache.dataUrl('img-2', 512, () => png(2000))]);
+    expect(answers.map((a) => a.fromCache)).toEqual([false, false]);
+    expect(answers[0]!.dataUrl).toBe(answers[1]!.dataUrl);
+    expect(await readdir(dir)).toEqual(['img-2-512.jpg']);
+  });
+
   it('drops the least recently used files beyond its budget', async () => {
     const cache = new ImagoImageCache(dir, 1);
     await cache.dataUrl('old', 256, () => png(256));
