@@ -114,9 +114,8 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'ENETDOWN',
   'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
+  // node-exchange.ts: a status line no HTTP server sends (something else is on that port).
+  'ERR_HTTP_BAD_STATUS',
   // node:http: the connection closed before the reply was whole.
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);

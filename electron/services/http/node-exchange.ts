@@ -86,7 +86,7 @@ export function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort):
 
 function replyOf(reply: IncomingMessage, method: string): ExchangeReply {
   const status = reply.statusCode ?? 0;
-  if (status < 200 || status > 599) throw Object.assign(new Error(`the server answered with status ${status}`), { code: 'UND_ERR_SOCKET' });
+  if (status < 200 || status > 599) throw Object.assign(new Error(`the server answered with status ${status}`), { code: 'ERR_HTTP_BAD_STATUS' });
   const headers = new Headers();
   const setCookies: string[] = [];
   for (let i = 0; i + 1 < reply.rawHeaders.length; i += 2) {
