@@ -184,12 +184,13 @@ export class DougalTransport {
     const generation = this.session.generation;
     const headers: Record<string, string> = { accept: request.accept ?? 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
+    const url = this.url(request);
     let response: HttpResponse;
     try {
       response = await sendHttpRequest({
         system: 'dougal',
         method: request.method,
-        url: this.url(request),
+        url,
         headers,
         ...(request.json === undefined ? {} : { json: request.json }),
         timeoutMs: this.options.timeoutMs,
@@ -207,7 +208,10 @@ export class DougalTransport {
     // Any reply may carry a fresh token, also one to a request sent with an older token while
     // others were in flight: the session keeps the newest (session.ts), so a rotating server
     // never sees a token it has replaced. Replies from before a sign-in/out are ignored there.
-    this.session.absorb(response.setCookies, origin ?? (token ? 'refresh' : 'no-token'), generation);
+    this.session.absorb(response.setCookies, origin ?? (token ? 'refresh' : 'no-token'), generation, {
+      serverDateMs: Date.parse(response.headers.get('date') ?? ''),
+      requestPath: new URL(url).pathname,
+    });
     this.announceSession();
     this.options.onOutcome?.(
       response.status >= 500

@@ -33,25 +33,62 @@ interface ParsedCookie {
   expiresMs: number | null;
 }
 
-/** Reads the JWT cookie out of raw Set-Cookie headers (the last one wins). */
-export function jwtCookieOf(setCookies: string[], nowMs: number): ParsedCookie | null {
+/**
+ * Reads the JWT cookie out of raw Set-Cookie headers (the last one that applies wins).
+ * `requestPath` is the path the reply answered: a cookie set for another Path (RFC 6265 §5.1.4),
+ * such as a server clearing an old `JWT` under `/api/old`, is not ours and changes nothing.
+ * `serverAheadMs` moves an `Expires` date (the server's clock) onto this computer's clock.
+ */
+export function jwtCookieOf(setCookies: string[], nowMs: number, requestPath = '/', serverAheadMs = 0): ParsedCookie | null {
   let found: ParsedCookie | null = null;
   for (const header of setCookies) {
     const [pair = '', ...attributes] = header.split(';');
     const eq = pair.indexOf('=');
     if (eq < 0 || pair.slice(0, eq).trim() !== 'JWT') continue;
     let expiresMs: number | null = null;
+    let path: string | null = null;
     for (const attribute of attributes) {
       const [rawName = '', ...rest] = attribute.split('=');
       const name = rawName.trim().toLowerCase();
       const value = rest.join('=').trim();
       // Max-Age wins over Expires (RFC 6265 §5.3).
       if (name === 'max-age' && /^-?\d+$/.test(value)) expiresMs = nowMs + Number(value) * 1000;
-      else if (name === 'expires' && expiresMs === null && !Number.isNaN(Date.parse(value))) expiresMs = Date.parse(value);
+      else if (name === 'expires' && expiresMs === null && !Number.isNaN(Date.parse(value))) expiresMs = Date.parse(value) - serverAheadMs;
+      else if (name === 'path' && value.startsWith('/')) path = value;
     }
-    found = { value: pair.slice(eq + 1).trim(), expiresMs };
+    if (path !== null && !pathMatches(requestPath, path)) continue;
+    found = { value: unquoted(pair.slice(eq + 1).trim()), expiresMs };
   }
   return found;
+}
+
+/** RFC 6265 §5.1.4: `/api` matches `/api`, `/api/` and `/api/x`, not `/apix`. */
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  if (!requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
+}
+
+/** A cookie value may be sent in double quotes (RFC 6265 §4.1.1); a token never contains them. */
+function unquoted(value: string): string {
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+}
+
+/**
+ * How far the server's clock is ahead of this computer's (negative: behind), when it is far
+ * enough to matter. A workstation whose clock is 20 minutes fast would otherwise drop every
+ * 15-minute token the moment it arrives, and never stay signed in. Differences under
+ * CLOCK_SLACK_MS are network delay and the Date header's whole seconds: ignored, so the
+ * session's expiry shown to the user does not jitter from one reply to the next.
+ */
+const CLOCK_SLACK_MS = 5_000;
+
+/** What a reply says besides its cookies: where the server's clock reads, and which path it answered. */
+export interface ReplyContext {
+  /** The reply's `Date` header, parsed (epoch ms); NaN or absent when it had none. */
+  serverDateMs?: number;
+  /** The path the request went to, for the cookie's Path. */
+  requestPath?: string;
 }
 
 /** The last token decoded and its claims: every request asks about the same token. */
@@ -82,6 +119,12 @@ function ageOf(token: string): { iat: number; exp: number } | null {
   return { iat: claims.iat, exp: typeof claims.exp === 'number' ? claims.exp : Infinity };
 }
 
+/** When a JWT was issued (epoch ms, the server's clock), or null for opaque tokens. */
+function issuedAtMs(token: string): number | null {
+  const iat = decodeJwtClaims(token)?.iat;
+  return typeof iat === 'number' ? iat * 1000 : null;
+}
+
 /** True when `incoming` was certainly issued before `current` (never for opaque tokens, nor for ties). */
 export function isOlderToken(incoming: string, current: string): boolean {
   const a = ageOf(incoming);
@@ -96,6 +139,8 @@ export class DougalSession {
   private loginUser: string | undefined;
   private cookieExpiresMs: number | null = null;
   private generationCount = 0;
+  /** The server's clock less ours (see CLOCK_SLACK_MS); 0 until a reply shows a real difference. */
+  private serverAheadMs = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -117,10 +162,14 @@ export class DougalSession {
    * `sentIn` is the generation the request was sent in; a login's reply always counts.
    * Returns whether the session changed.
    */
-  absorb(setCookies: string[], origin: { login: string } | 'no-token' | 'refresh', sentIn = this.generationCount): boolean {
-    const cookie = jwtCookieOf(setCookies, this.now());
-    if (!cookie) return false;
+  absorb(setCookies: string[], origin: { login: string } | 'no-token' | 'refresh', sentIn = this.generationCount, reply: ReplyContext = {}): boolean {
+    this.noteServerClock(reply.serverDateMs);
     const login = typeof origin === 'object';
+    const read = () => jwtCookieOf(setCookies, this.now(), reply.requestPath, this.serverAheadMs);
+    let cookie = read();
+    if (!cookie) return false;
+    // Without a Date header, a login's fresh token says where the server's clock is: it was issued just now.
+    if (login && !Number.isFinite(reply.serverDateMs) && this.noteServerClock(issuedAtMs(cookie.value))) cookie = read()!;
     if (!login && sentIn !== this.generationCount) return false;
     if (!cookie.value || (cookie.expiresMs !== null && cookie.expiresMs <= this.now())) {
       this.clear();
@@ -140,6 +189,16 @@ export class DougalSession {
       this.loginUser = origin.login;
       this.generationCount++;
     }
+    return true;
+  }
+
+  /** Takes in where the server's clock reads now; true when the difference kept changed. */
+  private noteServerClock(serverNowMs: number | null | undefined): boolean {
+    if (typeof serverNowMs !== 'number' || !Number.isFinite(serverNowMs)) return false;
+    const ahead = serverNowMs - this.now();
+    const kept = Math.abs(ahead) >= CLOCK_SLACK_MS ? ahead : 0;
+    if (Math.abs(kept - this.serverAheadMs) < CLOCK_SLACK_MS) return false;
+    this.serverAheadMs = kept;
     return true;
   }
 
@@ -168,8 +227,9 @@ export class DougalSession {
     return info;
   }
 
+  /** When the token lapses on this computer's clock (`exp` is on the server's). */
   private expiresAtMs(): number | null {
     const exp = this.token ? decodeJwtClaims(this.token)?.exp : undefined;
-    return typeof exp === 'number' ? exp * 1000 : this.cookieExpiresMs;
+    return typeof exp === 'number' ? exp * 1000 - this.serverAheadMs : this.cookieExpiresMs;
   }
 }

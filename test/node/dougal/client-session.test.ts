@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CorelogError } from '../../../common/errors';
 import type { DougalSessionInfo } from '../../../electron/services/dougal/dougal-client';
+import { DougalSession, jwtCookieOf } from '../../../electron/services/dougal/session';
 import { admin, clientFor, failureOf, PID, startDougal } from './harness';
 
 const SIXTEEN_MINUTES = 16 * 60_000;
@@ -217,5 +218,44 @@ describe('DougalClient sessions', () => {
     expect(await failureOf(client.probe())).toMatchObject({ kind: 'offline', retryable: true });
     expect(outcomes.at(-1)).toMatchObject({ reachable: false, error: { kind: 'offline' } });
     expect(outcomes.slice(0, -1).every((o) => o.reachable)).toBe(true);
+  });
+
+  it('stays signed in on a workstation whose clock is 20 minutes fast (tokens last 15), and shows the expiry on its own clock', async () => {
+    const dougal = await startDougal();
+    const fastClock = () => Date.now() + 20 * 60_000;
+    const client = clientFor(dougal, { now: fastClock });
+    expect(await client.listProjects()).toHaveLength(1);
+    await client.listLabels(PID);
+    expect(client.session()).toMatchObject({ state: 'signed-in', user: 'demo' });
+    const lifetime = Date.parse(client.session().expiresAt!) - fastClock();
+    expect(lifetime).toBeGreaterThan(14 * 60_000);
+    expect(lifetime).toBeLessThanOrEqual(15 * 60_000 + 5_000);
+    // One sign-in for both requests: the token was not dropped as "expired" on arrival.
+    expect(dougal.issuedTokens().map((t) => t.reason)).toEqual(['login']);
+  });
+
+  it('reads a quoted JWT cookie without its quotes, and ignores a JWT cookie set or cleared for another path', () => {
+    const now = Date.now();
+    expect(jwtCookieOf(['JWT="abc.def.ghi"; Path=/'], now)).toMatchObject({ value: 'abc.def.ghi' });
+    const clearingOldPath = ['JWT=new-token; Path=/', 'JWT=; Path=/api/old; Max-Age=0'];
+    expect(jwtCookieOf(clearingOldPath, now, '/api/project/x/event')).toMatchObject({ value: 'new-token' });
+    expect(jwtCookieOf(clearingOldPath, now, '/api/old/thing')).toMatchObject({ value: '' });
+    expect(jwtCookieOf(['JWT=t; Path=/api'], now, '/apix')).toBeNull();
+    expect(jwtCookieOf(['JWT=t; Path=/api'], now, '/api')).toMatchObject({ value: 't' });
+
+    const session = new DougalSession(() => now);
+    session.absorb(['JWT=first; Path=/'], { login: 'demo' }, session.generation, { requestPath: '/login' });
+    session.absorb(['JWT=; Path=/legacy; Max-Age=0'], 'refresh', session.generation, { requestPath: '/project' });
+    expect(session.current()).toBe('first');
+  });
+
+  it('moves an Expires date from the server’s clock onto this computer’s', () => {
+    const now = Date.parse('2026-01-01T12:20:00Z'); // this computer: 20 minutes fast
+    const serverNow = Date.parse('2026-01-01T12:00:00Z');
+    const session = new DougalSession(() => now);
+    const cookie = `JWT=opaque; Expires=${new Date(serverNow + 15 * 60_000).toUTCString()}`;
+    session.absorb([cookie], { login: 'demo' }, session.generation, { serverDateMs: serverNow });
+    expect(session.current()).toBe('opaque');
+    expect(session.info().expiresAt).toBe(new Date(now + 15 * 60_000).toISOString());
   });
 });
