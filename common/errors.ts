@@ -33,6 +33,8 @@ export interface BridgeError {
   system?: SystemId;
   /** Field-level problems for `validation` errors. */
   issues?: { path: string; message: string }[];
+  /** How long the server asked to be left alone (`Retry-After` on a 429 or 503), in ms. */
+  retryAfterMs?: number;
 }
 
 export type SystemId = 'imago' | 'dougal';
@@ -68,11 +70,20 @@ export class CorelogError extends Error {
    * redirect elsewhere), not from the server. Stays in this process: see `meansUnreachable`.
    */
   readonly notFromServer: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { status?: number; system?: SystemId; retryable?: boolean; issues?: { path: string; message: string }[]; cause?: unknown; notFromServer?: boolean } = {},
+    options: {
+      status?: number;
+      system?: SystemId;
+      retryable?: boolean;
+      issues?: { path: string; message: string }[];
+      cause?: unknown;
+      notFromServer?: boolean;
+      retryAfterMs?: number;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CorelogError';
@@ -82,6 +93,7 @@ export class CorelogError extends Error {
     this.system = options.system;
     this.issues = options.issues;
     this.notFromServer = options.notFromServer ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   toBridgeError(): BridgeError {
@@ -89,6 +101,7 @@ export class CorelogError extends Error {
     if (this.status !== undefined) error.status = this.status;
     if (this.system !== undefined) error.system = this.system;
     if (this.issues !== undefined) error.issues = this.issues;
+    if (this.retryAfterMs !== undefined) error.retryAfterMs = this.retryAfterMs;
     return error;
   }
 }

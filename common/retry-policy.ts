@@ -26,9 +26,27 @@ export function retryDelayMs(attempt: number, policy: RetryPolicy = DEFAULT_RETR
   return Math.round(Math.min(policy.maxDelayMs, base * factor));
 }
 
-/** The ISO time of the next attempt after `attempt` failures. */
-export function nextAttemptAt(attempt: number, now: number, policy?: RetryPolicy, random?: () => number): string {
-  return new Date(now + retryDelayMs(attempt, policy, random)).toISOString();
+/**
+ * The longest wait a server's `Retry-After` is honoured for. A server that asks for an hour is
+ * left alone for an hour ("Retry now" still goes at once); one that asks for a day is asked again
+ * after an hour, so a misconfigured header cannot park a queue for good.
+ */
+export const RETRY_AFTER_CAP_MS = 60 * 60_000;
+
+/** How long the server asked to be left alone, bounded (0 when it did not ask). */
+export function serverAskedWaitMs(error: Pick<BridgeError, 'retryAfterMs'> | null | undefined): number {
+  const asked = error?.retryAfterMs;
+  return typeof asked === 'number' && Number.isFinite(asked) && asked > 0 ? Math.min(asked, RETRY_AFTER_CAP_MS) : 0;
+}
+
+/** The delay before the next attempt after `attempt` failures, the last with `error`: never sooner than the server asked. */
+export function retryDelayAfter(attempt: number, error: Pick<BridgeError, 'retryAfterMs'> | null | undefined, policy?: RetryPolicy, random?: () => number): number {
+  return Math.max(retryDelayMs(attempt, policy, random), serverAskedWaitMs(error));
+}
+
+/** The ISO time of the next attempt after `attempt` failures, the last with `error`. */
+export function nextAttemptAt(attempt: number, now: number, policy?: RetryPolicy, error?: Pick<BridgeError, 'retryAfterMs'> | null): string {
+  return new Date(now + retryDelayAfter(attempt, error, policy)).toISOString();
 }
 
 /**

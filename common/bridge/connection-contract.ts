@@ -14,6 +14,7 @@ export const bridgeErrorSchema = z.object({
   status: z.number().optional(),
   system: systemIdSchema.optional(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  retryAfterMs: z.number().nonnegative().optional(),
 });
 
 export const connectionStatusSchema = z.object({

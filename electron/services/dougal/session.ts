@@ -35,11 +35,11 @@ interface ParsedCookie {
 
 /**
  * Reads the JWT cookie out of raw Set-Cookie headers (the last one that applies wins).
- * `requestPath` is the path the reply answered: a cookie set for another Path (RFC 6265 §5.1.4),
+ * `requestPath` is the path the reply answered (when known): a cookie set for another Path (RFC 6265 §5.1.4),
  * such as a server clearing an old `JWT` under `/api/old`, is not ours and changes nothing.
  * `serverAheadMs` moves an `Expires` date (the server's clock) onto this computer's clock.
  */
-export function jwtCookieOf(setCookies: string[], nowMs: number, requestPath = '/', serverAheadMs = 0): ParsedCookie | null {
+export function jwtCookieOf(setCookies: string[], nowMs: number, requestPath?: string, serverAheadMs = 0): ParsedCookie | null {
   let found: ParsedCookie | null = null;
   for (const header of setCookies) {
     const [pair = '', ...attributes] = header.split(';');
@@ -56,7 +56,7 @@ export function jwtCookieOf(setCookies: string[], nowMs: number, requestPath = '
       else if (name === 'expires' && expiresMs === null && !Number.isNaN(Date.parse(value))) expiresMs = Date.parse(value) - serverAheadMs;
       else if (name === 'path' && value.startsWith('/')) path = value;
     }
-    if (path !== null && !pathMatches(requestPath, path)) continue;
+    if (path !== null && requestPath !== undefined && !pathMatches(requestPath, path)) continue;
     found = { value: unquoted(pair.slice(eq + 1).trim()), expiresMs };
   }
   return found;

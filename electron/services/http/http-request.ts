@@ -22,7 +22,10 @@
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { CorelogError, errorKindForStatus, type SystemId } from '../../../common/errors';
+import { redactText } from '../desktop/redact';
 import { FileBody } from './file-body';
+import { decodeText } from './reply-charset';
+import { secretsOf, withoutSecrets } from './request-secrets';
 import { exchange, type BodyReader, type ExchangeAbort, type ExchangeReply } from './node-exchange';
 
 /** How long and how much one request may take; every field has a default. */
@@ -33,8 +36,13 @@ export interface HttpLimits {
   minBytesPerSecond?: number;
   /** Largest JSON or text reply read into memory (default 8 MiB). */
   maxReplyBytes?: number;
-  /** Largest binary reply read into memory with `bytes()` (default 64 MiB); `stream()` is not capped. */
+  /** Largest binary reply read into memory with `bytes()` (default 64 MiB). */
   maxDownloadBytes?: number;
+  /**
+   * Largest reply passed on by `stream()` (default 1 GiB): a download written to disk is not held
+   * in memory, but one that never ends would fill the disk, and the deadline grows with the bytes.
+   */
+  maxStreamBytes?: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: Required<HttpLimits> = {
@@ -42,6 +50,7 @@ export const DEFAULT_HTTP_LIMITS: Required<HttpLimits> = {
   minBytesPerSecond: 1024,
   maxReplyBytes: 8 * 1024 * 1024,
   maxDownloadBytes: 64 * 1024 * 1024,
+  maxStreamBytes: 1024 * 1024 * 1024,
 };
 
 /** Error bodies are only read for a short reason; the rest of a long page is dropped unread. */
@@ -71,6 +80,11 @@ export interface HttpRequestOptions extends HttpLimits {
      */
     pace?: (bytes: number) => Promise<void>;
   };
+  /**
+   * A GET may be redirected once to another origin (a signed storage address for an image). It
+   * goes there without the Authorization and Cookie headers, and never from https to http.
+   */
+  crossOriginRedirect?: boolean;
   /** Idle timeout: no bytes moving for this long aborts the request. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -87,7 +101,12 @@ export interface HttpResponse {
   headers: Headers;
   /** Every `Set-Cookie` header of the response, unparsed. */
   setCookies: string[];
-  /** The body as UTF-8; longer than `maxBytes` (default `maxReplyBytes`) is an error, or with `cut` the first `maxBytes`. */
+  /**
+   * The credentials the request carried (its token, a password in its body): an error message
+   * that quotes the server's reply must not repeat them (`errorFromResponse`).
+   */
+  sentSecrets?: readonly string[];
+  /** The body as text, decoded by its declared charset (UTF-8 when none); longer than `maxBytes` (default `maxReplyBytes`) is an error, or with `cut` the first `maxBytes`. */
   text(options?: { maxBytes?: number; cut?: boolean }): Promise<string>;
   /**
    * Parses JSON of at most `maxBytes` (default `maxReplyBytes`); a web page, a cut-off, unreadable
@@ -97,8 +116,8 @@ export interface HttpResponse {
   json(options?: { allowEmpty?: boolean; maxBytes?: number }): Promise<unknown>;
   /** The body as bytes, at most `maxBytes` (default `maxDownloadBytes`). */
   bytes(options?: { maxBytes?: number }): Promise<Buffer>;
-  /** The body as a Node stream, for downloads written straight to disk (not size-capped; the deadline applies). */
-  stream(): Readable;
+  /** The body as a Node stream, for downloads written straight to disk (at most `maxBytes`, default `maxStreamBytes`; the deadline applies). */
+  stream(options?: { maxBytes?: number }): Readable;
   /** Reads and drops the (first 64 KiB of the) body: a probe counts only a reply that arrives whole and in time. */
   drain(): Promise<void>;
   /** Releases the connection when the body is not needed. */
@@ -247,6 +266,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     return new CorelogError('offline', `${name} cannot be reached: ${error instanceof Error ? error.message : String(error)}.`, { system, cause: error });
   };
 
+  const sentSecrets = secretsOf(headers, options.json);
   touch();
   armDeadline();
   const release = () => {
@@ -257,11 +277,12 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   let url = new URL(options.url);
   let response: ExchangeReply;
   let reader: BodyReader | null;
-  // At most one hop: a same-origin redirect of a read (see `followable`).
+  let hopHeaders = headers;
+  // At most one hop: a same-origin redirect of a read, or a cross-origin one where allowed (see `followable`).
   for (let hop = 0; ; hop++) {
     try {
       // Never followed automatically (node-exchange.ts): a redirect is judged below.
-      response = await exchange(url, { method: options.method, headers, ...(body === undefined ? {} : { body }) }, controller);
+      response = await exchange(url, { method: options.method, headers: hopHeaders, ...(body === undefined ? {} : { body }) }, controller);
     } catch (error) {
       release();
       throw describeFailure(error);
@@ -271,7 +292,9 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     await reader?.cancel().catch(() => undefined);
     const location = response.headers.get('location');
     const target = resolveLocation(location, url);
-    if (hop === 0 && target && followable(options.method, url, target)) {
+    if (hop === 0 && target && followable(options.method, url, target, options.crossOriginRedirect ?? false)) {
+      // Credentials are for the server they were given by, never for the address it points to.
+      if (target.origin !== url.origin) hopHeaders = withoutSecrets(headers);
       url = target;
       continue;
     }
@@ -387,12 +410,13 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
     status,
     headers: response.headers,
     setCookies: response.setCookies,
+    sentSecrets,
     bytes: (opts = {}) => readAll(opts.maxBytes ?? limits.maxDownloadBytes, false),
     async text(opts = {}) {
-      return (await readAll(opts.maxBytes ?? limits.maxReplyBytes, opts.cut ?? false)).toString('utf8');
+      return decodeText(await readAll(opts.maxBytes ?? limits.maxReplyBytes, opts.cut ?? false), response.headers.get('content-type'));
     },
     async json(opts = {}) {
-      const text = (await readAll(opts.maxBytes ?? limits.maxReplyBytes, false)).toString('utf8').replace(/^\uFEFF/, '');
+      const text = decodeText(await readAll(opts.maxBytes ?? limits.maxReplyBytes, false), response.headers.get('content-type')).replace(/^\uFEFF/, '');
       if (!text.trim()) {
         if (opts.allowEmpty) return undefined;
         throw readFailure(new CorelogError('malformed-response', `${name} sent an empty reply where data was expected (HTTP ${status}).`, { system, status }));
@@ -403,12 +427,18 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
         throw readFailure(unreadableReplyError(system, status, text, response.headers.get('content-type'), error));
       }
     },
-    stream() {
+    stream(opts = {}) {
+      const maxBytes = opts.maxBytes ?? limits.maxStreamBytes;
       const chunks = async function* () {
         try {
+          const declared = Number(response.headers.get('content-length'));
+          if (Number.isFinite(declared) && declared > maxBytes) throw readFailure(tooLargeError(system, status, maxBytes));
+          let total = 0;
           for (;;) {
             const chunk = await readChunk();
             if (!chunk) return;
+            total += chunk.byteLength;
+            if (total > maxBytes) throw readFailure(tooLargeError(system, status, maxBytes));
             yield chunk;
           }
         } finally {
@@ -437,9 +467,32 @@ export async function errorFromResponse(system: SystemId, response: HttpResponse
   if (kind === 'malformed-response') return redirectError(system, status, null, response.headers.get('location'), 'GET');
   const page = isWebPageType(response.headers.get('content-type')) || looksLikeWebPage(text);
   const reason = page ? null : serverReason(text);
-  const quoted = reason ? `: ${reason}` : '';
-  const message = kind === 'server' ? `${name} had a problem and could not ${action} (HTTP ${status})${quoted}.` : `${name} refused to ${action} (HTTP ${status})${quoted}.`;
-  return new CorelogError(kind, message, { status, system });
+  // A server may echo what it was sent (the token, a password): the user's message never repeats it.
+  const quoted = reason ? `: ${redactText(withoutSentSecrets(reason, response.sentSecrets ?? []))}` : '';
+  const retryAfterMs = status === 429 || status === 503 ? retryAfterOf(response.headers.get('retry-after')) : undefined;
+  const wait = retryAfterMs === undefined ? '' : ` It asked to be left alone for ${formatDuration(retryAfterMs)}; Corelog tries again then.`;
+  let message: string;
+  if (status === 429) message = `${name} is busy and could not ${action} now (HTTP 429)${quoted}.${wait || ' Corelog tries again shortly.'}`;
+  else if (kind === 'server') message = `${name} had a problem and could not ${action} (HTTP ${status})${quoted}.${wait}`;
+  else message = `${name} refused to ${action} (HTTP ${status})${quoted}.`;
+  return new CorelogError(kind, message, { status, system, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+}
+
+/** `text` with every credential the request carried replaced, however the server quoted it. */
+function withoutSentSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((current, secret) => current.split(secret).join('[redacted]'), text);
+}
+
+/**
+ * `Retry-After` (RFC 9110 §10.2.3) as a wait in ms: delay-seconds or an HTTP date. Unreadable,
+ * negative or past values mean the server did not say.
+ */
+export function retryAfterOf(header: string | null, now = Date.now()): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) && at > now ? at - now : undefined;
 }
 
 /** The error for a web page where data belongs (a captive portal's or a proxy's). */
@@ -502,8 +555,13 @@ function reasonFromJson(value: unknown): string | null {
 
 function textOf(item: unknown): string | null {
   if (!item || typeof item !== 'object') return null;
-  const { message, name } = item as { message?: unknown; name?: unknown };
+  const { message, msg, name, param, path } = item as { message?: unknown; msg?: unknown; name?: unknown; param?: unknown; path?: unknown };
   if (typeof message === 'string' && message.trim()) return message;
+  // express-validator: [{ msg: "Invalid value", param | path: "tstamp", location: "body" }]
+  if (typeof msg === 'string' && msg.trim()) {
+    const field = [param, path].find((f): f is string => typeof f === 'string' && f.trim() !== '');
+    return field ? `${field}: ${msg}` : msg;
+  }
   if (typeof name === 'string' && name.trim()) return name;
   return null;
 }
@@ -587,8 +645,11 @@ function resolveLocation(location: string | null, base: URL): URL | null {
  * read: the token then goes to the server it was meant for (a reverse proxy adding a trailing
  * slash, say), and nothing can be sent twice. Anything else is reported, never followed.
  */
-function followable(method: string, from: URL, to: URL): boolean {
-  return (method === 'GET' || method === 'HEAD') && to.origin === from.origin;
+function followable(method: string, from: URL, to: URL, crossOrigin: boolean): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (to.origin === from.origin) return true;
+  // A signed storage address: https stays https (a token in the query must not go in the clear).
+  return crossOrigin && (to.protocol === 'https:' || (to.protocol === 'http:' && from.protocol === 'http:'));
 }
 
 function isWebPageType(contentType: string | null): boolean {
@@ -607,7 +668,10 @@ export function describeContentType(contentType: string | null): string {
 
 function formatDuration(ms: number): string {
   const seconds = ms / 1000;
-  return seconds < 10 ? `${Number(seconds.toFixed(1))} s` : `${Math.round(seconds)} s`;
+  if (seconds < 10) return `${Number(seconds.toFixed(1))} s`;
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Number((seconds / 3600).toFixed(1))} h`;
 }
 
 function formatBytes(bytes: number): string {

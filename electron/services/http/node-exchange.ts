@@ -52,6 +52,11 @@ export interface ExchangeAbort {
 }
 
 const ACCEPT_ENCODING = 'gzip, deflate, br';
+/**
+ * How long a file body waits for the server's `100 Continue` before it goes anyway (a server or
+ * proxy that ignores `Expect`). curl waits one second too.
+ */
+export const CONTINUE_WAIT_MS = 1_000;
 
 export function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort): Promise<ExchangeReply> {
   return new Promise<ExchangeReply>((resolve, reject) => {
@@ -61,7 +66,22 @@ export function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort):
     const whole = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof Uint8Array ? body : undefined;
     if (whole) headers['content-length'] = String(whole.byteLength);
     else if (body === undefined && init.method !== 'GET' && init.method !== 'HEAD') headers['content-length'] = '0';
+    const writer = whole === undefined && body !== undefined ? (body as BodyWriter) : null;
+    // A photo asks first (RFC 9110 §10.1.1): a server that refuses it (too large, signed out,
+    // slow down) says so before the body goes, instead of closing on a half-sent file, which
+    // reaches us as "connection lost" with the refusal unread.
+    if (writer) headers.expect = '100-continue';
+    let bodyStarted = false;
+    let waitForContinue: NodeJS.Timeout | undefined = undefined;
     const request = send(url, { method: init.method, headers }, (reply) => {
+      if (writer && !bodyStarted) {
+        // The final answer came before the body was asked for: it is never sent, and the
+        // connection, which still owes the server a body, is closed once the reply is read.
+        bodyStarted = true;
+        clearTimeout(waitForContinue);
+        reply.once('end', () => request.destroy());
+        reply.once('close', () => request.destroy());
+      }
       try {
         resolve(replyOf(reply, init.method));
       } catch (error) {
@@ -70,17 +90,28 @@ export function exchange(url: URL, init: ExchangeRequest, abort: ExchangeAbort):
       }
     });
     request.on('error', reject);
-    abort.onAbort((reason) => request.destroy(reason));
-    if (whole !== undefined || body === undefined) {
+    abort.onAbort((reason) => {
+      clearTimeout(waitForContinue);
+      request.destroy(reason);
+    });
+    if (!writer) {
       request.end(whole);
       return;
     }
-    // A file that cannot be read ends the request with its error; a request that ends early (the
-    // server answered or hung up before the whole file was sent) stops the writer (it watches 'close').
-    (body as BodyWriter).writeTo(request).then(
-      () => request.end(),
-      (error: Error) => request.destroy(error),
-    );
+    const sendBody = () => {
+      if (bodyStarted) return;
+      bodyStarted = true;
+      clearTimeout(waitForContinue);
+      // A file that cannot be read ends the request with its error; a request that ends early (the
+      // server answered or hung up before the whole file was sent) stops the writer (it watches 'close').
+      writer.writeTo(request).then(
+        () => request.end(),
+        (error: Error) => request.destroy(error),
+      );
+    };
+    request.once('continue', sendBody);
+    waitForContinue = setTimeout(sendBody, CONTINUE_WAIT_MS);
+    request.flushHeaders();
   });
 }
 

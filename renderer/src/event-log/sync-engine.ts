@@ -15,7 +15,17 @@
  * Pull: after the pushes, every 30 s while Dougal answers (sooner after a push, to pick up what
  * the server changed in return, e.g. a `multiple: false` label taken from another event).
  */
-import { extendStreak, nextAttemptAt, retryDelayMs, retryPolicyAfter, SUCCESS_WAKE_MS, waitsForRetry, wakesOnOthersSuccess, type FailureStreak } from '../../../common/retry-policy';
+import {
+  extendStreak,
+  nextAttemptAt,
+  retryDelayMs,
+  retryPolicyAfter,
+  serverAskedWaitMs,
+  SUCCESS_WAKE_MS,
+  waitsForRetry,
+  wakesOnOthersSuccess,
+  type FailureStreak,
+} from '../../../common/retry-policy';
 import type { BridgeError } from '../../../common/errors';
 import type { ServerEvent } from '../../../common/bridge/event-log-contract';
 import { bridge } from '../bridge/bridge';
@@ -580,7 +590,7 @@ export class EventLogSync {
     // `attempts` was counted before sending; the backoff grows with it.
     const attempts = item.attempts + 1;
     const retry = waitsForRetry(error);
-    const next = retry ? nextAttemptAt(attempts, Date.now(), retryPolicyAfter(error, this.lastTakenAt, Date.now())) : null;
+    const next = retry ? nextAttemptAt(attempts, Date.now(), retryPolicyAfter(error, this.lastTakenAt, Date.now()), error) : null;
     const failures = extendStreak(item.failures, error, Date.now());
     const row = await db.transaction('rw', db.events, db.outbox, async () => {
       await db.outbox.update(item.seq!, { state: retry ? 'waiting-retry' : 'failed', nextAttemptAt: next, lastError: error, failures });
@@ -593,6 +603,8 @@ export class EventLogSync {
     if (row) publishRows([row]);
     publishOutboxChanged();
     this.set({ lastError: error });
+    // A server that said how long to leave it alone (429/503 with Retry-After) means the whole queue.
+    if (retry && serverAskedWaitMs(error) > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + serverAskedWaitMs(error));
     if (retry && PAUSING_KINDS.has(error.kind)) {
       // The pause is about the path, so it backs off on its own: one lost reply on a flaky link
       // holds the queue for seconds, while an item that already failed often waits its own longer

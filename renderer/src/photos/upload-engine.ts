@@ -15,7 +15,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import type { AttributeValues, SavedIntervalReply, UploadReceipt } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import type { Result } from '../../../common/result';
-import { extendStreak, retryDelayMs, retryPolicyAfter, SUCCESS_WAKE_MS, waitsForRetry, wakesOnOthersSuccess } from '../../../common/retry-policy';
+import { extendStreak, retryDelayAfter, retryDelayMs, retryPolicyAfter, serverAskedWaitMs, SUCCESS_WAKE_MS, waitsForRetry, wakesOnOthersSuccess } from '../../../common/retry-policy';
 import { bridge } from '../bridge/bridge';
 import { needsUserToSignIn, onSystemStatus, RegainWatch, systemStatus } from '../sync/system-status';
 import { getSetting, photosDb, putSetting, type OutboxItem } from './photos-db';
@@ -295,8 +295,11 @@ export class PhotoUploadEngine {
         this.pausedUntil = Date.now() + retryDelayMs(this.pauses);
       }
     }
+    // A server that said how long to leave it alone (429/503 with Retry-After) means every upload.
+    if (waitsForRetry(error) && serverAskedWaitMs(error) > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + serverAskedWaitMs(error));
     if (waitsForRetry(error)) {
-      await photosDb.outbox.update(item.id, { state: 'pending', attempts, nextAttemptAt: Date.now() + retryDelayMs(attempts, retryPolicyAfter(error, this.lastTakenAt, Date.now())), lastError: error, failures });
+      const delay = retryDelayAfter(attempts, error, retryPolicyAfter(error, this.lastTakenAt, Date.now()));
+      await photosDb.outbox.update(item.id, { state: 'pending', attempts, nextAttemptAt: Date.now() + delay, lastError: error, failures });
       return;
     }
     await photosDb.transaction('rw', photosDb.outbox, photosDb.photos, async () => {
