@@ -68,6 +68,24 @@ export interface DougalBehaviour {
   planWriteResponse: 'no-content-204' | 'ok-200-entry';
   /** Whether PATCH /plan/{n} exists (`missing`: 404 "no route", as a server with only PUT/DELETE would answer). */
   planPatch: 'available' | 'missing';
+  /** Event `id`/`uid`: JSON numbers, or strings (a `bigint` column as node-postgres sends it). */
+  idStyle: 'number' | 'string';
+  /**
+   * Times (events, validity bounds, sequences, plan): ISO with `Z`, Postgres' text
+   * (`2024-06-01 10:00:00+00`), ISO with a short offset (`…T10:00:00+00`), or no zone at all (a
+   * `timestamp without time zone` column; the value is UTC).
+   */
+  timeStyle: 'iso-z' | 'postgres-text' | 'short-offset' | 'zoneless';
+  /** Validity: the documented 4-item array, the same with `infinity` for an unbounded end, or tstzrange text `["…",)`. */
+  validityStyle: 'array' | 'array-infinity' | 'range-string';
+  /** Counts and `numeric` values (`num_points`, `length`, `azimuth`, project counts): numbers, or strings as node-postgres sends them. */
+  numberStyle: 'number' | 'string';
+  /** An event's labels: names, or objects naming them (`[{"name": "Nav"}]`, a JSON aggregate of a join). */
+  eventLabelStyle: 'names' | 'objects';
+  /** Event `uid`: on every reply, or only where the documents put it (EventUniqueEdit: changes, history). */
+  eventUid: 'always' | 'history-only';
+  /** Lists other than the event list page: bare, or wrapped as `{data|items|rows: [...], count}` or under their own name. */
+  listWrapper: 'none' | 'data' | 'items' | 'rows' | 'named';
   /** Name of the projection query parameter on list endpoints. */
   projectionParam: string;
   /** Pagination parameter names on the event list. */
@@ -105,6 +123,13 @@ export const defaultBehaviour = (): DougalBehaviour => ({
   planPostResponse: 'created-201',
   planWriteResponse: 'no-content-204',
   planPatch: 'available',
+  idStyle: 'number',
+  timeStyle: 'iso-z',
+  validityStyle: 'array',
+  numberStyle: 'number',
+  eventLabelStyle: 'names',
+  eventUid: 'always',
+  listWrapper: 'none',
   projectionParam: 'project',
   offsetParam: 'offset',
   limitParam: 'limit',
@@ -149,6 +174,13 @@ const ENUMS: Partial<Record<keyof DougalBehaviour, readonly unknown[]>> = {
   planPostResponse: ['created-201', 'created-201-empty', 'empty-204'],
   planWriteResponse: ['no-content-204', 'ok-200-entry'],
   planPatch: ['available', 'missing'],
+  idStyle: ['number', 'string'],
+  timeStyle: ['iso-z', 'postgres-text', 'short-offset', 'zoneless'],
+  validityStyle: ['array', 'array-infinity', 'range-string'],
+  numberStyle: ['number', 'string'],
+  eventLabelStyle: ['names', 'objects'],
+  eventUid: ['always', 'history-only'],
+  listWrapper: ['none', 'data', 'items', 'rows', 'named'],
 };
 
 /** Applies a partial update (admin PATCH or constructor options), refusing unknown keys and bad values. */

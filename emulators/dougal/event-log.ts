@@ -4,6 +4,7 @@
  */
 import { HttpError } from '../kit/http-kit';
 import type { DougalBehaviour } from './behaviour';
+import { readClientTime } from './value-styles';
 import { findShot, isOpen, pointPosition, type EventInstance, type GeoPoint, type JsonObject, type ProjectState } from './model';
 
 /** An event as the list endpoints show it: an instance without its validity, plus derived and stored attributes. */
@@ -269,8 +270,9 @@ export class EventLog {
     };
     let tstamp: string | null = null;
     if (b.tstamp !== undefined && b.tstamp !== null) {
-      if (typeof b.tstamp !== 'string' || Number.isNaN(Date.parse(b.tstamp))) problems.push('tstamp must be an ISO-8601 timestamp');
-      else tstamp = new Date(b.tstamp).toISOString();
+      const time = typeof b.tstamp === 'string' ? readClientTime(b.tstamp) : null;
+      if (time === null) problems.push('tstamp must be an ISO-8601 timestamp');
+      else tstamp = time;
     }
     const sequence = optionalInt('sequence');
     const point = optionalInt('point');

@@ -8,6 +8,7 @@ import { EventLog, type EventFilter } from './event-log';
 import type { DougalState, JsonObject, LabelDefinition, PlanEntry, ProjectState, QueueItem } from './model';
 import { DEFAULT_EVENT_CSV_FIELDS, project as projectRows, rootDocument, toCsv, wantsCsv } from './representations';
 import { PlanConflict, requireObject, Survey } from './survey';
+import { styleReply } from './value-styles';
 
 export interface DougalContext {
   state: () => DougalState;
@@ -57,15 +58,18 @@ export function dougalRoutes(ctx: DougalContext): Router {
     return n;
   };
   const json = (body: unknown, status = 200): EmulatorResponse => ({ status, json: body });
-  /** Entity replies (projects, lines, sequences, plan, events) with the configured null style. */
-  const entities = (body: unknown, status = 200): EmulatorResponse => json(styleNulls(body, ctx.behaviour().nullStyle), status);
+  /**
+   * Entity replies (projects, lines, sequences, plan, events) with the configured null and value
+   * styles; a list named by `listName` is wrapped when `listWrapper` says so.
+   */
+  const entities = (body: unknown, status = 200, listName?: string): EmulatorResponse => json(styleReply(styleNulls(body, ctx.behaviour().nullStyle), ctx.behaviour(), listName), status);
 
   router.get('/', (req) => rootDocument(req));
   router.post('/login', (req) => ctx.access.login(req));
   router.get('/logout', () => ctx.access.logout());
   router.post('/logout', () => ctx.access.logout());
 
-  router.get('/project', read(() => entities(ctx.state().projects.map((p) => new Survey(p).summary()))));
+  router.get('/project', read(() => entities(ctx.state().projects.map((p) => new Survey(p).summary()), 200, 'projects')));
   getP('/summary', (_req, s) => entities(s.survey.summary()));
 
   const treeAt = (root: unknown, path: string | undefined): { found: boolean; value: unknown } => {
@@ -124,10 +128,10 @@ export function dougalRoutes(ctx: DougalContext): Router {
   getP('/label', (_req, s) => {
     const b = ctx.behaviour();
     const labels: { name: string; data?: unknown }[] = b.labelData === 'sparse' ? s.project.labels.map(sparseLabel) : s.project.labels;
-    return json(b.labelShape === 'array' ? labels : Object.fromEntries(labels.map((l) => [l.name, l.data ?? null])));
+    return b.labelShape === 'array' ? json(styleReply(labels, b, 'labels')) : json(Object.fromEntries(labels.map((l) => [l.name, l.data ?? null])));
   });
 
-  getP('/line', (req, s) => entities(projectRows(s.project.lines.map((l) => s.survey.lineView(l)), req.query.get(ctx.behaviour().projectionParam))));
+  getP('/line', (req, s) => entities(projectRows(s.project.lines.map((l) => s.survey.lineView(l)), req.query.get(ctx.behaviour().projectionParam)), 200, 'lines'));
   getP('/line/:line', (_req, s, p) => json(s.survey.linePoints(int(p.line, 'line'))));
   onP('PATCH', '/line/:line', async (req, s, p) => {
     s.survey.patchLine(int(p.line, 'line'), await req.readJson());
@@ -136,7 +140,7 @@ export function dougalRoutes(ctx: DougalContext): Router {
 
   getP('/sequence', (req, s) => {
     const files = req.query.bool('files') ?? false;
-    return entities(projectRows(s.project.sequences.map((q) => s.survey.sequenceView(q, files)), req.query.get(ctx.behaviour().projectionParam)));
+    return entities(projectRows(s.project.sequences.map((q) => s.survey.sequenceView(q, files)), req.query.get(ctx.behaviour().projectionParam)), 200, 'sequences');
   });
   getP('/sequence/:sequence', (req, s, p) => {
     const shots = s.survey.shots(int(p.sequence, 'sequence'));
@@ -147,7 +151,7 @@ export function dougalRoutes(ctx: DougalContext): Router {
     return NO_CONTENT;
   });
 
-  getP('/plan', (_req, s) => entities(s.project.plan.map((e) => s.survey.planView(e))));
+  getP('/plan', (_req, s) => entities(s.project.plan.map((e) => s.survey.planView(e)), 200, 'plan'));
   getP('/plan/:sequence', (_req, s, p) => entities(s.survey.planView(s.survey.planEntry(int(p.sequence, 'sequence')))));
   const planRules = () => ({ conflictStatus: ctx.behaviour().planConflictStatus, numbersTaken: ctx.behaviour().planNumbersTaken });
   /** A plan write: a taken number is refused in the configured body shape; the reply follows `planWriteResponse`. */
@@ -208,6 +212,7 @@ export function dougalRoutes(ctx: DougalContext): Router {
     const limit = req.query.number(b.limitParam);
     rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
     if (wantsCsv(req)) return toCsv(rows as unknown as Record<string, unknown>[], req, DEFAULT_EVENT_CSV_FIELDS);
+    // Never wrapped (`listWrapper`): paging counts the page's items, and Corelog's client counts them on the bare list.
     return entities(projectRows(rows, req.query.get(b.projectionParam)));
   });
   onP('POST', '/event', async (req, s) => {
@@ -215,14 +220,15 @@ export function dougalRoutes(ctx: DougalContext): Router {
     const location = { location: `/api/project/${s.project.pid}/event/${event.id}` };
     const reply = ctx.behaviour().eventPostResponse;
     if (reply === 'empty-204') return { status: 204, headers: location };
-    return { status: 201, headers: location, json: reply === 'created-201-id-only' ? { id: event.id } : styleNulls(s.events.createdView(event), ctx.behaviour().nullStyle) };
+    const body = reply === 'created-201-id-only' ? { id: event.id } : styleNulls(s.events.createdView(event), ctx.behaviour().nullStyle);
+    return { status: 201, headers: location, json: styleReply(body, ctx.behaviour()) };
   });
   const changes: ProjectHandler = (req, s, p) => {
     // A server without the endpoint: the path is simply unknown (the kit's 404 wording).
     if (ctx.behaviour().changesEndpoint === 'missing') throw new HttpError(404, `no route for ${req.path}`);
     const since = p.since ?? req.query.get('since');
     if (!since) throw new HttpError(400, 'since is required');
-    return entities(s.events.changes(since, req.query.has('unique') && req.query.get('unique') !== 'false'));
+    return entities(s.events.changes(since, req.query.has('unique') && req.query.get('unique') !== 'false'), 200, 'changes');
   };
   getP('/event/changes/:since', changes);
   getP('/event/changes', changes);
@@ -231,7 +237,7 @@ export function dougalRoutes(ctx: DougalContext): Router {
     if (!current) throw new HttpError(404, `event ${p.id} does not exist or is deleted`);
     return entities(current);
   });
-  getP('/event/:id/history', (_req, s, p) => entities(s.events.history(int(p.id, 'id'))));
+  getP('/event/:id/history', (_req, s, p) => entities(s.events.history(int(p.id, 'id')), 200, 'history'));
   onP('PUT', '/event/:id', async (req, s, p) => {
     s.events.update(int(p.id, 'id'), await req.readJson(), ctx.now());
     return NO_CONTENT;

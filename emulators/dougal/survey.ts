@@ -3,6 +3,7 @@
  * (read-only) numbers are recomputed from the stored ones on every read, like the server's views.
  */
 import { HttpError } from '../kit/http-kit';
+import { readClientTime } from './value-styles';
 import {
   distanceAndAzimuth,
   durationOf,
@@ -249,8 +250,9 @@ export class Survey {
     for (const key of ['ts0', 'ts1'] as const) {
       const v = full ? requiredTime(b, key) : (optionalType(b, key, 'string') as string | undefined);
       if (v !== undefined) {
-        if (Number.isNaN(Date.parse(v))) throw new HttpError(400, `${key} must be an ISO-8601 timestamp`);
-        entry[key] = new Date(v).toISOString();
+        const time = readClientTime(v);
+        if (time === null) throw new HttpError(400, `${key} must be an ISO-8601 timestamp`);
+        entry[key] = time;
       }
     }
     // A null for an optional attribute is its empty value: a server that sends nulls takes them back.

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { CorelogError } from '../../../common/errors';
 import type { ReplyProblem } from '../http/system-client-options';
 import { labelDataSchema, labelItemSchema, type DougalLabel } from './schemas';
+import { unwrapList } from './wire-values';
 
 export type ReportProblem = (problem: ReplyProblem) => void;
 
@@ -50,11 +51,16 @@ export function parseReply<S extends z.ZodType>(schema: S, value: unknown, actio
   throw malformed(action, status, `${where}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** A list reply, item by item. Anything but a list is a `malformed-response`. */
+/**
+ * A list reply, item by item: a bare list, or one wrapped the way servers and frameworks wrap
+ * them (`{data: [...], count: n}`, `items`, `results`, `rows`, or the list's own name). Anything
+ * else is a `malformed-response`.
+ */
 export function parseItems<S extends z.ZodType>(schema: S, value: unknown, action: string, status: number, report?: ReportProblem): ReadItem<z.output<S>>[] {
-  if (!Array.isArray(value)) throw malformed(action, status, ': a list was expected');
+  const list = Array.isArray(value) ? value : unwrapList(value);
+  if (!list) throw malformed(action, status, ': a list was expected');
   const kept: ReadItem<z.output<S>>[] = [];
-  value.forEach((item: unknown, index) => {
+  list.forEach((item: unknown, index) => {
     const parsed = schema.safeParse(item);
     if (parsed.success && item && typeof item === 'object') kept.push({ value: parsed.data, raw: item as Record<string, unknown> });
     else report?.({ action, detail: `left out ${itemName(item, index)}: ${parsed.success ? 'not an object' : describeIssue(parsed.error)}` });
@@ -63,12 +69,21 @@ export function parseItems<S extends z.ZodType>(schema: S, value: unknown, actio
 }
 
 /**
- * Label definitions, as an array of `{name, data}` or an object keyed by name (reference §6
- * leaves the shape open); a label whose name is missing is left out, one whose `data` is
- * missing or null still counts (with no colour and the default flags).
+ * Label definitions, as an array of `{name, data}` (bare or wrapped like any list) or an object
+ * keyed by name (reference §6 leaves the shape open); a label whose name is missing is left out,
+ * one whose `data` is missing or null still counts (with no colour and the default flags). In the
+ * keyed shape a value that is neither an object nor null (`"count": 2`) is no label's data: it is
+ * left out and reported rather than shown as a label.
  */
 export function parseLabels(value: unknown, action: string, status: number, report?: ReportProblem): DougalLabel[] {
-  if (Array.isArray(value)) return parseItems(labelItemSchema, value, action, status, report).map((item) => item.value);
-  if (value && typeof value === 'object') return Object.entries(value).filter(([name]) => name).map(([name, data]) => ({ name, ...labelDataSchema.parse(data) }));
-  throw malformed(action, status, ': a list of labels was expected');
+  const list = Array.isArray(value) ? value : unwrapList(value);
+  if (list) return parseItems(labelItemSchema, list, action, status, report).map((item) => item.value);
+  if (!value || typeof value !== 'object') throw malformed(action, status, ': a list of labels was expected');
+  const labels: DougalLabel[] = [];
+  for (const [name, data] of Object.entries(value)) {
+    if (!name) continue;
+    if (data === null || (typeof data === 'object' && !Array.isArray(data))) labels.push({ name, ...labelDataSchema.parse(data) });
+    else report?.({ action, detail: `left out "${name.slice(0, 60)}": not a label's data` });
+  }
+  return labels;
 }

@@ -6,16 +6,26 @@
  * and reported instead of failing the whole list.
  */
 import { z } from 'zod';
+import { readInstant, readLabelName, readNumber, readValidity } from './wire-values';
 
 const json = z.record(z.string(), z.unknown());
-const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
+/**
+ * A time in any form Dougal's Postgres may send (ISO, `2024-06-01 10:00:00+00`, `+00`, a zoneless
+ * time read as UTC), read as ISO-8601 UTC; the reply as sent (`raw`) keeps the original text.
+ */
+const timestamp = z.string().transform((text, ctx) => readInstant(text) ?? (ctx.addIssue({ code: 'custom', message: 'not a timestamp' }), z.NEVER));
+/**
+ * A number, or a string holding only a number: node-postgres sends `bigint`, `numeric` and
+ * `count(*)` as strings. Anything else is still refused.
+ */
+const number = z.union([z.number(), z.string()]).transform((value, ctx) => readNumber(value) ?? (ctx.addIssue({ code: 'custom', message: 'not a number' }), z.NEVER));
+const int = number.pipe(z.number().int());
 /** node-postgres `interval` object, or an ISO-8601 duration string (reference §3 Duration). */
 const duration = z.union([z.record(z.string(), z.number()), z.string()]).nullish();
 const pointGeometry = z.looseObject({ type: z.literal('Point'), coordinates: z.array(z.number()).min(2) });
 const lineGeometry = z.looseObject({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number()).min(2)) });
 /** Any GeoJSON-looking object: an event's geometry is written back as sent, never interpreted here. */
 const anyGeometry = z.looseObject({ type: z.string() });
-const int = z.number().int();
 /** An optional reply field: absent and `null` read the same. */
 const opt = <S extends z.ZodType>(schema: S) => schema.nullish();
 
@@ -43,8 +53,8 @@ export const projectSummarySchema = z.looseObject({
   seq_raw: opt(int),
   seq_final: opt(int),
   prod_duration: duration,
-  prod_distance: opt(z.number()),
-  shooting_rate: opt(z.number()),
+  prod_distance: opt(number),
+  shooting_rate: opt(number),
 });
 export type DougalProjectSummary = z.infer<typeof projectSummarySchema>;
 
@@ -104,8 +114,8 @@ export const sequenceSchema = z.looseObject({
   duration_final: duration,
   num_points: opt(int),
   missing_shots: opt(int),
-  length: opt(z.number()),
-  azimuth: opt(z.number()),
+  length: opt(number),
+  azimuth: opt(number),
   remarks: opt(z.string()),
   remarks_final: opt(z.string()),
   meta: opt(json),
@@ -126,36 +136,77 @@ export const plannedSequenceSchema = z.looseObject({
   meta: opt(json),
   duration,
   num_points: opt(int),
-  length: opt(z.number()),
-  azimuth: opt(z.number()),
+  length: opt(number),
+  azimuth: opt(number),
   class: opt(z.string()),
   geometry: opt(lineGeometry),
 });
 export type DougalPlannedSequence = z.infer<typeof plannedSequenceSchema>;
 
-export const eventSchema = z.looseObject({
-  id: int,
-  uid: z.number(),
+/** An event or instance id: a `bigint` column arrives as a string; beyond 2^53 it could not be told apart from its neighbours. */
+const eventId = int.pipe(z.number().refine(Number.isSafeInteger, 'not a usable id'));
+/** Label names, each given as the name or as an object naming it (`{name}`, `{label}`, `{text}`). */
+const labelNames = z.array(z.unknown().transform((item, ctx) => readLabelName(item) ?? (ctx.addIssue({ code: 'custom', message: 'not a label name' }), z.NEVER)));
+
+const eventShape = {
+  id: eventId,
+  uid: opt(eventId),
   tstamp: opt(timestamp).transform((v) => v ?? null),
   sequence: opt(int).transform((v) => v ?? null),
   point: opt(int).transform((v) => v ?? null),
   remarks: opt(z.string()).transform((v) => v ?? ''),
-  labels: opt(z.array(z.string())).transform((v) => v ?? []),
+  labels: opt(labelNames).transform((v) => v ?? []),
   meta: opt(json).transform((v) => v ?? {}),
   geometry: lenient(anyGeometry.nullable()).transform((v) => v ?? null),
   readonly: opt(z.boolean()).transform((v) => v ?? false),
   /** The "edited" flag; its real name was not recovered (reference §3), so both guesses are read. */
   has_edits: opt(z.boolean()),
   edited: opt(z.boolean()),
-});
-export type DougalEvent = z.infer<typeof eventSchema>;
+};
 
-const validityBound = z.string().nullable();
-export const eventInstanceSchema = eventSchema.extend({
-  validity: z.tuple([validityBound, validityBound, validityBound, validityBound]),
-});
+/** The uid of an event whose reply did not say which instance it is (see `withUid`). */
+export const UNKNOWN_UID = 0;
+
+/**
+ * The uid of a reply that left it out. The documents put `uid` on EventUniqueEdit (changes,
+ * history) and say it "equals id until first edit", so a plain event reply may lack it:
+ * - the reply says the event was never edited (`has_edits`/`edited` false): its uid is its id;
+ * - otherwise it is not known, and reads as 0, which no instance has. Taking the id there would
+ *   name the event's *first* version: an undelete picking that uid would restore old content, and
+ *   a conflict check would take an edited event for an unedited one. 0 only ever fails such a
+ *   check (a conflict shown, never a silent overwrite), and as the lowest uid any real uid learned
+ *   later from the changes or the history supersedes it.
+ * The client can learn the real one from the history (the open instance) where it needs it.
+ */
+function withUid<T extends { id: number; uid?: number | null; has_edits?: boolean | null; edited?: boolean | null }>(event: T): T & { uid: number } {
+  if (typeof event.uid === 'number') return event as T & { uid: number };
+  const unedited = (event.has_edits ?? event.edited) === false;
+  return { ...event, uid: unedited ? event.id : UNKNOWN_UID };
+}
+
+/**
+ * Whether an item is an event at all. A reply without `uid` must still carry what every event
+ * has (a time or a shot, and some of its content): a create answered with only `{id}` (an
+ * `INSERT … RETURNING id`) is not the event, and taken for it would read as an empty one.
+ */
+function isWholeEvent(value: unknown): boolean {
+  const item = object(value);
+  if (!item) return true; // the object schema says what is wrong with it
+  if (item.uid !== undefined && item.uid !== null) return true;
+  const placed = ['tstamp', 'sequence'].some((key) => item[key] !== undefined && item[key] !== null);
+  return placed && ['remarks', 'labels', 'meta'].some((key) => key in item);
+}
+/** Checked on the reply as sent: after parsing, every attribute reads as present. */
+const wholeEvent = z.unknown().refine(isWholeEvent, 'not a whole event (no uid, and no time or shot with its content)');
+
+export const eventSchema = wholeEvent.pipe(z.looseObject(eventShape)).transform(withUid);
+export type DougalEvent = z.output<typeof eventSchema>;
+
+/** A validity as the 4-item array or Postgres range text; `infinity` reads as unbounded (null). */
+const validity = z.unknown().transform((value, ctx) => readValidity(value) ?? (ctx.addIssue({ code: 'custom', message: 'not a validity range' }), z.NEVER));
+export const eventInstanceSchema = wholeEvent.pipe(z.looseObject({ ...eventShape, validity })).transform(withUid);
 /** One version of an event; `validity[2] === null` marks the current one. */
-export type DougalEventInstance = z.infer<typeof eventInstanceSchema>;
+export type DougalEventInstance = z.output<typeof eventInstanceSchema>;
 
 /** An event exactly as Dougal sent it (every attribute, known or not): the base of a PUT. */
 export type DougalRawEvent = Record<string, unknown>;

@@ -6,6 +6,7 @@
  */
 import { CLIENT_KEY_META, type EventInstance, type LineSummary, type PlannedSequenceSummary, type QcResult, type SequenceSummary, type ServerEvent } from '../../../common/bridge/event-log-contract';
 import type { DougalEvent, DougalEventInstance, DougalLine, DougalPlannedSequence, DougalQcResults, DougalSequence } from '../dougal/dougal-client';
+import { readInstant, readNumber } from '../dougal/wire-values';
 
 /** Attributes the renderer has fields for (or the server owns): everything else goes into `extra`. */
 const MAPPED_ATTRIBUTES = new Set(['id', 'uid', 'tstamp', 'sequence', 'point', 'remarks', 'labels', 'meta', 'readonly', 'has_edits', 'edited', 'validity']);
@@ -18,7 +19,8 @@ export function toServerEvent(e: DougalEvent): ServerEvent {
   return {
     id: e.id,
     uid: e.uid,
-    tstamp: e.tstamp === null ? null : new Date(e.tstamp).toISOString(),
+    // Already ISO UTC from the schema (a zoneless Postgres time read as UTC, never as local time).
+    tstamp: e.tstamp,
     sequence: e.sequence,
     point: e.point,
     remarks: e.remarks,
@@ -58,7 +60,11 @@ export function toLineSummary(l: DougalLine): LineSummary {
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const intOrNull = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+/** An integer, also from numeric text (node-postgres sends `bigint` ids as strings). */
+const intOrNull = (v: unknown) => {
+  const n = readNumber(v);
+  return n !== null && Number.isInteger(n) ? n : null;
+};
 
 /**
  * Flattens `{tests: [{name, results: [{event_id, …}]}]}` (the emulator's guess) or a bare array of
@@ -80,7 +86,7 @@ export function flattenQcResults(tree: DougalQcResults): QcResult[] {
         eventId,
         sequence: intOrNull(r.sequence),
         point: intOrNull(r.point),
-        tstamp: typeof r.tstamp === 'string' ? r.tstamp : null,
+        tstamp: readInstant(r.tstamp),
         remarks: typeof r.remarks === 'string' ? r.remarks : '',
         accepted: r.accepted === true,
       });

@@ -10,6 +10,7 @@ import { CLIENT_KEY_META } from '../../../common/bridge/event-log-contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { planPutBody, type DougalClient, type DougalLine, type DougalPlanInput, type DougalPlannedSequence, type DougalProjectSummary, type DougalSequence } from '../dougal/dougal-client';
 import type { ReadItem } from '../dougal/reply-items';
+import { instantMs } from '../dougal/wire-values';
 import { toSequenceSummary } from './event-log-wire';
 
 type RawPlan = ReadItem<DougalPlannedSequence>;
@@ -79,8 +80,15 @@ const PART_NAMES: Record<SurveyPart, string> = { plan: 'The plan', sequences: 'S
 const isMissing = (error: unknown, ...kinds: ErrorKind[]) => error instanceof CorelogError && kinds.includes(error.kind);
 
 /** Values compared as Dougal means them: times by instant, text and numbers as they are. */
+/** Text that is a date and a time, in ISO or Postgres form (`2024-06-01T10:00:00Z`, `2024-06-01 10:00:00+00`). */
+const TIME_LIKE = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/;
+
+/** Two attribute values hold the same: times as the same instant, whatever text form each came in. */
 function same(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d\d-\d\dT/.test(a) && /^\d{4}-\d\d-\d\dT/.test(b)) return Date.parse(a) === Date.parse(b);
+  if (typeof a === 'string' && typeof b === 'string' && TIME_LIKE.test(a) && TIME_LIKE.test(b)) {
+    const [at, bt] = [instantMs(a), instantMs(b)];
+    if (!Number.isNaN(at) && !Number.isNaN(bt)) return at === bt;
+  }
   return (a ?? null) === (b ?? null) || ((a ?? '') === '' && (b ?? '') === '');
 }
 

@@ -101,9 +101,18 @@ export async function pullEvents(project: string, onProgress: (p: PullProgress) 
   return total;
 }
 
-/** With `unique`, the newest instance per event: closed means deleted. */
+/**
+ * With `unique`, the newest instance per event: closed means deleted. Main hands validities over
+ * normalised (event-log-wire.ts: an `infinity` or empty upper bound is null); an unbounded end
+ * that still slips through in Postgres' words is open all the same, so a live event is never
+ * taken for a deleted one.
+ */
 function versionOf({ validity, ...event }: EventInstance): ServerVersion {
-  return { event, deleted: validity[2] !== null };
+  return { event, deleted: isClosedBound(validity[2]) };
+}
+
+function isClosedBound(upper: string | null): boolean {
+  return upper !== null && upper.trim() !== '' && !/^\+?infinity$/i.test(upper.trim());
 }
 
 function newestBound(instances: EventInstance[], cursor: string): string {

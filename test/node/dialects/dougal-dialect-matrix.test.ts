@@ -11,7 +11,7 @@
  * Between paths the emulator's clock moves past the replaced-token grace period, so a client
  * that kept a token the server has rotated away would be refused at the next path.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import { CLIENT_KEY_META, type EventFields, type ServerEvent } from '../../../common/bridge/event-log-contract';
 import type { ServiceContext } from '../../../electron/services/app-services';
@@ -29,7 +29,19 @@ interface Dialect {
   server: Partial<DougalBehaviour>;
   /** Switches changed at run time through `PATCH /__admin/dougal/options`, before signing in. */
   runtime?: Partial<DougalBehaviour>;
+  /** The workstation's time zone for this row (`process.env.TZ`), where reading a time as local would show. */
+  workstationTimeZone?: string;
 }
+
+/** Values as node-postgres hands them over when a handler sends rows as they come (value-styles.ts). */
+const NODE_POSTGRES_AS_IS: Partial<DougalBehaviour> = {
+  idStyle: 'string',
+  timeStyle: 'postgres-text',
+  validityStyle: 'range-string',
+  numberStyle: 'string',
+  eventLabelStyle: 'objects',
+  listWrapper: 'data',
+};
 
 /** The least forgiving reading of every silent point at once (also the strict browser test's server). */
 const STRICT_DOUGAL = LEAST_FORGIVING_DOUGAL;
@@ -55,6 +67,20 @@ const DIALECTS: Dialect[] = [
     name: '201 {id} + stored + omit + object/sparse labels + rotate every 3rd',
     server: { eventPostResponse: 'created-201-id-only', eventGeometry: 'stored', nullStyle: 'omit', labelShape: 'object', labelData: 'sparse', jwtRotateEvery: 3, jwtReplacedGraceSeconds: 1 },
   },
+  { name: 'idStyle: string (bigint ids)', server: { idStyle: 'string' } },
+  { name: 'timeStyle: postgres-text', server: { timeStyle: 'postgres-text' } },
+  { name: 'timeStyle: short-offset', server: { timeStyle: 'short-offset' } },
+  { name: 'timeStyle: zoneless, workstation in Oslo', server: { timeStyle: 'zoneless' }, workstationTimeZone: 'Europe/Oslo' },
+  { name: 'validityStyle: array-infinity', server: { validityStyle: 'array-infinity' } },
+  { name: 'validityStyle: range-string', server: { validityStyle: 'range-string' } },
+  { name: 'numberStyle: string', server: { numberStyle: 'string' } },
+  { name: 'eventLabelStyle: objects', server: { eventLabelStyle: 'objects' } },
+  { name: 'listWrapper: data', server: { listWrapper: 'data' } },
+  { name: 'listWrapper: items', server: { listWrapper: 'items' } },
+  { name: 'listWrapper: rows', server: { listWrapper: 'rows' } },
+  { name: 'listWrapper: named', server: { listWrapper: 'named' } },
+  { name: 'node-postgres as is (string ids and counts, Postgres time and range text, label objects, {data})', server: NODE_POSTGRES_AS_IS, workstationTimeZone: 'America/St_Johns' },
+  { name: 'node-postgres as is + zoneless + infinity + least forgiving', server: { ...STRICT_DOUGAL, ...NODE_POSTGRES_AS_IS, timeStyle: 'zoneless', validityStyle: 'array-infinity' }, workstationTimeZone: 'Asia/Kolkata' },
   { name: 'least forgiving combination', server: STRICT_DOUGAL },
   { name: 'least forgiving combination (switched at run time)', server: {}, runtime: STRICT_DOUGAL },
 ];
@@ -97,6 +123,14 @@ describe('Dougal dialect matrix', () => {
         dougal.server.clock.advance(1_500);
       };
 
+      if (dialect.workstationTimeZone) {
+        const before = process.env.TZ;
+        process.env.TZ = dialect.workstationTimeZone;
+        onTestFinished(() => {
+          if (before === undefined) delete process.env.TZ;
+          else process.env.TZ = before;
+        });
+      }
       const dougal = await startDougal(dialect.server);
       if (dialect.runtime) await admin(dougal, 'PATCH', '/dougal/options', dialect.runtime);
       const behaviour = dougal.behaviour;
