@@ -42,8 +42,12 @@ export interface DougalRequest {
   maxReplyBytes?: number;
 }
 
-/** How often a request refused for a token that a newer one has since replaced is sent again. */
-const NEWER_TOKEN_RETRIES = 3;
+/**
+ * How often a request refused for a token that a newer one has since replaced is sent again. A
+ * server that rotates on every reply and revokes the token it replaced serves one of the requests
+ * in flight per round (at most 4 writes, a handful of reads), the rest go again with the newest.
+ */
+const NEWER_TOKEN_RETRIES = 10;
 
 export class DougalTransport {
   private readonly session: DougalSession;
@@ -63,27 +67,36 @@ export class DougalTransport {
   /** Sends with the session, re-authenticating once on 401. Resolves only for 2xx replies. */
   async send(request: DougalRequest): Promise<HttpResponse> {
     await this.prepareSession();
-    let { response, token } = await this.exchangeWithToken(request);
-    // A newer token arrived while this request was on its way (a rotating server): the 401 is
-    // about the token it carried, not the session, so send it again with the newest one. A server
-    // that rotates on every reply can replace that one too before it arrives: a few times at most.
-    for (let again = 0; again < NEWER_TOKEN_RETRIES && response.status === 401 && token !== null && this.session.current() !== null && this.session.current() !== token; again++) {
+    let newerTokenRetries = 0;
+    let reauthenticated = false;
+    for (;;) {
+      const { response, token } = await this.exchangeWithToken(request);
+      if (response.status !== 401) {
+        if (response.status < 200 || response.status > 299) throw await errorFromResponse('dougal', response, request.action);
+        return response;
+      }
       await response.discard();
-      ({ response, token } = await this.exchangeWithToken(request));
-    }
-    if (response.status === 401) {
-      await response.discard();
-      await this.reauthenticate(request.action);
-      response = await this.exchange(request);
-      if (response.status === 401) {
-        await response.discard();
-        this.session.clear();
-        this.announceSession();
+      // A newer token arrived while this request was on its way (a rotating server, or another
+      // request's fresh sign-in): the 401 is about the token it carried, not the session, so send it
+      // again with the newest one. A server that rotates on every reply can replace that one too
+      // before it arrives: a few times at most.
+      const current = this.session.current();
+      if (token !== null && current !== null && current !== token && newerTokenRetries < NEWER_TOKEN_RETRIES) {
+        newerTokenRetries += 1;
+        continue;
+      }
+      if (reauthenticated) {
+        // Only the token this request was refused with is dropped: a sign-in another request made
+        // meanwhile is left alone (a server that keeps one session per account revokes the older).
+        if (this.session.current() === token) {
+          this.session.clear();
+          this.announceSession();
+        }
         throw new CorelogError('auth', `Dougal refused to ${request.action}: the session ended and signing in again did not help.`, { status: 401, system: 'dougal' });
       }
+      reauthenticated = true;
+      await this.reauthenticate(request.action, token);
     }
-    if (response.status < 200 || response.status > 299) throw await errorFromResponse('dougal', response, request.action);
-    return response;
   }
 
   /** Sends and checks the JSON reply against `schema`. */
@@ -155,7 +168,18 @@ export class DougalTransport {
     if (credentials) await this.loginOnce(credentials);
   }
 
-  private async reauthenticate(action: string): Promise<void> {
+  /**
+   * Signs in again after `refused` was refused. Requests refused together share one sign-in; one
+   * refused after another request already signed in again (its token is not the current one) just
+   * goes again with the new token, instead of signing in once more and revoking it.
+   */
+  private async reauthenticate(action: string, refused: string | null): Promise<void> {
+    if (this.relogin) {
+      await this.relogin;
+      return;
+    }
+    const current = this.session.current();
+    if (current !== null && current !== refused) return;
     this.session.clear();
     this.announceSession();
     if (this.options.implicit) return; // a request without a token is an implicit login

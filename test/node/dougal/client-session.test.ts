@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { CorelogError } from '../../../common/errors';
-import type { DougalSessionInfo } from '../../../electron/services/dougal/dougal-client';
+import { DougalClient, type DougalSessionInfo } from '../../../electron/services/dougal/dougal-client';
 import { DougalSession, jwtCookieOf } from '../../../electron/services/dougal/session';
 import { admin, clientFor, failureOf, PID, startDougal } from './harness';
 
@@ -257,5 +259,40 @@ describe('DougalClient sessions', () => {
     session.absorb([cookie], { login: 'demo' }, session.generation, { serverDateMs: serverNow });
     expect(session.current()).toBe('opaque');
     expect(session.info().expiresAt).toBe(new Date(now + 15 * 60_000).toISOString());
+  });
+
+  it('requests refused together after the token expired share one sign-in, also where every reply rotates the token and revokes the one before', async () => {
+    // Harsher than the reference (old tokens stay valid until they expire): one token valid at a
+    // time, a new one on every reply and every sign-in.
+    let valid = '';
+    let issued = 0;
+    let logins = 0;
+    const rotate = () => `JWT=${(valid = `token-${++issued}`)}; Path=/`;
+    const server = createServer((req, res) => {
+      if (req.url === '/login') {
+        logins += 1;
+        res.writeHead(204, { 'set-cookie': rotate() }).end();
+        return;
+      }
+      const sent = req.headers.authorization?.slice('Bearer '.length);
+      // Replies come back at different moments, as on a real link.
+      setTimeout(() => {
+        if (sent !== valid) res.writeHead(401).end();
+        else res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': rotate() }).end(JSON.stringify([{ pid: PID, name: 'Project' }]));
+      }, Math.random() * 40);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new DougalClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 5_000, credentials: async () => ({ user: 'demo', password: 'demo' }) });
+      await client.listProjects();
+      valid = 'expired'; // the token lapses on the server
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => client.listProjects().then(() => 'ok', (error: { kind: string }) => error.kind)));
+      expect(outcomes).toEqual(Array(8).fill('ok'));
+      expect(logins).toBe(2);
+      expect(client.session().state).toBe('signed-in');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
