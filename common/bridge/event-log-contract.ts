@@ -114,6 +114,28 @@ export const qcResultSchema = z.object({
 });
 export type QcResult = z.infer<typeof qcResultSchema>;
 
+/**
+ * An undelete's fallback base (`eventLogPut`'s `base`): the server's attributes as the renderer
+ * last saw them (ServerEvent.extra: `geometry`, attributes Corelog does not know). Bounded, since
+ * it crosses the bridge and goes to Dougal as sent; a row whose attributes exceed it undeletes
+ * without (the renderer checks with this same schema).
+ */
+export const UNDELETE_BASE_MAX_CHARS = 200_000;
+export const UNDELETE_BASE_MAX_ATTRIBUTES = 500;
+export const undeleteBaseSchema = z
+  .record(z.string().max(200), z.unknown())
+  .refine((base) => Object.keys(base).length <= UNDELETE_BASE_MAX_ATTRIBUTES, { message: `An undelete carries at most ${UNDELETE_BASE_MAX_ATTRIBUTES} server attributes.` })
+  .refine((base) => jsonLength(base) <= UNDELETE_BASE_MAX_CHARS, { message: `An undelete's server attributes are larger than ${UNDELETE_BASE_MAX_CHARS.toLocaleString('en')} characters.` });
+
+/** Characters of `value` as JSON; unserialisable (a cycle, a BigInt) counts as too large. */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
+}
+
 /** A write either happened, or the server had moved on (`theirs`: its current event, null when deleted). */
 const writeOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('applied'), event: serverEventSchema.nullable() }),
@@ -163,8 +185,24 @@ export const eventLogMethods = {
    * Dougal sent, counting any left out as unreadable: the next page starts after all of them.
    */
   eventLogPage: {
-    input: z.object({ project, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(5_000) }).strict(),
-    output: z.object({ events: z.array(serverEventSchema), received: z.number().int().nonnegative() }),
+    input: z
+      .object({
+        project,
+        offset: z.number().int().nonnegative(),
+        limit: z.number().int().min(1).max(5_000),
+        /** Sends neither offset nor limit: the whole list in one reply (for a server found to ignore the offset). */
+        whole: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({
+      events: z.array(serverEventSchema),
+      received: z.number().int().nonnegative(),
+      /**
+       * Names the first item Dougal sent (its id, else a digest), null for an empty page: a page
+       * that starts like the one before says the server ignored the offset.
+       */
+      first: z.string().nullable().optional(),
+    }),
   },
   /**
    * The newest version of every event changed since `since` (a server time). A server without
@@ -202,10 +240,14 @@ export const eventLogMethods = {
    * PUT of all fields, only if the server's current uid is `expect` (or the event is deleted, for
    * 'deleted'). Main starts the PUT from the server's current version as it sent it (every
    * attribute kept), or for an undelete from the history version `fromUid` (default: the one
-   * whose content is `fields`, else the newest), and puts `fields` on top.
+   * whose content is `fields`, else the newest), and puts `fields` on top. An undelete may carry
+   * `base`, the server's attributes as last seen: the PUT starts from it when the server's
+   * history cannot be read, so geometry and unknown attributes are not reset.
    */
   eventLogPut: {
-    input: z.object({ project, id: eventId, expect: z.union([z.number(), z.literal('deleted')]), fields: eventFieldsSchema, fromUid: z.number().optional() }).strict(),
+    input: z
+      .object({ project, id: eventId, expect: z.union([z.number(), z.literal('deleted')]), fields: eventFieldsSchema, fromUid: z.number().optional(), base: undeleteBaseSchema.optional() })
+      .strict(),
     output: writeOutcomeSchema,
   },
   /** DELETE, only if the server's current uid is `expect`; an event already deleted counts as done. */

@@ -3,11 +3,13 @@
  * handling lives in DougalTransport, path guesses in paths.ts, reply shapes in schemas.ts;
  * ENDPOINTS.md says which paths are documented and which are guesses.
  */
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { CorelogError } from '../../../common/errors';
 import { describeContentType, looksLikeWebPage, webPageError } from '../http/http-request';
 import { DougalTransport, type DougalCredentials, type DougalRequest } from './dougal-transport';
 import { DEFAULT_DOUGAL_PATHS, DEFAULT_DOUGAL_QUERY_NAMES, fillPath, type DougalPaths, type DougalQueryNames } from './paths';
+import { carriesKey, keepsKeyAttribute, landedButUnreadable, rawEventItems, sameEventContent } from './key-lookup';
 import { parseItems, parseLabels, parseReply, type ReadItem, type ReportProblem } from './reply-items';
 import {
   eventInstanceSchema,
@@ -70,6 +72,19 @@ export interface DougalPage {
 export interface DougalEventHint {
   tstamp?: string | null;
   sequence?: number | null;
+}
+
+/** One page of the event list (`listEventsPage`). */
+export interface EventListPage {
+  events: DougalEvent[];
+  /** Items Dougal sent, readable or not. */
+  received: number;
+  /** The first item's `id` as sent. */
+  firstId: unknown;
+  /** The first item's id as text, else a digest of the item; null for an empty page. */
+  first: string | null;
+  /** The reply as Dougal sent it. */
+  reply: unknown;
 }
 
 export interface DougalCsvOptions {
@@ -270,8 +285,11 @@ export class DougalClient {
   /**
    * One page of the event list, with how many items Dougal sent (`received`, counting any left
    * out as odd): paging goes by what was sent, so one odd event never ends a listing early.
+   * `first` names the page's first item (its id, else a digest of it): a page that starts where
+   * the previous one did says the server ignored the offset. Without `offset` and `limit` in
+   * `page`, none is sent: the whole list.
    */
-  async listEventsPage(project: string, filter: DougalEventFilter = {}, page: DougalPage = {}): Promise<{ events: DougalEvent[]; received: number; firstId: unknown }> {
+  async listEventsPage(project: string, filter: DougalEventFilter = {}, page: DougalPage = {}): Promise<EventListPage> {
     const request: DougalRequest = {
       action: 'list events',
       method: 'GET',
@@ -282,25 +300,40 @@ export class DougalClient {
     };
     const { value, status } = await this.transport.jsonValue(request);
     const events = parseItems(eventSchema, value, request.action, status, this.report).map((item) => item.value);
-    const items = value as unknown[];
-    return { events, received: items.length, firstId: (items[0] as { id?: unknown } | null | undefined)?.id };
+    // A wrapped list (`{data: [...]}`) is counted by its event-like items.
+    const items: unknown[] = Array.isArray(value) ? value : rawEventItems(value);
+    const firstId = (items[0] as { id?: unknown } | null | undefined)?.id;
+    return { events, received: items.length, firstId, first: pageMark(items[0]), reply: value };
   }
 
   /** Every current event matching `filter`, page by page (bounded, and safe against servers that ignore paging). */
   async listAllEvents(project: string, filter: DougalEventFilter = {}, options: { pageSize?: number; maxPages?: number } = {}): Promise<DougalEvent[]> {
+    return (await this.scanEventList(project, filter, options)).events;
+  }
+
+  /** `listAllEvents`, with the replies the events were read from (the key look-up checks them raw). */
+  private async scanEventList(project: string, filter: DougalEventFilter, options: { pageSize?: number; maxPages?: number } = {}): Promise<{ events: DougalEvent[]; replies: unknown[] }> {
     const pageSize = options.pageSize ?? 500;
     const maxPages = options.maxPages ?? 1000;
-    const all: DougalEvent[] = [];
-    let previousFirst: unknown;
+    const events: DougalEvent[] = [];
+    const replies: unknown[] = [];
+    let previousFirst: string | null = null;
     for (let page = 0; page < maxPages; page++) {
-      const { events, received, firstId } = await this.listEventsPage(project, filter, { offset: page * pageSize, limit: pageSize });
-      if (received > pageSize) return events; // the server ignored `limit` and sent everything
-      if (page > 0 && received > 0 && firstId === previousFirst) {
-        throw new CorelogError('malformed-response', `Dougal ignored the paging offset "${this.query.offset}"; set the right parameter name for this server.`, { system: 'dougal', retryable: false });
+      const listed = await this.listEventsPage(project, filter, { offset: page * pageSize, limit: pageSize });
+      // The server ignored `limit` and sent everything.
+      if (listed.received > pageSize) return { events: listed.events, replies: [listed.reply] };
+      if (page > 0 && listed.first !== null && listed.first === previousFirst) {
+        // The same page again: this server ignores the offset. Whether it honours the limit (and
+        // holds more) or ignores paging altogether (and holds exactly one page) cannot be told
+        // from here; one request without paging parameters gets the whole list either way.
+        this.report({ action: 'list events', detail: `the page at offset ${page * pageSize} repeated the first; the whole list is read in one request instead` });
+        const whole = await this.listEventsPage(project, filter);
+        return { events: whole.events, replies: [whole.reply] };
       }
-      previousFirst = firstId;
-      all.push(...events);
-      if (received < pageSize) return all;
+      previousFirst = listed.first;
+      events.push(...listed.events);
+      replies.push(listed.reply);
+      if (listed.received < pageSize) return { events, replies };
     }
     throw new CorelogError('internal', `Stopped listing Dougal events after ${maxPages} pages.`, { system: 'dougal' });
   }
@@ -329,7 +362,8 @@ export class DougalClient {
     const hasShot = typeof event.sequence === 'number' && typeof event.point === 'number';
     if (!hasTime && !hasShot) throw new CorelogError('validation', 'An event needs a time, or a sequence and shot point.', { system: 'dougal' });
     const action = 'log an event';
-    const body = { ...event, meta: { ...event.meta, ...(options.idempotencyKey ? { [this.metaKey]: options.idempotencyKey } : {}) } };
+    const key = options.idempotencyKey;
+    const body = { ...event, meta: { ...event.meta, ...(key ? { [this.metaKey]: key } : {}) } };
     const response = await this.transport.send({ action, method: 'POST', path: this.path('events', { project }), json: body });
     const text = response.status === 204 ? '' : await response.text();
     if (response.status === 204) await response.discard();
@@ -345,10 +379,28 @@ export class DougalClient {
     const replyId = idOf(reply);
     if (reply !== undefined && replyId === null) this.report({ action, detail: `the ${response.status} reply named no event id; the event is looked up instead` });
     const id = replyId ?? eventIdFromLocation(response.headers.get('location'));
-    if (id !== null) return this.getEvent(project, id);
-    if (!options.idempotencyKey) return null;
-    const [found] = await this.findEventsByIdempotencyKey(project, options.idempotencyKey, { since: new Date(this.now() - DAY_MS), near: event });
+    if (id !== null) return this.readBackCreated(project, id, event, key);
+    if (!key) return null;
+    const [found] = await this.findEventsByIdempotencyKey(project, key, { since: new Date(this.now() - DAY_MS), near: event, sameAs: event });
     return found ?? null;
+  }
+
+  /**
+   * The event a create was just answered with by id. Dougal named the id, so the event is stored:
+   * a read that does not find it (a replica behind, a read path this server serves differently)
+   * falls back to the key, and failing that is a retryable error, never "not found" (which
+   * would stop the create although Dougal has it).
+   */
+  private async readBackCreated(project: string, id: number, sent: DougalNewEvent, key: string | undefined): Promise<DougalEvent> {
+    try {
+      return await this.getEvent(project, id);
+    } catch (error) {
+      if (!(error instanceof CorelogError && error.kind === 'not-found')) throw error;
+    }
+    this.report({ action: 'log an event', detail: `event ${id}, just created, could not be read back (404); it is looked up by its key instead` });
+    const [found] = key ? await this.findEventsByIdempotencyKey(project, key, { since: new Date(this.now() - DAY_MS), near: sent, sameAs: sent }) : [];
+    if (found) return found;
+    throw landedButUnreadable(`it did not show event ${id} when asked for it just after logging it`);
   }
 
   /**
@@ -375,19 +427,22 @@ export class DougalClient {
 
   /** Every version opened or closed since `since`; with `unique`, only the newest per event. */
   async eventChanges(project: string, since: Date | string, options: { unique?: boolean } = {}): Promise<DougalEventInstance[]> {
+    return (await this.readEventChanges(project, since, options)).instances;
+  }
+
+  private async readEventChanges(project: string, since: Date | string, options: { unique?: boolean }): Promise<{ instances: DougalEventInstance[]; reply: unknown }> {
     const sinceIso = typeof since === 'string' ? since : since.toISOString();
     const templated = this.paths.eventChanges.includes('{since}');
-    return this.list(
-      {
-        action: 'read event changes',
-        method: 'GET',
-        path: this.path('eventChanges', templated ? { project, since: sinceIso } : { project }),
-        query: { ...(templated ? {} : { since: sinceIso }), [this.query.unique]: options.unique ? 'true' : undefined },
-        // After days offline, the changes since the last pull can be most of a busy log.
-        maxReplyBytes: WHOLE_LOG_MAX_BYTES,
-      },
-      eventInstanceSchema,
-    );
+    const request: DougalRequest = {
+      action: 'read event changes',
+      method: 'GET',
+      path: this.path('eventChanges', templated ? { project, since: sinceIso } : { project }),
+      query: { ...(templated ? {} : { since: sinceIso }), [this.query.unique]: options.unique ? 'true' : undefined },
+      // After days offline, the changes since the last pull can be most of a busy log.
+      maxReplyBytes: WHOLE_LOG_MAX_BYTES,
+    };
+    const { value, status } = await this.transport.jsonValue(request);
+    return { instances: parseItems(eventInstanceSchema, value, request.action, status, this.report).map((item) => item.value), reply: value };
   }
 
   async eventHistory(project: string, id: number): Promise<DougalEventInstance[]> {
@@ -407,25 +462,56 @@ export class DougalClient {
    * asked for its event list instead, narrowed by `near` (the event's sequence, or the days
    * around its time, else the days since `since`). Always re-checked here, so a server that
    * ignores a filter only costs bandwidth, never a wrong answer.
+   *
+   * The replies are also searched for the key as sent, before any schema: an item carrying it
+   * that cannot be read means the event is stored, and that is thrown (`landedButUnreadable`,
+   * retryable) rather than answered "none", which would make the caller send it again. With
+   * `sameAs` (what the create sent), a server that evidently does not keep Corelog's key is
+   * searched by content as a last resort (newest match first).
    */
-  async findEventsByIdempotencyKey(project: string, key: string, options: { since?: Date | string; near?: DougalEventHint } = {}): Promise<DougalEvent[]> {
+  async findEventsByIdempotencyKey(project: string, key: string, options: { since?: Date | string; near?: DougalEventHint; sameAs?: DougalNewEvent } = {}): Promise<DougalEvent[]> {
     const carries = (e: DougalEvent) => e.meta[this.metaKey] === key;
     const since = options.since ?? new Date(this.now() - 7 * DAY_MS);
+    const { current, parsed, replies } = await this.keyLookupCandidates(project, key, since, options.near);
+    const found = current.filter(carries);
+    if (found.length) return found;
+    const rawItems = replies.flatMap((reply) => rawEventItems(reply));
+    const rawCarriers = rawItems.filter((item) => carriesKey(item, this.metaKey, key)).length;
+    if (rawCarriers > parsed.filter(carries).length) {
+      this.report({ action: 'look up an event by key', detail: `an item carrying the key ${key} could not be read; the create is not sent again` });
+      throw landedButUnreadable('its reply to the look-up could not be read');
+    }
+    const sameAs = options.sameAs;
+    // Safe only where the key cannot decide: on a server that keeps `meta`, events Corelog logged
+    // carry their keys, so an event of the same content without ours is someone else's. Where no
+    // candidate carries any key, the server drops `meta`, and an event with the very instant (to
+    // the millisecond), shot, remarks and labels sent, logged since the create began, is ours.
+    if (!sameAs || rawItems.some((item) => keepsKeyAttribute(item, this.metaKey))) return [];
+    return current.filter((e) => sameEventContent(sameAs, e)).sort((a, b) => b.id - a.id);
+  }
+
+  /**
+   * What the key look-up searches: the current events it parsed, every version it parsed (a
+   * closed one carrying the key is readable, not lost), and the replies as sent.
+   */
+  private async keyLookupCandidates(project: string, key: string, since: Date | string, near: DougalEventHint | undefined): Promise<{ current: DougalEvent[]; parsed: DougalEvent[]; replies: unknown[] }> {
+    const action = 'look up an event by key';
     if (this.lookup === 'meta-filter') {
-      const events = await this.list(
-        { action: 'look up an event by key', method: 'GET', path: this.path('events', { project }), query: { [`${this.query.metaFilterPrefix}${this.metaKey}`]: key } },
-        eventSchema,
-      );
-      return events.filter(carries);
+      const request: DougalRequest = { action, method: 'GET', path: this.path('events', { project }), query: { [`${this.query.metaFilterPrefix}${this.metaKey}`]: key } };
+      const { value, status } = await this.transport.jsonValue(request);
+      const events = parseItems(eventSchema, value, action, status, this.report).map((item) => item.value);
+      return { current: events, parsed: events, replies: [value] };
     }
     try {
-      const changes = await this.eventChanges(project, since, { unique: true });
-      return changes.filter((e) => e.validity[2] === null && carries(e)).map(({ validity: _validity, ...event }) => event);
+      const { instances, reply } = await this.readEventChanges(project, since, { unique: true });
+      const current = instances.filter((e) => e.validity[2] === null).map(({ validity: _validity, ...event }) => event);
+      return { current, parsed: instances, replies: [reply] };
     } catch (error) {
       if (!(error instanceof CorelogError && error.kind === 'not-found')) throw error;
-      this.report({ action: 'look up an event by key', detail: 'the event changes endpoint answered 404; the event list is searched instead' });
+      this.report({ action, detail: 'the event changes endpoint answered 404; the event list is searched instead' });
     }
-    return (await this.listAllEvents(project, this.windowAround(since, options.near))).filter(carries);
+    const { events, replies } = await this.scanEventList(project, this.windowAround(since, near));
+    return { current: events, parsed: events, replies };
   }
 
   /** The narrowest documented event-list filter that still contains the event looked for. */
@@ -492,6 +578,14 @@ export class DougalClient {
     const { value, status } = await this.transport.jsonValue(request);
     return parseItems(schema, value, request.action, status, this.report).map((item) => item.value);
   }
+}
+
+/** Names a list item: its id when it has a usable one, else a digest of the item as sent. */
+function pageMark(item: unknown): string | null {
+  if (item === undefined) return null;
+  const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
+  if (typeof id === 'number' || (typeof id === 'string' && id !== '')) return `id:${String(id)}`;
+  return `digest:${createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 32)}`;
 }
 
 /** An integer id in a reply such as `{"id": 123}` (or `"123"`), else null. */

@@ -49,26 +49,43 @@ const sameContent = (a: EventFields, b: EventFields) =>
 
 /**
  * The version an undelete puts back, as Dougal sent it: the one the user picked (`fromUid`), else
- * the one whose content the user restores, else the newest. Without a readable history the PUT
- * carries only the user's fields.
+ * the one whose content the user restores, else the newest. Without a readable history, the
+ * server's attributes as the renderer last saw them (`lastKnown`: geometry, attributes Corelog
+ * does not know), so the PUT does not reset them; failing that, only the user's fields.
  */
-async function restoredVersion(client: DougalClient, project: string, id: number, fields: EventFields, fromUid: number | undefined): Promise<DougalRawEvent> {
+async function restoredVersion(client: DougalClient, project: string, id: number, fields: EventFields, fromUid: number | undefined, lastKnown: DougalRawEvent | undefined): Promise<DougalRawEvent> {
   const history = (await orNullIfGone(client.readEventHistory(project, id))) ?? [];
   const newestFirst = [...history].sort((a, b) => b.value.uid - a.value.uid);
   const chosen =
     newestFirst.find((v) => fromUid !== undefined && v.value.uid === fromUid) ??
     newestFirst.find((v) => sameContent(v.value, fields)) ??
     newestFirst[0];
-  return chosen?.raw ?? {};
+  return chosen?.raw ?? lastKnown ?? {};
 }
 
-async function putIfCurrent(client: DougalClient, project: string, id: number, expect: number | 'deleted', fields: EventFields, fromUid?: number): Promise<EventWriteOutcome> {
+const isGone = (error: unknown) => error instanceof CorelogError && error.kind === 'not-found';
+
+interface PutRequest {
+  expect: number | 'deleted';
+  fields: EventFields;
+  fromUid?: number | undefined;
+  /** An undelete's fallback base: the server's attributes as the renderer last saw them. */
+  lastKnown?: DougalRawEvent | undefined;
+}
+
+async function putIfCurrent(client: DougalClient, project: string, id: number, { expect, fields, fromUid, lastKnown }: PutRequest): Promise<EventWriteOutcome> {
   const current = await currentVersion(client, project, id);
   const matches = expect === 'deleted' ? current === null : current?.value.uid === expect;
   if (!matches) return { status: 'conflict', theirs: current && toServerEvent(current.value) };
   // A PUT resets whatever it leaves out: start from the whole version the change is made on.
-  const base = current ? current.raw : await restoredVersion(client, project, id, fields, fromUid);
-  await client.updateEvent(project, id, fields, { base });
+  const base = current ? current.raw : await restoredVersion(client, project, id, fields, fromUid, lastKnown);
+  try {
+    await client.updateEvent(project, id, fields, { base });
+  } catch (error) {
+    // Deleted between the check and the PUT: someone else's change came first.
+    if (isGone(error)) return { status: 'conflict', theirs: null };
+    throw error;
+  }
   // Dougal answers a PUT with 204: read back the new version to learn its uid.
   return { status: 'applied', event: await currentEvent(client, project, id) };
 }
@@ -77,7 +94,12 @@ async function deleteIfCurrent(client: DougalClient, project: string, id: number
   const theirs = await currentEvent(client, project, id);
   if (theirs === null) return { status: 'applied', event: null };
   if (theirs.uid !== expect) return { status: 'conflict', theirs };
-  await client.deleteEvent(project, id);
+  try {
+    await client.deleteEvent(project, id);
+  } catch (error) {
+    // Gone between the check and the DELETE: what the delete wanted is so.
+    if (!isGone(error)) throw error;
+  }
   return { status: 'applied', event: null };
 }
 
@@ -119,19 +141,21 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
   const writes = new WriteLanes(WRITE_LANES);
   const createEvent = async ({ project, clientKey, fields, lookupFirst, lookupSince }: MethodInput<'eventLogCreate'>) => {
     const client = clients.dougal();
-    const near = { tstamp: fields.tstamp, sequence: fields.sequence };
-    const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince, near })).map(toServerEvent)[0] ?? null;
-    if (lookupFirst) {
-      const existing = await find();
-      if (existing) return { event: existing, existed: true };
-    }
     const { tstamp, sequence, point, remarks, labels, meta } = fields;
     const body = { remarks, labels, meta, ...(tstamp !== null ? { tstamp } : {}), ...(sequence !== null ? { sequence } : {}), ...(point !== null ? { point } : {}) };
     if (body.tstamp === undefined && (body.sequence === undefined || body.point === undefined)) {
       throw new CorelogError('validation', 'An event needs a time, or a sequence and shot point.', { system: 'dougal' });
     }
+    const sent = body as Parameters<DougalClient['createEvent']>[1];
+    const near = { tstamp: fields.tstamp, sequence: fields.sequence };
+    // Throws (retryable) when an item carrying the key cannot be read: the create is not sent again.
+    const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince, near, sameAs: sent })).map(toServerEvent)[0] ?? null;
+    if (lookupFirst) {
+      const existing = await find();
+      if (existing) return { event: existing, existed: true };
+    }
     // The client reads back a 201 {id} or a 204 (Location, else the key) itself: the event is posted once.
-    const created = await client.createEvent(project, body as Parameters<DougalClient['createEvent']>[1], { idempotencyKey: clientKey });
+    const created = await client.createEvent(project, sent, { idempotencyKey: clientKey });
     return { event: created ? toServerEvent(created) : await find(), existed: false };
   };
   /**
@@ -172,9 +196,9 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
         ]);
         return { labels, sequences: sequences.map(toSequenceSummary), plan: plan.map(toPlannedSummary), lines: lines.map(toLineSummary), unavailable, notes };
       },
-      async eventLogPage({ project, offset, limit }) {
-        const { events, received } = await clients.dougal().listEventsPage(project, {}, { offset, limit });
-        return { events: events.map(toServerEvent), received };
+      async eventLogPage({ project, offset, limit, whole }) {
+        const { events, received, first } = await clients.dougal().listEventsPage(project, {}, whole ? {} : { offset, limit });
+        return { events: events.map(toServerEvent), received, first };
       },
       async eventLogChanges({ project, since }) {
         const client = clients.dougal();
@@ -211,7 +235,7 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
         );
         return { results };
       },
-      eventLogPut: ({ project, id, expect, fields, fromUid }) => writes.run(() => putIfCurrent(clients.dougal(), project, id, expect, fields, fromUid)),
+      eventLogPut: ({ project, id, expect, fields, fromUid, base }) => writes.run(() => putIfCurrent(clients.dougal(), project, id, { expect, fields, fromUid, lastKnown: base })),
       eventLogDelete: ({ project, id, expect }) => writes.run(() => deleteIfCurrent(clients.dougal(), project, id, expect)),
       async eventLogHistory({ project, id }) {
         return { instances: (await clients.dougal().eventHistory(project, id)).map(toEventInstance) };

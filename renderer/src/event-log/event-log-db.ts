@@ -81,6 +81,11 @@ export interface OutboxItem {
   survey?: SurveyChange;
   /** For an undelete: the uid of the history version being restored (main starts the PUT from it). */
   fromUid?: number;
+  /**
+   * For an undelete: the server's attributes as this computer last saw them (the row's `extra`),
+   * the PUT's base when Dougal's history cannot be read. Absent when too large to send.
+   */
+  base?: Record<string, unknown>;
   label: string;
   state: OutboxState;
   attempts: number;

@@ -4,7 +4,7 @@
  * and the sync engine picks it up from there. Queued changes of one event are folded together
  * while none of them has been sent, which keeps the outbox short after a long time offline.
  */
-import type { EventFields, EventLabel } from '../../../common/bridge/event-log-contract';
+import { undeleteBaseSchema, type EventFields, type EventLabel } from '../../../common/bridge/event-log-contract';
 import { publishOutboxChanged, publishRemoved, publishRows } from './change-feed';
 import { eventLogDb, type LogEvent, type OutboxItem, type QcRow } from './event-log-db';
 import { describeEvent, fieldsOf, newClientKey, rowFromServer, singleLabelsIn, syncStateOf } from './event-model';
@@ -143,6 +143,17 @@ export async function deleteEvent(key: string): Promise<void> {
 }
 
 /**
+ * The server's attributes of an event as last seen here, for an undelete to start from when
+ * Dougal cannot show its history (else the PUT resets geometry and attributes Corelog does not
+ * know); undefined when there are none or they are too large to send.
+ */
+function lastKnownAttributes(row: LogEvent): Record<string, unknown> | undefined {
+  const extra = row.extra ?? row.server?.extra;
+  if (!extra || Object.keys(extra).length === 0) return undefined;
+  return undeleteBaseSchema.safeParse(extra).success ? extra : undefined;
+}
+
+/**
  * Brings a deleted event back with the content of one of its versions (Dougal keeps the deletion
  * in the history). `fromUid` names that version, so main can start the PUT from everything the
  * server stored with it (geometry, attributes Corelog does not know).
@@ -156,7 +167,13 @@ export async function undeleteEvent(key: string, fields: EventFields, known: Eve
       await db.outbox.delete(last.seq!);
       items.pop();
     } else {
-      const item = queued(current.project, key, 'undelete', `Restore “${describeEvent(fields)}”`, { fields, expect: 'deleted', ...(fromUid === undefined ? {} : { fromUid }) });
+      const base = lastKnownAttributes(current);
+      const item = queued(current.project, key, 'undelete', `Restore “${describeEvent(fields)}”`, {
+        fields,
+        expect: 'deleted',
+        ...(fromUid === undefined ? {} : { fromUid }),
+        ...(base ? { base } : {}),
+      });
       await db.outbox.add(item);
       items.push(item);
     }

@@ -71,13 +71,23 @@ export async function pullEvents(project: string, onProgress: (p: PullProgress) 
     await db.syncState.put(state);
     let buffer: ServerVersion[] = [];
     let offset = state.loadedOffset;
+    let previousFirst: string | null | undefined;
     for (;;) {
-      const page = unwrap(await bridge.eventLogPage({ project, offset, limit: PAGE_SIZE }));
+      let page = unwrap(await bridge.eventLogPage({ project, offset, limit: PAGE_SIZE }));
+      // A server that ignores the offset but honours the limit sends the first page again for
+      // every offset, for ever: once seen, the whole list is asked for in one reply instead.
+      const repeated = page.first != null && page.first === previousFirst;
+      if (repeated) {
+        page = unwrap(await bridge.eventLogPage({ project, offset: 0, limit: PAGE_SIZE, whole: true }));
+        buffer = [];
+        offset = 0;
+      }
+      previousFirst = page.first;
       buffer.push(...page.events.map((event) => ({ event, deleted: false })));
       // Counted as Dougal sent them: an unreadable event left out of a page does not end the load.
       offset += page.received;
       // A server that ignores paging sends everything at once.
-      const last = page.received < PAGE_SIZE || page.received > PAGE_SIZE;
+      const last = repeated || page.received !== PAGE_SIZE;
       if (buffer.length >= WRITE_CHUNK || last) {
         await applyServerVersions(project, buffer);
         total += buffer.length;
