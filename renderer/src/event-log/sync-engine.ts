@@ -518,6 +518,8 @@ export class EventLogSync {
                 fields: item.fields!,
                 // An undelete names the history version it restores; main starts the PUT from that version.
                 ...(item.fromUid !== undefined ? { fromUid: item.fromUid } : {}),
+                // What Dougal last showed of the event (geometry, others' attributes): the base when its history cannot be read.
+                ...(item.base !== undefined ? { base: item.base } : {}),
               }),
             );
       if (outcome.status === 'conflict') {
