@@ -20,6 +20,7 @@ import {
   qcResultsSchema,
   sequenceSchema,
   SERVER_OWNED_EVENT_ATTRIBUTES,
+  UNKNOWN_UID,
   type DougalEvent,
   type DougalEventFields,
   type DougalEventInstance,
@@ -347,7 +348,15 @@ export class DougalClient {
     const action = `read event ${id}`;
     const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('event', { project, id }) });
     const event = parseReply(eventSchema, value, action, status);
-    return { value: event, raw: value as DougalRawEvent };
+    if (event.uid !== UNKNOWN_UID) return { value: event, raw: value as DougalRawEvent };
+    // The reply did not say which version this is (schemas.ts `withUid`): the history's open
+    // version does. Without a readable history the uid stays unknown, which only ever makes a
+    // conflict check fail (shown to the user), never pass wrongly.
+    const open = await this.readEventHistory(project, id).then(
+      (versions) => versions.filter((v) => v.value.validity[2] === null).sort((a, b) => b.value.uid - a.value.uid)[0],
+      () => undefined,
+    );
+    return { value: open && open.value.uid !== UNKNOWN_UID ? { ...event, uid: open.value.uid } : event, raw: value as DougalRawEvent };
   }
 
   /**

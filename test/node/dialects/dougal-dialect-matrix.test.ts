@@ -75,6 +75,7 @@ const DIALECTS: Dialect[] = [
   { name: 'validityStyle: range-string', server: { validityStyle: 'range-string' } },
   { name: 'numberStyle: string', server: { numberStyle: 'string' } },
   { name: 'eventLabelStyle: objects', server: { eventLabelStyle: 'objects' } },
+  { name: 'eventUid: history-only (plain event replies carry no uid)', server: { eventUid: 'history-only' } },
   { name: 'listWrapper: data', server: { listWrapper: 'data' } },
   { name: 'listWrapper: items', server: { listWrapper: 'items' } },
   { name: 'listWrapper: rows', server: { listWrapper: 'rows' } },

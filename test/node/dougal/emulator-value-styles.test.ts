@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import type { ServiceContext } from '../../../electron/services/app-services';
 import type { DougalClient } from '../../../electron/services/dougal/dougal-client';
-import { UNKNOWN_UID } from '../../../electron/services/dougal/schemas';
 import { createSurveyModule } from '../../../electron/services/event-log/survey-handlers';
 import { styleTime } from '../../../emulators/dougal/value-styles';
 import { admin, bearer, clientFor, PID, rawLogin, startDougal } from './harness';
@@ -74,12 +73,15 @@ describe('Dougal emulator value styles', () => {
     const changes = await client.eventChanges(PID, '2000-01-01T00:00:00Z', { unique: true });
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.every((c) => c.uid > 0 && (c.validity[2] === null || !Number.isNaN(Date.parse(c.validity[2]))))).toBe(true);
-    // A plain reply without uid: the unedited event's uid is its id; an edited one's is unknown, never its first version's.
+    // A plain reply without uid: the unedited event's uid is its id; an edited one's comes from its history's open version, never its first version's.
     const current = project.events.filter((e) => e.validity[2] === null && !e.readonly);
     const unedited = current.find((e) => project.events.filter((x) => x.id === e.id).length === 1)!;
     expect((await client.getEvent(PID, unedited.id)).uid).toBe(unedited.id);
     await client.updateEvent(PID, unedited.id, { tstamp: unedited.tstamp, sequence: unedited.sequence, point: unedited.point, remarks: 'edited', labels: unedited.labels, meta: unedited.meta });
-    expect((await client.getEvent(PID, unedited.id)).uid).toBe(UNKNOWN_UID);
+    const openVersion = project.events.filter((e) => e.id === unedited.id && e.validity[2] === null);
+    expect(openVersion).toHaveLength(1);
+    expect(openVersion[0]!.uid).not.toBe(unedited.id);
+    expect((await client.getEvent(PID, unedited.id)).uid).toBe(openVersion[0]!.uid);
     expect(problems).toEqual([]);
   });
 
