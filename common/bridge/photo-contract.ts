@@ -201,9 +201,12 @@ export const photoMethods = {
     input: datasetRef.extend({ collectionName: name, imageryTypeName: name.optional() }).strict(),
     output: z.array(remoteIntervalSchema),
   },
-  /** Checks, converts and stores a handed-over file; the reference is released either way. */
+  /**
+   * Checks, converts and stores a handed-over file; the reference is released either way, except a
+   * watch-folder find's, which stays offered until discardStagedFiles says its draft is written.
+   */
   intakePhoto: { input: z.object({ ref: uuidish }).strict(), output: intakeOutcomeSchema },
-  /** Forgets handed-over files the user discarded without taking them in. */
+  /** Forgets handed-over files: discarded, or (watch-folder finds) taken in and written by the renderer. */
   discardStagedFiles: { input: z.object({ refs: z.array(uuidish).max(10_000) }).strict(), output: z.object({ released: z.number() }) },
   /** Creates the hole (collection) in Imago, or answers the existing one. */
   createHole: { input: datasetRef.extend({ collectionName: newHoleNameSchema }).strict(), output: z.object({ id: z.string() }) },

@@ -108,10 +108,12 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
             thumbnailBase64: photo.thumbnailJpeg.toString('base64'),
           } satisfies IntakeOutcome;
         } finally {
-          watchFolder.settle(ref);
-          await stagedFiles.release(ref);
+          // A watch-folder find stays offered (and handed over) until the renderer says it has written
+          // what it made of it (discardStagedFiles): a page that dies now gets it offered again.
+          if (!watchFolder.offers(ref)) await stagedFiles.release(ref);
         }
       },
+      // Also the renderer's word that a watch-folder find is written (a draft or a refusal): only then is it done.
       async discardStagedFiles({ refs }) {
         for (const ref of refs) {
           watchFolder.settle(ref);

@@ -86,7 +86,15 @@ export class WatchFolder {
     return this.status();
   }
 
-  /** Marks a found file as dealt with (taken in or discarded); false when it was not one of ours. */
+  /** Whether the file is a find still waiting for the renderer to settle it. */
+  offers(ref: string): boolean {
+    return this.pending.has(ref);
+  }
+
+  /**
+   * Marks a found file as dealt with, once the renderer has written what it made of it (a draft, a
+   * refusal) or discarded it; false when it was not one of ours.
+   */
   settle(ref: string): boolean {
     const file = this.pending.get(ref);
     if (!file) return false;

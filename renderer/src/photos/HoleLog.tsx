@@ -22,6 +22,7 @@ import { attributeText, carriedText, carryForwardKey, formatRange, gapsBetween, 
 import { asBridgeError, deleteInterval, refreshIntervals, resolveConflict, saveInterval, usedAttributeValues } from './photo-records';
 import { getSetting, photosDb, putSetting, type ImageryInterval, type OutboxItem, type RemovedInterval, type TrayPhoto } from './photos-db';
 import type { ViewerStart } from './PhotoViewer';
+import { useEditStart } from './edit-start';
 import { useBlobUrl } from './use-blob-url';
 import type { ResolvedSelection } from './use-photo-selection';
 
@@ -195,6 +196,8 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
   // Values new to the dataset, flagged once: the key → the value the user was told about.
   const [flagged, setFlagged] = useState<Record<string, string>>({});
   const [confirmRemove, setConfirmRemove] = useState(false);
+  // The Imago version this form's values start from: a refresh landing while it is open is not it.
+  const editStart = useEditStart(editing);
   const toInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (focusTo) toInput.current?.focus();
@@ -238,7 +241,9 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
       return setProblem('A value is new to this dataset (marked below): press Enter again to keep it.');
     }
     try {
-      const id = await saveInterval({ id: editing?.id, holeId: view.hole!.id, imageryTypeName: imageryType.name, from: range.from, to: range.to, attributes: values });
+      const base = editing ? { base: editStart.base() } : {};
+      const id = await saveInterval({ id: editing?.id, holeId: view.hole!.id, imageryTypeName: imageryType.name, from: range.from, to: range.to, attributes: values, ...base });
+      editStart.saved(values);
       setProblem(null);
       onSaved(id, !editing);
     } catch (error) {

@@ -93,6 +93,22 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
   }, [watchLock, canTakeIn, pendingRefs]);
 
   const ready = drafts.filter((d) => !draftProblem(d, imageryType));
+  // One queueing at a time: a double click must not start a second run over the same drafts.
+  const [queueing, setQueueing] = useState(false);
+  const queueRunning = useRef(false);
+  const queueReady = async () => {
+    if (queueRunning.current || !imageryType) return;
+    queueRunning.current = true;
+    setQueueing(true);
+    try {
+      setLeft((await queueDrafts(ready.map((d) => d.id), imageryType)).left);
+    } catch (e) {
+      setError(asBridgeError(e));
+    } finally {
+      queueRunning.current = false;
+      setQueueing(false);
+    }
+  };
   return (
     <div className="card photo-intake">
       <h2>Take photos in</h2>
@@ -150,9 +166,9 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
             <button
               type="button"
               className="primary"
-              disabled={readonly || !imageryType || ready.length === 0}
+              disabled={readonly || !imageryType || ready.length === 0 || queueing}
               data-testid="queue-drafts"
-              onClick={() => void queueDrafts(ready.map((d) => d.id), imageryType!).then((r) => setLeft(r.left))}
+              onClick={() => void queueReady()}
             >
               Queue {ready.length} photo{ready.length === 1 ? '' : 's'}
             </button>
@@ -210,7 +226,7 @@ function DraftRow({ photo, problem, imageTypes, units }: { photo: TrayPhoto; pro
         </span>
         {photo.converted && <span className="muted">{photo.converted}</span>}
         <span className="draft-binding">
-          <input aria-label="Hole" value={b.hole} onChange={(e) => void updateDraftBinding(photo.id, { hole: e.target.value })} />
+          <DraftHole photo={photo} />
           <DraftDepth photo={photo} side="from" field={fromDepthField} units={units} />
           <DraftDepth photo={photo} side="to" field={toDepthField} units={units} />
           <select aria-label="Image type" value={b.imageTypeName} onChange={(e) => void updateDraftBinding(photo.id, { imageTypeName: e.target.value })}>
@@ -226,6 +242,31 @@ function DraftRow({ photo, problem, imageTypes, units }: { photo: TrayPhoto; pro
         ✕
       </button>
     </li>
+  );
+}
+
+/**
+ * A draft's hole. The field shows what is typed, not the stored value, which follows a keystroke
+ * later (each change is written in order, none lost); a change made elsewhere is taken up while
+ * the field is not being edited.
+ */
+function DraftHole({ photo }: { photo: TrayPhoto }) {
+  const stored = photo.binding.hole;
+  const [text, setText] = useState(stored);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (document.activeElement !== input.current) setText(stored);
+  }, [stored]);
+  return (
+    <input
+      ref={input}
+      aria-label="Hole"
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        void updateDraftBinding(photo.id, { hole: e.target.value });
+      }}
+    />
   );
 }
 

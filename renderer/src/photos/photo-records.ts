@@ -3,7 +3,7 @@
  * must learn. Also the refreshes that bring Imago's catalogue, holes and intervals into the cache.
  */
 import type { StagedFileOutcome } from '../../../common/bridge/contract';
-import type { AttributeValues, CatalogueImageryType, FilenameFields } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, CatalogueImageryType, FilenameFields, IntervalBase } from '../../../common/bridge/photo-contract';
 import type { BridgeError } from '../../../common/errors';
 import { conflictingAttributes } from '../../../common/photos/attribute-versions';
 import { parseFilename } from '../../../common/photos/filename-pattern';
@@ -135,11 +135,17 @@ export interface IntervalDraft {
   from: number;
   to: number;
   attributes: AttributeValues;
+  /**
+   * Imago's version the edit started from (the form's, as it opened); absent: the row's. A row
+   * refreshed since then is not the edit's base: Imago's change there is a conflict, not overwritten.
+   */
+  base?: IntervalBase | null | undefined;
 }
 
 /**
  * Saves an interval after checking From < To, overlaps and the attribute rules; queues it for
- * Imago. An interval in conflict keeps its write held until the user chooses.
+ * Imago. An interval in conflict keeps its write held until the user chooses; so does one whose
+ * edit started from an older version than Imago's known here and changes what Imago changed.
  */
 export async function saveInterval(draft: IntervalDraft): Promise<string> {
   const hole = await photosDb.holes.get(draft.holeId);
@@ -158,6 +164,10 @@ export async function saveInterval(draft: IntervalDraft): Promise<string> {
     const problem = intervalError(draft, others);
     if (problem) throw new PhotoWriteError(problem);
     const existing = draft.id ? await photosDb.intervals.get(draft.id) : undefined;
+    // A new interval was never seen in Imago: main checks Imago has nothing else at its depths.
+    const base = draft.base !== undefined ? draft.base : existing ? existing.base : null;
+    const known = existing?.base;
+    const changedMeanwhile = known && base !== undefined && conflictingAttributes(known.attributes, base?.attributes ?? {}, draft.attributes).length > 0;
     const interval: ImageryInterval = {
       id: existing?.id ?? crypto.randomUUID(),
       holeId: draft.holeId,
@@ -168,9 +178,8 @@ export async function saveInterval(draft: IntervalDraft): Promise<string> {
       remoteId: existing?.remoteId ?? null,
       remoteImages: existing?.remoteImages ?? [],
       updatedAt: new Date().toISOString(),
-      // A new interval was never seen in Imago: main checks Imago has nothing else at its depths.
-      base: existing ? existing.base : null,
-      conflict: existing?.conflict ?? null,
+      base,
+      conflict: existing?.conflict ?? (changedMeanwhile ? { attributes: known.attributes, updatedAt: known.updatedAt, seenAt: new Date().toISOString() } : null),
     };
     await photosDb.intervals.put(interval);
     await queueIntervalWrite(interval, hole.name, Boolean(interval.conflict));
@@ -295,7 +304,10 @@ export function bindingFor(name: string, defaults: IntakeDefaults): PhotoBinding
  * accepted ones become drafts for review; files that could not be handed over or were refused are
  * listed with their reason, so nothing chosen disappears without a word. Whatever main still
  * holds for a file that did not make it (an intake call that never completed, a pick abandoned
- * because the workspace is not writable) is released at once.
+ * because the workspace is not writable) is released at once. A watch-folder find is settled with
+ * main only after its draft or refusal is written here, so a page that dies meanwhile gets it
+ * offered again; a find offered again after its draft was written (the word to main was lost) is
+ * recognised and not taken in twice.
  */
 export async function intakeStaged(handedOver: readonly StagedFileOutcome[], defaults: IntakeDefaults, source: TrayPhoto['source']): Promise<{ accepted: number; rejected: number }> {
   const staged = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: true }> => file.ok);
@@ -319,15 +331,18 @@ export async function intakeStaged(handedOver: readonly StagedFileOutcome[], def
     staged.map(async (file) => {
       const result = await bridge.intakePhoto({ ref: file.ref });
       if (!result.ok) {
+        await refuse(file.name, result.error.message);
         // Main releases a file it took in or refused; after a lost call it may still hold it.
-        await releaseStaged([file.ref]);
-        return refuse(file.name, result.error.message);
+        return releaseStaged([file.ref]);
       }
-      if (!result.value.accepted) return refuse(file.name, result.value.reason);
+      if (!result.value.accepted) {
+        await refuse(file.name, result.value.reason);
+        if (source === 'watch-folder') await releaseStaged([file.ref]);
+        return;
+      }
       const photo = result.value;
-      const now = new Date().toISOString();
       try {
-        await photosDb.photos.add({
+        await keepDraft({
           id: crypto.randomUUID(),
           sha256: photo.sha256,
           originalName: file.name,
@@ -345,16 +360,37 @@ export async function intakeStaged(handedOver: readonly StagedFileOutcome[], def
           state: 'draft',
           remoteImageId: null,
           lastError: null,
-          createdAt: now,
+          createdAt: new Date().toISOString(),
           uploadedAt: null,
         });
         accepted++;
       } catch (error) {
-        await refuse(file.name, `It could not be kept in this browser’s storage: ${asBridgeError(error).message}`);
+        // Not settled: a watch-folder find that could not be kept is offered again next time.
+        return refuse(file.name, `It could not be kept in this browser’s storage: ${asBridgeError(error).message}`);
       }
+      // Written: only now may main count a watch-folder find as done.
+      if (source === 'watch-folder') await releaseStaged([file.ref]);
     }),
   );
   return { accepted, rejected };
+}
+
+/**
+ * Adds a draft, unless it is a watch-folder find already taken in (same file name and content):
+ * main offers a find again when it never heard that the first intake was written.
+ */
+async function keepDraft(photo: TrayPhoto): Promise<void> {
+  await photosDb.transaction('rw', photosDb.photos, async () => {
+    if (photo.source === 'watch-folder') {
+      const known = await photosDb.photos
+        .where('sha256')
+        .equals(photo.sha256)
+        .filter((p) => p.source === 'watch-folder' && p.originalName === photo.originalName)
+        .first();
+      if (known) return;
+    }
+    await photosDb.photos.add(photo);
+  });
 }
 
 /** Tells main to let go of handed-over files now; a failure here only leaves them to the weekly sweep. */
@@ -377,15 +413,24 @@ export function draftProblem(photo: TrayPhoto, imageryType: CatalogueImageryType
   return null;
 }
 
+/**
+ * Changes part of a draft's binding in one read-and-write transaction: changes made in quick
+ * succession (keystrokes, the hole and a depth) are applied in the order made, none lost.
+ */
 export async function updateDraftBinding(id: string, change: Partial<PhotoBinding>): Promise<void> {
-  const photo = await photosDb.photos.get(id);
-  if (photo?.state === 'draft') await photosDb.photos.update(id, { binding: { ...photo.binding, ...change } });
+  await photosDb.photos
+    .where('id')
+    .equals(id)
+    .modify((photo) => {
+      if (photo.state === 'draft') photo.binding = { ...photo.binding, ...change };
+    });
 }
 
 /**
  * Queues drafts: each is bound to its hole (created when new) and interval (an existing one with
  * the same depths, or a new one that must not overlap), and gets an upload in the outbox.
- * Returns the drafts left behind with their reason.
+ * Returns the drafts left behind with their reason. A draft another call (a second click,
+ * another window) queued meanwhile is skipped, so a photo never has two uploads.
  */
 export async function queueDrafts(ids: string[], imageryType: CatalogueImageryType): Promise<{ queued: number; left: { name: string; reason: string }[] }> {
   const left: { name: string; reason: string }[] = [];
@@ -399,8 +444,9 @@ export async function queueDrafts(ids: string[], imageryType: CatalogueImageryTy
       continue;
     }
     try {
-      await queueOne(photo, imageryType);
-      queued++;
+      const outcome = await queueOne(photo, imageryType);
+      if (outcome === 'queued') queued++;
+      else if (outcome === 'changed') left.push({ name: photo.originalName, reason: 'It was changed while being queued; check it and queue it again.' });
     } catch (error) {
       left.push({ name: photo.originalName, reason: asBridgeError(error).message });
     }
@@ -408,12 +454,17 @@ export async function queueDrafts(ids: string[], imageryType: CatalogueImageryTy
   return { queued, left };
 }
 
-async function queueOne(photo: TrayPhoto, imageryType: CatalogueImageryType): Promise<void> {
+/** Queues one draft as read before, unless it was queued meanwhile or its binding changed since. */
+async function queueOne(photo: TrayPhoto, imageryType: CatalogueImageryType): Promise<'queued' | 'already-queued' | 'changed'> {
   const { binding: b } = photo;
   const hole = holeId(photo.workspaceName, photo.datasetName, b.hole.trim());
   if (!(await photosDb.holes.get(hole))) await createHole(photo.workspaceName, photo.datasetName, b.hole);
   await assertWritable(photo.workspaceName);
-  await photosDb.transaction('rw', photosDb.intervals, photosDb.photos, photosDb.outbox, async () => {
+  return photosDb.transaction('rw', photosDb.intervals, photosDb.photos, photosDb.outbox, async () => {
+    // Read again inside the transaction: what was checked above may have changed since.
+    const now = await photosDb.photos.get(photo.id);
+    if (now?.state !== 'draft' || (await photosDb.outbox.where('photoId').equals(photo.id).filter((o) => o.kind === 'upload').count())) return 'already-queued';
+    if (!sameBinding(now.binding, b)) return 'changed';
     const others = await photosDb.intervals.where('[holeId+imageryTypeName]').equals([hole, imageryType.name]).toArray();
     let interval = others.find((o) => same(o.from, b.from!) && same(o.to, b.to!));
     if (!interval) {
@@ -430,8 +481,11 @@ async function queueOne(photo: TrayPhoto, imageryType: CatalogueImageryType): Pr
     if (twin) throw new PhotoWriteError(`The same photo is already ${twin.state === 'uploaded' ? 'in Imago' : 'queued'} for this interval.`);
     await photosDb.photos.update(photo.id, { state: 'queued', intervalId: interval.id, binding: { ...b, hole: b.hole.trim() } });
     await photosDb.outbox.add(outboxItem('upload', hole, `Upload ${b.hole.trim()} ${formatRange(interval)} ${b.imageTypeName} (${photo.originalName})`, { intervalId: interval.id, photoId: photo.id }));
+    return 'queued';
   });
 }
+
+const sameBinding = (a: PhotoBinding, b: PhotoBinding) => a.hole === b.hole && a.imageryTypeName === b.imageryTypeName && a.imageTypeName === b.imageTypeName && a.from === b.from && a.to === b.to;
 
 export async function discardDrafts(ids: string[]): Promise<void> {
   await photosDb.photos.bulkDelete(ids);
