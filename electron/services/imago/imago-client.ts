@@ -8,18 +8,20 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseContentDisposition } from 'content-disposition';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
 import { CorelogError, meansUnreachable } from '../../../common/errors';
-import { errorFromResponse, sendHttpRequest, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
+import { ERROR_BODY_BYTES, errorFromResponse, sendHttpRequest, serverReason, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
 import { defaultImagoApiOptions, type ImagoApiOptions } from './api-options';
 import { portalDeepLink, type PortalTarget } from './deep-link';
+import { sameImagoId } from './imago-ids';
 import { ImagoSession, type ImagoSessionInfo } from './imago-session';
 import { multipartFraming } from './multipart-upload';
+import { readAllPages, type AllPages, type Page, type PageRequest } from './paging';
 import {
   collectionParams,
   datasetParams,
@@ -36,6 +38,7 @@ import {
   type ImageTarget,
   type NewCollection,
 } from './queries';
+import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
   collection,
   collectionList,
@@ -94,6 +97,12 @@ export interface DownloadedImage {
   fileName: string | null;
 }
 
+/** What an upload reply names; either may be missing (see `uploadedIds`). */
+export interface UploadedIds {
+  imageId: string | undefined;
+  imageryId: string | undefined;
+}
+
 export interface UploadOptions {
   /** Default: from the file extension (.jpg/.jpeg, .png, .tif/.tiff). */
   contentType?: string;
@@ -123,6 +132,8 @@ interface RequestSpec {
  * attributes and features that is ~7 MB, too close to the default 8 MiB cap for one reply.
  */
 const IMAGERY_PAGE_MAX_BYTES = 32 * 1024 * 1024;
+/** `GET /imagery`'s documented default page: a reply of this many intervals without `meta` may have more. */
+const IMAGERY_DEFAULT_PAGE = 5000;
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
@@ -159,11 +170,7 @@ export class ImagoClient {
   async signIn(username: string, password: string): Promise<{ uid: string; expiresAt: string }> {
     const signedInAt = this.now();
     const response = await this.send({ method: 'POST', path: '/session', json: { username, password }, action: 'sign in' }, null);
-    if (response.status === 404) {
-      // Documented for sign-in as "internal error" [1.3.5]: a server fault, not a missing thing.
-      const error = await errorFromResponse('imago', response, 'sign in');
-      throw this.reported(new CorelogError('server', error.message, { status: 404, system: 'imago', retryable: true }));
-    }
+    if (response.status === 404) throw this.reported(await this.signInNotFound(response));
     const reply = await this.parse(response, sessionReply, 'sign in');
     const info = this.state.start(reply, username, this.api.tokenLifetimeMs, signedInAt);
     return { uid: reply.uid, expiresAt: info.expiresAt! };
@@ -187,6 +194,23 @@ export class ImagoClient {
     return this.state.info();
   }
 
+  /**
+   * A 404 to `POST /session`. Documented as "internal error" [1.3.5], so one that says so is a
+   * server fault; otherwise the far likelier reason is an address without the API path (or with a
+   * wrong one), which only the user can fix.
+   */
+  private async signInNotFound(response: HttpResponse): Promise<CorelogError> {
+    const { reason } = await this.readRefusal(response, 'sign in');
+    if (reason && /internal/i.test(reason)) {
+      return new CorelogError('server', `Imago had an internal problem signing in (HTTP 404: ${reason}). Corelog tries again shortly.`, { status: 404, system: 'imago', retryable: true });
+    }
+    return new CorelogError('not-found', `Imago's sign-in address was not found (HTTP 404 at ${this.baseUrl}/session): check the server address in Connections — it usually ends in /integrate/2.`, {
+      status: 404,
+      system: 'imago',
+      retryable: false,
+    });
+  }
+
   /** Asks Imago whether the current token still works (no automatic re-sign-in). */
   async checkSession(): Promise<ImagoSessionInfo> {
     const token = this.state.apiToken;
@@ -194,11 +218,11 @@ export class ImagoClient {
     const response = await this.send({ method: 'GET', path: '/session', action: 'check the session' }, token);
     if (response.status === 401) {
       await response.discard();
-      this.state.forget();
+      this.state.forgetIfCurrent(token);
       return this.state.info();
     }
     const reply = await this.parse(response, sessionCheckReply, 'check the session');
-    if (reply.uid !== this.state.info().uid) throw this.reported(new CorelogError('malformed-response', 'Imago says this session belongs to another user.', { system: 'imago', retryable: false }));
+    if (!sameImagoId(reply.uid, this.state.info().uid)) throw this.reported(new CorelogError('malformed-response', 'Imago says this session belongs to another user.', { system: 'imago', retryable: false }));
     return this.state.info();
   }
 
@@ -219,47 +243,182 @@ export class ImagoClient {
     return this.fetchJson({ method: 'GET', path: '/dataset', query: datasetParams(query, this.api), action: 'list datasets' }, datasetList);
   }
 
-  /** Creates a dataset, or returns the existing one with that name. */
+  /**
+   * Creates a dataset, or returns the existing one with that name. Whatever the create answers
+   * ("already exists" included) the dataset is read from the reply when it is there, else looked up.
+   */
   async createDataset(input: { workspaceId: string; name: string }): Promise<ImagoDataset> {
-    return this.fetchJson({ method: 'POST', path: '/dataset', json: [input], action: `create dataset "${input.name}"` }, dataset);
+    const action = `create dataset "${input.name}"`;
+    const reply = await this.createIdempotent({ method: 'POST', path: '/dataset', json: [input], action });
+    const named = (value: unknown) => firstFitting(value, dataset, 'dataset', (d) => d.name === input.name);
+    const found = named(reply) ?? (await this.listDatasets({ name: input.name, match: 'equals', workspaceId: input.workspaceId })).find((d) => d.name === input.name && sameImagoId(d.workspaceId, input.workspaceId));
+    if (found) return found;
+    throw this.reported(new CorelogError('malformed-response', `Imago accepted the new dataset "${input.name}" but does not list it.`, { system: 'imago' }));
   }
 
   async listCollections(query: CollectionQuery = {}): Promise<ImagoCollectionPage> {
     return this.fetchJson({ method: 'GET', path: '/collection', query: collectionParams(query, this.api), action: 'list collections' }, collectionList);
   }
 
-  /** Every matching collection, following the pages (bounded at 1,000 pages). */
+  /** Every matching collection, following the pages; a list the server did not hand out whole is reported (see `readAllCollections`). */
   async listAllCollections(query: Omit<CollectionQuery, 'offset' | 'limit'> = {}): Promise<ImagoCollection[]> {
-    const all: ImagoCollection[] = [];
-    const limit = this.api.collectionPageSize;
-    for (let pageIndex = 0; pageIndex < 1000; pageIndex++) {
-      const page = await this.listCollections({ ...query, offset: pageIndex * limit, limit });
-      all.push(...page.collections);
-      if (page.collections.length < limit) break;
-    }
-    return all;
+    return (await this.readAllCollections(query)).items;
+  }
+
+  /** As `listAllCollections`, saying whether the list is complete (and why not). */
+  async readAllCollections(query: Omit<CollectionQuery, 'offset' | 'limit'> = {}): Promise<AllPages<ImagoCollection>> {
+    const action = 'list collections';
+    const read = await readAllPages((request) => this.collectionPage(query, request, action), { pageSize: this.api.collectionPageSize });
+    return this.noteIncomplete(read, action);
   }
 
   /** Creates a collection (hole), or returns the existing one with that name in the dataset. */
   async createCollection(input: NewCollection): Promise<ImagoCollection> {
-    return this.fetchJson({ method: 'POST', path: '/collection', json: input, action: `create collection "${input.name}"` }, collection);
+    const reply = await this.postCollection(input);
+    const found = firstFitting(reply, collection, 'collection', (c) => c.name === input.name) ?? (await this.findCollection(input));
+    if (found) return found;
+    throw this.reported(new CorelogError('malformed-response', `Imago accepted the new collection "${input.name}" but does not list it.`, { system: 'imago' }));
+  }
+
+  /**
+   * Makes sure the collection (hole) exists, for callers that need nothing back: looked up first
+   * (an existing hole is never written to, which a read-only workspace would refuse), created
+   * when not found; any 2xx or "already exists" is enough.
+   */
+  async ensureCollection(input: NewCollection): Promise<void> {
+    const existing = await this.findCollection(input).catch((error: unknown) => {
+      // A look-up the server does not take (an unknown filter) is no reason not to try the create.
+      if (error instanceof CorelogError && (error.kind === 'rejected' || error.kind === 'not-found' || error.kind === 'malformed-response') && !error.notFromServer) return null;
+      throw error;
+    });
+    if (!existing) await this.postCollection(input);
+  }
+
+  /** The collection with exactly this name in the input's dataset, or null. */
+  private async findCollection(input: NewCollection): Promise<ImagoCollection | null> {
+    const where = 'datasetId' in input ? { datasetId: input.datasetId } : { workspaceName: input.workspaceName, datasetName: input.datasetName };
+    const read = await this.readAllCollections({ ...where, name: input.name, match: 'equals' });
+    // Matched again here: a server that ignores the name filter answers with other holes too.
+    return read.items.find((c) => c.name === input.name && ('datasetId' in input ? sameImagoId(c.datasetId, input.datasetId) : true)) ?? null;
+  }
+
+  private async postCollection(input: NewCollection): Promise<unknown> {
+    return this.createIdempotent({ method: 'POST', path: '/collection', json: input, action: `create collection "${input.name}"` });
+  }
+
+  /**
+   * A create whose result is the same whether it makes the thing or finds it there: any 2xx is
+   * success (its body, when readable JSON, is handed back), and so is a 409 or a 4xx whose reason
+   * says the thing already exists (answered `undefined`).
+   */
+  private async createIdempotent(spec: RequestSpec): Promise<unknown> {
+    const response = await this.request({ ...spec, passStatuses: [400, 409, 422] });
+    if (response.status >= 200 && response.status < 300) {
+      return response.json({ allowEmpty: true }).catch((error: unknown) => {
+        // A page from something in between is not Imago's answer; an odd body from Imago is just unused.
+        if (error instanceof CorelogError && error.notFromServer) throw error;
+        this.problem(spec.action, `the reply is not JSON (HTTP ${response.status}); it is not needed`);
+        return undefined;
+      });
+    }
+    const refusal = await this.readRefusal(response, spec.action);
+    if (response.status === 409 || saysAlreadyExists(refusal.reason)) {
+      this.problem(spec.action, `answered HTTP ${response.status}${refusal.reason ? ` (${refusal.reason.slice(0, 120)})` : ''}: it exists already, which is what was wanted`);
+      return undefined;
+    }
+    throw this.reported(saysNotPermitted(refusal.reason) ? asForbidden(refusal.error) : refusal.error);
+  }
+
+  /** One page of `GET /collection`; the whole reply goes along for `readAllPages` to find the paging facts in. */
+  private async collectionPage(query: CollectionQuery, request: PageRequest, action: string): Promise<Page<ImagoCollection>> {
+    const spec = this.pageSpec({ method: 'GET', path: '/collection', query: collectionParams({ ...query, offset: request.offset, limit: request.limit }, this.api), action }, request);
+    const response = await this.request(spec);
+    let value: unknown;
+    try {
+      value = await response.json();
+    } catch (error) {
+      throw error instanceof CorelogError ? this.reported(error) : error;
+    }
+    const page = await this.parse(response, collectionList, action, { value });
+    return { items: page.collections, meta: value };
+  }
+
+  /** A follow-up page asked by the server's own `next` link (same origin only: the token goes along). */
+  private pageSpec(spec: RequestSpec, request: PageRequest): RequestSpec {
+    if (request.next === undefined) return spec;
+    const base = new URL(`${this.baseUrl}/`);
+    let link: URL;
+    try {
+      link = new URL(request.next, base);
+    } catch {
+      return spec;
+    }
+    if (link.origin !== base.origin) {
+      this.problem(spec.action, `the next-page link leads to another server (${link.origin}); not followed`);
+      return spec;
+    }
+    // A link may or may not repeat the API's base path (`/integrate/2/collection?…` or `/collection?…`).
+    const basePath = base.pathname.replace(/\/$/, '');
+    const path = link.pathname.startsWith(`${basePath}/`) ? link.pathname.slice(basePath.length) : link.pathname;
+    return { ...spec, path, query: Object.fromEntries(link.searchParams) };
+  }
+
+  /** Reports a list the server did not hand out whole (the caller still gets what was read). */
+  private noteIncomplete<T>(read: AllPages<T>, action: string): AllPages<T> {
+    if (!read.complete) this.problem(action, `the list is incomplete: ${read.note ?? 'the server holds more'}`);
+    return read;
   }
 
   // ---- imagery ---------------------------------------------------------------------------
 
+  /**
+   * The matching intervals. Without an `offset`/`limit` in the query every page is read (a server
+   * whose page is smaller than the documented 5,000 says so with `meta`); with one, that page only.
+   */
   async listImagery(query: ImageryQuery): Promise<ImageryInterval[]> {
+    return (await this.readAllImagery(query)).items;
+  }
+
+  /** As `listImagery`, saying whether the list is complete (and why not). */
+  async readAllImagery(query: ImageryQuery): Promise<AllPages<ImageryInterval>> {
     const action = 'list imagery';
-    return this.parseImagery(await this.request({ method: 'GET', path: '/imagery', query: imageryParams(query, this.api), action, maxReplyBytes: IMAGERY_PAGE_MAX_BYTES }), action);
+    if (query.offset !== undefined || query.limit !== undefined) return { items: (await this.imageryPage(query, {}, action)).items, complete: true };
+    const read = await readAllPages((request) => this.imageryPage(query, request, action), { defaultPageSize: IMAGERY_DEFAULT_PAGE });
+    return this.noteIncomplete(read, action);
+  }
+
+  private async imageryPage(query: ImageryQuery, request: PageRequest, action: string): Promise<Page<ImageryInterval>> {
+    const paged = request.offset === undefined ? query : { ...query, offset: request.offset, limit: request.limit };
+    const spec = this.pageSpec({ method: 'GET', path: '/imagery', query: imageryParams(paged, this.api), action, maxReplyBytes: IMAGERY_PAGE_MAX_BYTES }, request);
+    const response = await this.request(spec);
+    const value = await this.replyJson(response);
+    return { items: await this.parseImagery(response, value, action), meta: value };
   }
 
   /**
    * Creates or updates intervals (keyed by collection + imagery type + geometry), with attributes
    * and features. The body goes keyed (`{[imageryKey]: items}`) or as a bare array, whichever
-   * this server takes: until one has worked, a 400/422 to one form is tried once in the other.
+   * this server takes: until one has worked, a refusal about the body's form is tried once in the
+   * other. The reply's shape is not documented: a 2xx means the write worked, and when the reply
+   * does not carry the intervals they are read back by their geometry.
    */
   async saveImagery(items: ImageryWrite[]): Promise<ImageryInterval[]> {
     if (items.length === 0) return [];
     const action = `save ${items.length} imagery interval${items.length === 1 ? '' : 's'}`;
+    const response = await this.postImagery(items, action);
+    const echoed = await this.savedImageryIn(response, action);
+    if (echoed.length >= items.length) return echoed;
+    const readBack: ImageryInterval[] = [];
+    for (const item of items) {
+      const found = echoed.find((interval) => sameGeometry(interval, item)) ?? (await this.storedInterval(item));
+      if (found) readBack.push(found);
+      else this.problem(action, `the interval ${describeWrite(item)} was accepted but is not listed afterwards`);
+    }
+    return readBack;
+  }
+
+  /** Sends `POST /imagery` in the body form this server takes (see `saveImagery`). */
+  private async postImagery(items: ImageryWrite[], action: string): Promise<HttpResponse> {
     const settled = this.imageryBody.settled;
     const attempt = (form: ImageryBodyForm) =>
       this.request({
@@ -272,46 +431,95 @@ export class ImagoClient {
     let form = this.imageryBody.form;
     let response = await attempt(form);
     if (!settled && BODY_FORM_REFUSALS.includes(response.status)) {
-      const firstRefusal = await errorFromResponse('imago', response, action);
+      const first = await this.readRefusal(response, action);
+      // Only a refusal about the body's form is worth the other form. A read-only workspace or an
+      // unknown hole would be refused again, and the second refusal would hide the first's reason.
+      if (first.reason !== null && !saysBodyForm(first.reason)) throw this.reported(saysNotPermitted(first.reason) ? asForbidden(first.error) : first.error);
       form = form === 'keyed' ? 'bare' : 'keyed';
       response = await attempt(form);
       if (BODY_FORM_REFUSALS.includes(response.status)) {
-        // Both forms refused: one refusal is about the body's form, the other about the content.
-        // Which is which cannot be told from here, so the user gets both reasons.
-        const secondRefusal = await errorFromResponse('imago', response, action);
+        // Both forms refused: one refusal is about the body's form, the other (likely) about the
+        // content. The user gets both reasons; the kind and status are those of the one that does
+        // not complain about the form.
+        const second = await this.readRefusal(response, action);
+        const main = saysBodyForm(second.reason) && !saysBodyForm(first.reason) ? first : second;
         const asForm = (f: ImageryBodyForm) => (f === 'keyed' ? `as {"${this.api.imageryKey}": […]}` : 'as a bare list');
         const other = form === 'keyed' ? 'bare' : 'keyed';
         throw this.reported(
-          new CorelogError(secondRefusal.kind, `${firstRefusal.message.replace(/\.$/, '')} (sent ${asForm(other)}); sent again ${asForm(form)}: ${secondRefusal.message}`, {
+          new CorelogError(main.error.kind, `${first.error.message.replace(/\.$/, '')} (sent ${asForm(other)}); sent again ${asForm(form)}: ${second.error.message}`, {
             system: 'imago',
-            ...(secondRefusal.status === undefined ? {} : { status: secondRefusal.status }),
+            ...(main.error.status === undefined ? {} : { status: main.error.status }),
           }),
         );
       }
       this.problem(action, `the server refused the ${form === 'bare' ? 'keyed' : 'bare-list'} body and took the ${form === 'bare' ? 'bare-list' : 'keyed'} one; using that from now on`);
     }
     this.imageryBody = { form, settled: true };
-    return this.parseImagery(response, action);
+    return response;
+  }
+
+  /**
+   * The intervals a `POST /imagery` reply carries, read generously: a list (bare or under a key),
+   * lists under several keys (`{created, updated}`), or one interval. Anything else (empty, `{}`,
+   * `{"success": true}`, ids only) carries none, and that is no error: the write was accepted.
+   */
+  private async savedImageryIn(response: HttpResponse, action: string): Promise<ImageryInterval[]> {
+    let value: unknown;
+    try {
+      value = await response.json({ allowEmpty: true });
+    } catch (error) {
+      if (error instanceof CorelogError && error.notFromServer) throw this.reported(error);
+      this.problem(action, `the reply is not JSON (HTTP ${response.status}); the intervals are read back`);
+      return [];
+    }
+    const candidates = intervalObjectsIn(value, this.api.imageryKey);
+    if (candidates.length === 0) return [];
+    const objects = candidates.filter((item) => item && typeof item === 'object' && !Array.isArray(item));
+    return objects.length ? this.parse(response, imageryItems, action, { value: objects }) : [];
+  }
+
+  /** The interval Imago holds for a write's geometry, read back by it (documented parameters). */
+  private async storedInterval(item: ImageryWrite): Promise<ImageryInterval | null> {
+    const found = await this.listImagery({
+      workspaceName: item.workspaceName,
+      datasetName: item.datasetName,
+      collectionName: item.collectionName,
+      imageryTypeName: item.imageryTypeName,
+      name: item.name,
+      startDepth: item.startDepth,
+      endDepth: item.endDepth,
+      x: item.x,
+      y: item.y,
+      z: item.z,
+      includeFeatures: false,
+    });
+    // Matched again here: a server that ignores a filter answers with other intervals too.
+    return found.find((interval) => (interval.imageryTypeName ?? item.imageryTypeName) === item.imageryTypeName && sameGeometry(interval, item)) ?? null;
   }
 
   // ---- images ----------------------------------------------------------------------------
 
   async downloadImage(target: ImageTarget, options: DownloadOptions = {}): Promise<DownloadedImage & { bytes: Buffer }> {
     const spec = this.downloadSpec(target, options);
-    const response = await this.request(spec);
+    const response = await this.imageReply(await this.request(spec), spec.action);
     const bytes = await response.bytes();
+    // No content type said it is not an image, but the bytes may still be a JSON message.
+    if (startsLikeJson(bytes)) throw this.reported(notAnImage(bytes.toString('utf8'), spec.action));
     return { ...this.describeDownload(response, spec.action), bytes };
   }
 
   /** Streams the image to `filePath` (via a `.part` file, so a broken download leaves nothing behind). */
   async downloadImageToFile(target: ImageTarget, filePath: string, options: DownloadOptions = {}): Promise<DownloadedImage & { path: string; size: number; sha256: string }> {
     const spec = this.downloadSpec(target, options);
-    const response = await this.request(spec);
+    const response = await this.imageReply(await this.request(spec), spec.action);
     const partial = `${filePath}.part`;
     const hash = createHash('sha256');
     let size = 0;
+    const refuse = (chunk: Buffer) => this.reported(notAnImage(chunk.toString('utf8'), spec.action));
     const counting = new Transform({
       transform(chunk: Buffer, _enc, done) {
+        // An image never starts like JSON: such a body is a message (under a type that did not say so).
+        if (size === 0 && startsLikeJson(chunk)) return done(refuse(chunk));
         size += chunk.length;
         hash.update(chunk);
         done(null, chunk);
@@ -346,7 +554,7 @@ export class ImagoClient {
    * interval is picked as the upload page documents it (name, depths, x/y/z), the mime type goes
    * as a query parameter, and the body is multipart (or raw bytes, per `uploadEncoding`).
    */
-  async uploadImage(target: ImageTarget, filePath: string, options: UploadOptions = {}): Promise<UploadReply> {
+  async uploadImage(target: ImageTarget, filePath: string, options: UploadOptions = {}): Promise<UploadedIds> {
     const contentType = options.contentType ?? CONTENT_TYPES[extname(filePath).toLowerCase()];
     if (!contentType) throw new CorelogError('validation', `Cannot tell the image type of ${filePath}; Imago takes JPEG or PNG.`);
     const progress = { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.pace ? { pace: options.pace } : {}) };
@@ -365,7 +573,34 @@ export class ImagoClient {
       action: `take the ${target.imageTypeName} photo of ${describeTarget(target)}`,
       signal: options.signal,
     };
-    return this.fetchJson(spec, uploadReply);
+    let response: HttpResponse;
+    try {
+      response = await this.request(spec);
+    } catch (error) {
+      if (error instanceof CorelogError && error.status === 413) throw await tooLargeForImago(error, filePath);
+      throw error;
+    }
+    return this.uploadedIds(response, spec.action);
+  }
+
+  /**
+   * The ids an upload reply names. Documented `{imageId, imageryId}`; servers may wrap it, name
+   * the image `id`, send numbers, or send nothing at all (204, an empty 200). A 2xx means the
+   * photo was taken, so a missing id is `undefined` for the caller to look up — never a reason to
+   * send the photo again.
+   */
+  private async uploadedIds(response: HttpResponse, action: string): Promise<UploadedIds> {
+    let value: unknown;
+    try {
+      value = await response.json({ allowEmpty: true });
+    } catch (error) {
+      if (error instanceof CorelogError && error.notFromServer) throw this.reported(error);
+      this.problem(action, `the reply is not JSON (HTTP ${response.status}); the image is looked up instead`);
+      return { imageId: undefined, imageryId: undefined };
+    }
+    // The reply is read by the schema (unwrapped, ids as text, a missing one undefined).
+    const reply: UploadReply = await this.parse(response, uploadReply, action, { value: value ?? {} });
+    return { imageId: idText(reply.imageId), imageryId: idText(reply.imageryId) };
   }
 
   async listImageMetadata(query: ImageMetadataQuery = {}): Promise<ImageMetadataPage> {
@@ -378,6 +613,23 @@ export class ImagoClient {
   }
 
   // ---- plumbing --------------------------------------------------------------------------
+
+  /**
+   * The reply to `GET /image` when it is an image. One with a JSON or text type is a message
+   * instead (`{"errors": [… NO_IMAGE_FOUND]}` with a 200): an error with the server's reason. One
+   * that hands out a link (`{"url": …}`, as the list replies' signed links) is followed once,
+   * without the token, as `downloadSignedUrl` does.
+   */
+  private async imageReply(response: HttpResponse, action: string): Promise<HttpResponse> {
+    if (!isMessageType(response.headers.get('content-type'))) return response;
+    const text = await response.text({ maxBytes: ERROR_BODY_BYTES, cut: true }).catch(() => '');
+    const link = signedLinkIn(text, this.baseUrl);
+    if (!link) throw this.reported(notAnImage(text, action));
+    const linked = await this.attempt({ system: 'imago', method: 'GET', url: link, timeoutMs: this.timeoutMs });
+    if (linked.status < 200 || linked.status >= 300) throw this.reported(await errorFromResponse('imago', linked, action));
+    if (isMessageType(linked.headers.get('content-type'))) throw this.reported(notAnImage(await linked.text({ maxBytes: ERROR_BODY_BYTES, cut: true }).catch(() => ''), action));
+    return linked;
+  }
 
   private downloadSpec(target: ImageTarget, options: DownloadOptions): RequestSpec {
     return {
@@ -402,14 +654,16 @@ export class ImagoClient {
     }
   }
 
-  /** Reads a `GET`/`POST /imagery` reply in whichever wrapper it came (see `findImageryArray`). */
-  private async parseImagery(response: HttpResponse, action: string): Promise<ImageryInterval[]> {
-    let value: unknown;
+  private async replyJson(response: HttpResponse): Promise<unknown> {
     try {
-      value = await response.json();
+      return await response.json();
     } catch (error) {
       throw error instanceof CorelogError ? this.reported(error) : error;
     }
+  }
+
+  /** Reads a `GET /imagery` reply in whichever wrapper it came (see `findImageryArray`). */
+  private async parseImagery(response: HttpResponse, value: unknown, action: string): Promise<ImageryInterval[]> {
     const found = findImageryArray(value, this.api.imageryKey);
     if (!found) {
       throw this.reported(
@@ -441,25 +695,72 @@ export class ImagoClient {
     this.options.onReplyProblem?.({ action, detail });
   }
 
-  /** An authenticated request: renew if due, re-sign-in once on 401, typed error otherwise. */
+  /**
+   * An authenticated request: renew if due, on 401 try once more with a working token, typed
+   * error otherwise. Several requests may meet the same 401 (a revoked token, a server restart):
+   * each forgets only the token it was refused with, so a token a sibling has just signed in for
+   * is used, not thrown away — with a server that keeps one session per account, that would end
+   * the sibling's session and start a storm of sign-ins.
+   */
   private async request(spec: RequestSpec): Promise<HttpResponse> {
     if (this.state.needsRenewal(this.renewBeforeMs)) await this.renew();
-    let response = await this.send(spec, this.state.apiToken);
+    const token = this.state.apiToken;
+    let response = await this.send(spec, token);
     if (response.status === 401) {
-      await response.discard();
-      this.state.forget();
-      await this.renew();
+      const first = await this.readRefusal(response, spec.action);
+      // A 401 about permission (a read-only workspace: the reference says Imago may use 401 for
+      // it) is not cured by signing in again; sending a write twice would only be refused twice.
+      if (saysNotPermitted(first.reason)) throw this.reported(asForbidden(first.error));
+      const retryToken = await this.tokenAfterRefusal(token);
       // Uploads are sent again from the file: sendHttpRequest opens a fresh stream each time.
-      response = await this.send(spec, this.state.apiToken);
+      response = await this.send(spec, retryToken);
       if (response.status === 401) {
-        await response.discard();
-        this.state.forget();
+        const second = await this.readRefusal(response, spec.action);
+        // A fresh token refused too: either the account cannot sign in for real, or the server
+        // uses 401 for "not allowed here". A session that still works says which.
+        if (!saysSessionEnded(second.reason) && (await this.sessionWorks(retryToken))) {
+          throw this.reported(asForbidden(second.error, ' The session itself works: this account is probably not allowed to do this here (a read-only workspace?).'));
+        }
+        this.state.forgetIfCurrent(retryToken);
         throw this.reported(new CorelogError('auth', 'Imago refused the session even after signing in again. Sign in to Imago again.', { status: 401, system: 'imago', retryable: false }));
       }
     }
     if ((response.status < 200 || response.status >= 300) && !spec.passStatuses?.includes(response.status)) throw this.reported(await errorFromResponse('imago', response, spec.action));
     this.report({ reachable: true });
     return response;
+  }
+
+  /**
+   * The token to try again with after `refused` met a 401: a newer one when a concurrent request
+   * has signed in meanwhile, else the one a (shared) fresh sign-in gives.
+   */
+  private async tokenAfterRefusal(refused: string | null): Promise<string | null> {
+    this.state.forgetIfCurrent(refused);
+    if (this.state.apiToken === null || this.renewing) await this.renew();
+    return this.state.apiToken;
+  }
+
+  /** Whether Imago takes this token for `GET /session` (false on any failure). */
+  private async sessionWorks(token: string | null): Promise<boolean> {
+    if (!token) return false;
+    try {
+      const response = await this.send({ method: 'GET', path: '/session', action: 'check the session' }, token);
+      await response.discard();
+      return response.status >= 200 && response.status < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A refusal as the error the user sees, plus the server's own reason for deciding what to do
+   * next (`refusal-reasons.ts`). The body is read once and handed to `errorFromResponse` again.
+   */
+  private async readRefusal(response: HttpResponse, action: string): Promise<{ error: CorelogError; reason: string | null }> {
+    const body = await response.text({ maxBytes: ERROR_BODY_BYTES, cut: true }).catch(() => '');
+    const replay: HttpResponse = { ...response, text: async () => body };
+    const page = /html|xml/i.test(response.headers.get('content-type') ?? '');
+    return { error: await errorFromResponse('imago', replay, action), reason: page ? null : serverReason(body) };
   }
 
   /** Signs in again with the stored credentials; concurrent callers share one sign-in. */
@@ -547,4 +848,110 @@ function utf8FromLatin1(name: string): string {
 function uploadFileName(target: ImageTarget, contentType: string): string {
   const where = target.imageryName ?? (target.startDepth !== undefined ? `${target.startDepth}-${target.endDepth ?? ''}` : 'photo');
   return `${target.collectionName}_${where}_${target.imageTypeName}.${EXTENSIONS[contentType] ?? 'jpg'}`;
+}
+
+/** A refusal that is about what this account may do, as `forbidden` (kept: status and the server's reason). */
+function asForbidden(error: CorelogError, addendum = ''): CorelogError {
+  return new CorelogError('forbidden', `${error.message}${addendum}`, { system: 'imago', retryable: false, ...(error.status === undefined ? {} : { status: error.status }) });
+}
+
+/**
+ * The first object in a create's reply that fits `schema` (and `wanted`): the object itself, or
+ * wrapped as `[obj]`, `{[what]: obj}`, `{[what + 's']: [obj]}` or `{data: …}`. Null when none does.
+ */
+function firstFitting<S extends z.ZodType>(value: unknown, schema: S, what: string, wanted: (item: z.output<S>) => boolean): z.output<S> | null {
+  const candidates: unknown[] = [];
+  const add = (v: unknown) => (Array.isArray(v) ? candidates.push(...v) : candidates.push(v));
+  add(value);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key of [what, `${what}s`, 'data', 'result']) if (record[key] !== undefined) add(record[key]);
+  }
+  for (const candidate of candidates) {
+    const parsed = schema.safeParse(candidate);
+    if (parsed.success && wanted(parsed.data)) return parsed.data;
+  }
+  return null;
+}
+
+/** The interval-like objects of a `POST /imagery` reply (see `savedImageryIn`). */
+function intervalObjectsIn(value: unknown, key: string): unknown[] {
+  const found = findImageryArray(value, key);
+  if (found) return found.items;
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  // One interval, not a list; or lists under several keys ({created: [...], updated: [...]}).
+  if (typeof record.id === 'string' || typeof record.id === 'number') return [value];
+  return Object.values(record).filter(Array.isArray).flat();
+}
+
+/** Whether a stored interval sits where a write put it (depths within a millimetre: a server may round them). */
+function sameGeometry(interval: ImageryInterval, item: ImageryWrite): boolean {
+  const near = (held: number | null, sent: number | undefined) => sent === undefined || (held !== null && Math.abs(held - sent) < 1e-3);
+  if (item.collectionName && interval.collectionName && interval.collectionName !== item.collectionName) return false;
+  if (item.name !== undefined && interval.name !== item.name) return false;
+  return near(interval.startDepth, item.startDepth) && near(interval.endDepth, item.endDepth) && near(interval.x, item.x) && near(interval.y, item.y) && near(interval.z, item.z);
+}
+
+function describeWrite(item: ImageryWrite): string {
+  const where = item.name ?? (item.startDepth !== undefined ? `${item.startDepth}–${item.endDepth ?? ''} m` : `${item.x ?? ''},${item.y ?? ''},${item.z ?? ''}`);
+  return `${item.collectionName} ${where}`;
+}
+
+/** A content type that says "a message", not an image: JSON, text, HTML, XML. */
+function isMessageType(contentType: string | null): boolean {
+  return /json|^\s*text\/|xml|javascript/i.test(contentType ?? '');
+}
+
+/** Whether bytes begin as JSON does (`{` or `[`, after a BOM or white space); no image format does. */
+function startsLikeJson(bytes: Buffer): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return bytes[i] === 0x7b || bytes[i] === 0x5b;
+}
+
+/** The error for a message where an image was asked for, with the server's reason when it gives one. */
+function notAnImage(body: string, action: string): CorelogError {
+  const reason = serverReason(body);
+  const missing = !!reason && /not[\s_-]?found|no[\s_-]?image|does not exist/i.test(reason);
+  const message = `Imago did not ${action}: it answered with a message instead of the image${reason ? `: ${reason}` : ''}.`;
+  // "Not found" is an answer (the photo is not there); anything else may be the path's passing fault.
+  return missing ? new CorelogError('not-found', message, { system: 'imago', status: 200, retryable: false }) : new CorelogError('malformed-response', message, { system: 'imago', status: 200 });
+}
+
+/** The link of a `{"url": "…"}` reply, made absolute; null when the body is not that, or the link is not http(s). */
+function signedLinkIn(body: string, baseUrl: string): string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.replace(/^\uFEFF/, ''));
+  } catch {
+    return null;
+  }
+  const url = value && typeof value === 'object' ? (value as { url?: unknown }).url : undefined;
+  if (typeof url !== 'string' || !url.trim()) return null;
+  try {
+    const link = new URL(url.trim(), `${baseUrl}/`);
+    return link.protocol === 'https:' || link.protocol === 'http:' ? link.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An id as text: strings as they are, numbers written out; anything else (or empty) is no id. */
+function idText(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim()) return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** A 413 to an upload, said as what it means for this photo. */
+async function tooLargeForImago(error: CorelogError, filePath: string): Promise<CorelogError> {
+  const size = await stat(filePath).then((info) => info.size).catch(() => null);
+  const quoted = /\(HTTP 413\): (.+)$/.exec(error.message)?.[1] ?? '';
+  const ofSize = size === null ? '' : ` (${(size / 1024 / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB)`;
+  return new CorelogError('rejected', `The photo${ofSize} is too large for Imago: it refused to take it (HTTP 413)${quoted ? `: ${quoted.replace(/\.$/, '')}` : ''}. Send a smaller file (a lower-resolution or more compressed copy).`, {
+    status: 413,
+    system: 'imago',
+    retryable: false,
+  });
 }

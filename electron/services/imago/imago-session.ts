@@ -43,6 +43,16 @@ export class ImagoSession {
     this.changed();
   }
 
+  /**
+   * Forgets the token only when it is still `refused`: a 401 to a request sent with an older token
+   * must not throw away the one a concurrent request has just signed in for. True when forgotten.
+   */
+  forgetIfCurrent(refused: string | null): boolean {
+    if (refused === null || this.token !== refused) return false;
+    this.forget();
+    return true;
+  }
+
   /** True when there is no token, or it ends within `marginMs`. */
   needsRenewal(marginMs: number): boolean {
     return this.token === null || this.expiresAtMs === null || this.expiresAtMs - this.now() <= marginMs;

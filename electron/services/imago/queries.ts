@@ -3,6 +3,7 @@
  * parameter names the reference only guesses go through `ImagoApiOptions`.
  */
 import type { ImagoApiOptions } from './api-options';
+import type { AttributeValue } from './schemas';
 
 export type MatchMode = 'equals' | 'startswith' | 'endswith' | 'includes' | 'like';
 type ParamValue = string | number | boolean | undefined | null;
@@ -59,8 +60,8 @@ export interface ImageryWrite extends IntervalGeometry {
   datasetName?: string;
   collectionName: string;
   imageryTypeName: string;
-  /** Booleans only where Imago sent them: written back as they came. */
-  attributeDefinitions?: { name: string; attributes: Record<string, string | number | boolean | null> }[];
+  /** Booleans, objects and lists only where Imago sent them: written back as they came. */
+  attributeDefinitions?: { name: string; attributes: Record<string, AttributeValue> }[];
   featureDefinitions?: {
     name: string;
     featureTypes: { name: string; images: { name: string; features: { points: { x: number; y: number; pen?: number }[] }[] }[] }[];

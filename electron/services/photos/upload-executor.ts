@@ -11,7 +11,8 @@
  */
 import { CorelogError } from '../../../common/errors';
 import type { AttributeValues, IntervalBase, IntervalTarget, UploadReceipt } from '../../../common/bridge/photo-contract';
-import type { ImagoClient, ImageMetadata, ImageryInterval } from '../imago/imago-client';
+import type { ImagoClient, ImageMetadata, ImageryInterval, UploadedIds } from '../imago/imago-client';
+import { sameImagoId } from '../imago/imago-ids';
 import type { PhotoStore } from '../images';
 import { attributesOf, attributesToWrite, conflictingAttributes } from './interval-attributes';
 
@@ -184,8 +185,9 @@ export class PhotoUploadExecutor {
     const cached = known.intervals.get(intervalKey);
     if (options.useKnown && cached) return cached;
     if (!known.holes.has(holeKey)) {
-      // Idempotent on Imago's side: an existing hole is answered as it is.
-      await client.createCollection({ workspaceName: target.workspaceName, datasetName: target.datasetName, name: target.collectionName });
+      // Looked up first, created when missing; "already exists" counts as done. Nothing of the
+      // reply is needed, so no reply shape can stop the photo.
+      await client.ensureCollection({ workspaceName: target.workspaceName, datasetName: target.datasetName, name: target.collectionName });
       known.holes.add(holeKey);
     }
     // Imago's copy as it is now: checked against the base, and the start of what is written back.
@@ -211,7 +213,8 @@ export class PhotoUploadExecutor {
         ...(definitions.length > 0 ? { attributeDefinitions: definitions } : {}),
       },
     ]);
-    if (!saved) throw new CorelogError('malformed-response', 'Imago did not answer with the saved interval.', { system: 'imago', retryable: true });
+    // saveImagery reads the interval back when the reply does not carry it: none means Imago does not list it.
+    if (!saved) throw new CorelogError('malformed-response', `Imago accepted the interval ${target.collectionName} ${target.from}–${target.to} m but does not list it afterwards.`, { system: 'imago', retryable: true });
     // Uploads name the interval by the depths Imago stored, which may be rounded from what was sent.
     const interval: SavedInterval = {
       id: saved.id,
@@ -277,8 +280,9 @@ export class PhotoUploadExecutor {
           ...(this.options.pace ? { pace: (bytes: number) => this.options.pace!(bytes, signal) } : {}),
         },
       );
-      if (reply.imageryId !== interval.id) await this.confirmBinding(job, reply.imageryId);
-      return { ...reply, alreadyThere: false, ...written };
+      const ids = await this.confirmedIds(client, job, interval.id, reply, stored.bytes);
+      if (!sameImagoId(ids.imageryId, interval.id)) await this.confirmBinding(job, ids.imageryId);
+      return { ...ids, alreadyThere: false, ...written };
     };
     try {
       return await attempt(true);
@@ -302,13 +306,45 @@ export class PhotoUploadExecutor {
     this.known.delete(this.options.client());
     // No base here: the interval was just re-created by the upload from nothing of anyone's.
     const rewritten = await this.writeInterval(job.target, job.attributes, { useKnown: false });
-    if (rewritten.id === uploadedTo) return;
+    if (sameImagoId(rewritten.id, uploadedTo)) return;
     const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
     throw new CorelogError(
       'conflict',
       `Imago put the ${job.imageTypeName} photo of ${where} on another interval (${uploadedTo}) than the one it holds for those depths (${rewritten.id}). Check the hole in Imago; Corelog will not send the photo again.`,
       { system: 'imago', retryable: false },
     );
+  }
+
+  /**
+   * The ids of the image just taken. A reply that names both is taken at its word; one that lacks
+   * either (204, an empty 200, `{imageId}` only) is confirmed by looking the image up on the
+   * interval: the upload reached Imago, and sending it again blindly could make a duplicate.
+   */
+  private async confirmedIds(client: ImagoClient, job: UploadJob, imageryId: string, reply: UploadedIds, bytes: number): Promise<{ imageId: string; imageryId: string }> {
+    if (reply.imageId !== undefined && reply.imageryId !== undefined) return { imageId: reply.imageId, imageryId: reply.imageryId };
+    const page = await client.listImageMetadata({
+      workspaceName: job.target.workspaceName,
+      datasetName: job.target.datasetName,
+      collectionName: job.target.collectionName,
+      imageryId: reply.imageryId ?? imageryId,
+      imageTypeName: job.imageTypeName,
+    });
+    // Matched again here: a server that ignores a filter answers with other images too.
+    const onInterval = page.images.filter(
+      (image) => sameImagoId(image.imageryId, reply.imageryId ?? imageryId) && (image.imageTypeName ?? job.imageTypeName) === job.imageTypeName && image.deleted !== true,
+    );
+    const taken =
+      (reply.imageId !== undefined ? onInterval.find((image) => sameImagoId(image.id, reply.imageId)) : undefined) ??
+      onInterval.find((image) => sameBytes(image, job.sha256, bytes)) ??
+      null;
+    if (!taken) {
+      throw new CorelogError(
+        'malformed-response',
+        `Imago took the ${job.imageTypeName} photo of ${job.target.collectionName} ${job.target.from}–${job.target.to} m without naming it, and does not list it yet. Corelog looks for it again before sending it once more.`,
+        { system: 'imago', retryable: true },
+      );
+    }
+    return { imageId: taken.id, imageryId: taken.imageryId };
   }
 
   /** Imago's current image of this type on the interval, when it holds exactly these bytes. */

@@ -47,7 +47,8 @@ describe('Imago errors reach the caller typed', () => {
     await client.downloadImage({ ...ARCHIVE_HOLE, imageTypeName: 'Dry', startDepth: 0 });
 
     suite.emulator.setOptions({ readonlyStatus: 422 });
-    await expect(client.saveImagery([{ ...ARCHIVE_HOLE, startDepth: 15, endDepth: 30 }])).rejects.toMatchObject({ kind: 'rejected', status: 422 });
+    // A 422 whose reason says read-only is still a permission refusal (and is not sent again in the other body form).
+    await expect(client.saveImagery([{ ...ARCHIVE_HOLE, startDepth: 15, endDepth: 30 }])).rejects.toMatchObject({ kind: 'forbidden', status: 422 });
   });
 
   it('passes the 422 pixel-limit reason through for a PNG wider than 65,500 px', async () => {

@@ -1,0 +1,111 @@
+/**
+ * The photo upload path against servers that answer the writes around it differently from our
+ * emulator: an existing hole answered "already exists", an interval write acknowledged without the
+ * interval, ids in upper case, and an upload reply that names no ids (204, `{imageId}` only).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ImagoClient } from '../../../electron/services/imago/imago-client';
+import { PhotoStore } from '../../../electron/services/images';
+import { PhotoUploadExecutor, type UploadJob } from '../../../electron/services/photos/upload-executor';
+import { sendJson, startOddImago, upsertInterval, type OddImago } from '../imago/odd-imago-double';
+
+let imago: OddImago;
+let folder: string;
+let store: PhotoStore;
+let photo: { sha256: string; bytes: number };
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'upload-odd-'));
+  store = await PhotoStore.open(join(folder, 'photos'));
+  const source = join(folder, 'tray.jpg');
+  writeFileSync(source, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3000, 9), Buffer.from([0xff, 0xd9])]));
+  photo = await store.putFile(source, 'image/jpeg');
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(async () => imago.close());
+
+const job = (overrides: Partial<UploadJob> = {}): UploadJob => ({
+  jobId: 'job-1',
+  sha256: photo.sha256,
+  target: { workspaceName: 'W', datasetName: 'D', collectionName: 'RC-1', imageryTypeName: 'Chips', from: 0, to: 3.5 },
+  imageTypeName: 'Wet',
+  attributes: { 'Core Tray Box Numbers': { StartBox: 1 } },
+  base: null,
+  resend: false,
+  ...overrides,
+});
+
+async function executor(): Promise<PhotoUploadExecutor> {
+  imago = await startOddImago();
+  const client = new ImagoClient({ baseUrl: imago.url, timeoutMs: 5_000, credentials: async () => ({ username: 'svc', password: 'pw' }) });
+  return new PhotoUploadExecutor({ client: () => client, store: async () => store });
+}
+
+describe('uploads to servers that answer the surrounding writes their own way', () => {
+  it.each([
+    ['409 already exists', 409, { message: 'Collection already exists' }],
+    ['422 COLLECTION_ALREADY_EXISTS', 422, { errors: [{ name: 'name', message: 'COLLECTION_ALREADY_EXISTS' }] }],
+    ['204', 204, undefined],
+  ])('a hole whose create is answered %s still gets its photo', async (_label, status, reply) => {
+    const uploads = await executor();
+    // A server whose look-up does not find the hole (it ignores the name filter and has others first).
+    imago.on('GET /collection', ({ res }) => sendJson(res, 200, { collections: [], meta: { limit: 50, offset: 0 } }));
+    imago.on('POST /collection', ({ res }) => sendJson(res, status, reply));
+    const receipt = await uploads.upload(job());
+    expect(imago.count('POST /imagery')).toBe(1);
+    expect(imago.count('POST /image')).toBe(1);
+    expect(receipt).toMatchObject({ imageId: imago.images[0]!.id, imageryId: imago.imagery[0]!.id, alreadyThere: false });
+  });
+
+  it.each([
+    ['200 empty', (res: Parameters<typeof sendJson>[0]) => res.writeHead(200).end()],
+    ['{"success":true}', (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { success: true })],
+    ['a list of ids', (res: Parameters<typeof sendJson>[0], id: string) => sendJson(res, 200, [id])],
+  ])('an interval write answered %s is written once and the photo goes', async (_label, reply) => {
+    const uploads = await executor();
+    imago.on('POST /imagery', ({ res, body }) => reply(res, upsertInterval(imago, (JSON.parse(body) as { imageries: Parameters<typeof upsertInterval>[1][] }).imageries[0]!).id));
+    const receipt = await uploads.upload(job());
+    expect(imago.count('POST /imagery')).toBe(1);
+    expect(imago.count('POST /image')).toBe(1);
+    expect(receipt).toMatchObject({ imageryId: imago.imagery[0]!.id, attributes: { 'Core Tray Box Numbers': { StartBox: 1 } } });
+  });
+
+  it('an upload answered with the ids in upper case is no conflict', async () => {
+    const uploads = await executor();
+    imago.on('POST /image', ({ res }) => {
+      const interval = imago.imagery[0]!;
+      imago.images.push({ id: 'e2f26f0d-0000-4000-8000-000000000001', imageryId: interval.id, imageTypeName: 'Wet', size: photo.bytes });
+      sendJson(res, 200, { imageId: 'E2F26F0D-0000-4000-8000-000000000001', imageryId: interval.id.toUpperCase() });
+    });
+    await expect(uploads.upload(job())).resolves.toMatchObject({ alreadyThere: false });
+    expect(imago.count('POST /imagery')).toBe(1);
+  });
+
+  it.each([
+    ['204', (res: Parameters<typeof sendJson>[0]) => res.writeHead(204).end()],
+    ['an empty 200', (res: Parameters<typeof sendJson>[0]) => res.writeHead(200).end()],
+    ['{imageId} only', (res: Parameters<typeof sendJson>[0], imageId: string) => sendJson(res, 200, { imageId })],
+  ])('an upload answered %s is confirmed by looking the image up, never sent twice', async (_label, reply) => {
+    const uploads = await executor();
+    imago.on('POST /image', ({ res, query }) => {
+      const interval = imago.imagery.find((i) => i.startDepth === Number(query.get('startDepth')))!;
+      const image = { id: '4dba5ebd-0000-4000-8000-000000000050', imageryId: interval.id, imageTypeName: 'Wet', size: photo.bytes };
+      imago.images.push(image);
+      reply(res, image.id);
+    });
+    const receipt = await uploads.upload(job());
+    expect(receipt).toMatchObject({ imageId: '4dba5ebd-0000-4000-8000-000000000050', imageryId: imago.imagery[0]!.id, alreadyThere: false });
+    expect(imago.count('POST /image')).toBe(1);
+    expect(imago.count('GET /image-metadata')).toBe(1);
+  });
+
+  it('an upload answered without ids whose image is not listed is retried later, not reported as sent', async () => {
+    const uploads = await executor();
+    imago.on('POST /image', ({ res }) => res.writeHead(204).end());
+    await expect(uploads.upload(job())).rejects.toMatchObject({ kind: 'malformed-response', retryable: true, message: expect.stringContaining('looks for it again') });
+    expect(imago.count('POST /image')).toBe(1);
+  });
+});
