@@ -125,6 +125,8 @@ interface RequestSpec {
   passStatuses?: readonly number[];
   /** A larger reply cap for calls whose documented page is big (the client's default otherwise). */
   maxReplyBytes?: number;
+  /** May follow one redirect to another origin (a signed storage address), without the token. */
+  crossOriginRedirect?: boolean;
 }
 
 /**
@@ -638,6 +640,8 @@ export class ImagoClient {
       query: downloadParams(target, this.api, options),
       action: `hand out the ${target.imageTypeName} photo of ${describeTarget(target)}`,
       signal: options.signal,
+      // An image may be served from blob storage: `/image` redirecting to a signed address.
+      crossOriginRedirect: true,
     };
   }
 
@@ -795,6 +799,7 @@ export class ImagoClient {
     if (spec.file) options.file = spec.file;
     if (spec.signal) options.signal = spec.signal;
     if (spec.maxReplyBytes) options.maxReplyBytes = spec.maxReplyBytes;
+    if (spec.crossOriginRedirect) options.crossOriginRedirect = true;
     const response = await this.attempt(options);
     if (spec.path === '/session' && spec.method === 'POST' && response.status !== 200 && response.status !== 404) {
       throw this.reported(await errorFromResponse('imago', response, 'sign in'));

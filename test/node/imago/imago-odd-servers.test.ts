@@ -226,6 +226,26 @@ describe('images', () => {
     expect(readFileSync(saved.path).equals(jpeg)).toBe(true);
   });
 
+  it('a redirect to a signed storage address on another origin is followed once, without the token', async () => {
+    await start();
+    const storage = await startOddImago();
+    try {
+      let credentials: (string | undefined)[] = [];
+      storage.on('GET /blob/img.jpg', ({ req, res }) => {
+        credentials = [req.headers.authorization, req.headers['imago-api-token'] as string | undefined, req.headers.cookie];
+        res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
+      });
+      imago.on('GET /image', ({ res }) => res.writeHead(302, { location: `${storage.url}/blob/img.jpg?sig=abc` }).end());
+      const c = client();
+      expect((await c.downloadImage(target)).bytes.equals(jpeg)).toBe(true);
+      expect(readFileSync((await c.downloadImageToFile(target, join(folder, 'd.jpg'))).path).equals(jpeg)).toBe(true);
+      expect(credentials).toEqual([undefined, undefined, undefined]);
+      expect(storage.count('GET /blob/img.jpg')).toBe(2);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('a 413 to an upload says the photo is too large for Imago, even with an HTML body', async () => {
     await start();
     const photo = join(folder, 'big.jpg');
