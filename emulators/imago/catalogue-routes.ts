@@ -9,6 +9,7 @@ import { attributeRuleFields, standardImageryTypes } from './seed';
 import { collectionNamesFrom, findCollections } from './resolve';
 import { matchMode, nameMatches, page, slice } from './search';
 import type { Collection, Dataset, ImageryType, Workspace } from './state';
+import { listReply } from './reply-dialects';
 import { shapeReply } from './views';
 
 const datasetJson = (d: Dataset) => ({ id: d.id, name: d.name, workspaceId: d.workspaceId, createdOn: d.createdOn });
@@ -37,7 +38,7 @@ function workspaceJson(ctx: ImagoApiContext, w: Workspace) {
   return {
     id: w.id,
     name: w.name,
-    readonly: w.readonly,
+    readonly: ctx.behaviour().readonlyField === 'null-when-readonly' && w.readonly ? null : w.readonly,
     // The reference: "Omitted when the workspace is not in a folder"; explicit-null sends null instead.
     ...(w.workspaceFolder ? { workspaceFolder: w.workspaceFolder } : ctx.behaviour().nullStyle === 'explicit-null' ? { workspaceFolder: null } : {}),
     datasets: world.datasets
@@ -73,8 +74,9 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
         (workspaceName === undefined || workspace.name === workspaceName)
       );
     });
-    // A bare array with no meta: that is what the [new] page shows.
-    return { status: 200, json: shapeReply(ctx, slice(found, page(q, Number.MAX_SAFE_INTEGER, null)).map(datasetJson)) };
+    // A bare array with no meta: that is what the [new] page shows (other wrappers by listWrapper).
+    const items = slice(found, page(q, Number.MAX_SAFE_INTEGER, null)).map(datasetJson);
+    return { status: 200, json: shapeReply(ctx, listReply(ctx, { key: 'datasets', items, path: '/dataset', bare: true })) };
   });
 
   router.post('/dataset', async (req) => {
@@ -111,7 +113,8 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
     const { collectionName: _exact, ...parents } = collectionNamesFrom(q);
     const found = findCollections(ctx, parents).filter((c) => nameMatches(c.name, q.get('name', 'collectionName'), mode));
     const p = page(q, ctx.behaviour().collectionDefaultLimit, null);
-    return { status: 200, json: shapeReply(ctx, { collections: slice(found, p).map(collectionJson), meta: { limit: p.limit, offset: p.offset } }) };
+    const items = slice(found, p).map(collectionJson);
+    return { status: 200, json: shapeReply(ctx, listReply(ctx, { key: 'collections', items, page: p, total: found.length, path: '/collection' })) };
   });
 
   router.post('/collection', async (req) => {

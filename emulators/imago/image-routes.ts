@@ -17,6 +17,7 @@ import { matchMode, nameMatches, page, slice, tolerance, withinDays } from './se
 import { SIGNED_PATH } from './signed-url';
 import type { StoredImage } from './state';
 import { imageMetadataJson, shapeReply } from './views';
+import { listReply, uploadReply } from './reply-dialects';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif' };
 const FORMAT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', tiff: 'image/tiff' };
@@ -225,7 +226,7 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
       world().images.push(image);
       imagery.updatedAt = now;
       ctx.store.save();
-      return { status: 200, json: shapeReply(ctx, { imageId: image.id, imageryId: imagery.id }) };
+      return uploadReply(ctx, { imageId: image.id, imageryId: imagery.id });
     } finally {
       await rm(temp, { force: true });
     }
@@ -257,7 +258,7 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
     const cap = ctx.behaviour().imageMetadataLimitCap;
     const p = page(q, cap, cap);
     const images = slice(found, p).map((image) => imageMetadataJson(ctx, image, { imagery: imageries.get(image.imageryId) }));
-    return { status: 200, json: shapeReply(ctx, { images, meta: { limit: p.limit, offset: p.offset } }) };
+    return { status: 200, json: shapeReply(ctx, listReply(ctx, { key: 'images', items: images, page: p, total: found.length, path: '/image-metadata' })) };
   });
 
   // The signed links need no token: the signature is the permission, and it expires.

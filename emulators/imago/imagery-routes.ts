@@ -6,13 +6,17 @@ import { HttpError, type Router } from '../kit/http-kit';
 import { assertWritable, authenticate, isoNow, query, transaction, unknownName, type ImagoApiContext } from './api-context';
 import { collectionNamesFrom, createImagery, findCollections, findImageries, geometryFrom, missingGeometry, oneCollection, imageryTypeOf, type Geometry } from './resolve';
 import { depthMatches, matchMode, nameMatches, page, slice, tolerance, withinDays } from './search';
-import type { AttributeDataType, FeaturePoint, Imagery, ImageryType } from './state';
+import type { AttributeDataType, AttributeObject, FeaturePoint, Imagery, ImageryType } from './state';
 import { attributeRuleFields } from './seed';
 import { imageryJson, shapeReply } from './views';
 
 /** An imagery list in the configured wrapper: `{ [imageryKey]: [...] }` or a bare array. */
 function imageryReply(ctx: ImagoApiContext, items: unknown[], form: 'keyed' | 'bare'): unknown {
-  return shapeReply(ctx, form === 'bare' ? items : { [ctx.behaviour().imageryKey]: items });
+  if (form === 'bare') return shapeReply(ctx, items);
+  // An empty hole in the configured emptyListStyle: `[]`, `null`, or the key left out (`{}`).
+  const { imageryKey, emptyListStyle } = ctx.behaviour();
+  if (items.length === 0 && emptyListStyle !== 'empty-array') return emptyListStyle === 'null' ? { [imageryKey]: null } : {};
+  return shapeReply(ctx, { [imageryKey]: items });
 }
 
 export function addImageryRoutes(router: Router, ctx: ImagoApiContext): void {
@@ -135,7 +139,8 @@ function upsertImagery(ctx: ImagoApiContext, raw: unknown, index: number, tol: n
   if (matches.length > 1) throw new HttpError(ctx.behaviour().ambiguityStatus, `${at}: ${matches.length} imagery intervals match; the upsert key is ambiguous`);
   const imagery = matches[0] ?? createImagery(ctx, collection, type, g);
   if (g.name !== undefined) imagery.name = g.name;
-  writeAttributes(imagery, type, item.attributeDefinitions, at, ctx.behaviour().attributeRules === 'inline');
+  const { attributeRules, attributeGroupWrite, structuredAttributeValues } = ctx.behaviour();
+  writeAttributes(imagery, type, item.attributeDefinitions, at, { rules: attributeRules === 'inline', replaceGroup: attributeGroupWrite === 'replace', structured: structuredAttributeValues });
   writeFeatures(imagery, type, item.featureDefinitions, at);
   imagery.updatedAt = isoNow(ctx);
   return imagery;
@@ -166,16 +171,27 @@ function coerceAttribute(value: unknown, dataType: AttributeDataType, where: str
   }
 }
 
-function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: string, rules: boolean): void {
+/**
+ * Writes attribute groups. `replaceGroup`: a written group's set replaces what the interval held
+ * (a plausible reading of `attributeDefinitions[{name, attributes}]`), so whatever a write leaves
+ * out is gone. `structured`: objects and lists are taken and held as sent.
+ */
+function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: string, { rules, replaceGroup, structured }: { rules: boolean; replaceGroup: boolean; structured: boolean }): void {
   if (raw === undefined) return;
   if (!Array.isArray(raw)) throw new HttpError(422, `${at}: attributeDefinitions must be an array`);
   for (const entry of raw as { name?: unknown; attributes?: unknown }[]) {
     const definition = type.attributeDefinitions.find((d) => d.name === entry?.name);
     if (!definition) throw new HttpError(422, `${at}: imagery type "${type.name}" has no attribute definition "${String(entry?.name)}"`);
     if (!entry.attributes || typeof entry.attributes !== 'object') throw new HttpError(422, `${at}: attributes of "${definition.name}" must be an object`);
+    if (replaceGroup) imagery.attributes[definition.name] = {};
     const values = (imagery.attributes[definition.name] ??= {});
     for (const [name, value] of Object.entries(entry.attributes)) {
       const attributeType = definition.attributeTypes.find((t) => t.name === name);
+      if (structured && value !== null && typeof value === 'object') {
+        // Held as sent, known attribute or not: the tool that wrote it defines it, not this type.
+        values[name] = value as AttributeObject;
+        continue;
+      }
       if (!attributeType) throw new HttpError(422, `${at}: attribute definition "${definition.name}" has no attribute "${name}"`);
       const coerced = coerceAttribute(value, attributeType.dataType, `${at}: ${definition.name}.${name}`);
       if (rules) {

@@ -4,6 +4,7 @@
  * endpoint (`PATCH /__admin/imago/options`) flip them to check the client copes with the others.
  */
 import type { EmulatorClock } from '../kit/clock';
+import type { EmptyListStyle, ListWrapper, PageMetaStyle, UploadReplyShape } from './reply-dialects';
 
 export interface ImagoBehaviour {
   /** Session lifetime, fixed from issue (not sliding). */
@@ -63,7 +64,28 @@ export interface ImagoBehaviour {
    * `sha256` hex (default), `sha256-prefixed` (`sha256:<hex>`), `md5` hex, or `absent` (no field).
    */
   checksumStyle: ChecksumStyle;
+  /**
+   * The wrapper of `/dataset`, `/collection` and `/image-metadata` lists: `documented` (a bare
+   * array for `/dataset`, `{collections}`, `{images}`), or every one as a `bare-array`, `{items}`
+   * or `{data}`.
+   */
+  listWrapper: ListWrapper;
+  /** An empty wrapped list (also `/imagery`'s): `[]`, `null`, or the key left out (`{}`). */
+  emptyListStyle: EmptyListStyle;
+  /** Paging facts of `/collection` and `/image-metadata`: `{limit, offset}` (documented) or `{total, next}` (a link). */
+  pageMetaStyle: PageMetaStyle;
+  /** The `POST /image` reply: `{imageId, imageryId}` (documented) or one of the thinner or wrapped forms. */
+  uploadReplyShape: UploadReplyShape;
+  /** `readonly` in `/context`: a boolean (documented), or `null` for a read-only workspace (`null-when-readonly`). */
+  readonlyField: ReadonlyField;
+  /** A written attribute group: merged into what the interval holds (default), or its whole set `replace`d. */
+  attributeGroupWrite: AttributeGroupWrite;
+  /** Whether attribute values may be objects or lists (held as sent; none of the documented data types). */
+  structuredAttributeValues: boolean;
 }
+
+export type ReadonlyField = 'boolean' | 'null-when-readonly';
+export type AttributeGroupWrite = 'merge' | 'replace';
 
 export type ErrorBodyShape = 'message' | 'error' | 'errors';
 export type ImageryBodyStyle = 'keyed' | 'bare-array' | 'either';
@@ -82,6 +104,12 @@ const ENUM_VALUES = {
   nullStyle: ['documented', 'omit', 'explicit-null'],
   attributeRules: ['none', 'inline'],
   checksumStyle: ['sha256', 'sha256-prefixed', 'md5', 'absent'],
+  listWrapper: ['documented', 'bare-array', 'items', 'data'],
+  emptyListStyle: ['empty-array', 'null', 'omitted'],
+  pageMetaStyle: ['limit-offset', 'total-next'],
+  uploadReplyShape: ['documented', 'image-id-only', 'id-and-imagery-id', 'data-wrapped', 'bare-array', 'no-content', 'empty-200'],
+  readonlyField: ['boolean', 'null-when-readonly'],
+  attributeGroupWrite: ['merge', 'replace'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -120,6 +148,13 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   signedUrlLifetimeSeconds: 3600,
   attributeRules: 'none',
   checksumStyle: 'sha256',
+  listWrapper: 'documented',
+  emptyListStyle: 'empty-array',
+  pageMetaStyle: 'limit-offset',
+  uploadReplyShape: 'documented',
+  readonlyField: 'boolean',
+  attributeGroupWrite: 'merge',
+  structuredAttributeValues: false,
 });
 
 const NUMBER_KEYS = [
@@ -134,7 +169,7 @@ const NUMBER_KEYS = [
   'imageMetadataLimitCap',
   'signedUrlLifetimeSeconds',
 ] as const;
-const BOOLEAN_KEYS = ['uploadCreatesImagery', 'acceptTiff', 'caseInsensitiveParams', 'acceptOldTokenHeader', 'uploadAcceptsImageryId'] as const;
+const BOOLEAN_KEYS = ['uploadCreatesImagery', 'acceptTiff', 'caseInsensitiveParams', 'acceptOldTokenHeader', 'uploadAcceptsImageryId', 'structuredAttributeValues'] as const;
 const STATUS_KEYS: ReadonlySet<string> = new Set(['readonlyStatus', 'ambiguityStatus', 'unknownNameStatus']);
 
 /** Merges a partial update (from code or the admin endpoint), refusing unknown keys and bad values. */

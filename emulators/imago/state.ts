@@ -102,7 +102,8 @@ export interface Imagery {
   z: number | null;
   updatedAt: string;
   /** `{ [attributeDefinitionName]: { [attributeTypeName]: value } }` */
-  attributes: Record<string, Record<string, string | number>>;
+  /** Objects and lists only with the `structuredAttributeValues` switch (values another tool wrote). */
+  attributes: Record<string, Record<string, string | number | AttributeObject>>;
   /** `{ [featureDefinitionName]: { [featureTypeName]: { [imageTypeName]: features } } }` */
   features: FeatureValues;
 }
@@ -162,3 +163,6 @@ export function summarise(world: ImagoWorld) {
     deletedImages: world.images.filter((i) => i.deleted).length,
   };
 }
+
+/** An attribute value none of the documented data types covers: an object or a list, held as sent. */
+export type AttributeObject = { [key: string]: unknown } | unknown[];

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { CorelogError } from '../../../common/errors';
+import type { AttributeValue } from '../../../common/photos/attribute-value';
 
 // ---- reading helpers ---------------------------------------------------------------------
 
@@ -18,7 +19,11 @@ import { CorelogError } from '../../../common/errors';
 let oddities: string[] | null = null;
 
 const text = z.string();
-const id = z.string().min(1);
+/**
+ * An id. The documents show lowercase UUID strings, but a server backed by integer keys sends
+ * numbers: both are read, as strings, so ids compare alike wherever they came from.
+ */
+const id = z.preprocess((value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value), z.string().min(1));
 
 /** Optional field: absent and `null` both read as `undefined`. */
 const opt = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value): z.output<S> | undefined => value ?? undefined);
@@ -43,9 +48,15 @@ function itemLabel(value: unknown): string {
 function keepFitting<S extends z.ZodType>(values: readonly unknown[], item: S, what: string): z.output<S>[] {
   const kept: z.output<S>[] = [];
   values.forEach((value, index) => {
+    const noted = oddities?.length ?? 0;
     const result = item.safeParse(value);
-    if (result.success) kept.push(result.data);
-    else oddities?.push(`left out ${what} #${index + 1}${itemLabel(value)}: ${describeIssue(result.error)}`);
+    if (result.success) {
+      kept.push(result.data);
+      return;
+    }
+    // What was noted while reading an item that is then left out is said by this one line instead.
+    oddities?.splice(noted);
+    oddities?.push(`left out ${what} #${index + 1}${itemLabel(value)}: ${describeIssue(result.error)}`);
   });
   return kept;
 }
@@ -110,7 +121,12 @@ export const imageryType = z.object({
   name: text,
   // Shown in every example but never needed by Corelog: a server that leaves it out still works.
   contentType: opt(text),
-  geometryType: text,
+  // Corelog logs by depth only, and checks this only before an archive import: a server that
+  // does not say is read as the documented core-photo geometry, by depth (trace), and noted.
+  geometryType: text.nullish().transform((value) => {
+    if (value === null || value === undefined) oddities?.push('an imagery type did not say its geometry; read as by depth (trace)');
+    return value ?? 'trace';
+  }),
   coordinateType: opt(text),
   imageTypes: optList(imageTypeDefinition, 'image type'),
   attributeDefinitions: optList(attributeDefinition, 'attribute definition'),
@@ -124,22 +140,123 @@ const contextDataset = z.object({ id, name: text, lengthUnits: opt(text), imager
 const workspace = z.object({
   id,
   name: text,
-  readonly: z.boolean(),
+  // Write access must be stated: `null` or absent (a serializer that drops false) reads as read-only,
+  // so Corelog never offers to log work a server did not say it takes.
+  readonly: z
+    .boolean()
+    .nullish()
+    .transform((value) => {
+      if (typeof value !== 'boolean') oddities?.push(`a workspace did not say whether it is read-only (readonly ${value === null ? 'null' : 'absent'}); treated as read-only`);
+      return value ?? true;
+    }),
   workspaceFolder: opt(text),
   datasets: optList(contextDataset, 'dataset'),
 });
 
-export const contextReply = z.object({ workspaces: list(workspace, 'workspace') });
+/** `GET /context`: `{workspaces}` (documented); a bare list of workspaces reads the same; `null` as none. */
+export const contextReply = z.preprocess(
+  (value) => (Array.isArray(value) ? { workspaces: value } : value),
+  z.object({ workspaces: optList(workspace, 'workspace') }),
+);
+
+// ---- wrappers and paging -------------------------------------------------------------
+
+/**
+ * Paging facts a list reply may carry, every one optional: the documents echo `{limit, offset}`,
+ * other servers send a `total` or a link to the `next` page (under `meta`, `links` or at the top).
+ */
+export interface PageMeta {
+  total?: number;
+  next?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A paging number: a count sent as text ("50") reads as the number; anything else is ignored. */
+const pageNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).nullish().catch(undefined);
+/** The next page: a link, or an offset some servers give instead (kept as text either way). */
+const nextLink = z.union([z.string().min(1), z.number().transform(String)]).nullish().catch(undefined);
+
+function readPageMeta(record: Record<string, unknown>): PageMeta | undefined {
+  const asRecord = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const meta = asRecord(record.meta);
+  const links = asRecord(record.links);
+  const pick = <T>(schema: z.ZodType<T | null | undefined>, ...values: unknown[]): T | undefined => {
+    for (const value of values) {
+      const read = schema.parse(value);
+      if (read !== null && read !== undefined) return read;
+    }
+    return undefined;
+  };
+  const page: PageMeta = {};
+  const total = pick(pageNumber, meta.total, record.total);
+  const next = pick(nextLink, meta.next, links.next, record.next);
+  const limit = pick(pageNumber, meta.limit, record.limit);
+  const offset = pick(pageNumber, meta.offset, record.offset);
+  if (total !== undefined) page.total = total;
+  if (next !== undefined) page.next = next;
+  if (limit !== undefined) page.limit = limit;
+  if (offset !== undefined) page.offset = offset;
+  return Object.keys(page).length > 0 ? page : undefined;
+}
+
+/** Keys a list reply may carry beside its list that say nothing about the items. */
+const BESIDE_THE_LIST = new Set(['meta', 'links', 'total', 'count', 'next', 'previous', 'prev', 'limit', 'offset', 'page', 'pageSize', 'success', 'status', 'errors', 'warnings', 'messages']);
+/** Where a wrapped list is usually found when it is not under the documented key. */
+const USUAL_LIST_KEYS = ['items', 'data', 'results', 'records', 'values'];
+
+export type ListBodyForm = 'keyed' | 'bare';
+
+/**
+ * Finds the list in a list reply, whatever wraps it. The documents show a bare array for
+ * `/dataset`, `{collections}`, `{images}` and an undocumented key for `/imagery`; servers also
+ * wrap lists as `{items}`, `{data}`, `{data, errors}` or `{datasets, meta}`, and leave an empty
+ * list out (`{}`) or write it as `null`. In order: a bare array; the documented key (`null` there
+ * is an empty list); a usual key (`items`, `data`, …); the object's only array apart from the
+ * paging and error keys; and an object with nothing but those keys is an empty list. Anything
+ * else (an object with other content, a single value) is not a list reply: null.
+ */
+export function findListArray(value: unknown, key: string): { items: unknown[]; form: ListBodyForm; key?: string; page?: PageMeta } | null {
+  if (Array.isArray(value)) return { items: value, form: 'bare' };
+  if (!value || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  const page = readPageMeta(record);
+  const found = (items: unknown[], foundKey: string) => ({ items, form: 'keyed' as const, key: foundKey, ...(page ? { page } : {}) });
+  if (Array.isArray(record[key])) return found(record[key] as unknown[], key);
+  // A serializer that writes empty lists as null: nothing matched.
+  if (record[key] === null) return found([], key);
+  for (const usual of USUAL_LIST_KEYS) if (Array.isArray(record[usual])) return found(record[usual] as unknown[], usual);
+  const arrays = Object.entries(record).filter(([k, v]) => Array.isArray(v) && !BESIDE_THE_LIST.has(k));
+  if (arrays.length === 1) return found(arrays[0]![1] as unknown[], arrays[0]![0]);
+  if (arrays.length === 0 && Object.entries(record).every(([k, v]) => BESIDE_THE_LIST.has(k) || v === null)) return found([], key);
+  return null;
+}
+
+/**
+ * A list reply read by `findListArray`: the items that fit (each one that does not is left out
+ * and noted), the paging facts, and a note when the list came under another key than documented.
+ */
+const listReply = <S extends z.ZodType>(item: S, what: string, key: string) =>
+  z.unknown().transform((value, ctx) => {
+    const found = findListArray(value, key);
+    if (!found) {
+      ctx.addIssue({ code: 'custom', message: `there is no list of ${what}s in it` });
+      return z.NEVER;
+    }
+    if (found.key !== undefined && found.key !== key) oddities?.push(`the ${what} list came under "${found.key}", not "${key}"`);
+    return { items: keepFitting(found.items, item, what), page: found.page };
+  });
 
 // ---- datasets and collections ------------------------------------------------------------
 
-export const dataset = z.object({ id, name: text, workspaceId: id, createdOn: opt(text) });
-/** `GET /dataset` answers a bare array [new]. */
-export const datasetList = list(dataset, 'dataset');
+// A dataset or collection is found by name; the ids of its parents are never needed.
+export const dataset = z.object({ id, name: text, workspaceId: opt(id), createdOn: opt(text) });
+/** `GET /dataset` answers a bare array [new]; a wrapped one reads the same. */
+export const datasetList = listReply(dataset, 'dataset', 'datasets').transform(({ items }) => items);
 
-export const collection = z.object({ id, name: text, datasetId: id, createdOn: opt(text) });
-const pageMeta = z.object({ limit: z.number(), offset: z.number() });
-export const collectionList = z.object({ collections: list(collection, 'collection'), meta: opt(pageMeta) });
+export const collection = z.object({ id, name: text, datasetId: opt(id), createdOn: opt(text) });
+/** `GET /collection`: `{collections, meta}` [new]; any other wrapper, or a bare array, reads the same. */
+export const collectionList = listReply(collection, 'collection', 'collections').transform(({ items, page }) => ({ collections: items, ...(page ? { meta: page } : {}) }));
 
 // ---- imagery -----------------------------------------------------------------------------
 
@@ -155,36 +272,36 @@ const featureValues = z.object({
   ),
 });
 
-export type AttributeValue = string | number | boolean | null;
+export type { AttributeValue } from '../../../common/photos/attribute-value';
 
 /**
- * An attribute group's values. A value that is not a scalar (an object, a list) is left out and
- * noted rather than failing the interval: Corelog shows and writes back scalars only.
+ * An attribute group's values, every one as Imago sent it, whatever its type: a value Corelog
+ * cannot edit (an object, a list, nested) is still carried, so a write-back returns it unchanged.
  */
 const attributeValues = z
   .record(z.string(), z.unknown())
   .nullish()
-  .transform((values) => {
-    const kept: Record<string, AttributeValue> = {};
-    for (const [key, value] of Object.entries(values ?? {})) {
-      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) kept[key] = value as AttributeValue;
-      else oddities?.push(`left out attribute "${key.slice(0, 80)}": a ${Array.isArray(value) ? 'list' : typeof value}, not a single value`);
-    }
-    return kept;
-  });
+  .transform((values) => (values ?? {}) as Record<string, AttributeValue>);
 
-export const imageryImage = z.object({
-  id,
-  imageTypeName: text,
-  url: opt(text),
-  uploadedOn: opt(text),
-  uploadedBy: opt(text),
-  mimeType: opt(text),
-  width: opt(z.number()),
-  height: opt(z.number()),
-  fileSize: opt(z.number()),
-  updatedAt: opt(text),
-});
+/**
+ * An image of an interval. Its image type is named, or (the [OLD] form) only given by id; one or
+ * the other must be there, or nobody can tell which photo it is.
+ */
+export const imageryImage = z
+  .object({
+    id,
+    imageTypeName: opt(text),
+    imageTypeId: opt(id),
+    url: opt(text),
+    uploadedOn: opt(text),
+    uploadedBy: opt(text),
+    mimeType: opt(text),
+    width: opt(z.number()),
+    height: opt(z.number()),
+    fileSize: opt(z.number()),
+    updatedAt: opt(text),
+  })
+  .refine((image) => image.imageTypeName !== undefined || image.imageTypeId !== undefined, { message: 'Invalid input: neither imageTypeName nor imageTypeId', path: ['imageTypeName'] });
 
 /** Loose: an interval keeps every field the server sent, for whoever writes it back. */
 export const imagery = z.looseObject({
@@ -211,29 +328,44 @@ export const imagery = z.looseObject({
 /** The imagery items of a `GET /imagery` or `POST /imagery` reply, however they were wrapped. */
 export const imageryItems = list(imagery, 'imagery interval');
 
-export type ImageryBodyForm = 'keyed' | 'bare';
+export type ImageryBodyForm = ListBodyForm;
 
 /**
  * Finds the imagery array in a reply. The documents do not show the wrapper: the [OLD] API and
- * the [1.3.1] example wrap it as `{ "imageries": [...] }`, the 2021 C# client reads a bare list.
- * So: a bare array, else `key` when it holds an array, else the object's only array-valued key.
+ * the [1.3.1] example wrap it as `{ "imageries": [...] }`, the 2021 C# client reads a bare list;
+ * an empty hole may come as `{}` or `{data: [], errors: []}`. See `findListArray`.
  */
-export function findImageryArray(value: unknown, key: string): { items: unknown[]; form: ImageryBodyForm; key?: string } | null {
-  if (Array.isArray(value)) return { items: value, form: 'bare' };
-  if (!value || typeof value !== 'object') return null;
-  const record = value as Record<string, unknown>;
-  if (Array.isArray(record[key])) return { items: record[key] as unknown[], form: 'keyed', key };
-  // A serializer that writes empty lists as null: nothing matched.
-  if (record[key] === null) return { items: [], form: 'keyed', key };
-  const arrays = Object.entries(record).filter(([, v]) => Array.isArray(v));
-  if (arrays.length !== 1) return null;
-  const [foundKey, items] = arrays[0]!;
-  return { items: items as unknown[], form: 'keyed', key: foundKey };
+export function findImageryArray(value: unknown, key: string): { items: unknown[]; form: ImageryBodyForm; key?: string; page?: PageMeta } | null {
+  return findListArray(value, key);
 }
 
 // ---- images ------------------------------------------------------------------------------
 
-export const uploadReply = z.object({ imageId: id, imageryId: id });
+/**
+ * `POST /image` answers `{imageId, imageryId}` [new]. Servers also answer `{id, imageryId}`, only
+ * `{imageId}`, numeric ids, the object wrapped (`{data: {…}}`, `{image: {…}}`) or in a one-item
+ * list, or nothing at all (204, an empty 200). Every one of those took the photo, so every one
+ * reads: an id that is not there is `undefined`, and the caller confirms by looking it up.
+ */
+export const uploadReply = z.preprocess(
+  unwrapUploadReply,
+  z.object({
+    imageId: opt(id).catch(undefined),
+    imageryId: opt(id).catch(undefined),
+  }),
+);
+
+function unwrapUploadReply(value: unknown): Record<string, unknown> {
+  const isRecord = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+  const first = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+  if (!isRecord(first)) return {};
+  let reply = first;
+  for (const wrapper of ['data', 'image', 'result']) {
+    const inner = reply[wrapper];
+    if (isRecord(inner) && !('imageId' in reply) && !('id' in reply)) reply = inner;
+  }
+  return { imageId: reply.imageId ?? reply.id, imageryId: reply.imageryId };
+}
 
 export const imageMetadata = z.object({
   id,
@@ -252,7 +384,8 @@ export const imageMetadata = z.object({
   updatedAt: opt(text),
   uploadedOn: opt(text),
   uploadedBy: opt(text),
-  mimeType: text,
+  // Corelog asks for the image by id and reads the type from the download itself.
+  mimeType: opt(text),
   checksum: opt(text),
   width: opt(z.number()),
   height: opt(z.number()),
@@ -265,7 +398,8 @@ export const imageMetadata = z.object({
   z: orNull(z.number()),
   deleted: opt(z.boolean()),
 });
-export const imageMetadataList = z.object({ images: optList(imageMetadata, 'image'), meta: opt(pageMeta) });
+/** `GET /image-metadata`: `{images, meta}` [new]; any other wrapper, or a bare array, reads the same. */
+export const imageMetadataList = listReply(imageMetadata, 'image', 'images').transform(({ items, page }) => ({ images: items, ...(page ? { meta: page } : {}) }));
 
 export type ImagoContext = z.infer<typeof contextReply>;
 export type ImagoWorkspace = ImagoContext['workspaces'][number];

@@ -12,6 +12,7 @@ import type { ServiceContext, ServiceModule } from '../app-services';
 import { PhotoPipeline, PhotoStore, renderStoredPreview } from '../images';
 import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
 import { attributesOf } from './interval-attributes';
+import { nameImageTypes } from './image-type-names';
 import { ImagoImageCache, toDataUrl } from './image-cache';
 import { PhotoUploadExecutor } from './upload-executor';
 import { WatchFolder } from './watch-folder';
@@ -88,8 +89,10 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
       loadPhotoCatalogue: loadCatalogue,
       listHoles: async ({ workspaceName, datasetName }) =>
         (await clients.imago().listAllCollections({ workspaceName, datasetName })).map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name)),
-      listHoleIntervals: async ({ workspaceName, datasetName, collectionName, imageryTypeName }) =>
-        (await clients.imago().listImagery({ workspaceName, datasetName, collectionName, imageryTypeName, includeFeatures: false })).map(toRemoteInterval),
+      listHoleIntervals: async ({ workspaceName, datasetName, collectionName, imageryTypeName }) => {
+        const intervals = await clients.imago().listImagery({ workspaceName, datasetName, collectionName, imageryTypeName, includeFeatures: false });
+        return (await nameImageTypes(intervals, () => clients.imago().context())).map(toRemoteInterval);
+      },
 
       async intakePhoto({ ref }) {
         const staged = stagedFiles.get(ref);
@@ -197,6 +200,7 @@ function toRemoteInterval(imagery: ImageryInterval): RemoteInterval {
     // As Imago sent them (booleans included), so writing the interval back keeps every value as it was.
     attributes: attributesOf(imagery),
     updatedAt: typeof imagery.updatedAt === 'string' ? imagery.updatedAt : null,
-    images: imagery.images.map((i) => ({ id: i.id, imageTypeName: i.imageTypeName, width: i.width ?? null, height: i.height ?? null, mimeType: i.mimeType ?? null })),
+    // An image whose type could not be named (not even by id through the context) cannot be shown as any type's photo.
+    images: imagery.images.flatMap((i) => (i.imageTypeName === undefined ? [] : [{ id: i.id, imageTypeName: i.imageTypeName, width: i.width ?? null, height: i.height ?? null, mimeType: i.mimeType ?? null }])),
   };
 }

@@ -47,7 +47,7 @@ describe('ImagoClient against the suite.emulator', () => {
     expect(all.map((d) => d.name)).toEqual(['Diamond Drilling', 'Drilling Chips', '1998 Historic Core']);
     expect(await client.listDatasets({ name: 'Dri', match: 'includes', workspaceName: LIVE_WORKSPACE })).toHaveLength(2);
     expect(await client.listDatasets({ name: 'Nothing like it' })).toEqual([]);
-    const workspaceId = all[0]!.workspaceId;
+    const workspaceId = all[0]!.workspaceId!;
     const created = await client.createDataset({ workspaceId, name: 'Geotech Holes' });
     expect(created).toMatchObject({ name: 'Geotech Holes', workspaceId });
     const again = await client.createDataset({ workspaceId, name: 'Geotech Holes' });
@@ -68,9 +68,9 @@ describe('ImagoClient against the suite.emulator', () => {
     expect(second.meta).toEqual({ limit: 1, offset: 1 });
 
     const made = await client.createCollection({ workspaceName: LIVE_WORKSPACE, datasetName: 'Diamond Drilling', name: 'FF-DD-0020' });
-    const same = await client.createCollection({ datasetId: made.datasetId, name: 'FF-DD-0020' });
+    const same = await client.createCollection({ datasetId: made.datasetId!, name: 'FF-DD-0020' });
     expect(same.id).toBe(made.id);
-    for (let i = 0; i < 4; i++) await client.createCollection({ datasetId: made.datasetId, name: `FF-DD-01${i}` });
+    for (let i = 0; i < 4; i++) await client.createCollection({ datasetId: made.datasetId!, name: `FF-DD-01${i}` });
     const paged = clientFor(suite.emulator, { api: { collectionPageSize: 2 } }).client;
     const all = await paged.listAllCollections({ datasetId: made.datasetId });
     expect(all.map((c) => c.name)).toEqual(['FF-DD-0012', 'FF-DD-0013', 'FF-DD-0020', 'FF-DD-010', 'FF-DD-011', 'FF-DD-012', 'FF-DD-013']);
@@ -178,7 +178,7 @@ describe('ImagoClient against the suite.emulator', () => {
     expect(sent.query).not.toHaveProperty('imageryId');
     expect(sent.bodyBytes - fileBytes).toBeGreaterThan(100);
     expect(sent.bodyBytes - fileBytes).toBeLessThan(400);
-    expect(suite.emulator.image(reply.imageId)!.record).toMatchObject({ size: fileBytes, checksum: createHash('sha256').update(await readFile(path)).digest('hex') });
+    expect(suite.emulator.image(reply.imageId!)!.record).toMatchObject({ size: fileBytes, checksum: createHash('sha256').update(await readFile(path)).digest('hex') });
 
     const current = await client.listImageMetadata({ imageryId: reply.imageryId, imageTypeName: 'Wet' });
     expect(current.images.map((i) => [i.id, i.mimeType, i.width, i.height, i.uploadedBy])).toEqual([[reply.imageId, 'image/png', 640, 280, 'demo']]);
@@ -210,7 +210,7 @@ describe('ImagoClient against the suite.emulator', () => {
       [401, bytes.length, 'image/jpeg'],
       [200, bytes.length, 'image/jpeg'],
     ]);
-    expect(suite.emulator.image(reply.imageId)!.record).toMatchObject({ mimeType: 'image/jpeg', size: bytes.length, checksum: createHash('sha256').update(bytes).digest('hex') });
+    expect(suite.emulator.image(reply.imageId!)!.record).toMatchObject({ mimeType: 'image/jpeg', size: bytes.length, checksum: createHash('sha256').update(bytes).digest('hex') });
   });
 
   it('filters image metadata by names, match mode and ids', async () => {

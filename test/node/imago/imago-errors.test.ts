@@ -150,7 +150,8 @@ describe('replies Imago should never send', () => {
       const reply = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
       if (path === '/integrate/2/session' && req.method === 'POST') return reply(200, 'application/json', JSON.stringify({ uid: 'u-1', apiToken: 't-1' }));
       if (path === '/integrate/2/context') return reply(200, 'text/html', '<html><body>Hotel Wi-Fi login</body></html>');
-      if (path === '/integrate/2/dataset') return reply(200, 'application/json', JSON.stringify({ datasets: [] }));
+      // An object that holds no list at all (a wrapped list, even empty, is read: imago-reply-shapes.test.ts).
+      if (path === '/integrate/2/dataset') return reply(200, 'application/json', JSON.stringify({ message: 'Please sign in' }));
       if (path === '/integrate/2/collection') return reply(200, 'application/json', '{"collections": [');
       if (path === '/integrate/2/imagery') return reply(429, 'application/json', JSON.stringify({ message: 'Too many requests' }));
       if (path === '/integrate/2/image-metadata') return reply(200, 'application/json', JSON.stringify({ images: [{ id: 'x' }] }));
