@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { depthField, depthRangeProblem, fromDepthField, toDepthField } from '../forms/depth-fields';
 import { filenamePatternSchema, newHoleNameSchema } from '../forms/text-fields';
 import { freeTextSchema } from '../free-text';
+import { structuredValueProblem, type ScalarAttributeValue, type StructuredAttributeValue } from '../photos/attribute-value';
 
 /**
  * A name sent to Imago (workspace, dataset, hole, imagery type, image type): one line without
@@ -26,16 +27,35 @@ const depth = depthField('Depth').schema;
 const uuidish = z.string().min(1).max(100);
 
 /**
+ * An object or list value Imago holds (common/photos/attribute-value.ts): carried as it came so a
+ * write-back returns it unchanged; plain JSON within depth and size bounds.
+ */
+const structuredAttributeValue = z
+  // Typed first, so a string that breaks the free-text rule is refused with that rule's words, not
+  // a generic "invalid input" from this option too.
+  .union([z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .superRefine((value, ctx) => {
+    const problem = structuredValueProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `An attribute value ${problem}.` });
+  }) as unknown as z.ZodType<StructuredAttributeValue>;
+
+/**
  * Attribute values per definition, as Imago writes them: `{ "Core Tray Box Numbers": { StartBox: 1 } }`.
  * Text values follow the free-text rule (multi-line, as notes and comments are; the form holds
  * single-line types to one line); definition and attribute names are one line.
  */
 export const attributeValuesSchema = z.record(
   freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute definition name' }),
-  // Booleans only as Imago sent them: kept as they are so a write-back never turns `true` into "true".
-  z.record(freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute name' }), z.union([freeTextSchema({ maxLength: 10_000, label: 'An attribute value' }), z.number(), z.boolean(), z.null()])),
+  // Booleans, objects and lists only as Imago sent them: kept as they are so a write-back never
+  // turns `true` into "true" or drops a value the form cannot edit.
+  z.record(
+    freeTextSchema({ maxLength: 300, multiline: false, label: 'An attribute name' }),
+    z.union([freeTextSchema({ maxLength: 10_000, label: 'An attribute value' }), z.number(), z.boolean(), z.null(), structuredAttributeValue]),
+  ),
 );
 export type AttributeValues = z.infer<typeof attributeValuesSchema>;
+/** Attribute values of single values only: what a form or a manifest column gives. */
+export type ScalarAttributeValues = Record<string, Record<string, ScalarAttributeValue>>;
 
 export const ATTRIBUTE_DATA_TYPES = ['number', 'string', 'note', 'date', 'colour'] as const;
 

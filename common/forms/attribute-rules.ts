@@ -8,6 +8,7 @@
  * functions and main checks the same values with the same functions before writing to Imago, so
  * what the form refuses main refuses with the same words. Pure; runs anywhere.
  */
+import type { AttributeValue } from '../photos/attribute-value';
 
 /** An attribute type as the catalogue carries it (extra rule fields are optional). */
 export interface AttributeTypeRules {
@@ -25,8 +26,8 @@ export interface AttributeDefinitionRules {
   attributeTypes: readonly AttributeTypeRules[];
 }
 
-export type AttributeValue = string | number | boolean | null;
-
+/** A value as an interval holds it; an object or list (never typed in a form) breaks no rule but `required`. */
+export type { AttributeValue } from '../photos/attribute-value';
 /** Percent attributes (`RQD %`, `Recovery percent`) without a range of their own: 0–100. */
 const PERCENT = /(%|\bpercent(age)?\b)\s*$/i;
 

@@ -5,13 +5,19 @@
  * refresh) and main (the check just before writing), so both judge a conflict alike. Pure.
  */
 import type { AttributeValues } from '../bridge/photo-contract';
+import { isStructuredValue, sameJson } from './attribute-value';
 
 type Value = AttributeValues[string][string];
 
+/** No value. An empty object or list is a value: Imago sent it, so it goes back. */
 const empty = (value: Value | undefined): boolean => value === undefined || value === null || value === '';
 
-/** The same value as far as a user can tell: `1`, `1.0` and `"1"` are; absent, null and "" are. */
+/**
+ * The same value as far as a user can tell: `1`, `1.0` and `"1"` are; absent, null and "" are.
+ * Objects and lists are the same only when equal all the way down (key order aside).
+ */
 function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (isStructuredValue(a) || isStructuredValue(b)) return sameJson(a, b);
   if (empty(a) || empty(b)) return empty(a) && empty(b);
   if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
   return String(a) === String(b);
@@ -41,9 +47,11 @@ export function changedAttributes(a: AttributeValues, b: AttributeValues): strin
 /**
  * The `attributeDefinitions` of a `POST /imagery` write. Starts from what Imago holds now, so
  * every attribute it sent that the user did not touch goes back unchanged (booleans stay
- * booleans), then the user's values. A value the user cleared is sent as `null`, but only where
- * Imago holds a value: the documents do not say what `null` does (the emulator removes it), and an
- * empty field Imago never had is simply left out, as before.
+ * booleans, objects and lists stay as they are, however nested), then the user's values. A value
+ * the user cleared is sent as `null`, but only where Imago holds a value: the documents do not say
+ * what `null` does (the emulator removes it), and an empty field Imago never had is simply left
+ * out, as before. An object or list Imago holds always goes back as Imago holds it: Corelog
+ * cannot edit one, so whatever the outgoing values say about it is a stale copy at best.
  */
 export function attributesToWrite(outgoing: AttributeValues, remote: AttributeValues = {}): { name: string; attributes: Record<string, Value> }[] {
   const names = new Set([...Object.keys(remote), ...Object.keys(outgoing)]);
@@ -53,7 +61,7 @@ export function attributesToWrite(outgoing: AttributeValues, remote: AttributeVa
     const mine = outgoing[name] ?? {};
     const attributes: Record<string, Value> = {};
     for (const key of new Set([...Object.keys(held), ...Object.keys(mine)])) {
-      const value = key in mine ? mine[key] : held[key];
+      const value = key in mine && !isStructuredValue(held[key]) ? mine[key] : held[key];
       if (!empty(value)) attributes[key] = value!;
       else if (!empty(held[key])) attributes[key] = null;
     }
@@ -73,6 +81,8 @@ export function conflictingAttributes(remote: AttributeValues, base: AttributeVa
   for (const [name, mine] of Object.entries(outgoing)) {
     for (const key of Object.keys(mine)) {
       const theirs = remote[name]?.[key];
+      // An object or list Imago holds is written back as it is (attributesToWrite): nothing lost.
+      if (isStructuredValue(theirs)) continue;
       if (!sameValue(theirs, base[name]?.[key]) && !sameValue(mine[key], theirs)) keys.push(`${name}.${key}`);
     }
   }

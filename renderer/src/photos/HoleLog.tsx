@@ -18,10 +18,11 @@ import { fromDepthField, toDepthField } from '../../../common/forms/depth-fields
 import { lengthUnitWords, withLengthUnit } from '../../../common/forms/length-units';
 import { changedAttributes } from '../../../common/photos/attribute-versions';
 import { formatDateTime } from '../app/time-format';
-import { attributeText, carriedText, carryForwardKey, formatRange, gapsBetween, intervalError, isNewPickValue, parseAttributes, pickListValues, typeAhead } from './interval-rules';
+import { attributeText, carriedText, carryForwardKey, formatRange, gapsBetween, intervalError, isNewPickValue, parseAttributes, pickListValues, typeAhead, valueText } from './interval-rules';
 import { asBridgeError, deleteInterval, refreshIntervals, resolveConflict, saveInterval, usedAttributeValues } from './photo-records';
 import { getSetting, photosDb, putSetting, type ImageryInterval, type OutboxItem, type RemovedInterval, type TrayPhoto } from './photos-db';
 import type { ViewerStart } from './PhotoViewer';
+import { isStructuredValue } from '../../../common/photos/attribute-value';
 import { useEditStart } from './edit-start';
 import { useBlobUrl } from './use-blob-url';
 import type { ResolvedSelection } from './use-photo-selection';
@@ -351,7 +352,10 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
                 <div key={key} className="attribute" onKeyDown={onKeyDown}>
                   <label className="attribute">
                     {type.name}
-                    {type.dataType === 'note' ? (
+                    {isStructuredValue(editing?.attributes[definition.name]?.[type.name]) ? (
+                      // An object or list set elsewhere: shown as it is and written back unchanged, never edited here.
+                      <input type="text" value={value} readOnly aria-readonly="true" data-testid="attribute-structured" title="Set outside Corelog; kept as it is" />
+                    ) : type.dataType === 'note' ? (
                       <textarea
                         rows={2}
                         value={value}
@@ -532,8 +536,8 @@ function ConflictPanel({ interval, imageryType }: { interval: ImageryInterval; i
   const keys = [...known, ...[...differing].filter((k) => !known.includes(k))];
   const show = (values: AttributeValues, key: string) => {
     const [name, attribute] = splitKey(key);
-    const v = values[name]?.[attribute];
-    return v === undefined || v === null || v === '' ? '—' : String(v);
+    const v = valueText(values[name]?.[attribute]);
+    return v === '' ? '—' : v;
   };
   const choose = (choice: 'mine' | 'theirs') => resolveConflict(interval.id, choice).catch((e: unknown) => setError(asBridgeError(e).message));
   return (

@@ -15,6 +15,7 @@ import { depthRangeProblem, fromDepthField, toDepthField } from '../../../common
 import { lengthUnitSymbol, lengthUnitWords } from '../../../common/forms/length-units';
 import { decimalField } from '../../../common/forms/number-fields';
 import { freeTextProblem, normaliseLineEnds } from '../../../common/free-text';
+import { isStructuredValue, structuredText, type AttributeValue } from '../../../common/photos/attribute-value';
 import { formatDepthRange } from '../settings/depth-format';
 
 export { holeNameProblem };
@@ -83,7 +84,8 @@ export function gapsBetween(intervals: readonly DepthRange[]): { from: number; t
  * cached catalogue does not know yet) are carried over unchanged, so an edit never drops them,
  * and a field whose text was not changed keeps Imago's value as it was (`true` stays a boolean,
  * `12.50` the number it was). Each value is then held to its definition's rules (required,
- * range: common/forms/attribute-rules.ts), the rule main applies too.
+ * range: common/forms/attribute-rules.ts), the rule main applies too. An object or list Imago
+ * holds is not the form's to edit: it is kept as it came, whatever its field's text says.
  */
 export function parseAttributes(
   imageryType: CatalogueImageryType,
@@ -98,11 +100,15 @@ export function parseAttributes(
     if (unknown.length) values[name] = Object.fromEntries(unknown);
   }
   for (const definition of imageryType.attributeDefinitions) {
-    const out: Record<string, string | number | boolean | null> = { ...values[definition.name] };
+    const out: Record<string, AttributeValue> = { ...values[definition.name] };
     for (const type of definition.attributeTypes) {
       const raw = (text[definition.name]?.[type.name] ?? '').trim();
       const key = `${definition.name}.${type.name}`;
       const before = kept[definition.name]?.[type.name];
+      if (isStructuredValue(before)) {
+        out[type.name] = before;
+        continue;
+      }
       if (raw === '') {
         out[type.name] = null;
         const problem = attributeRuleProblem(type, null);
@@ -145,9 +151,15 @@ export function parseAttributes(
   return { values, issues };
 }
 
+/** One stored value as text: an object or list as one line of JSON (shown, never edited). */
+export function valueText(value: AttributeValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  return isStructuredValue(value) ? structuredText(value) : String(value);
+}
+
 /** Stored values → form text. */
 export function attributeText(values: AttributeValues): Record<string, Record<string, string>> {
-  return Object.fromEntries(Object.entries(values).map(([name, attrs]) => [name, Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, v === null ? '' : String(v)]))]));
+  return Object.fromEntries(Object.entries(values).map(([name, attrs]) => [name, Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, valueText(v)]))]));
 }
 
 /** Which attribute fields (`definition.attribute`) carry forward to the next interval, per imagery type. */
@@ -164,6 +176,8 @@ export function carriedText(carry: readonly string[], previous: { attributes: At
   for (const key of carry) {
     const dot = key.indexOf('.');
     const [name, attribute] = [key.slice(0, dot), key.slice(dot + 1)];
+    // An object or list would arrive in the new interval as typed text: it is not carried.
+    if (isStructuredValue(previous.attributes[name]?.[attribute])) continue;
     const value = text[name]?.[attribute];
     if (value !== undefined && value !== '') out[name] = { ...out[name], [attribute]: value };
   }

@@ -11,7 +11,8 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { fieldProblem, parseDepth, resolveImageType } from '../../../../common/photos/archive-pattern';
-import type { AttributeValues } from '../../../../common/bridge/photo-contract';
+// A manifest's columns hold single values only.
+import type { ScalarAttributeValues as AttributeValues } from '../../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../../common/errors';
 import { freeTextProblem } from '../../../../common/free-text';
 import { readCsvRecords } from './csv-records';

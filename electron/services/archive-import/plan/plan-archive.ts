@@ -25,7 +25,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ArchiveRow, ArchiveSource } from '../../../../common/bridge/archive-contract';
-import type { AttributeValues } from '../../../../common/bridge/photo-contract';
+// A manifest's columns hold single values only.
+import type { ScalarAttributeValues as AttributeValues } from '../../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../../common/errors';
 import { compileArchivePatterns, matchArchivePath, type CompiledArchivePattern } from '../../../../common/photos/archive-pattern';
 import { inspectPhoto } from '../../images';

@@ -4,6 +4,7 @@
  * hole in depth order — Imago's photos, and those taken here and not uploaded yet.
  */
 import type { AttributeValues, CatalogueImageryType } from '../../../../common/bridge/photo-contract';
+import { isStructuredValue, structuredText } from '../../../../common/photos/attribute-value';
 import type { Hole, ImageryInterval, RemoteImageRef, TrayPhoto } from '../photos-db';
 
 export interface ReportColumn {
@@ -66,7 +67,7 @@ export function attributeText(attributes: AttributeValues | undefined, column: P
   const value = attributes?.[column.definition]?.[column.attribute];
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return String(value);
+  return isStructuredValue(value) ? structuredText(value) : String(value);
 }
 
 /** A colour attribute's value, if it is a colour CSS can draw safely (#rgb or #rrggbb only). */

@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { formatDepthValue } from '../../../../common/forms/length-units';
+import { isStructuredValue, structuredText } from '../../../../common/photos/attribute-value';
 import { formatDepthRange } from '../../settings/depth-format';
 import type { ImageryInterval } from '../photos-db';
 import type { ColumnValue, StripColumn } from './strip-columns';
@@ -94,13 +95,14 @@ export function Selection({ group, layout, selectedId, yOf }: { group: StripGrou
 
 export function ValueText({ value, x, y, width, kind }: { value: ColumnValue; x: number; y: number; width: number; kind: StripColumn['kind'] }) {
   if (value === null || value === '') return null;
-  const text = typeof value === 'string' ? value.split('\n')[0]! : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
+  const whole = isStructuredValue(value) ? structuredText(value) : String(value);
+  const text = typeof value === 'string' ? value.split('\n')[0]! : typeof value === 'boolean' ? (value ? 'yes' : 'no') : whole;
   return (
     <g>
       <text className={`strip-value ${kind}`} x={kind === 'bar' ? x + width - 2 : x + 2} y={y + 11} textAnchor={kind === 'bar' ? 'end' : 'start'}>
         {truncate(text, Math.floor(width / 6.2))}
       </text>
-      <title>{String(value)}</title>
+      <title>{whole}</title>
     </g>
   );
 }
