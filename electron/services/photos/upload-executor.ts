@@ -190,10 +190,13 @@ export class PhotoUploadExecutor {
       await client.ensureCollection({ workspaceName: target.workspaceName, datasetName: target.datasetName, name: target.collectionName });
       known.holes.add(holeKey);
     }
-    // Imago's copy as it is now: checked against the base, and the start of what is written back.
-    const current = options.base !== undefined ? await this.currentInterval(client, target) : null;
+    // Imago's copy as it is now: the start of what is written back, also without a base (a row
+    // from an older version, a first upload): a server that replaces a whole attribute group
+    // would otherwise lose every attribute of it this write does not name. Checked against the
+    // base when there is one.
+    const current = await this.currentInterval(client, target);
     const held = current ? attributesOf(current) : {};
-    const changed = current ? conflictingAttributes(held, options.base?.attributes ?? {}, attributes) : [];
+    const changed = current && options.base !== undefined ? conflictingAttributes(held, options.base?.attributes ?? {}, attributes) : [];
     if (changed.length > 0) {
       throw new CorelogError(
         'conflict',

@@ -166,13 +166,29 @@ describe('interval writes against Imago (emulator)', () => {
     expect(imagery(2).attributes).toEqual(values);
   });
 
-  it('without a base (rows from before conflicts were tracked) writes as before: one POST, no read first', async () => {
-    const { executor: ours } = executor();
-    const reads = () => suite.emulator.server.log.list().filter((e) => e.method === 'GET' && e.path === '/imagery').length;
-    const readsBefore = reads();
-    await ours.saveIntervalVersion(target(4, 5), { Geology: { Lithology: 'Basalt', Comments: null } });
-    expect(reads()).toBe(readsBefore);
-    expect(imagery(4).attributes).toEqual({ Geology: { Lithology: 'Basalt' } });
+  it('without a base (rows from older versions, a first upload) reads Imago’s copy first and writes the change on top of it', async () => {
+    const { executor: first } = executor();
+    await first.saveIntervalVersion(target(4, 5), { Geology: { Lithology: 'Basalt', Comments: 'weathered' } });
+    const { executor: legacy } = executor();
+    await legacy.saveIntervalVersion(target(4, 5), { Geology: { Lithology: 'Dolerite' } });
+    expect(imagery(4).attributes).toEqual({ Geology: { Lithology: 'Dolerite', Comments: 'weathered' } });
+    // The write itself named the attribute this change does not touch: a server that replaces a
+    // whole group on write (attributeGroupWrite: replace, below) keeps it too.
+    expect(writes()).toHaveLength(2);
+  });
+});
+
+describe('interval writes without a base, against an Imago that replaces whole attribute groups', () => {
+  const suite = useImagoSuite({ emulator: { attributeGroupWrite: 'replace' } });
+  it('keeps every attribute of the group the write does not name', async () => {
+    const { client } = clientFor(suite.emulator);
+    const executor = () => new PhotoUploadExecutor({ client: () => client, store: async () => Promise.reject(new Error('no photos here')) });
+    const target: IntervalTarget = { workspaceName: LIVE_WORKSPACE, datasetName: 'Diamond Drilling', collectionName: 'FF-DD-0952', imageryTypeName: 'Core Trays', from: 6, to: 7 };
+    await executor().saveIntervalVersion(target, { Geology: { Lithology: 'Basalt', Comments: 'weathered' } });
+    await executor().saveIntervalVersion(target, { Geology: { Lithology: 'Dolerite' } });
+    const collection = suite.emulator.world.collections.find((c) => c.name === 'FF-DD-0952')!;
+    const stored = suite.emulator.world.imageries.find((i) => i.collectionId === collection.id && i.startDepth === 6)!;
+    expect(stored.attributes).toEqual({ Geology: { Lithology: 'Dolerite', Comments: 'weathered' } });
   });
 });
 
