@@ -7,6 +7,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
+import { FileChanged } from './image-damage';
 
 const WINDOW_BYTES = 1024 * 1024;
 
@@ -76,6 +77,8 @@ export class ByteSource {
 
   /**
    * Makes at least `count` bytes available in the window (fewer only at the end of the file).
+   * Throws `FileChanged` when the file is shorter than it was at open: a caller never sees a read
+   * that made no progress before the end.
    * Yields to the event loop while it reads, so a long walk never holds the process up.
    */
   async ensure(count: number): Promise<void> {
@@ -94,7 +97,10 @@ export class ByteSource {
     this.start += this.pos;
     this.pos = 0;
     this.bytes = next.subarray(0, keep + bytesRead);
-    if (fileOffset + bytesRead >= this.size || bytesRead === 0) this.atEnd = true;
+    // Nothing more where the size taken at open promised more: the file was cut meanwhile. Saying
+    // so (instead of "at the end") is what keeps every read loop from waiting for bytes for ever.
+    if (bytesRead === 0 && fileOffset < this.size) throw new FileChanged();
+    if (fileOffset + bytesRead >= this.size) this.atEnd = true;
   }
 
   /** Moves `count` bytes on (past the window if need be), without reading what is skipped. */

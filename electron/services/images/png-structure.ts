@@ -54,6 +54,9 @@ async function readChunk(src: ByteSource, wantData: boolean): Promise<{ chunk: C
   const parts: Buffer[] = [];
   for (let left = length; left > 0; ) {
     await src.ensure(Math.min(left, 1024 * 1024));
+    // Checked against the size at open above; ensure() throws when the file was cut since. Still,
+    // a read that brings nothing must end the loop, never spin.
+    if (src.available === 0) throw new ImageDamage(`the file ends before the image does (inside its ${type} chunk)`);
     const part = src.bytes.subarray(src.pos, src.pos + Math.min(left, src.available));
     crc = crc32(part, crc);
     if (wantData) parts.push(Buffer.from(part));
@@ -61,6 +64,7 @@ async function readChunk(src: ByteSource, wantData: boolean): Promise<{ chunk: C
     left -= part.length;
   }
   await src.ensure(4);
+  if (src.available < 4) throw new ImageDamage(`the file ends before the image does (inside its ${type} chunk)`);
   const stored = src.bytes.readUInt32BE(src.pos);
   src.pos += 4;
   if (stored !== crc >>> 0) {

@@ -5,7 +5,7 @@
  * Bundled to dist/electron/structure-thread.cjs by scripts/build.mjs.
  */
 import { parentPort } from 'node:worker_threads';
-import { ImageDamage } from './image-damage';
+import { FileChanged, ImageDamage } from './image-damage';
 import type { StructureReply, StructureRequest } from './structure-threads';
 import { walkHere } from './structure-walk';
 
@@ -24,6 +24,8 @@ port.on('message', (request: StructureRequest) => {
       port.postMessage(
         (error instanceof ImageDamage
           ? { id: request.id, ok: false, damage: error.what }
+          : error instanceof FileChanged
+          ? { id: request.id, ok: false, changed: true }
           : { id: request.id, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }) satisfies StructureReply,
       ),
   );
