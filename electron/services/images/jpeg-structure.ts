@@ -15,8 +15,9 @@
  *   raises these warnings during the decode; for them the walk only counts scans and metadata.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { defaultConditioning, walkArithmeticScan, type ArithmeticConditioning } from './arithmetic-walker';
 import { ByteSource, type FileDigest } from './byte-source';
-import { acquireWalker, WalkStatus, type DcGeometry, type HuffmanWalker, type WalkStep } from './huffman-walker';
+import { acquireWalker, MAX_BLOCKS, WalkStatus, type DcGeometry, type HuffmanWalker, type WalkStep } from './huffman-walker';
 import { formatCount, ImageDamage } from './image-damage';
 
 /** How libjpeg will have to decode the frame. */
@@ -32,6 +33,8 @@ export interface JpegComponent {
 
 export interface JpegFrame {
   process: JpegProcess;
+  /** The SOF marker (0xc0–0xcf), for what `process` does not tell apart (arithmetic sequential or progressive). */
+  marker?: number;
   precision: number;
   width: number;
   height: number;
@@ -67,6 +70,8 @@ export interface JpegHeader {
     spectral?: [number, number, number, number];
     /** Per quantization table defined before the first scan, its DC step (the walk's DC image needs only that one). */
     dcQuant?: Map<number, number>;
+    /** Arithmetic conditioning as the DAC segments before the first scan left it. */
+    conditioning?: ArithmeticConditioning;
   };
   /** Markers that decide how libjpeg reads the colours: JFIF (APP0), Adobe (APP14), an ICC profile (APP2). */
   markers?: { jfif: boolean; adobe: boolean; icc: boolean };
@@ -101,6 +106,10 @@ const EOI = 0xd9;
 const SOS = 0xda;
 const DHT = 0xc4;
 const DRI = 0xdd;
+/** Arithmetic conditioning (DAC). */
+const DAC = 0xcc;
+/** Extended sequential, arithmetic coding: the one arithmetic process walked (see arithmetic-walker.ts). */
+const SOF_ARITHMETIC_SEQUENTIAL = 0xc9;
 const isRst = (marker: number) => marker >= 0xd0 && marker <= 0xd7;
 const isSof = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== DHT && marker !== 0xc8 && marker !== 0xcc;
 /** The segments libvips asks libjpeg to keep in memory (EXIF and XMP, ICC, IPTC); others are skipped. */
@@ -118,34 +127,62 @@ function sofProcess(marker: number): JpegProcess {
 const corrupt = (detail: string) => new ImageDamage(`its image data is corrupt (${detail})`);
 const hex = (marker: number) => `0x${marker.toString(16)}`;
 
-/** Reads the next marker at the current position, skipping fill bytes; counts other bytes skipped. */
+/** Compared a block at a time (a memcmp): megabytes of padding cost milliseconds, not an await a byte. */
+const RUN_BLOCK = 4096;
+const FILL_RUN = Buffer.alloc(RUN_BLOCK, 0xff);
+const STUFFED_RUN = Buffer.from('ff00'.repeat(RUN_BLOCK / 2), 'hex');
+
+/** The first index from `from` (before `end`) where `bytes` stops repeating `pattern`, whose period divides RUN_BLOCK. */
+function endOfRun(bytes: Buffer, from: number, end: number, pattern: Buffer, period: number): number {
+  let at = from;
+  while (at + RUN_BLOCK <= end && bytes.compare(pattern, 0, RUN_BLOCK, at, at + RUN_BLOCK) === 0) at += RUN_BLOCK;
+  while (at + period <= end && bytes.compare(pattern, 0, period, at, at + period) === 0) at += period;
+  return at;
+}
+
+/**
+ * Reads the next marker at the current position, skipping fill bytes; counts other bytes skipped
+ * (coded data, stuffed 0xFF00 pairs, garbage). Scans the window synchronously and awaits only for
+ * the next window: one await per 0xFF byte stalled the thread for seconds on 60 MB of padding.
+ */
 async function nextMarker(src: ByteSource): Promise<{ marker: number; skipped: number } | null> {
   let skipped = 0;
   for (;;) {
-    await src.ensure(2);
-    if (src.available < 2) return null;
+    if (src.available < 2) {
+      await src.ensure(2);
+      if (src.available < 2) return null;
+    }
     const { bytes } = src;
-    if (bytes[src.pos] !== 0xff) {
-      // Entropy-coded data or garbage: find the next 0xFF inside the window.
-      const found = bytes.indexOf(0xff, src.pos);
-      const stop = found === -1 ? bytes.length : found;
-      skipped += stop - src.pos;
-      src.pos = stop;
-      continue;
+    const end = bytes.length;
+    let pos = src.pos;
+    // Every branch moves `pos` on; the loop stops with one byte or none left, for the next window.
+    while (pos + 1 < end) {
+      if (bytes[pos] !== 0xff) {
+        // Entropy-coded data or garbage: on to the next 0xFF.
+        const found = bytes.indexOf(0xff, pos);
+        const stop = found === -1 ? end : found;
+        skipped += stop - pos;
+        pos = stop;
+        continue;
+      }
+      const marker = bytes[pos + 1]!;
+      if (marker === 0xff) {
+        // Fill bytes: keep the last 0xFF of the run, which the marker code follows.
+        pos = endOfRun(bytes, pos + 1, end, FILL_RUN, 1) - 1;
+        continue;
+      }
+      if (marker === 0x00) {
+        // Stuffed 0xFF bytes inside coded data.
+        const stop = endOfRun(bytes, pos, end, STUFFED_RUN, 2);
+        skipped += stop - pos;
+        pos = stop;
+        continue;
+      }
+      src.pos = pos + 2;
+      return { marker, skipped };
     }
-    const marker = bytes[src.pos + 1]!;
-    if (marker === 0xff) {
-      src.pos += 1; // fill byte
-      continue;
-    }
-    if (marker === 0x00) {
-      // A stuffed 0xFF inside coded data.
-      skipped += 2;
-      src.pos += 2;
-      continue;
-    }
-    src.pos += 2;
-    return { marker, skipped };
+    // One byte or none left in the window: the next turn loads more, or finds the file's end.
+    src.pos = pos;
   }
 }
 
@@ -183,7 +220,7 @@ function parseFrame(marker: number, segment: Buffer): JpegFrame {
     if (h < 1 || h > 4 || v < 1 || v > 4) throw new ImageDamage('its frame header is corrupt (bad sampling factors)');
     components.push({ id: segment[6 + 3 * i]!, h, v, quantTable: segment[8 + 3 * i]! });
   }
-  return { process: sofProcess(marker), precision: segment[0]!, height: segment.readUInt16BE(1), width: segment.readUInt16BE(3), components };
+  return { process: sofProcess(marker), marker, precision: segment[0]!, height: segment.readUInt16BE(1), width: segment.readUInt16BE(3), components };
 }
 
 /**
@@ -268,6 +305,7 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
     const ac = new Map<number, Uint16Array>();
     const dcQuant = new Map<number, number>();
     const markers = { jfif: false, adobe: false, icc: false };
+    const conditioning = defaultConditioning();
     for (;;) {
       const next = await nextMarker(src);
       if (next === null) throw new ImageDamage('the file ends before its image data');
@@ -282,6 +320,16 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
         parseHuffmanTables(await readSegment(src, marker), dc, ac);
       } else if (marker === DQT) {
         parseQuantTables(await readSegment(src, marker), dcQuant);
+      } else if (marker === DAC) {
+        const segment = await readSegment(src, marker);
+        for (let at = 0; at + 1 < segment.length; at += 2) {
+          const table = segment[at]! & 15;
+          const value = segment[at + 1]!;
+          if (segment[at]! >> 4 === 0) {
+            conditioning.dcL[table] = value & 15;
+            conditioning.dcU[table] = value >> 4;
+          } else conditioning.acK[table] = value;
+        }
       } else if (marker === DRI) {
         const segment = await readSegment(src, marker);
         if (segment.length < 2) throw new ImageDamage('its header is corrupt (a short restart interval)');
@@ -298,6 +346,10 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
           const tables = segment[2 + 2 * i]!;
           components.push({ index, dcTable: tables >> 4, acTable: tables & 15 });
         }
+        // libjpeg refuses more (JPEG's own limit); the walk's tables hold no more either.
+        const sampling = frame.components;
+        const blocks = count === 1 ? 1 : components.reduce((sum, c) => sum + sampling[c.index]!.h * sampling[c.index]!.v, 0);
+        if (blocks > MAX_BLOCKS) throw new ImageDamage(`its header is corrupt (a scan needs ${formatCount(blocks)} blocks per unit of coded data; JPEG allows at most ${MAX_BLOCKS})`);
         const at = 1 + 2 * count;
         const spectral: [number, number, number, number] = [segment[at]!, segment[at + 1]!, segment[at + 2]! >> 4, segment[at + 2]! & 15];
         const sequential = frame.process === 'baseline' || frame.process === 'extended';
@@ -309,7 +361,7 @@ export async function readJpegHeader(source: string | Buffer): Promise<JpegHeade
           buffered,
           coefficientBytes: buffered ? coefficientBytes(frame) : 0,
           firstScanOffset: src.offset,
-          scan: { components, restartInterval, dc, ac, spectral, dcQuant },
+          scan: { components, restartInterval, dc, ac, spectral, dcQuant, conditioning },
           markers,
         };
       } else {
@@ -348,10 +400,12 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader,
   const src = await ByteSource.open(source, { hash: options.hash === true });
   try {
     await src.skip(header.firstScanOffset);
-    // Arithmetic and lossless coding are rare enough to leave to libjpeg alone.
-    const walked = !header.buffered && header.frame.process !== 'arithmetic' && header.frame.process !== 'lossless';
-    const wantDc = options.dcImage === true && walked && dcImageRefusal(header) === null;
-    const dc = walked ? await walkSequentialScan(src, header, wantDc) : null;
+    // Lossless coding is rare enough to leave to libjpeg alone; progressive files libjpeg reads to the end itself.
+    const arithmetic = singleArithmeticScan(header);
+    const walked = arithmetic || (!header.buffered && header.frame.process !== 'arithmetic' && header.frame.process !== 'lossless');
+    const wantDc = options.dcImage === true && walked && !arithmetic && dcImageRefusal(header) === null;
+    const dc = walked && !arithmetic ? await walkSequentialScan(src, header, wantDc) : null;
+    const arithmeticEndReached = arithmetic ? await walkArithmetic(src, header) : false;
     let scans = 1;
     let metadataBytes = header.metadataBytes;
     for (;;) {
@@ -361,7 +415,7 @@ export async function checkJpegBody(source: string | Buffer, header: JpegHeader,
       // Right after the walked scan nothing may come before the next marker. Elsewhere `skipped`
       // is coded data, which libjpeg checks as it reads every scan of a buffered file.
       if (walked && scans === 1) {
-        if (skipped > 0) throw extraneous(skipped, marker);
+        if (skipped > 0 && !arithmeticEndReached) throw extraneous(skipped, marker);
         if (isRst(marker)) throw corrupt(`unexpected restart marker ${hex(marker)}`);
       }
       if (isRst(marker)) continue;
@@ -542,6 +596,39 @@ async function walkSequentialScan(src: ByteSource, header: JpegHeader, wantDc: b
     throw extraneous(extra + (next?.skipped ?? 0), next?.marker ?? EOI);
   }
   return planes === null ? null : planes.image(walker);
+}
+
+/**
+ * A sequential arithmetic-coded JPEG whose first scan carries every component: libjpeg then decodes
+ * rows as it reads that one scan, and libvips stops before its end (see arithmetic-walker.ts).
+ */
+export function singleArithmeticScan(header: JpegHeader): boolean {
+  const { frame, scan } = header;
+  return frame.marker === SOF_ARITHMETIC_SEQUENTIAL && scan.components.length === frame.components.length && scan.spectral?.join(',') === '0,63,0,0';
+}
+
+/** Walks the first scan of a `singleArithmeticScan` JPEG; true when the decoder ran into the marker after it. */
+async function walkArithmetic(src: ByteSource, header: JpegHeader): Promise<boolean> {
+  const { frame, scan } = header;
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  const single = scan.components.length === 1;
+  const blocks = scan.components.flatMap((component, position) => {
+    const { h, v } = single ? { h: 1, v: 1 } : frame.components[component.index]!;
+    return Array.from({ length: h * v }, () => ({ component: position, dcTable: component.dcTable, acTable: component.acTable }));
+  });
+  const first = frame.components[scan.components[0]!.index]!;
+  const totalMcus = single
+    ? Math.ceil(Math.ceil((frame.width * first.h) / hMax) / 8) * Math.ceil(Math.ceil((frame.height * first.v) / vMax) / 8)
+    : Math.ceil(frame.width / (8 * hMax)) * Math.ceil(frame.height / (8 * vMax));
+  const atRestart = async (expected: number, markerReached: boolean) => {
+    const next = await nextMarker(src);
+    if (next === null) throw new ImageDamage('the file ends before the image does (premature end of JPEG image)');
+    if (next.skipped > 0 && !markerReached) throw extraneous(next.skipped, next.marker);
+    if (next.marker !== expected) throw corrupt(`restart marker ${hex(expected)} missing, found ${hex(next.marker)}`);
+  };
+  const scanShape = { blocks, components: scan.components.length, totalMcus, restartInterval: scan.restartInterval };
+  return walkArithmeticScan(src, scanShape, scan.conditioning ?? defaultConditioning(), atRestart);
 }
 
 /** Where the walk of a scan stands, and what it walks with; `walkMcus` moves it on. */
