@@ -10,6 +10,7 @@
  * thread (each awaits its file), so each has its own walker.
  */
 import { JPEG_HUFFMAN_WASM } from './wasm/jpeg-huffman-wasm';
+import { ImageDamage } from './image-damage';
 
 /** Codes up to this many bits are found in a small table that stays in the CPU's L1 cache. */
 export const FAST_BITS = 10;
@@ -160,7 +161,7 @@ export class HuffmanWalker {
    * lookups of block b's tables (see `readJpegHeader`); each distinct one is built once per walk.
    */
   useTables(dc: readonly Uint16Array[], ac: readonly Uint16Array[]): void {
-    if (dc.length > MAX_BLOCKS || ac.length !== dc.length) throw new RangeError(`${dc.length} blocks in an MCU`);
+    if (dc.length > MAX_BLOCKS || ac.length !== dc.length) throw new ImageDamage(`its structure is corrupt (a scan needs ${dc.length} blocks per unit of coded data; JPEG allows at most ${MAX_BLOCKS})`);
     this.fields[Field.Blocks] = dc.length;
     dc.forEach((codes, b) => (this.fields[Field.Dc + b] = this.table(codes, true)));
     ac.forEach((codes, b) => (this.fields[Field.Ac + b] = this.table(codes, false)));
@@ -252,7 +253,7 @@ export class HuffmanWalker {
   private table(codes: Uint16Array, isDc: boolean): number {
     let at = this.slots.get(codes);
     if (at === undefined) {
-      if (this.slots.size === MAX_TABLES) throw new RangeError('more than eight Huffman tables in one scan');
+      if (this.slots.size === MAX_TABLES) throw new ImageDamage('its structure is corrupt (a scan uses more than eight Huffman tables)');
       at = this.tablesAt + this.slots.size * TABLE_ENTRIES * 2;
       buildTable(codes, isDc, new Uint16Array(this.memory.buffer, at, TABLE_ENTRIES));
       this.slots.set(codes, at);

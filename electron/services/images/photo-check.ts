@@ -4,15 +4,15 @@
  * cost is small, the decode worker for everything else (decode-placement.ts decides). Every
  * refusal is a `CorelogError` of kind `rejected` whose message a user can act on.
  */
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CorelogError } from '../../../common/errors';
 import type { FileDigest } from './byte-source';
 import { hasImageExtension, sniffContentType, SNIFF_BYTES, type SniffedType } from './content-type';
-import { ImageDamage } from './image-damage';
-import { checkJpegBody, dcImageRefusal, readJpegHeader, type JpegHeader } from './jpeg-structure';
+import { FILE_CHANGED_REASON, FileChanged, formatCount, ImageDamage } from './image-damage';
+import { checkJpegBody, dcImageRefusal, readJpegHeader, singleArithmeticScan, type JpegHeader } from './jpeg-structure';
 import { readPngHeader, type PngHeader } from './png-structure';
-import { checkStructureBody, type WalkedStructure } from './structure-threads';
+import { checkStructureBody, StructureWalkFailed, StructureWalkTimeout, type WalkedStructure } from './structure-threads';
 import {
   DECODE_TIMEOUT_SECONDS,
   JPEG_OUTPUT,
@@ -25,7 +25,7 @@ import {
   type Strictness,
   type WarningLog,
 } from './sharp-setup';
-import { decodeMemory, formatName, limitViolation, planUpload, uprightSize, type ImageFacts, type UploadMimeType } from './upload-rules';
+import { decodeMemory, formatName, IMAGO_MAX_SIDE, limitViolation, planUpload, uprightSize, type ImageFacts, type UploadMimeType } from './upload-rules';
 
 /** The header facts that matter to callers, with width and height as the photo is meant to be seen. */
 export interface PhotoInspection extends Pick<ImageFacts, 'format' | 'orientation' | 'isProgressive' | 'hasAlpha'> {
@@ -88,8 +88,12 @@ export async function readStart(filePath: string): Promise<FileStart> {
   try {
     const info = await stat(filePath);
     if (!info.isFile()) throw rejected('it is not a file');
-    if (info.size === 0) throw rejected('the file is empty');
     handle = await open(filePath, 'r');
+    if (info.size === 0) {
+      // A system file (/proc, /sys) reports size 0 and yet has content: not a photo on a disk.
+      const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, 0);
+      throw rejected(bytesRead === 0 ? 'the file is empty' : 'it is not a regular photo file (a system file that reports no size)');
+    }
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const sniffed = sniffContentType(head.subarray(0, bytesRead));
@@ -101,7 +105,7 @@ export async function readStart(filePath: string): Promise<FileStart> {
     return { bytes: info.size, sniffed };
   } catch (error) {
     if (error instanceof CorelogError) throw error;
-    throw rejected(`the file cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+    throw rejected(await unreadableFile(error, filePath), error);
   } finally {
     await handle?.close();
   }
@@ -115,6 +119,9 @@ export async function readStart(filePath: string): Promise<FileStart> {
 export async function checkPhotoHeader(filePath: string, start?: FileStart, walked?: PhotoStructure): Promise<CheckedPhoto> {
   const { bytes, sniffed } = start ?? (await readStart(filePath));
   const structure = walked ?? (await readStructure(filePath, sniffed));
+  // From Corelog's own walk, before libvips: its messages for these are a decoder's, not the photographer's.
+  const unreadable = structureRefusal(structure);
+  if (unreadable !== null) throw rejected(unreadable);
   const facts = await readFacts(filePath, sniffed);
   const violation = limitViolation(facts);
   if (violation !== null) throw rejected(violation);
@@ -137,6 +144,24 @@ export async function checkPhotoHeader(filePath: string, start?: FileStart, walk
       conversion: plan.reasons.length > 0 ? plan.reasons.join('; ') : null,
     },
   };
+}
+
+/**
+ * What Corelog's own header walk already shows to be beyond Imago's limits or beyond what libjpeg
+ * reads (12-bit samples, the hierarchical process), said as such rather than as a damaged file.
+ */
+export function structureRefusal(structure: PhotoStructure): string | null {
+  if (structure.kind === 'other') return null;
+  const { width, height } = structure.kind === 'jpeg' ? structure.header.frame : structure.header;
+  const format = structure.kind;
+  const sizeLimit = limitViolation({ format, width, height, orientation: 1, isProgressive: false, hasAlpha: false, highBitDepth: false, pages: 1, channels: 1 });
+  if (sizeLimit !== null && Math.max(width, height) > IMAGO_MAX_SIDE) return sizeLimit;
+  if (structure.kind !== 'jpeg') return null;
+  const { frame } = structure.header;
+  const exportAs = 'export the photo as an 8-bit baseline or progressive JPEG';
+  if (frame.process === 'hierarchical') return `it is a hierarchical JPEG, which cannot be read here; ${exportAs}`;
+  if (frame.precision !== 8) return `it is a ${formatCount(frame.precision)}-bit JPEG, which cannot be read here; ${exportAs}`;
+  return null;
 }
 
 /** Peak memory of checking the photo, and of converting it too when `convert`. */
@@ -166,7 +191,7 @@ export async function decodeCheck(checked: CheckedPhoto, strictness: Strictness,
   const thumbnail = () => renderThumbnail(source, strictness, strictness === 'collect' ? warnings : undefined);
   const { structure } = checked;
   let outcome: [PromiseSettledResult<Buffer>, PromiseSettledResult<unknown>];
-  if (structure.kind === 'jpeg' && structure.header.buffered) {
+  if (structure.kind === 'jpeg' && structure.header.buffered && !singleArithmeticScan(structure.header)) {
     // libjpeg reads every scan of a progressive file before the first row: count the scans and
     // metadata first, so a file of ten thousand scans or a gigabyte of APP segments never reaches it.
     const body = await settle(checkJpegBody(source, structure.header));
@@ -291,6 +316,13 @@ function judgeWarnings(checked: CheckedPhoto, warnings: WarningLog): void {
 function asRefusal(checked: CheckedPhoto, error: unknown): Error {
   if (error instanceof CorelogError || error instanceof HarmlessWarningOnly) return error;
   if (error instanceof ImageDamage) return damaged(checked, error.what, error);
+  if (error instanceof FileChanged) return fileChanged(error);
+  if (error instanceof StructureWalkFailed) {
+    return new CorelogError('internal', `Corelog could not check the ${formatName(checked.facts)}'s structure (an error of its own: ${error.message.slice(0, 200)})`, { retryable: false, cause: error });
+  }
+  if (error instanceof StructureWalkTimeout) {
+    return rejected(`${error.message}, so it was stopped; the file may be on a drive that stopped answering or still being written — try again`, error);
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (/^timeout: \d+% complete/m.test(message)) {
     const minutes = Math.round(DECODE_TIMEOUT_SECONDS / 60);
@@ -310,14 +342,28 @@ function asRefusal(checked: CheckedPhoto, error: unknown): Error {
 
 /** A decoder's message, said in plain words with the decoder's own short text in brackets. */
 export function describeDecoderProblem(line: string): string {
-  const text = line.slice(0, 200);
+  const text = plainDecoderText(line);
   const corrupt = /^Corrupt JPEG data: (.*)$/i.exec(text);
   if (corrupt) return `its image data is corrupt (${corrupt[1]})`;
-  if (/premature end of (JPEG|input) (image|file)|not enough data|unexpected end|read error at scanline|read error on strip|read error on tile|truncated/i.test(text)) {
+  if (/^(libpng read error|unknown error|)$/i.test(text)) return 'its image data is corrupt or ends early (the decoder could not read it)';
+  if (/premature end of (JPEG|input) (image|file)|not enough data|unexpected end|read error( at scanline| on strip| on tile|;)|truncated|bad seek/i.test(text)) {
     return `the file ends before the image does (${text})`;
   }
   if (/CRC error|checksum|incorrect data check/i.test(text)) return `its image data is corrupt (${text})`;
   return `its image data does not decode cleanly (${text})`;
+}
+
+/**
+ * A decoder's line as a photographer may read it: no file paths (the photo is named elsewhere, and a
+ * path is noise), no "-1 as unsigned" row numbers, and thousands separators as in all our messages.
+ */
+export function plainDecoderText(line: string): string {
+  return line
+    .replace(/(?:^|\s)(?:\/[^\s:/]+)+\/?:\s*/g, ' ')
+    .replace(/ at (scanline|strip|tile) 4294967295/gi, '')
+    .replace(/(?<![\w.])\d{4,}(?![\w.])/g, (digits) => formatCount(Number(digits)))
+    .trim()
+    .slice(0, 200);
 }
 
 async function readStructure(filePath: string, sniffed: SniffedType): Promise<PhotoStructure> {
@@ -326,8 +372,9 @@ async function readStructure(filePath: string, sniffed: SniffedType): Promise<Ph
     if (sniffed === 'png') return { kind: 'png', header: await readPngHeader(filePath) };
     return { kind: 'other' };
   } catch (error) {
-    if (error instanceof ImageDamage) throw rejected(`the ${sniffed.toUpperCase()} is damaged: ${error.what}`, error);
-    throw rejected(`the file cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+    if (error instanceof ImageDamage) throw rejected(`the ${formatName({ format: sniffed })} is damaged: ${error.what}`, error);
+    if (error instanceof FileChanged) throw fileChanged(error);
+    throw rejected(await unreadableFile(error, filePath), error);
   }
 }
 
@@ -358,7 +405,7 @@ const UNSUPPORTED_NAMES: Partial<Record<SniffedType, string>> = {
 
 function unreadableReason(sniffed: SniffedType, error: unknown): string {
   const name = UNSUPPORTED_NAMES[sniffed];
-  if (name === undefined) return `the ${sniffed.toUpperCase()} is damaged: its header cannot be read (${vipsMessage(error)})`;
+  if (name === undefined) return `the ${formatName({ format: sniffed })} is damaged: its header cannot be read (${vipsMessage(error)})`;
   // Prebuilt libvips decodes HEIF only when AV1-coded (AVIF); HEVC needs a patent-encumbered codec.
   const why = sniffed === 'heic' ? 'this computer has no HEVC decoder' : `Corelog cannot read ${name} files`;
   return `${name} images cannot be read here (${why}); export the photo as JPEG, PNG or TIFF`;
@@ -366,11 +413,50 @@ function unreadableReason(sniffed: SniffedType, error: unknown): string {
 
 function vipsMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return (messageLines(message)[0] ?? '').slice(0, 200);
+  const first = (messageLines(message)[0] ?? '').replace(/^Input file has corrupt header: /, '');
+  return plainDecoderText(first.replace(/^(Vips\w*|vips\w*|[a-z]\w*): /, ''));
 }
 
 function damaged(checked: CheckedPhoto, what: string, cause?: unknown): CorelogError {
   return rejected(`the ${formatName(checked.facts)} is damaged: ${what}`, cause);
+}
+
+/** Why the file system would not give the file, in words (never a code like EACCES, nor a path). */
+export async function unreadableFile(error: unknown, filePath: string): Promise<string> {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'the file cannot be read: permission denied';
+    case 'ENOENT':
+      return (await isLink(filePath)) ? 'the file is gone (a broken link: what it points to does not exist)' : 'the file is gone (moved or deleted)';
+    case 'ELOOP':
+      return 'the file cannot be read: it is a link loop (links that point to each other)';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ENAMETOOLONG':
+      return 'the file cannot be read: its name or folder path is too long';
+    case 'EIO':
+      return 'the file cannot be read: the disk reported a read error';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'the file cannot be read now: too many files are open; try again';
+    default:
+      return 'the file cannot be read';
+  }
+}
+
+async function isLink(filePath: string): Promise<boolean> {
+  try {
+    return (await lstat(filePath)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Not the photo's fault: it was cut while being read (still saving, copying). Worth another try. */
+function fileChanged(cause: unknown): CorelogError {
+  return new CorelogError('rejected', FILE_CHANGED_REASON, { retryable: true, cause });
 }
 
 export function rejected(reason: string, cause?: unknown): CorelogError {

@@ -122,6 +122,14 @@ export interface DecodeCostInput {
 /** libvips' strip buffers, the thumbnail, the JPEG or PNG encoder: measured 6–17 MB, rounded up. */
 export const DECODE_OVERHEAD_BYTES = 24 * 1024 * 1024;
 
+/**
+ * Decoded rows of a (non-interlaced) PNG that libvips holds at once while it shrinks it to a
+ * thumbnail or preview: measured ~1,010 rows for 65,000 px wide RGB 8-bit and RGBA 16-bit line scans
+ * (+197 MB and +528 MB), i.e. about five times the shrink factor, which is at most ~205 for a side of
+ * 65,500 px. libpng has no shrink-on-load, so a 0.7 MB file of wide rows costs hundreds of MB.
+ */
+export const PNG_ROWS_HELD = 1_100;
+
 /** Peak memory (bytes, above the process's own) of checking and preparing one photo. */
 export function decodeMemory({ facts, fileBytes, coefficientBytes, keptMetadataBytes, interlaced, convert }: DecodeCostInput): number {
   const pixels = facts.width * facts.height;
@@ -129,10 +137,12 @@ export function decodeMemory({ facts, fileBytes, coefficientBytes, keptMetadataB
   const wholeImage = pixels * Math.max(1, facts.channels) * bytesPerSample;
   let bytes = DECODE_OVERHEAD_BYTES + fileBytes + coefficientBytes + 2 * keptMetadataBytes;
   const streamable = facts.format === 'jpeg' || facts.format === 'png';
-  // Turning (orientation 2–8) needs the whole decoded image, and so do interlaced PNGs. Decoders
-  // of the other formats work on whole frames or strips of any size (TIFF, WebP, GIF, HEIF), often
-  // in a buffer of their own that libvips then copies: counted twice.
+  // Turning (orientation 2–8) needs the whole decoded image, and so do interlaced PNGs; other PNGs
+  // the rows libvips holds while shrinking (`PNG_ROWS_HELD`). Decoders of the other formats work
+  // on whole frames or strips of any size (TIFF, WebP, GIF, HEIF), often in a buffer of their own
+  // that libvips then copies: counted twice.
   if (!streamable) bytes += 2 * wholeImage;
   else if (interlaced || (convert && facts.orientation !== 1)) bytes += wholeImage;
+  else if (facts.format === 'png') bytes += facts.width * Math.max(1, facts.channels) * bytesPerSample * Math.min(facts.height, PNG_ROWS_HELD);
   return bytes;
 }

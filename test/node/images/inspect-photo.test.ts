@@ -115,7 +115,7 @@ describe('inspectPhoto', () => {
   });
 
   it('refuses a missing file with the reason', async () => {
-    expect((await rejection(join(dir, 'gone.jpg'))).message).toBe('the file cannot be read (ENOENT)');
+    expect((await rejection(join(dir, 'gone.jpg'))).message).toBe('the file is gone (moved or deleted)');
   });
 
   it('explains that HEIC cannot be decoded here when libvips refuses it', async () => {
