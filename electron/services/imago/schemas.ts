@@ -61,10 +61,25 @@ function keepFitting<S extends z.ZodType>(values: readonly unknown[], item: S, w
   return kept;
 }
 
+/**
+ * Not one item is even an object: not a list of ours with an odd item to leave out, but a reply in
+ * another language (or not Imago's). Read as empty, it would tell the user there are none.
+ */
+function holdsNoRecords(values: readonly unknown[]): boolean {
+  return values.length > 0 && !values.some((value) => value !== null && typeof value === 'object' && !Array.isArray(value));
+}
+
+/** Checked item by item; a list holding no records at all is refused as a whole (`holdsNoRecords`). */
+const fitting = <S extends z.ZodType>(values: readonly unknown[], item: S, what: string, ctx: z.RefinementCtx): z.output<S>[] => {
+  if (!holdsNoRecords(values)) return keepFitting(values, item, what);
+  ctx.addIssue({ code: 'custom', message: `its ${what} list holds no ${what}s (${values.length} values of another kind)` });
+  return z.NEVER;
+};
+
 /** A list the documents require in the reply, checked item by item. */
-const list = <S extends z.ZodType>(item: S, what: string) => z.array(z.unknown()).transform((values) => keepFitting(values, item, what));
+const list = <S extends z.ZodType>(item: S, what: string) => z.array(z.unknown()).transform((values, ctx) => fitting(values, item, what, ctx));
 /** An optional list: absent or `null` reads as empty. */
-const optList = <S extends z.ZodType>(item: S, what: string) => z.array(z.unknown()).nullish().transform((values) => keepFitting(values ?? [], item, what));
+const optList = <S extends z.ZodType>(item: S, what: string) => z.array(z.unknown()).nullish().transform((values, ctx) => fitting(values ?? [], item, what, ctx));
 
 // ---- session -----------------------------------------------------------------------------
 
@@ -244,7 +259,7 @@ const listReply = <S extends z.ZodType>(item: S, what: string, key: string) =>
       return z.NEVER;
     }
     if (found.key !== undefined && found.key !== key) oddities?.push(`the ${what} list came under "${found.key}", not "${key}"`);
-    return { items: keepFitting(found.items, item, what), page: found.page };
+    return { items: fitting(found.items, item, what, ctx), page: found.page };
   });
 
 // ---- datasets and collections ------------------------------------------------------------
