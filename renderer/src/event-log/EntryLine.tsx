@@ -75,6 +75,17 @@ interface Prepared {
   /** A template's title: the entry line's own fields are left as they are. */
   template: string | null;
   returnTo: HTMLElement | null;
+  /** What the entry line's boxes held when it was prepared: exactly this is cleared once it is logged. */
+  typed: TypedEntry | null;
+  /** The Time box's text it was read from (used once: cleared after logging, unless retyped meanwhile). */
+  typedTime: string;
+}
+
+/** The entry line's boxes that a logged event empties (the sequence stays for the next entry). */
+interface TypedEntry {
+  remarks: string;
+  point: string;
+  chosen: string[];
 }
 
 export function EntryLine({ project, labels, sequences = [] }: { project: string; labels: EventLabel[]; sequences?: SequenceSummary[] }) {
@@ -130,26 +141,56 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     return { input, check: reading.check };
   };
 
+  // Each prepared event is logged at most once: a held Enter on "Log it", a second click, a
+  // re-render with the same confirm all come back here with the same object.
+  const started = useRef(new WeakSet<Prepared>());
+  // The entry line's event is on its way to IndexedDB: its boxes are already empty on screen,
+  // but a second Enter in the same render would still read the old text and log it twice.
+  const entryInFlight = useRef(false);
+
+  /**
+   * Empties the boxes that still hold what `typed` says (text typed since is the next event's,
+   * and stays), or puts the text back after a failure where the user has not typed anything new.
+   */
+  const clearTyped = (typed: TypedEntry) => {
+    setRemarks((r) => (r === typed.remarks ? '' : r));
+    setPoint((p) => (p === typed.point ? '' : p));
+    setChosen((c) => (c === typed.chosen ? [] : c));
+  };
+  const restoreTyped = (typed: TypedEntry) => {
+    setRemarks((r) => (r === '' ? typed.remarks : r));
+    setPoint((p) => (p === '' ? typed.point : p));
+    setChosen((c) => (c.length === 0 ? typed.chosen : c));
+  };
+
   const log = async (prepared: Prepared) => {
+    if (started.current.has(prepared)) return;
+    started.current.add(prepared);
     setConfirm(null);
+    const { typed } = prepared;
+    if (typed) {
+      entryInFlight.current = true;
+      // Emptied before the write, not after it: whatever is typed from now on is the next event.
+      clearTyped(typed);
+      setCleaned(false);
+      setNotice(null);
+    }
     try {
       const row = await logEvent(project, prepared.input, labels);
-      if (prepared.template === null) {
-        setRemarks('');
-        setPoint('');
-        setChosen([]);
-        setCleaned(false);
-        setNotice(null);
-      } else {
+      if (prepared.template !== null) {
         const where = row.sequence !== null ? ` · sequence ${row.sequence}${row.point !== null ? ` SP ${row.point}` : ''}` : '';
         setNotice(`Logged “${row.remarks || row.labels.join(', ')}” (${prepared.template}) at ${entryTimeLabel(row.tstamp!, 'utc').utc}${where}`);
       }
-      // A typed time is used once: the next event is "now" again.
-      setTime('');
+      // A typed time is used once: the next event is "now" again (unless a new time was typed meanwhile).
+      setTime((t) => (t === prepared.typedTime ? '' : t));
       setError(null);
       refocus(prepared.template === null ? null : prepared.returnTo);
     } catch (e) {
-      setError((e as Error).message);
+      if (typed) restoreTyped(typed);
+      const what = prepared.input.remarks || prepared.input.labels.join(', ');
+      setError(`“${what}” was not logged: ${(e as Error).message}`);
+    } finally {
+      if (typed) entryInFlight.current = false;
     }
   };
 
@@ -160,6 +201,8 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // The first Enter's event is being written; this one read the same boxes (see entryInFlight).
+    if (entryInFlight.current) return;
     // The message is already at the field; nothing is logged until it is fixed.
     if (remarksProblem) return remarksRef.current?.focus();
     if (!sequenceReading.ok) return sequenceRef.current?.focus();
@@ -168,7 +211,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       const base = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosen };
       if (!base.remarks && base.labels.length === 0) throw new Error('Type remarks or pick a label first.');
       const ready = timed(base, false);
-      if (ready) proceed({ ...ready, template: null, returnTo: null });
+      if (ready) proceed({ ...ready, template: null, returnTo: null, typed: { remarks, point, chosen }, typedTime: time });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -188,7 +231,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       const tooLong = freeTextProblem(filledRemarks, REMARKS_RULES);
       if (tooLong) throw new Error(tooLong);
       const ready = timed({ ...placeOf(template), remarks: filledRemarks, labels: [...template.labels] }, true);
-      if (ready) proceed({ ...ready, template: templateTitle(template), returnTo });
+      if (ready) proceed({ ...ready, template: templateTitle(template), returnTo, typed: null, typedTime: time });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -240,7 +283,15 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
           </button>
         </div>
       )}
-      <form className="entry-line card" onSubmit={submit} aria-label="Log an event" data-testid="entry-line">
+      <form
+        className="entry-line card"
+        onSubmit={submit}
+        // A held Enter repeats: the first press logs, the repeats must not (they would log the
+        // next text typed, or an empty line's error). Any key that Enter activates is covered.
+        onKeyDown={(e) => e.key === 'Enter' && e.repeat && e.preventDefault()}
+        aria-label="Log an event"
+        data-testid="entry-line"
+      >
         <input
           ref={remarksRef}
           type="text"

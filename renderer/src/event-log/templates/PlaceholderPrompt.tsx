@@ -12,11 +12,14 @@ import type { TemplateRow } from './templates-db';
 export function PlaceholderPrompt({ template, onDone, onCancel }: { template: TemplateRow; onDone: (remarks: string) => void; onCancel: () => void }) {
   const names = placeholdersOf(template.remarks);
   const [index, setIndex] = useState(0);
-  const [values, setValues] = useState<Record<string, string>>({});
+  // A Map, not an object: a placeholder may be called {constructor} or {toString}.
+  const [values, setValues] = useState<ReadonlyMap<string, string>>(() => new Map());
   const [problem, setProblem] = useState<string | null>(null);
   const box = useRef<HTMLInputElement>(null);
+  // The last Enter logs once: a second submit before the prompt closes must not log it again.
+  const done = useRef(false);
   const name = names[index]!;
-  const value = values[name] ?? '';
+  const value = values.get(name) ?? '';
 
   useEffect(() => box.current?.focus(), [index]);
 
@@ -27,10 +30,12 @@ export function PlaceholderPrompt({ template, onDone, onCancel }: { template: Te
     if (tooMuch) return setProblem(tooMuch);
     setProblem(null);
     if (index < names.length - 1) return setIndex(index + 1);
-    onDone(fillPlaceholders(template.remarks, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim()]))));
+    if (done.current) return;
+    done.current = true;
+    onDone(fillPlaceholders(template.remarks, new Map([...values].map(([k, v]) => [k, v.trim()]))));
   };
 
-  const preview = fillPlaceholders(template.remarks, Object.fromEntries(names.slice(0, index).map((n) => [n, values[n]!.trim()])));
+  const preview = fillPlaceholders(template.remarks, new Map(names.slice(0, index).map((n) => [n, (values.get(n) ?? '').trim()])));
   return (
     <form className="template-prompt card" aria-label={`Fill in ${templateTitle(template)}`} onSubmit={submit} data-testid="template-prompt" {...{ [KEYS_OFF_ATTRIBUTE]: '' }}>
       <span className="muted">{preview}</span>
@@ -41,8 +46,11 @@ export function PlaceholderPrompt({ template, onDone, onCancel }: { template: Te
           type="text"
           aria-label={name}
           value={value}
-          onChange={(e) => setValues((v) => ({ ...v, [name]: cleanFreeText(e.target.value, false) }))}
+          onChange={(e) => setValues((v) => new Map(v).set(name, cleanFreeText(e.target.value, false)))}
           onKeyDown={(e) => {
+            // A held Enter repeats: it would answer the next placeholder unseen, then (once the
+            // prompt has closed and the focus is back) log whatever the entry line holds.
+            if (e.key === 'Enter' && e.repeat) e.preventDefault();
             if (e.key === 'Escape') {
               e.preventDefault();
               onCancel();

@@ -15,6 +15,7 @@ import {
   TEMPLATE_KEYS,
   TEMPLATE_NAME_RULES,
   TEMPLATE_REMARKS_RULES,
+  templatesFileSizeProblem,
   templatesFileText,
   templateTitle,
   type TemplateContent,
@@ -124,6 +125,9 @@ export function TemplateManager({ project, labels, templates, onClose }: { proje
 
   const importFile = async (file: File) => {
     try {
+      // Sized before it is read: a stray video or disk image chosen by mistake is never loaded.
+      const tooBig = templatesFileSizeProblem(file.size);
+      if (tooBig) return setMessage({ text: `${file.name}: ${tooBig}`, bad: true });
       const reading = readTemplatesFile(await file.text());
       if (!reading.ok) return setMessage({ text: `${file.name}: ${reading.problem}`, bad: true });
       const plan = await importTemplates(project, reading.templates);

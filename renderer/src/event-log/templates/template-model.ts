@@ -47,9 +47,22 @@ export function placeholdersOf(remarks: string): string[] {
   return [...new Set([...remarks.matchAll(PLACEHOLDER)].map((m) => m[1]!.trim()))];
 }
 
-/** `remarks` with every placeholder replaced by its value (a placeholder used twice gets the same one). */
-export function fillPlaceholders(remarks: string, values: Readonly<Record<string, string>>): string {
-  return remarks.replace(PLACEHOLDER, (whole, name: string) => values[name.trim()] ?? whole);
+/**
+ * `remarks` with every placeholder replaced by its value (a placeholder used twice gets the same
+ * one). A placeholder is any name the user wrote, `{constructor}` and `{toString}` included, which
+ * a plain object would answer from its prototype: values are looked up as own entries only.
+ */
+export function fillPlaceholders(remarks: string, values: PlaceholderValues): string {
+  return remarks.replace(PLACEHOLDER, (whole, name: string) => placeholderValue(values, name.trim()) ?? whole);
+}
+
+/** Placeholder values by name: a Map, or an object whose own properties alone count. */
+export type PlaceholderValues = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+
+function placeholderValue(values: PlaceholderValues, name: string): string | undefined {
+  if (values instanceof Map) return values.get(name);
+  const record = values as Readonly<Record<string, string>>;
+  return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 /** Why a template cannot be saved as it is, or null. */
@@ -152,6 +165,20 @@ export function templatesFileText(project: string, templates: readonly TemplateC
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
+const TOO_BIG = 'This file is too big to be a Corelog templates file.';
+
+/** Why a file of `bytes` cannot be one of ours (checked on the file's size, before it is read), or null. */
+export function templatesFileSizeProblem(bytes: number): string | null {
+  return bytes > MAX_TEMPLATES_FILE_BYTES ? TOO_BIG : null;
+}
+
+/** The limit is in bytes (UTF-8, as on disk), not characters: `é` is two, `🛢` four. */
+function templatesFileTooBig(text: string): boolean {
+  // Every character is at least one byte: a long text is refused without encoding it.
+  if (text.length > MAX_TEMPLATES_FILE_BYTES) return true;
+  return new TextEncoder().encode(text).length > MAX_TEMPLATES_FILE_BYTES;
+}
+
 export type TemplatesFileReading = { ok: true; templates: TemplateContent[]; project: string | null } | { ok: false; problem: string };
 
 /**
@@ -159,7 +186,7 @@ export type TemplatesFileReading = { ok: true; templates: TemplateContent[]; pro
  * reason and which template it is, so an import never leaves half a set behind.
  */
 export function readTemplatesFile(text: string): TemplatesFileReading {
-  if (text.length > MAX_TEMPLATES_FILE_BYTES) return { ok: false, problem: 'This file is too big to be a Corelog templates file.' };
+  if (templatesFileTooBig(text)) return { ok: false, problem: TOO_BIG };
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -208,7 +235,7 @@ function plainIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
     if (/received undefined/.test(issue.message)) return 'missing.';
     const kinds: Record<string, string> = { string: 'text', array: 'a list', object: 'an object', number: 'a number' };
-    return `should be ${kinds[issue.expected] ?? issue.expected}.`;
+    return `should be ${(Object.hasOwn(kinds, issue.expected) ? kinds[issue.expected] : undefined) ?? issue.expected}.`;
   }
   return `${issue.message.replace(/\.$/, '')}.`;
 }
