@@ -7,9 +7,6 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { REMARKS_RULES, type EventFields, type EventInstance, type EventLabel } from '../../../common/bridge/event-log-contract';
 import type { BridgeError } from '../../../common/errors';
-import { readEventTime } from '../../../common/forms/date-fields';
-import { eventTimingProblem } from '../../../common/forms/event-fields';
-import { sequenceField, shotPointField } from '../../../common/forms/number-fields';
 import { freeTextProblem } from '../../../common/free-text';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
@@ -18,7 +15,8 @@ import { describeExtra, fieldsOf, mergeRemarks } from './event-model';
 import { pasteCleanedText } from './EntryLine';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
 import { deleteEvent, discardChanges, editEvent, resolveConflict, retryFailed, undeleteEvent } from './event-writes';
-import { LabelChip, LabelPicker } from './LabelPicker';
+import { LabelChip } from './LabelPicker';
+import { EventEditForm } from './EventEditForm';
 import { SyncBadge } from './EventTable';
 
 interface PanelProps {
@@ -84,7 +82,8 @@ export function EventPanel({ row, zone, labels, canWrite, onClose }: PanelProps)
           )}
         </div>
       )}
-      {editable && !conflict && !row.deleted && <EditForm key={`${row.uid}:${row.sync}`} row={row} zone={zone} labels={labels} onError={setError} />}
+      {/* Keyed on the event only: a save settling or a pull changing the row must not remount the form and lose what is being typed (EventEditForm keeps it). */}
+      {editable && !conflict && !row.deleted && <EventEditForm key={row.key} row={row} zone={zone} labels={labels} onError={setError} />}
       {editable && !conflict && (
         <div className="row">
           {row.deleted ? (
@@ -118,112 +117,6 @@ function OtherAttributes({ extra }: { extra: Record<string, unknown> | undefined
         ))}
       </dd>
     </>
-  );
-}
-
-function EditForm({ row, zone, labels, onError }: { row: LogEvent; zone: TimeZoneChoice; labels: EventLabel[]; onError: (m: string | null) => void }) {
-  const [remarks, setRemarks] = useState(row.remarks);
-  const remarksProblem = freeTextProblem(remarks, REMARKS_RULES);
-  const [time, setTime] = useState(row.tstamp ? formatEventTime(row.tstamp, zone) : '');
-  const [sequence, setSequence] = useState(row.sequence?.toString() ?? '');
-  const [point, setPoint] = useState(row.point?.toString() ?? '');
-  const [chosen, setChosen] = useState(row.labels);
-  // Each field by the rule the bridge applies too (common/forms): `2024-02-30 10:00`, `12.7` or `abc` is said at the field.
-  const timeReading = readEventTime(time, zone);
-  const sequenceReading = sequenceField.read(sequence);
-  const pointReading = shotPointField.read(point);
-
-  const save = async () => {
-    if (remarksProblem) throw new Error(remarksProblem);
-    // The messages are already at the fields; nothing is saved until they are fixed.
-    if (!timeReading.ok || !sequenceReading.ok || !pointReading.ok) throw new Error('Fix the fields marked above; nothing was saved.');
-    const fields: EventFields = { ...fieldsOf(row), remarks, tstamp: timeReading.value, sequence: sequenceReading.value, point: pointReading.value, labels: chosen };
-    const timing = eventTimingProblem(fields);
-    if (timing) throw new Error(timing);
-    await editEvent(row.key, fields, labels);
-  };
-
-  return (
-    <form
-      className="edit-form"
-      aria-label="Edit event"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save().then(() => onError(null), (err: Error) => onError(err.message));
-      }}
-    >
-      <label>
-        Remarks
-        <textarea
-          value={remarks}
-          rows={3}
-          onChange={(e) => setRemarks(e.target.value)}
-          onPaste={(e) => pasteCleanedText(e, true, setRemarks)}
-          aria-label="Edit remarks"
-          aria-invalid={remarksProblem !== null}
-        />
-      </label>
-      {remarksProblem && (
-        <p className="error" role="alert" data-testid="edit-remarks-problem">
-          {remarksProblem}
-        </p>
-      )}
-      <label>
-        Time ({zone === 'utc' ? 'UTC' : 'local'})
-        <input
-          type="text"
-          value={time}
-          onChange={(e) => setTime(e.target.value)}
-          aria-label="Edit time"
-          placeholder="YYYY-MM-DD HH:MM:SS"
-          aria-invalid={!timeReading.ok}
-          aria-describedby={timeReading.ok ? undefined : 'edit-time-problem'}
-        />
-      </label>
-      {!timeReading.ok && (
-        <p className="error" id="edit-time-problem" role="alert" data-testid="edit-time-problem">
-          {timeReading.problem}
-        </p>
-      )}
-      <div className="row">
-        <input
-          type="text"
-          inputMode="numeric"
-          aria-label="Edit sequence"
-          placeholder="seq"
-          value={sequence}
-          onChange={(e) => setSequence(e.target.value)}
-          aria-invalid={!sequenceReading.ok}
-          aria-describedby={sequenceReading.ok ? undefined : 'edit-sequence-problem'}
-        />
-        <input
-          type="text"
-          inputMode="numeric"
-          aria-label="Edit shot point"
-          placeholder="SP"
-          value={point}
-          onChange={(e) => setPoint(e.target.value)}
-          aria-invalid={!pointReading.ok}
-          aria-describedby={pointReading.ok ? undefined : 'edit-point-problem'}
-        />
-      </div>
-      {!sequenceReading.ok && (
-        <p className="error" id="edit-sequence-problem" role="alert" data-testid="edit-sequence-problem">
-          {sequenceReading.problem}
-        </p>
-      )}
-      {!pointReading.ok && (
-        <p className="error" id="edit-point-problem" role="alert" data-testid="edit-point-problem">
-          {pointReading.problem}
-        </p>
-      )}
-      <LabelPicker labels={labels} value={chosen} onChange={setChosen} label="Edit labels" />
-      <div className="row">
-        <button type="submit" className="primary">
-          Save changes
-        </button>
-      </div>
-    </form>
   );
 }
 
