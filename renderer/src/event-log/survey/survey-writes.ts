@@ -107,15 +107,28 @@ export async function dropChange(seq: number): Promise<void> {
 /**
  * "Send mine anyway": reads Dougal's version now (the refusal named it), takes it as the starting
  * point and queues the change again, so it goes over theirs, knowingly. Needs Dougal reachable.
+ *
+ * The read takes a while (network), and the user may edit the same change meanwhile (another
+ * remarks edit folds into this very item): so the item is read again after the read, inside the
+ * transaction that rewrites it, and what is rebased is the change as it is then, never a copy
+ * taken before the wait.
  */
 export async function sendMineAnyway(seq: number): Promise<void> {
-  const item = await db.outbox.get(seq);
-  if (!item?.survey) return;
-  await pullSurvey(item.project);
-  const change = item.survey;
-  const row = await db.survey.get(item.project);
-  const now = change.op === 'remarks' ? row?.sequences.find((s) => s.sequence === change.sequence) : row?.plan.find((p) => p.sequence === change.sequence);
-  await reviseChange(seq, rebased(change, (now as unknown as Record<string, unknown> | undefined) ?? null));
+  const before = await db.outbox.get(seq);
+  if (!before?.survey) return;
+  await pullSurvey(before.project);
+  await db.transaction('rw', db.outbox, db.survey, async () => {
+    const item = await db.outbox.get(seq);
+    // Dropped meanwhile: nothing to send.
+    if (!item?.survey) return;
+    if (item.state === 'sending') throw new Error('This change is being sent; try again in a moment.');
+    const change = item.survey;
+    const row = await db.survey.get(item.project);
+    const now = change.op === 'remarks' ? row?.sequences.find((s) => s.sequence === change.sequence) : row?.plan.find((p) => p.sequence === change.sequence);
+    const next = rebased(change, (now as unknown as Record<string, unknown> | undefined) ?? null);
+    await db.outbox.update(seq, { survey: next, label: describeChange(next), state: 'pending', nextAttemptAt: null, lastError: null, failures: null });
+  });
+  publishOutboxChanged();
 }
 
 /** The change with its starting point moved to what Dougal holds now (for "send mine anyway"). */
