@@ -1,11 +1,16 @@
 /**
- * A free-text note kept on this computer only. Each change is written to IndexedDB within a
- * quarter of a second (and at once when the field loses focus or the page is hidden), so a crash
- * or a reload loses at most the last keystrokes.
+ * A free-text note kept on this computer only (one per profile: corelog-db.ts). Each change is
+ * written to IndexedDB within a quarter of a second (and at once when the field loses focus or the
+ * page is hidden), so a crash or a reload loses at most the last keystrokes.
+ *
+ * Several windows may show the note. A window that has nothing unsaved follows the note as the
+ * others save it; a window saves only over the version it started from, so when two windows were
+ * typing at once neither text is silently overwritten: the second is kept in its box, not saved,
+ * with the other window's text beside it, and the user chooses.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
-import { db } from '../db/corelog-db';
+import { adoptSharedScratchNote, db, noteRevision, type ScratchNote as StoredNote } from '../db/corelog-db';
 
 const NOTE_ID = 'scratch';
 const SAVE_DELAY_MS = 250;
@@ -14,15 +19,46 @@ export function ScratchNote() {
   const stored = useLiveQuery(() => db.scratchNotes.get(NOTE_ID), []);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The note another window saved while this one had unsaved text. */
+  const [other, setOther] = useState<StoredNote | null>(null);
   const timer = useRef<number | undefined>(undefined);
+  // Unsaved text (null: nothing unsaved) and the version of the note it was typed over.
   const latest = useRef<string | null>(null);
+  const base = useRef<string | null>(null);
+  const [adopted, setAdopted] = useState(false);
+
+  useEffect(() => {
+    void adoptSharedScratchNote(NOTE_ID)
+      .catch((e: Error) => setError(`Could not read the earlier note: ${e.message}`))
+      .finally(() => setAdopted(true));
+  }, []);
+
+  // Another window saved (or the note first loaded): follow it unless this window has unsaved text.
+  useEffect(() => {
+    if (stored === undefined && !adopted) return;
+    if (latest.current !== null || other) return;
+    base.current = noteRevision(stored);
+    setDraft(null);
+  }, [stored, adopted, other]);
 
   const save = async () => {
     window.clearTimeout(timer.current);
     const text = latest.current;
     if (text === null) return;
     try {
-      await db.scratchNotes.put({ id: NOTE_ID, text, updatedAt: new Date().toISOString() });
+      const rev = crypto.randomUUID();
+      const clash = await db.transaction('rw', db.scratchNotes, async () => {
+        const now = await db.scratchNotes.get(NOTE_ID);
+        if (noteRevision(now) !== base.current && now && now.text !== text) return now;
+        await db.scratchNotes.put({ id: NOTE_ID, text, updatedAt: new Date().toISOString(), rev });
+        return null;
+      });
+      if (clash) {
+        // Not saved: the box keeps this window's text, the other's is shown beside it.
+        setOther(clash);
+        return;
+      }
+      base.current = rev;
       if (latest.current === text) latest.current = null;
       setError(null);
     } catch (e) {
@@ -40,8 +76,22 @@ export function ScratchNote() {
     };
   }, []);
 
+  /** Keep mine: saved over the other window's version, knowingly. */
+  const keepMine = () => {
+    base.current = noteRevision(other ?? undefined);
+    setOther(null);
+    void save();
+  };
+  /** Take the other window's text: this window's unsaved text goes (the user chose it). */
+  const takeOther = () => {
+    latest.current = null;
+    base.current = noteRevision(other ?? undefined);
+    setOther(null);
+    setDraft(null);
+  };
+
   const value = draft ?? stored?.text ?? '';
-  const pending = draft !== null && draft !== (stored?.text ?? '');
+  const pending = latest.current !== null || (draft !== null && draft !== (stored?.text ?? ''));
 
   return (
     <section className="card" aria-labelledby="scratch-title">
@@ -60,8 +110,22 @@ export function ScratchNote() {
         }}
         onBlur={() => void save()}
       />
+      {other && (
+        <div className="banner warning" role="alert" data-testid="scratch-other-window">
+          <p>Another window changed this note while you were typing here. Yours is in the box above and is not saved yet; the other window’s is:</p>
+          <pre className="scratch-other" data-testid="scratch-other-text">
+            {other.text}
+          </pre>
+          <button type="button" onClick={keepMine}>
+            Keep mine
+          </button>
+          <button type="button" onClick={takeOther}>
+            Use the other window’s
+          </button>
+        </div>
+      )}
       <p className="save-state" role="status" aria-live="polite">
-        {error ? <span className="error">{error}</span> : pending ? 'Saving…' : stored ? `Saved locally at ${new Date(stored.updatedAt).toLocaleTimeString()}` : 'Nothing saved yet'}
+        {error ? <span className="error">{error}</span> : other ? 'Not saved: choose which text to keep' : pending ? 'Saving…' : stored ? `Saved locally at ${new Date(stored.updatedAt).toLocaleTimeString()}` : 'Nothing saved yet'}
       </p>
     </section>
   );
