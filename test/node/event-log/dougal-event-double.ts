@@ -7,22 +7,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
-import { DougalClient } from '../../../electron/services/dougal/dougal-client';
+import { DougalClient, type DougalEventFields } from '../../../electron/services/dougal/dougal-client';
 import type { ServiceContext } from '../../../electron/services/app-services';
 import { createEventLogModule } from '../../../electron/services/event-log/event-log-handlers';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 
 export const PROJECT = 'p1';
 
-export interface StoredEvent {
+/** An event version as this double holds it: the fields every PUT carries, and the rest. */
+export interface StoredEvent extends DougalEventFields {
   id: number;
   uid: number;
-  tstamp: string | null;
-  sequence: number | null;
-  point: number | null;
-  remarks: string;
-  labels: string[];
-  meta: Record<string, unknown>;
   /** Every other attribute (geometry, ones Corelog does not know). */
   other: Record<string, unknown>;
   from: string;
