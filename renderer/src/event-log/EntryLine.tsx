@@ -144,23 +144,15 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
   // Each prepared event is logged at most once: a held Enter on "Log it", a second click, a
   // re-render with the same confirm all come back here with the same object.
   const started = useRef(new WeakSet<Prepared>());
-  // The entry line's event is on its way to IndexedDB: its boxes are already empty on screen,
-  // but a second Enter in the same render would still read the old text and log it twice.
-  const entryInFlight = useRef(false);
+  // The entry line's event on its way to IndexedDB. Its boxes empty once it is written; an Enter
+  // meanwhile on the same boxes (a double press, a second click) must not log it twice.
+  const entryInFlight = useRef<TypedEntry | null>(null);
 
-  /**
-   * Empties the boxes that still hold what `typed` says (text typed since is the next event's,
-   * and stays), or puts the text back after a failure where the user has not typed anything new.
-   */
+  /** Empties the boxes that still hold what `typed` says (text typed since is the next event's, and stays). */
   const clearTyped = (typed: TypedEntry) => {
     setRemarks((r) => (r === typed.remarks ? '' : r));
     setPoint((p) => (p === typed.point ? '' : p));
     setChosen((c) => (c === typed.chosen ? [] : c));
-  };
-  const restoreTyped = (typed: TypedEntry) => {
-    setRemarks((r) => (r === '' ? typed.remarks : r));
-    setPoint((p) => (p === '' ? typed.point : p));
-    setChosen((c) => (c.length === 0 ? typed.chosen : c));
   };
 
   const log = async (prepared: Prepared) => {
@@ -168,15 +160,15 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     started.current.add(prepared);
     setConfirm(null);
     const { typed } = prepared;
-    if (typed) {
-      entryInFlight.current = true;
-      // Emptied before the write, not after it: whatever is typed from now on is the next event.
-      clearTyped(typed);
-      setCleaned(false);
-      setNotice(null);
-    }
+    if (typed) entryInFlight.current = typed;
     try {
       const row = await logEvent(project, prepared.input, labels);
+      if (typed) {
+        // Emptied once written, and only what was logged: text typed meanwhile is the next event's.
+        clearTyped(typed);
+        setCleaned(false);
+        setNotice(null);
+      }
       if (prepared.template !== null) {
         const where = row.sequence !== null ? ` · sequence ${row.sequence}${row.point !== null ? ` SP ${row.point}` : ''}` : '';
         setNotice(`Logged “${row.remarks || row.labels.join(', ')}” (${prepared.template}) at ${entryTimeLabel(row.tstamp!, 'utc').utc}${where}`);
@@ -186,11 +178,10 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       setError(null);
       refocus(prepared.template === null ? null : prepared.returnTo);
     } catch (e) {
-      if (typed) restoreTyped(typed);
       const what = prepared.input.remarks || prepared.input.labels.join(', ');
       setError(`“${what}” was not logged: ${(e as Error).message}`);
     } finally {
-      if (typed) entryInFlight.current = false;
+      if (typed && entryInFlight.current === typed) entryInFlight.current = null;
     }
   };
 
@@ -201,8 +192,9 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    // The first Enter's event is being written; this one read the same boxes (see entryInFlight).
-    if (entryInFlight.current) return;
+    // The entry being written is entered again (a double press, a second click): it is logged once.
+    const writing = entryInFlight.current;
+    if (writing && remarks === writing.remarks && point === writing.point && chosen === writing.chosen) return;
     // The message is already at the field; nothing is logged until it is fixed.
     if (remarksProblem) return remarksRef.current?.focus();
     if (!sequenceReading.ok) return sequenceRef.current?.focus();

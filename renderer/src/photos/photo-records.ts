@@ -179,7 +179,7 @@ export async function saveInterval(draft: IntervalDraft): Promise<string> {
       remoteImages: existing?.remoteImages ?? [],
       updatedAt: new Date().toISOString(),
       base,
-      conflict: existing?.conflict ?? (changedMeanwhile ? { attributes: known.attributes, updatedAt: known.updatedAt, seenAt: new Date().toISOString() } : null),
+      conflict: existing?.conflict ?? (changedMeanwhile ? { attributes: known.attributes, updatedAt: known.updatedAt ?? null, seenAt: new Date().toISOString() } : null),
     };
     await photosDb.intervals.put(interval);
     await queueIntervalWrite(interval, hole.name, Boolean(interval.conflict));
@@ -266,6 +266,8 @@ export async function usedAttributeValues(workspaceName: string, datasetName: st
   for (const interval of intervals) {
     for (const [name, values] of Object.entries(interval.attributes)) {
       for (const [attribute, value] of Object.entries(values)) {
+        // Objects and lists are shown read-only, never picked from a list.
+        if (value !== null && typeof value === 'object') continue;
         const key = `${name}.${attribute}`;
         const list = used.get(key);
         if (list) list.push(value);

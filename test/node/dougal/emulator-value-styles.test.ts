@@ -92,7 +92,7 @@ describe('Dougal emulator value styles', () => {
     const first = plan[0]!;
     expect(first.ts0).toMatch(/Z$/);
     const moved = new Date(Date.parse(first.ts0!) - 3_600_000).toISOString();
-    const edited = await survey.surveyPlanEdit({ project: PID, sequence: first.sequence, changes: { ts0: moved }, base: { ts0: first.ts0 }, lookupFirst: false });
+    const edited = await survey.surveyPlanEdit({ project: PID, sequence: first.sequence, changes: { ts0: moved }, base: { ts0: first.ts0 ?? undefined }, lookupFirst: false });
     expect(edited.entry).toMatchObject({ sequence: first.sequence, ts0: moved });
     expect(dougal.project(PID).plan.find((p) => p.sequence === first.sequence)!.ts0).toBe(moved);
   });
