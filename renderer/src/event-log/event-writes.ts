@@ -7,7 +7,8 @@
 import { undeleteBaseSchema, type EventFields, type EventLabel } from '../../../common/bridge/event-log-contract';
 import { publishOutboxChanged, publishRemoved, publishRows } from './change-feed';
 import { eventLogDb, type LogEvent, type OutboxItem, type QcRow } from './event-log-db';
-import { describeEvent, fieldsOf, newClientKey, rowFromServer, singleLabelsIn, syncStateOf } from './event-model';
+import { describeEvent, fieldsOf, newClientKey, rowFromServer, syncStateOf } from './event-model';
+import { labelsToSend, takeSingleLabels, undoStaleLabelMoves, withoutMovesOfHeldLabels } from './label-moves';
 
 export interface NewEventInput {
   sequence: number | null;
@@ -45,23 +46,6 @@ async function changing(key: string): Promise<{ current: LogEvent; items: Outbox
   if (current.readonly) throw new Error('Dougal marks this event read-only (QC results, midnight shots): it cannot be edited or deleted.');
   const items = await itemsOf(key);
   return { current, items, last: items.at(-1) };
-}
-
-/**
- * Dougal's `multiple: false` rule, applied locally as well: other events of the sequence lose the
- * label now (Dougal does the same when it receives the change, so nothing is queued for them).
- */
-async function takeSingleLabels(row: LogEvent, known: EventLabel[]): Promise<LogEvent[]> {
-  const singles = singleLabelsIn(row.labels, known);
-  if (singles.length === 0 || row.sequence === null || row.deleted) return [];
-  const holders = await db.events
-    .where('[project+sequence]')
-    .equals([row.project, row.sequence])
-    .filter((e) => e.key !== row.key && !e.deleted && e.labels.some((l) => singles.includes(l)))
-    .toArray();
-  const changed = holders.map((e) => ({ ...e, labels: e.labels.filter((l) => !singles.includes(l)) }));
-  await db.events.bulkPut(changed);
-  return changed;
 }
 
 function finish(rows: LogEvent[]): void {
@@ -109,37 +93,43 @@ export async function editEvent(key: string, fields: EventFields, known: EventLa
   const rows = await db.transaction('rw', db.events, db.outbox, async () => {
     const { current, items, last } = await changing(key);
     const label = `Edit “${describeEvent(fields)}”`;
+    // What goes to Dougal keeps labels another event took here before Dougal has moved them (label-moves.ts).
+    const sent: EventFields = { ...fields, labels: await labelsToSend(current, fields.labels) };
     if (unsent(last) && last.kind !== 'delete') {
-      await db.outbox.update(last.seq!, { fields, ...(last.kind === 'create' ? {} : { label }) });
+      await db.outbox.update(last.seq!, { fields: sent, ...(last.kind === 'create' ? {} : { label }) });
     } else {
       // After an earlier queued change, this one starts from whatever that change produces.
-      const item = queued(current.project, key, 'update', label, { fields, expect: items.length ? null : current.uid });
+      const item = queued(current.project, key, 'update', label, { fields: sent, expect: items.length ? null : current.uid });
       await db.outbox.add(item);
       items.push(item);
     }
-    const row: LogEvent = { ...current, ...fieldsOf(fields), sortKey: fields.tstamp ?? current.loggedAt ?? current.sortKey, sync: syncStateOf(items) };
+    const row = withoutMovesOfHeldLabels<LogEvent>({ ...current, ...fieldsOf(fields), sortKey: fields.tstamp ?? current.loggedAt ?? current.sortKey, sync: syncStateOf(items) });
     await db.events.put(row);
-    return [row, ...(await takeSingleLabels(row, known))];
+    const taken = await takeSingleLabels(row, known);
+    // Edited to drop the label, or into another sequence, before Dougal saw it take it: given back.
+    const givenBack = await undoStaleLabelMoves(current.project, key, [current.sequence, row.sequence]);
+    return [row, ...taken, ...givenBack];
   });
   finish(rows);
 }
 
 export async function deleteEvent(key: string): Promise<void> {
-  const row = await db.transaction('rw', db.events, db.outbox, async () => {
+  const { row, givenBack } = await db.transaction('rw', db.events, db.outbox, async () => {
     const { current, items, last } = await changing(key);
     if (unsent(last) && last.kind === 'create') {
-      // Never reached Dougal: forget it entirely.
+      // Never reached Dougal: forget it entirely, and give back any once-per-sequence label it took here.
       await db.outbox.bulkDelete(items.map((i) => i.seq!));
       await db.events.delete(key);
-      return null;
+      return { row: null, givenBack: await undoStaleLabelMoves(current.project, key, [current.sequence]) };
     }
     const item = queued(current.project, key, 'delete', `Delete “${describeEvent(current)}”`, { expect: items.length ? null : current.uid });
     await db.outbox.add(item);
     const next: LogEvent = { ...current, deleted: 1, sync: syncStateOf([...items, item]) };
     await db.events.put(next);
-    return next;
+    // Its changes before the delete still go (in order): a label they move on Dougal stays moved.
+    return { row: next, givenBack: await undoStaleLabelMoves(current.project, key, [current.sequence]) };
   });
-  finishOne(key, row);
+  finishOne(key, row, givenBack);
 }
 
 /**
@@ -177,10 +167,11 @@ export async function undeleteEvent(key: string, fields: EventFields, known: Eve
       await db.outbox.add(item);
       items.push(item);
     }
-    const row: LogEvent = { ...current, ...(cancelled ? {} : fieldsOf(fields)), deleted: 0, sync: syncStateOf(items) };
+    const row = withoutMovesOfHeldLabels<LogEvent>({ ...current, ...(cancelled ? {} : fieldsOf(fields)), deleted: 0, sync: syncStateOf(items) });
     row.sortKey = row.tstamp ?? row.loggedAt ?? row.sortKey;
     await db.events.put(row);
-    return [row, ...(await takeSingleLabels(row, known))];
+    const taken = await takeSingleLabels(row, known);
+    return [row, ...taken, ...(await undoStaleLabelMoves(current.project, key, [current.sequence, row.sequence]))];
   });
   finish(rows);
 }
@@ -190,11 +181,11 @@ export async function undeleteEvent(key: string, fields: EventFields, known: Eve
  * 'mine' and 'merged' send mine again (with the merged remarks), now against their version.
  */
 export async function resolveConflict(key: string, choice: 'mine' | 'theirs' | 'merged', mergedRemarks = ''): Promise<void> {
-  const row = await db.transaction('rw', db.events, db.outbox, async () => {
+  const { row, givenBack } = await db.transaction('rw', db.events, db.outbox, async () => {
     const current = await rowOrThrow(key);
     const items = await itemsOf(key);
     const conflict = items.find((i) => i.state === 'conflict');
-    if (!conflict) return current;
+    if (!conflict) return { row: current, givenBack: [] };
     const theirs = conflict.theirs ?? null;
     if (choice === 'theirs') return revertToServer(current, items, theirs ? rowFromServer(current.project, theirs, false, current) : null);
     const fields = conflict.fields ? { ...conflict.fields, remarks: choice === 'merged' ? mergedRemarks : conflict.fields.remarks } : undefined;
@@ -210,38 +201,44 @@ export async function resolveConflict(key: string, choice: 'mine' | 'theirs' | '
     const rest = items.map((i) => (i.seq === conflict.seq ? { ...i, state: 'pending' as const } : i));
     const next: LogEvent = { ...current, ...(fields ? fieldsOf(fields) : {}), uid: theirs?.uid ?? current.uid, sync: syncStateOf(rest) };
     await db.events.put(next);
-    return next;
+    return { row: next, givenBack: [] };
   });
-  finishOne(key, row);
+  finishOne(key, row, givenBack);
 }
 
 /** Gives up this event's failed changes: it shows the server's version again (or goes, if it never got there). */
 export async function discardChanges(key: string): Promise<void> {
-  const row = await db.transaction('rw', db.events, db.outbox, async () => {
+  const { row, givenBack } = await db.transaction('rw', db.events, db.outbox, async () => {
     const current = await rowOrThrow(key);
     const items = (await itemsOf(key)).filter((i) => i.state !== 'sending');
     const server = current.server;
     return revertToServer(current, items, server ? { ...current, ...fieldsOf(server), uid: server.uid, deleted: server.deleted ? 1 : 0, sync: 'synced' } : null);
   });
-  finishOne(key, row);
+  finishOne(key, row, givenBack);
 }
 
-function finishOne(key: string, row: LogEvent | null): void {
-  if (row) return finish([row]);
+function finishOne(key: string, row: LogEvent | null, others: LogEvent[] = []): void {
+  if (row) return finish([row, ...others]);
   publishRemoved([key]);
+  if (others.length) publishRows(others);
   publishOutboxChanged();
 }
 
-async function revertToServer(current: LogEvent, items: OutboxItem[], server: LogEvent | null): Promise<LogEvent | null> {
+/**
+ * Drops the event's queued changes and shows `server` (or removes the event, if Dougal never had
+ * it). A once-per-sequence label it took here but Dougal never saw it take goes back.
+ */
+async function revertToServer(current: LogEvent, items: OutboxItem[], server: LogEvent | null): Promise<{ row: LogEvent | null; givenBack: LogEvent[] }> {
   await db.outbox.bulkDelete(items.map((i) => i.seq!));
+  let row: LogEvent | null = null;
   if (server === null && current.id === null) {
     await db.events.delete(current.key);
-    return null;
+  } else {
+    row = withoutMovesOfHeldLabels(server ?? { ...current, deleted: 1, sync: 'synced', server: current.server ? { ...current.server, deleted: true } : null });
+    row.sortKey = row.tstamp ?? row.loggedAt ?? row.sortKey;
+    await db.events.put(row);
   }
-  const row: LogEvent = server ?? { ...current, deleted: 1, sync: 'synced', server: current.server ? { ...current.server, deleted: true } : null };
-  row.sortKey = row.tstamp ?? row.loggedAt ?? row.sortKey;
-  await db.events.put(row);
-  return row;
+  return { row, givenBack: await undoStaleLabelMoves(current.project, current.key, [current.sequence, row?.sequence ?? null]) };
 }
 
 /** Failed changes are never retried silently: this puts them back in the queue. */

@@ -7,6 +7,7 @@ import type { ServerEvent } from '../../../common/bridge/event-log-contract';
 import { publishOutboxChanged, publishRows } from './change-feed';
 import { eventLogDb, type LogEvent, type OutboxItem } from './event-log-db';
 import { rowFromServer, sameExtra, sameFields, serverKeyOf, snapshotOf, syncStateOf } from './event-model';
+import { settleMovesOnDougal } from './label-moves';
 
 export interface ServerVersion {
   event: ServerEvent;
@@ -24,6 +25,7 @@ function unchanged(row: LogEvent, v: ServerVersion): boolean {
 export async function applyServerVersions(project: string, versions: ServerVersion[]): Promise<LogEvent[]> {
   if (versions.length === 0) return [];
   const settled: number[] = [];
+  const rewritten: OutboxItem[] = [];
   const changed = await db.transaction('rw', db.events, db.outbox, async () => {
     const keys = versions.map((v) => serverKeyOf(v.event));
     const found = await db.events.bulkGet(keys);
@@ -49,7 +51,10 @@ export async function applyServerVersions(project: string, versions: ServerVersi
       if (unchanged(row, v)) return;
       const items = itemsByKey.get(row.key) ?? [];
       if (items.length === 0) return out.push(rowFromServer(project, v.event, v.deleted, row));
-      const next: LogEvent = { ...row, server: snapshotOf(v.event, v.deleted), readonly: v.event.readonly, hasEdits: v.event.hasEdits, extra: v.event.extra ?? row.extra ?? {} };
+      // A once-per-sequence label moved off it here that Dougal has now moved too (label-moves.ts).
+      const moved = settleMovesOnDougal(row, v.event.labels, items);
+      rewritten.push(...moved.items);
+      const next: LogEvent = { ...moved.row, server: snapshotOf(v.event, v.deleted), readonly: v.event.readonly, hasEdits: v.event.hasEdits, extra: v.event.extra ?? row.extra ?? {} };
       const create = items[0]?.kind === 'create' ? items[0] : undefined;
       if (row.id === null && create && create.state !== 'sending') {
         // Our create reached Dougal (its reply was lost): it is done, and later changes start from it.
@@ -62,9 +67,10 @@ export async function applyServerVersions(project: string, versions: ServerVersi
     });
     await db.events.bulkPut(out);
     await db.outbox.bulkDelete(settled);
+    await db.outbox.bulkPut(rewritten.filter((i) => !settled.includes(i.seq!)));
     return out;
   });
   publishRows(changed);
-  if (settled.length) publishOutboxChanged();
+  if (settled.length || rewritten.length) publishOutboxChanged();
   return changed;
 }
