@@ -75,7 +75,7 @@ interface Prepared {
   /** A template's title: the entry line's own fields are left as they are. */
   template: string | null;
   returnTo: HTMLElement | null;
-  /** What the entry line's boxes held when it was prepared: exactly this is cleared once it is logged. */
+  /** What the entry line's boxes held when it was prepared: exactly this is emptied as it is logged. */
   typed: TypedEntry | null;
   /** The Time box's text it was read from (used once: cleared after logging, unless retyped meanwhile). */
   typedTime: string;
@@ -144,8 +144,10 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
   // Each prepared event is logged at most once: a held Enter on "Log it", a second click, a
   // re-render with the same confirm all come back here with the same object.
   const started = useRef(new WeakSet<Prepared>());
-  // The entry line's event on its way to IndexedDB. Its boxes empty once it is written; an Enter
-  // meanwhile on the same boxes (a double press, a second click) must not log it twice.
+  // The entry line's event on its way to IndexedDB. Its boxes are emptied as the write starts, so
+  // what is typed from then on goes into empty boxes and is the next event; an Enter meanwhile on
+  // the same entry (a double press before the boxes re-render, or on the emptied boxes) must not
+  // log it twice, while a new entry's Enter is logged too (never swallowed).
   const entryInFlight = useRef<TypedEntry | null>(null);
 
   /** Empties the boxes that still hold what `typed` says (text typed since is the next event's, and stays). */
@@ -154,21 +156,28 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     setPoint((p) => (p === typed.point ? '' : p));
     setChosen((c) => (c === typed.chosen ? [] : c));
   };
+  /** After a failed write: the text goes back where the user has not typed anything new since. */
+  const restoreTyped = (typed: TypedEntry) => {
+    setRemarks((r) => (r === '' ? typed.remarks : r));
+    setPoint((p) => (p === '' ? typed.point : p));
+    setChosen((c) => (c.length === 0 ? typed.chosen : c));
+  };
 
   const log = async (prepared: Prepared) => {
     if (started.current.has(prepared)) return;
     started.current.add(prepared);
     setConfirm(null);
     const { typed } = prepared;
-    if (typed) entryInFlight.current = typed;
+    if (typed) {
+      entryInFlight.current = typed;
+      // Emptied before the write, not after it: emptying after would either wipe what was typed
+      // meanwhile or leave the logged text in front of it, to be logged again with the next Enter.
+      clearTyped(typed);
+      setCleaned(false);
+      setNotice(null);
+    }
     try {
       const row = await logEvent(project, prepared.input, labels);
-      if (typed) {
-        // Emptied once written, and only what was logged: text typed meanwhile is the next event's.
-        clearTyped(typed);
-        setCleaned(false);
-        setNotice(null);
-      }
       if (prepared.template !== null) {
         const where = row.sequence !== null ? ` · sequence ${row.sequence}${row.point !== null ? ` SP ${row.point}` : ''}` : '';
         setNotice(`Logged “${row.remarks || row.labels.join(', ')}” (${prepared.template}) at ${entryTimeLabel(row.tstamp!, 'utc').utc}${where}`);
@@ -178,6 +187,8 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       setError(null);
       refocus(prepared.template === null ? null : prepared.returnTo);
     } catch (e) {
+      if (typed) restoreTyped(typed);
+      // Named in the message too, in case new text was typed into the box meanwhile.
       const what = prepared.input.remarks || prepared.input.labels.join(', ');
       setError(`“${what}” was not logged: ${(e as Error).message}`);
     } finally {
@@ -193,8 +204,11 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // The entry being written is entered again (a double press, a second click): it is logged once.
+    // Its boxes read either as they were (before the emptying re-renders) or empty.
     const writing = entryInFlight.current;
-    if (writing && remarks === writing.remarks && point === writing.point && chosen === writing.chosen) return;
+    const again = writing !== null && remarks === writing.remarks && point === writing.point && chosen === writing.chosen;
+    const emptied = writing !== null && remarks.trim() === '' && chosen.length === 0;
+    if (again || emptied) return;
     // The message is already at the field; nothing is logged until it is fixed.
     if (remarksProblem) return remarksRef.current?.focus();
     if (!sequenceReading.ok) return sequenceRef.current?.focus();
