@@ -13,9 +13,20 @@ const store = vi.hoisted(() => ({ rows: new Map<string, LogEvent>(), outbox: [] 
 vi.mock('../../../renderer/src/event-log/change-feed', () => ({ publishRows: () => undefined, publishRemoved: () => undefined, publishOutboxChanged: () => undefined }));
 vi.mock('../../../renderer/src/event-log/event-log-db', () => ({
   eventLogDb: {
-    events: { get: async (key: string) => store.rows.get(key), put: async (row: LogEvent) => void store.rows.set(row.key, row) },
+    events: {
+      get: async (key: string) => store.rows.get(key),
+      put: async (row: LogEvent) => void store.rows.set(row.key, row),
+      bulkPut: async (rows: LogEvent[]) => void rows.forEach((row) => store.rows.set(row.key, row)),
+      // `[project+sequence]`: the rows a once-per-sequence label may have moved between.
+      where: () => ({ equals: ([project, sequence]: [string, number | null]) => ({ toArray: async () => [...store.rows.values()].filter((r) => r.project === project && r.sequence === sequence) }) }),
+    },
     outbox: {
-      where: () => ({ equals: (key: string) => ({ sortBy: async () => store.outbox.filter((i) => i.eventKey === key) }) }),
+      where: () => ({
+        equals: (key: string) => {
+          const queued = async () => store.outbox.filter((i) => i.eventKey === key);
+          return { sortBy: queued, toArray: queued };
+        },
+      }),
       add: async (item: OutboxItem) => {
         store.outbox.push({ ...item, seq: store.outbox.length + 1 });
         return store.outbox.length;
