@@ -6,38 +6,13 @@
  * and the switch to the real systems and back with each side's data kept apart, in IndexedDB and
  * in the data folder.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/browser-mode-server';
-import { createCorelogServices, type CorelogServices } from '../../electron/services/sample-systems/profile-host';
-import { removeTestFolder } from '../support/temp-folder';
+import { newcomerTest } from '../support/newcomer-corelog';
 
-interface FirstRun {
-  root: string;
-  corelog: { services: CorelogServices; server: BrowserModeServer };
-}
-
-const test = base.extend<FirstRun>({
-  root: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'corelog-first-run-'));
-    await use(dir);
-    await removeTestFolder(dir);
-  },
-  corelog: async ({ root }, use) => {
-    // A newcomer's machine: no server named anywhere.
-    const env = { ...process.env };
-    for (const key of ['CORELOG_IMAGO_URL', 'CORELOG_DOUGAL_URL', 'CORELOG_DEMO_LOGINS', 'CORELOG_DATA_DIR']) delete env[key];
-    const services = await createCorelogServices({ dataDir: root, appVersion: '0.0.0-test', transport: 'browser', env, reachability: { firstRetryMs: 300, maxRetryMs: 1500, quietProbeMs: 2000 } });
-    const server = await startBrowserMode({ services, rendererDir: join(process.cwd(), 'dist', 'renderer'), port: 0 });
-    services.start();
-    await use({ services, server });
-    await server.close();
-    await services.dispose();
-  },
-});
+// A newcomer's machine: no server named anywhere.
+const test = newcomerTest;
 
 const screen = (page: Page, name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
 

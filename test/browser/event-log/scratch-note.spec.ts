@@ -3,13 +3,8 @@
  * nor the other way round), an existing note survives the upgrade that separated them, and two
  * windows never silently overwrite each other's text.
  */
-import { test as base, expect, type Page } from '@playwright/test';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
-import { createCorelogServices, type CorelogServices } from '../../../electron/services/sample-systems/profile-host';
-import { removeTestFolder } from '../../support/temp-folder';
+import { expect, type Page } from '@playwright/test';
+import { newcomerTest } from '../../support/newcomer-corelog';
 import { test } from '../fixtures';
 
 /** The note as stored in database `name` (null when the database or the note is not there). */
@@ -58,23 +53,7 @@ function seedSharedNote(page: Page, text: string): Promise<void> {
 const note = (page: Page) => page.getByRole('textbox', { name: 'Scratch note' });
 const screen = (page: Page, name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
 
-const firstRun = base.extend<{ root: string; corelog: { services: CorelogServices; server: BrowserModeServer } }>({
-  root: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'corelog-scratch-'));
-    await use(dir);
-    await removeTestFolder(dir);
-  },
-  corelog: async ({ root }, use) => {
-    const env = { ...process.env };
-    for (const key of ['CORELOG_IMAGO_URL', 'CORELOG_DOUGAL_URL', 'CORELOG_DEMO_LOGINS', 'CORELOG_DATA_DIR']) delete env[key];
-    const services = await createCorelogServices({ dataDir: root, appVersion: '0.0.0-test', transport: 'browser', env, reachability: { firstRetryMs: 300, maxRetryMs: 1500, quietProbeMs: 2000 } });
-    const server = await startBrowserMode({ services, rendererDir: join(process.cwd(), 'dist', 'renderer'), port: 0 });
-    services.start();
-    await use({ services, server });
-    await server.close();
-    await services.dispose();
-  },
-});
+const firstRun = newcomerTest;
 
 firstRun('each profile has its own note; the note from before the upgrade is kept on the user’s own systems and shows on the sample ones too', async ({ page, corelog }) => {
   firstRun.setTimeout(120_000);
