@@ -32,6 +32,8 @@ export interface FaultSettings {
   failureKinds: FailureKind[];
   /** Fail only requests whose path contains this text (empty: all). Lets a test break uploads only. */
   failurePathIncludes: string;
+  /** Fail only requests of this method (empty: all): a POST's path is also in the pull's `/event/changes/…`. */
+  failureMethod: string;
   /** Fail the next N matching requests regardless of failureRate (counts down). */
   failNext: number;
   /** When true every non-admin request has its connection reset, as if the host were gone. */
@@ -52,6 +54,7 @@ export const defaultFaults = (): FaultSettings => ({
   failureRate: 0,
   failureKinds: ['500', '503', 'reset'],
   failurePathIncludes: '',
+  failureMethod: '',
   failNext: 0,
   down: false,
   dropResponseNext: 0,
@@ -99,6 +102,10 @@ export function applyFaultUpdate(current: FaultSettings, update: Record<string, 
         if (typeof value !== 'string') throw new RangeError('failurePathIncludes must be a string');
         next.failurePathIncludes = value;
         break;
+      case 'failureMethod':
+        if (typeof value !== 'string') throw new RangeError('failureMethod must be a string');
+        next.failureMethod = value.toUpperCase();
+        break;
       case 'down':
         if (typeof value !== 'boolean') throw new RangeError('down must be true or false');
         next.down = value;
@@ -110,9 +117,14 @@ export function applyFaultUpdate(current: FaultSettings, update: Record<string, 
   return next;
 }
 
+/** Whether a request is one the fault settings aim at (`failurePathIncludes`, `failureMethod`). */
+export function faultApplies(faults: FaultSettings, method: string, path: string): boolean {
+  return (!faults.failurePathIncludes || path.includes(faults.failurePathIncludes)) && (!faults.failureMethod || method.toUpperCase() === faults.failureMethod);
+}
+
 /** Decides whether this request fails, and how. Consumes `failNext` when it applies. */
-export function pickFailure(faults: FaultSettings, path: string, random: () => number = Math.random): FailureKind | null {
-  if (faults.failurePathIncludes && !path.includes(faults.failurePathIncludes)) return null;
+export function pickFailure(faults: FaultSettings, method: string, path: string, random: () => number = Math.random): FailureKind | null {
+  if (!faultApplies(faults, method, path)) return null;
   if (faults.failNext > 0) {
     faults.failNext -= 1;
   } else if (!(faults.failureRate > 0 && random() < faults.failureRate)) {

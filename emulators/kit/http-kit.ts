@@ -18,6 +18,7 @@ import {
   applyFaultUpdate,
   CAPTIVE_PORTAL_PAGE,
   defaultFaults,
+  faultApplies,
   MAX_TRICKLE_MS,
   pickFailure,
   portalRedirect,
@@ -316,7 +317,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       return;
     }
     if (adminOn && faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    const failure = adminOn ? pickFailure(faults, path) : null;
+    const failure = adminOn ? pickFailure(faults, method, path) : null;
     if (failure === 'reset') {
       await drainBody();
       record(0, 'reset');
@@ -344,7 +345,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
     }
     if (options.decorateResponse) response = options.decorateResponse(req, response);
     await drainBody();
-    if (adminOn && faults.dropResponseNext > 0 && (!faults.failurePathIncludes || path.includes(faults.failurePathIncludes))) {
+    if (adminOn && faults.dropResponseNext > 0 && faultApplies(faults, method, path)) {
       faults.dropResponseNext -= 1;
       record(response.status, 'response dropped');
       rawReq.socket.destroy();

@@ -60,7 +60,7 @@ test.describe('event log sync', () => {
     await openEventLog(app, 1000);
 
     // The request never reaches Dougal.
-    server.faults = { ...server.faults, failureKinds: ['reset'], failurePathIncludes: `/project/${PROJECT}/event`, failNext: 1 };
+    server.faults = { ...server.faults, failureKinds: ['reset'], failurePathIncludes: `/project/${PROJECT}/event`, failureMethod: 'POST', failNext: 1 };
     await logEvent(app, 'Reset before handling');
     await expect.poll(() => serverEventsFromCorelog(emulators!).map((e) => e.remarks), { timeout: 20_000 }).toEqual(['Reset before handling']);
     await expect.poll(() => pendingOnStrip(app)).toBe(0);
@@ -73,7 +73,8 @@ test.describe('event log sync', () => {
 
     // Dougal stores the event, then the reply is lost.
     const mark = server.log.lastSeq;
-    server.faults = { ...server.faults, failNext: 0, dropResponseNext: 1 };
+    // Only a POST: the pull's `/event/changes/…` shares the path, and its reply must not be the one lost.
+    server.faults = { ...server.faults, failNext: 0, failureMethod: 'POST', dropResponseNext: 1 };
     await logEvent(app, 'Reply lost');
     await expect.poll(() => pendingOnStrip(app), { timeout: 20_000 }).toBe(0);
     const requests = server.log.list(mark);

@@ -140,7 +140,7 @@ test.describe('photos', () => {
     await expect.poll(() => imagesOf(imago, 'FF-DD-0300').length).toBe(1);
 
     // Same interval, other image type: Imago stores it, then the connection is reset before the answer.
-    setFaults(imago, { dropResponseNext: 1, failurePathIncludes: '/image' });
+    setFaults(imago, { dropResponseNext: 1, failurePathIncludes: '/image', failureMethod: 'POST' });
     await takeIn(app, [sameIntervalDry], 1);
     await app.getByTestId('queue-drafts').click();
     await expect.poll(() => uploadsLogged(imago).find((e) => e.fault === 'response dropped')?.status).toBe(200);

@@ -65,6 +65,14 @@ describe('emulator http kit', () => {
     expect(entry).toMatchObject({ method: 'POST', status: 201, fault: 'response dropped' });
   });
 
+  it('aims a fault at one method only: a GET on the same path passes, the POST after it is the one dropped', async () => {
+    const s = await start();
+    await fetch(`${s.origin}/__admin/faults`, { method: 'PATCH', body: JSON.stringify({ dropResponseNext: 1, failurePathIncludes: '/things', failureMethod: 'post' }) });
+    expect((await fetch(`${s.baseUrl}/things/1`)).status).toBe(200);
+    await expect(fetch(`${s.baseUrl}/things`, { method: 'POST', body: '{"a":1}' })).rejects.toThrow();
+    expect(s.log.list().map((e) => `${e.method} ${e.fault ?? ''}`)).toEqual(['GET ', 'POST response dropped']);
+  });
+
   it('refuses connections once closed and serves again on the same port after listen()', async () => {
     const s = await start();
     const port = s.port;
