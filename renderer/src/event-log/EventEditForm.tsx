@@ -153,11 +153,7 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
           aria-describedby={timeReading.ok ? undefined : 'edit-time-problem'}
         />
       </label>
-      {!timeReading.ok && (
-        <p className="error" id="edit-time-problem" role="alert" data-testid="edit-time-problem">
-          {timeReading.problem}
-        </p>
-      )}
+      <FieldProblem field="edit-time" problem={timeReading.ok ? null : timeReading.problem} />
       <div className="row">
         <input
           type="text"
@@ -180,16 +176,8 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
           aria-describedby={pointReading.ok ? undefined : 'edit-point-problem'}
         />
       </div>
-      {!sequenceReading.ok && (
-        <p className="error" id="edit-sequence-problem" role="alert" data-testid="edit-sequence-problem">
-          {sequenceReading.problem}
-        </p>
-      )}
-      {!pointReading.ok && (
-        <p className="error" id="edit-point-problem" role="alert" data-testid="edit-point-problem">
-          {pointReading.problem}
-        </p>
-      )}
+      <FieldProblem field="edit-sequence" problem={sequenceReading.ok ? null : sequenceReading.problem} />
+      <FieldProblem field="edit-point" problem={pointReading.ok ? null : pointReading.problem} />
       <LabelPicker labels={labels} value={draft.labels} onChange={(next) => set({ labels: next })} label="Edit labels" />
       <div className="row">
         <button type="submit" className="primary">
@@ -203,4 +191,14 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
 function describe(value: EditValues[Field]): string {
   const text = typeof value === 'string' ? value : value.join(', ');
   return text === '' ? '(empty)' : text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** A field's problem, said under it; `${field}-problem` is what the field's aria-describedby names. */
+function FieldProblem({ field, problem }: { field: string; problem: string | null }) {
+  if (!problem) return null;
+  return (
+    <p className="error" id={`${field}-problem`} role="alert" data-testid={`${field}-problem`}>
+      {problem}
+    </p>
+  );
 }
