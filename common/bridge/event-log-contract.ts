@@ -217,7 +217,18 @@ export const eventLogMethods = {
    */
   eventLogCreate: {
     input: z
-      .object({ project, clientKey: z.string().min(8).max(100), fields: eventFieldsSchema, lookupFirst: z.boolean(), lookupSince: isoTime })
+      .object({
+        project,
+        clientKey: z.string().min(8).max(100),
+        fields: eventFieldsSchema,
+        lookupFirst: z.boolean(),
+        lookupSince: isoTime,
+        /**
+         * A create tried before whose event the user has deleted since: only looked up, never
+         * posted. `event: null` then means Dougal never had it (nothing left to delete there).
+         */
+        lookupOnly: z.boolean().optional(),
+      })
       .strict()
       // A new event must say when it happened, as the entry line requires (edits keep what Dougal holds).
       .superRefine(({ fields }, ctx) => {

@@ -139,7 +139,7 @@ const PART_NAMES = { labels: 'Labels', sequences: 'Sequences', plan: 'The plan',
 export function createEventLogModule({ clients }: ServiceContext): ServiceModule {
   const createsByKey = new SerialByKey();
   const writes = new WriteLanes(WRITE_LANES);
-  const createEvent = async ({ project, clientKey, fields, lookupFirst, lookupSince }: MethodInput<'eventLogCreate'>) => {
+  const createEvent = async ({ project, clientKey, fields, lookupFirst, lookupSince, lookupOnly }: MethodInput<'eventLogCreate'>) => {
     const client = clients.dougal();
     const { tstamp, sequence, point, remarks, labels, meta } = fields;
     const body = { remarks, labels, meta, ...(tstamp !== null ? { tstamp } : {}), ...(sequence !== null ? { sequence } : {}), ...(point !== null ? { point } : {}) };
@@ -150,10 +150,11 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
     const near = { tstamp: fields.tstamp, sequence: fields.sequence };
     // Throws (retryable) when an item carrying the key cannot be read: the create is not sent again.
     const find = async () => (await client.findEventsByIdempotencyKey(project, clientKey, { since: lookupSince, near, sameAs: sent })).map(toServerEvent)[0] ?? null;
-    if (lookupFirst) {
+    if (lookupFirst || lookupOnly) {
       const existing = await find();
       if (existing) return { event: existing, existed: true };
     }
+    if (lookupOnly) return { event: null, existed: false };
     // The client reads back a 201 {id} or a 204 (Location, else the key) itself: the event is posted once.
     const created = await client.createEvent(project, sent, { idempotencyKey: clientKey });
     return { event: created ? toServerEvent(created) : await find(), existed: false };
@@ -210,8 +211,8 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
           return { instances: await changesByListing.since(client, project) };
         }
       },
-      eventLogCreate: ({ project, clientKey, fields, lookupFirst, lookupSince }) =>
-        createInTurn(project, clientKey, (afterAnother) => createEvent({ project, clientKey, fields, lookupFirst: lookupFirst || afterAnother, lookupSince })),
+      eventLogCreate: ({ project, clientKey, fields, lookupFirst, lookupSince, lookupOnly }) =>
+        createInTurn(project, clientKey, (afterAnother) => createEvent({ project, clientKey, fields, lookupFirst: lookupFirst || afterAnother, lookupSince, lookupOnly })),
       async eventLogCreateMany({ project, creates }) {
         // After a failure of the path the rest would only fail the same way, one timeout after
         // another: they are answered `not-sent` instead, and wait with the queue.

@@ -29,7 +29,7 @@ import {
 import type { BridgeError } from '../../../common/errors';
 import type { ServerEvent } from '../../../common/bridge/event-log-contract';
 import { bridge } from '../bridge/bridge';
-import { onOutboxChanged, publishOutboxChanged, publishRows } from './change-feed';
+import { onOutboxChanged, publishOutboxChanged, publishRemoved, publishRows } from './change-feed';
 import { currentProject, onCurrentProject, setCurrentProject } from './current-project';
 import { needsUserToSignIn, RegainWatch } from '../sync/system-status';
 import { dougalRole, dougalStatus, onDougalStatus } from './dougal-status';
@@ -294,10 +294,14 @@ export class EventLogSync {
     const waiters: (() => void)[] = [];
     const settled = () => waiters.splice(0).forEach((wake) => wake());
     if (queue.length) this.set({ phase: 'pushing' });
+    // Chains whose last queued change is a delete: a create of theirs tried before goes alone, to
+    // be looked up only (pushMarked), not in a batch that would post it again.
+    const lastKind = new Map(queue.map((item) => [chainOf(item), item.kind]));
+    const batchable = (item: OutboxItem) => item.kind === 'create' && !(item.attempts > 0 && lastKind.get(chainOf(item)) === 'delete');
 
     const take = (): PushWork | null | 'later' => {
       // Enough batches on their way and nothing but creates left: no need to look through them all.
-      if (batchesInFlight >= CREATE_BATCHES && !queue.some((item) => item.kind !== 'create')) return queue.length ? 'later' : null;
+      if (batchesInFlight >= CREATE_BATCHES && !queue.some((item) => !batchable(item))) return queue.length ? 'later' : null;
       const now = Date.now();
       const gone = new Set<OutboxItem>();
       // Chains passed over in this look: nothing later of theirs may go before them.
@@ -319,7 +323,7 @@ export class EventLogSync {
           gone.add(item);
           continue;
         }
-        if (item.kind === 'create' && (creates !== null || batchesInFlight < CREATE_BATCHES)) {
+        if (batchable(item) && (creates !== null || batchesInFlight < CREATE_BATCHES)) {
           const size = JSON.stringify(item.fields ?? null).length;
           creates ??= [];
           if (creates.length > 0 && (creates.length >= CREATE_BATCH || chars + size > CREATE_BATCH_CHARS)) break;
@@ -329,7 +333,7 @@ export class EventLogSync {
           passed.add(chain);
           continue;
         }
-        if (creates === null && item.kind !== 'create') {
+        if (creates === null && !batchable(item)) {
           one = item;
           gone.add(item);
           break;
@@ -489,6 +493,9 @@ export class EventLogSync {
         return 'done';
       }
       if (item.kind === 'create') {
+        // Tried before, and the user has deleted the event since: if Dougal never got it, posting
+        // it now only to delete it would leave a deleted event in Dougal's history for nothing.
+        const lookupOnly = earlierAttempts > 0 && (await this.endsDeleted(item.eventKey));
         const { event } = unwrap(
           await bridge.eventLogCreate({
             project: item.project,
@@ -496,8 +503,10 @@ export class EventLogSync {
             fields: item.fields!,
             lookupFirst: earlierAttempts > 0,
             lookupSince: new Date(Date.parse(item.createdAt) - LOOKUP_MARGIN_MS).toISOString(),
+            ...(lookupOnly ? { lookupOnly } : {}),
           }),
         );
+        if (!event && lookupOnly) return await this.forgetNeverLanded(item);
         if (!event) throw new BridgeFailure(NO_ID_FROM_CREATE);
         await this.settle([{ item, event, deleted: false }]);
         return 'done';
@@ -537,6 +546,29 @@ export class EventLogSync {
     } catch (error) {
       return this.failed(item, asBridgeError(error));
     }
+  }
+
+  /** Whether the last change queued for this event is its delete. */
+  private async endsDeleted(eventKey: string): Promise<boolean> {
+    return (await db.outbox.where('eventKey').equals(eventKey).last())?.kind === 'delete';
+  }
+
+  /**
+   * A create Dougal never got, of an event the user deleted since: the event and its queued
+   * changes are forgotten here, as for a delete before the first try. If the user brought it
+   * back meanwhile, the create goes on the next round after all.
+   */
+  private async forgetNeverLanded(item: OutboxItem): Promise<PushOutcome> {
+    const forgotten = await db.transaction('rw', db.events, db.outbox, async () => {
+      if (!(await this.endsDeleted(item.eventKey))) return false;
+      await db.outbox.where('eventKey').equals(item.eventKey).delete();
+      await db.events.delete(item.eventKey);
+      return true;
+    });
+    if (!forgotten) return 'wait';
+    publishRemoved([item.eventKey]);
+    publishOutboxChanged();
+    return 'done';
   }
 
   /** The items are done: drop them and take the server's answers into their rows, in one transaction. */

@@ -132,3 +132,26 @@ describe('a server that does not keep Corelog’s key', () => {
     expect(dougal.posts()).toBe(1);
   });
 });
+
+describe('a create only looked up (the user deleted the event after it was tried)', () => {
+  const lookOnly = (handlers: BridgeHandlers, clientKey: string, f: EventFields) =>
+    createBridgeDispatcher(handlers)('eventLogCreate', { project: PROJECT, clientKey, fields: f, lookupFirst: true, lookupSince: since, lookupOnly: true });
+
+  it('never posts: not on Dougal answers no event, on Dougal answers that event', async () => {
+    const dougal = await EventDouble.start({});
+    const { handlers } = dougal.handlers();
+    expect(await lookOnly(handlers, 'key-00000010', fields('never sent'))).toEqual({ ok: true, value: { event: null, existed: false } });
+    expect(dougal.posts()).toBe(0);
+    await attempt(handlers, 'key-00000011', fields('landed'), false);
+    expect(await lookOnly(handlers, 'key-00000011', fields('landed'))).toMatchObject({ ok: true, value: { existed: true, event: { clientKey: 'key-00000011' } } });
+    expect(dougal.posts()).toBe(1);
+  });
+
+  it('an event carrying the key that cannot be read is an error to retry, never "not on Dougal"', async () => {
+    const dougal = await EventDouble.start({ shape: unreadable });
+    const { handlers } = dougal.handlers();
+    await attempt(handlers, 'key-00000012', fields('unreadable'), false);
+    expect(await lookOnly(handlers, 'key-00000012', fields('unreadable'))).toMatchObject({ ok: false, error: { retryable: true } });
+    expect(dougal.posts()).toBe(1);
+  });
+});
