@@ -210,7 +210,11 @@ export async function resolveConflict(key: string, choice: 'mine' | 'theirs' | '
 export async function discardChanges(key: string): Promise<void> {
   const { row, givenBack } = await db.transaction('rw', db.events, db.outbox, async () => {
     const current = await rowOrThrow(key);
-    const items = (await itemsOf(key)).filter((i) => i.state !== 'sending');
+    const all = await itemsOf(key);
+    // A change on its way ("Retry now" pressed meanwhile) may land whatever is decided here: the
+    // discard waits for its answer rather than forgetting an event Dougal is about to have.
+    if (all.some((i) => i.state === 'sending')) throw new Error('This event is being sent to Dougal right now. Discard its changes once Dougal has answered.');
+    const items = all;
     const server = current.server;
     return revertToServer(current, items, server ? { ...current, ...fieldsOf(server), uid: server.uid, deleted: server.deleted ? 1 : 0, sync: 'synced' } : null);
   });
