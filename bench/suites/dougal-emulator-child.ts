@@ -3,7 +3,8 @@
  * elsewhere, not code sharing a thread with the client it serves. With the emulator in the
  * benchmark's own process, every millisecond of either side's work queued behind the other's,
  * which measured the two added up rather than the client. Answers a few questions over IPC
- * (how many events, the events after a point, take events out again, the request log).
+ * (how many events, the events after a point, take events out again, the request log, how long
+ * each answer waits).
  *
  * usage: node --import tsx dougal-emulator-child.ts   (prints its base URL as the first IPC message)
  */
@@ -15,7 +16,8 @@ export type EmulatorQuestion =
   | { id: number; ask: 'truncate'; project: string; to: number }
   | { id: number; ask: 'log-seq' }
   | { id: number; ask: 'cpu' }
-  | { id: number; ask: 'requests-after'; seq: number };
+  | { id: number; ask: 'requests-after'; seq: number }
+  | { id: number; ask: 'latency'; ms: number };
 
 const send = (message: unknown) => process.send?.(message);
 const dougal = await createDougalEmulator({});
@@ -42,6 +44,10 @@ process.on('message', (question: EmulatorQuestion) => {
     }
     case 'log-seq':
       answer = dougal.server.log.lastSeq;
+      break;
+    case 'latency':
+      dougal.server.faults = { ...dougal.server.faults, latencyMs: question.ms };
+      answer = true;
       break;
     case 'requests-after':
       answer = dougal.server.log.list(question.seq).map((r) => ({ method: r.method, path: r.path, status: r.status }));
