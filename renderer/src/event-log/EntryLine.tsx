@@ -21,7 +21,7 @@ import { formatRelative, type TimeZoneChoice } from '../app/time-format';
 import { useAppSettings } from '../settings/app-settings-store';
 import { entryTimeLabel, readEntryTime, type EntryTime } from './event-time';
 import { logEvent, type NewEventInput } from './event-writes';
-import { LabelPicker } from './LabelPicker';
+import { LabelPicker, withTypedLabel } from './LabelPicker';
 import { PlaceholderPrompt } from './templates/PlaceholderPrompt';
 import { KEYS_OFF_ATTRIBUTE, placeholdersOf, sequenceBeingAcquired, templatePlace, templateTitle } from './templates/template-model';
 import { TemplateBar } from './templates/TemplateBar';
@@ -95,6 +95,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
   const [time, setTime] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [labelTyped, setLabelTyped] = useState('');
   const [cleaned, setCleaned] = useState(false);
   const [prompt, setPrompt] = useState<{ template: TemplateRow; returnTo: HTMLElement | null } | null>(null);
   const [confirm, setConfirm] = useState<Prepared | null>(null);
@@ -214,10 +215,16 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     if (!sequenceReading.ok) return sequenceRef.current?.focus();
     if (!pointReading.ok) return pointRef.current?.focus();
     try {
-      const base = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosen };
+      const chosenNow = withTypedLabel(labels, chosen, labelTyped);
+      if (chosenNow !== chosen) {
+        // The label typed in full goes with this event, and into its chip (the same array, so the boxes empty as usual).
+        setChosen(chosenNow);
+        setLabelTyped('');
+      }
+      const base = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosenNow };
       if (!base.remarks && base.labels.length === 0) throw new Error('Type remarks or pick a label first.');
       const ready = timed(base, false);
-      if (ready) proceed({ ...ready, template: null, returnTo: null, typed: { remarks, point, chosen }, typedTime: time });
+      if (ready) proceed({ ...ready, template: null, returnTo: null, typed: { remarks, point, chosen: chosenNow }, typedTime: time });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -352,7 +359,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
           aria-describedby={pointReading.ok ? undefined : 'entry-point-problem'}
           onChange={(e) => setPoint(e.target.value)}
         />
-        <LabelPicker labels={labels} value={chosen} onChange={setChosen} />
+        <LabelPicker labels={labels} value={chosen} onChange={setChosen} typed={labelTyped} onTypedChange={setLabelTyped} />
         <button type="submit" className="primary">
           Log
         </button>

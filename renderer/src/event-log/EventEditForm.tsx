@@ -16,7 +16,7 @@ import type { LogEvent } from './event-log-db';
 import { fieldsOf } from './event-model';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
 import { editEvent } from './event-writes';
-import { LabelPicker } from './LabelPicker';
+import { LabelPicker, withTypedLabel } from './LabelPicker';
 
 /** The form's fields as the boxes hold them. */
 export interface EditValues {
@@ -78,6 +78,7 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
   if (!sameValues(state.base, current)) setState(rebaseDraft(state, current));
   const { draft } = state;
   const set = (patch: Partial<EditValues>) => setState((s) => ({ ...s, draft: { ...s.draft, ...patch } }));
+  const [labelTyped, setLabelTyped] = useState('');
 
   const remarksProblem = freeTextProblem(draft.remarks, REMARKS_RULES);
   // Each field by the rule the bridge applies too (common/forms): `2024-02-30 10:00`, `12.7` or `abc` is said at the field.
@@ -89,11 +90,14 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
     if (remarksProblem) throw new Error(remarksProblem);
     // The messages are already at the fields; nothing is saved until they are fixed.
     if (!timeReading.ok || !sequenceReading.ok || !pointReading.ok) throw new Error('Fix the fields marked above; nothing was saved.');
-    const fields: EventFields = { ...fieldsOf(row), remarks: draft.remarks, tstamp: timeReading.value, sequence: sequenceReading.value, point: pointReading.value, labels: draft.labels };
+    const chosen = withTypedLabel(labels, draft.labels, labelTyped);
+    if (chosen !== draft.labels) setLabelTyped('');
+    const fields: EventFields = { ...fieldsOf(row), remarks: draft.remarks, tstamp: timeReading.value, sequence: sequenceReading.value, point: pointReading.value, labels: chosen };
     const timing = eventTimingProblem(fields);
     if (timing) throw new Error(timing);
     // Saving is the user's answer to anything that changed underneath.
-    setState((s) => ({ ...s, saved: draft, changedUnderneath: [] }));
+    const saved = { ...draft, labels: chosen };
+    setState((s) => ({ ...s, draft: { ...s.draft, labels: chosen }, saved, changedUnderneath: [] }));
     await editEvent(row.key, fields, labels);
   };
 
@@ -178,7 +182,7 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
       </div>
       <FieldProblem field="edit-sequence" problem={sequenceReading.ok ? null : sequenceReading.problem} />
       <FieldProblem field="edit-point" problem={pointReading.ok ? null : pointReading.problem} />
-      <LabelPicker labels={labels} value={draft.labels} onChange={(next) => set({ labels: next })} label="Edit labels" />
+      <LabelPicker labels={labels} value={draft.labels} onChange={(next) => set({ labels: next })} label="Edit labels" typed={labelTyped} onTypedChange={setLabelTyped} />
       <div className="row">
         <button type="submit" className="primary">
           Save changes

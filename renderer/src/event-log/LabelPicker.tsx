@@ -31,18 +31,38 @@ export function LabelChip({ name, label, onRemove }: { name: string; label: Even
   );
 }
 
+/**
+ * The chosen labels with what is still typed in the box when the form is sent: a label's exact
+ * name is taken (the list may not have been there yet when Enter was pressed, just after opening
+ * the log); anything else stops the form, since logging without it would drop it silently.
+ */
+export function withTypedLabel(labels: EventLabel[], chosen: string[], typed: string): string[] {
+  const name = typed.trim();
+  if (!name) return chosen;
+  const match = labels.find((l) => l.user && l.name.toLowerCase() === name.toLowerCase());
+  if (!match) throw new Error(`“${name}” in the labels box is not a label of this project: pick one from the list, or clear the box.`);
+  return chosen.includes(match.name) ? chosen : [...chosen, match.name];
+}
+
 export function LabelPicker({
   labels,
   value,
   onChange,
   label = 'Labels',
+  typed,
+  onTypedChange,
 }: {
   labels: EventLabel[];
   value: string[];
   onChange: (next: string[]) => void;
   label?: string;
+  /** The text in the box, when the form needs it at submit (withTypedLabel); else the picker keeps it. */
+  typed?: string;
+  onTypedChange?: (text: string) => void;
 }) {
-  const [text, setText] = useState('');
+  const [ownText, setOwnText] = useState('');
+  const text = typed ?? ownText;
+  const setText = onTypedChange ?? setOwnText;
   const [highlight, setHighlight] = useState(0);
   const listId = useId();
   const needle = text.trim().toLowerCase();

@@ -49,7 +49,7 @@ test.describe('event log sync', () => {
     for (const event of onServer) {
       const want = expected.get(event.remarks);
       expect(want, event.remarks).toBeDefined();
-      expect({ sequence: event.sequence, point: event.point, labels: event.labels }).toEqual(want);
+      expect({ sequence: event.sequence, point: event.point, labels: event.labels }, event.remarks).toEqual(want);
       if (want!.point === null) expect(event.tstamp).not.toBeNull();
     }
   });
