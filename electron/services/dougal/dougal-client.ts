@@ -16,6 +16,7 @@ import {
   eventSchema,
   lineSchema,
   plannedSequenceSchema,
+  projectSummaryReplySchema,
   projectSummarySchema,
   qcResultsSchema,
   sequenceSchema,
@@ -196,7 +197,7 @@ export class DougalClient {
   }
 
   projectSummary(project: string) {
-    return this.transport.json({ action: 'read the project summary', method: 'GET', path: this.path('projectSummary', { project }) }, projectSummarySchema);
+    return this.transport.json({ action: 'read the project summary', method: 'GET', path: this.path('projectSummary', { project }) }, projectSummaryReplySchema);
   }
 
   /** Label definitions; a label with missing or null `data` still counts (no colour, default flags). */
