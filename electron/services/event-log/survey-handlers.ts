@@ -116,6 +116,38 @@ function planAttributes(entry: DougalPlannedSequence): Record<string, unknown> {
 }
 
 /**
+ * Refuses a change aimed at another entry than the one the user saw. A planned sequence's line
+ * never changes on Dougal (PUT and PATCH ignore it), so another line under the same number means
+ * someone renumbered or replaced the plan meanwhile: the attributes the change touches may well
+ * hold the same values there (an empty remark), and sending it would change the wrong line.
+ */
+function refuseAnotherEntry(current: RawPlan, base: { line?: number | undefined }, what: string): void {
+  if (base.line === undefined || current.value.line === base.line) return;
+  const n = current.value.sequence;
+  throw new CorelogError(
+    'conflict',
+    `Planned sequence ${n} on Dougal is now line ${current.value.line}, not line ${base.line} as you saw it: someone renumbered or replaced it meanwhile. ${what} was not sent; find line ${base.line} in the plan, or drop this change.`,
+    { system: 'dougal', status: 409 },
+  );
+}
+
+/**
+ * After a write Dougal answered as done: the attributes that do not hold what was sent, in words
+ * ("" when all do). A server that answers 2xx and keeps nothing (an older version ignoring a
+ * field, a proxy answering for it) would otherwise have the change taken off the queue and its
+ * local copy replaced by Dougal's unchanged one: the user's work gone without a word.
+ */
+function notKept(after: Record<string, unknown>, wanted: Record<string, unknown>, words: Record<string, string>): string {
+  return Object.keys(wanted)
+    .filter((key) => !same(after[key], wanted[key]))
+    .map((key) => `${words[key] ?? key} is ${show(after[key])}, not ${show(wanted[key])}`)
+    .join('; ');
+}
+
+const notTaken = (what: string, detail: string) =>
+  new CorelogError('rejected', `Dougal answered ${what} as done, but does not show it (${detail}). Your change is kept: send it again, or drop it.`, { system: 'dougal', retryable: false });
+
+/**
  * Which PATCH-less servers this service has met (per client: a new address starts afresh), so an
  * edit after the first goes straight to PUT.
  */
@@ -225,7 +257,8 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           throw error;
         }
         const found = (await find(false)) ?? (await entryNow(client, project, sequence));
-        return { entry: found && toPlanEntry(found), existed: false };
+        if (!found) throw notTaken(`the new planned sequence ${sequence}`, `its plan has no sequence ${sequence}`);
+        return { entry: toPlanEntry(found), existed: false };
       },
 
       async surveyPlanEdit({ project, sequence, to, changes, base, lookupFirst }) {
@@ -237,24 +270,30 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           // A renumber whose reply was lost: the entry already carries its new number and the change.
           if (lookupFirst && target !== sequence) {
             const moved = await entryNow(client, project, target);
-            if (moved && Object.keys(wanted).every((k) => same(planAttributes(moved.value)[k], wanted[k]))) {
+            if (moved && (base.line === undefined || moved.value.line === base.line) && Object.keys(wanted).every((k) => same(planAttributes(moved.value)[k], wanted[k]))) {
               return { entry: toPlanEntry(moved) };
             }
           }
           throw new CorelogError('not-found', `Planned sequence ${sequence} is no longer in Dougal's plan (someone removed or renumbered it).`, { system: 'dougal', status: 404 });
         }
+        refuseAnotherEntry(current, base, 'Your change');
         const moved = changedMeanwhile(planAttributes(current.value), base, wanted, PLAN_WORDS);
         if (moved) throw new CorelogError('conflict', `Planned sequence ${sequence} was changed on Dougal meanwhile: ${moved}.`, { system: 'dougal', status: 409 });
         const nothingLeft = target === sequence && Object.keys(wanted).every((k) => same(planAttributes(current.value)[k], wanted[k]));
         if (!nothingLeft) await patchOrPut(client, project, current, changes, to);
         const after = await entryNow(client, project, target);
-        return { entry: after && toPlanEntry(after) };
+        const what = `the change of planned sequence ${sequence}`;
+        if (!after) throw notTaken(what, `its plan has no sequence ${target}`);
+        const missed = notKept(planAttributes(after.value), wanted, PLAN_WORDS) || (after.value.line === current.value.line ? '' : `sequence ${target} is line ${after.value.line}`);
+        if (missed) throw notTaken(what, missed);
+        return { entry: toPlanEntry(after) };
       },
 
       async surveyPlanRemove({ project, sequence, base }) {
         const client = clients.dougal();
         const current = await entryNow(client, project, sequence);
         if (!current) return { removed: false };
+        refuseAnotherEntry(current, base, 'The removal');
         const moved = changedMeanwhile(planAttributes(current.value), base, {}, PLAN_WORDS);
         if (moved) throw new CorelogError('conflict', `Planned sequence ${sequence} was changed on Dougal meanwhile: ${moved}. Look at it again before removing it.`, { system: 'dougal', status: 409 });
         try {
@@ -263,6 +302,8 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           if (isMissing(error, 'not-found')) return { removed: false };
           throw error;
         }
+        const after = await entryNow(client, project, sequence);
+        if (after && after.value.line === current.value.line) throw notTaken(`the removal of planned sequence ${sequence}`, `its plan still has it, line ${after.value.line}`);
         return { removed: true };
       },
 
@@ -285,7 +326,12 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
         if (after && changes.remarksFinal !== undefined && !same(after.remarks_final ?? '', changes.remarksFinal)) {
           throw new CorelogError('rejected', `Dougal did not take the final remarks of sequence ${sequence} (it keeps them only where processed data exists).`, { system: 'dougal' });
         }
-        return { sequence: after && toSequenceDetail(after) };
+        const what = `the remarks of sequence ${sequence}`;
+        if (!after) throw notTaken(what, `it no longer lists sequence ${sequence}`);
+        const kept = toSequenceDetail(after);
+        const missed = notKept({ remarks: kept.remarks, remarksFinal: kept.remarksFinal }, { ...changes }, words);
+        if (missed) throw notTaken(what, missed);
+        return { sequence: kept };
       },
     },
   };

@@ -5,7 +5,7 @@
  * it), a sequence's remarks on `sequence:<project>:<n>`. Nothing is written to Dougal's copy here;
  * the screen lays the queued changes over it (survey-change.ts).
  */
-import type { PlanChanges, PlanFields, SequenceChanges } from '../../../../common/bridge/survey-contract';
+import type { PlanBase, PlanChanges, PlanFields, SequenceChanges } from '../../../../common/bridge/survey-contract';
 import { publishOutboxChanged } from '../change-feed';
 import { eventLogDb, type OutboxItem } from '../event-log-db';
 import { newClientKey } from '../event-model';
@@ -33,7 +33,9 @@ export async function addPlannedSequence(project: string, sequence: number, fiel
  */
 export async function editPlannedSequence(project: string, row: PlanRow, sequence: number, next: PlanFields): Promise<boolean> {
   const changes: PlanChanges = {};
-  const base: PlanChanges = {};
+  // The line names the entry: should another one hold this number by the time it is sent, the
+  // change is refused instead of landing on it.
+  const base: PlanBase = { line: row.line };
   for (const key of PLAN_KEYS) {
     if (sameValue(next[key], row[key])) continue;
     (changes as Record<string, unknown>)[key] = next[key];
@@ -135,10 +137,15 @@ export async function sendMineAnyway(seq: number): Promise<void> {
 export function rebased(change: SurveyChange, now: Record<string, unknown> | null): SurveyChange {
   if (!now) return change;
   switch (change.op) {
-    case 'edit':
-      return { ...change, base: Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])) as PlanChanges };
-    case 'remove':
-      return { ...change, base: Object.fromEntries(Object.keys(change.base).map((k) => [k, now[k] ?? ''])) as Partial<PlanFields> };
+    case 'edit': {
+      // The line is not rebased: it names the entry the user meant, not whichever holds the number now.
+      const line = change.base.line === undefined ? {} : { line: change.base.line };
+      return { ...change, base: { ...Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])), ...line } as PlanBase };
+    }
+    case 'remove': {
+      const line = change.base.line === undefined ? {} : { line: change.base.line };
+      return { ...change, base: { ...Object.fromEntries(Object.keys(change.base).map((k) => [k, now[k] ?? ''])), ...line } as Partial<PlanFields> };
+    }
     case 'remarks':
       return { ...change, base: Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])) };
     default:
