@@ -25,6 +25,12 @@ export interface SurveyDoubleOptions {
   patchRenumbers?: boolean;
   /** PATCH on the plan exists; without it, 405. */
   planPatch?: boolean;
+  /** An empty plan or sequence list answered `204 No Content` instead of `[]`. */
+  emptyListsAs204?: boolean;
+  /** Start with an empty plan. */
+  emptyPlan?: boolean;
+  /** POST on the plan numbers the entry itself (the next free number), drops `meta`, and answers 201 with the entry. */
+  postNumbersItself?: boolean;
 }
 
 export interface RecordedRequest {
@@ -52,12 +58,13 @@ afterEach(async () => {
 const COMPUTED = ['num_points', 'length', 'azimuth', 'class', 'geometry', 'duration'];
 
 export async function startSurveyDouble(options: SurveyDoubleOptions = {}): Promise<SurveyDouble> {
-  const o = { geometry: 'geojson', lineNtba: 'boolean', projectName: 'given', summary: 'plain', qc: 'tests', keepsWrites: true, patchRenumbers: true, planPatch: true, ...options };
+  const o = { geometry: 'geojson', lineNtba: 'boolean', projectName: 'given', summary: 'plain', qc: 'tests', keepsWrites: true, patchRenumbers: true, planPatch: true, emptyListsAs204: false, emptyPlan: false, postNumbersItself: false, ...options };
   const lineGeometry = () => (o.geometry === 'ewkb' ? '0102000020E610000002000000000000000000004000000000000' : { type: 'LineString', coordinates: [[2, 60], [2.1, 60.1]] });
   const plan: Record<string, unknown>[] = [
     { sequence: 30, line: 1010, fsp: 1000, lsp: 1400, ts0: '2024-06-10 00:00:00+00', ts1: '2024-06-10 01:00:00+00', name: 'L1010', remarks: '', meta: { vendor: { x: 1 } }, priority: 2 },
     { sequence: 31, line: 1020, fsp: 1000, lsp: 1400, ts0: '2024-06-10 02:00:00+00', ts1: '2024-06-10 03:00:00+00', name: 'L1020', remarks: '', meta: {}, priority: 5 },
   ];
+  if (o.emptyPlan) plan.length = 0;
   const sequences: Record<string, unknown>[] = [
     { sequence: 3, line: 1001, fsp: 1000, lsp: 1400, fsp_final: 1000, lsp_final: 1400, ts0: '2024-06-01 10:00:00+00', ts1: '2024-06-01 11:00:00+00', remarks: '', remarks_final: '', status: 'final' },
   ];
@@ -118,11 +125,15 @@ export async function startSurveyDouble(options: SurveyDoubleOptions = {}): Prom
         return reply(200, { tests: [{ name: 'Gun timing', results }] });
       }
       if (path === '/project/p1/plan') {
-        if (req.method === 'GET') return reply(200, plan.map(planned));
-        if (plan.some((e) => e.sequence === payload.sequence)) return refuse(409, `sequence ${String(payload.sequence)} is already in the plan`);
+        if (req.method === 'GET') return plan.length === 0 && o.emptyListsAs204 ? reply(204) : reply(200, plan.map(planned));
+        if (!o.postNumbersItself && plan.some((e) => e.sequence === payload.sequence)) return refuse(409, `sequence ${String(payload.sequence)} is already in the plan`);
         const entry = Object.fromEntries(Object.entries(payload).filter(([key]) => !COMPUTED.includes(key)));
+        if (o.postNumbersItself) {
+          entry.sequence = Math.max(0, ...plan.map((e) => Number(e.sequence))) + 1;
+          delete entry.meta;
+        }
         if (o.keepsWrites) plan.push(entry);
-        return reply(204);
+        return o.postNumbersItself ? reply(201, planned(entry)) : reply(204);
       }
       if ((m = path.match(/^\/project\/p1\/plan\/(\d+)$/))) {
         const n = Number(m[1]);

@@ -59,6 +59,16 @@ describe('survey read: what Dougal only shows never costs an item its place', ()
     expect(read.counts).toMatchObject({ virgin: 120554, seqRaw: 188 });
   });
 
+  it('reads an empty plan answered 204 No Content as empty, so the first planned sequence can be added', async () => {
+    const { double, survey } = await setUp({ emptyPlan: true, emptyListsAs204: true });
+    const read = await survey.surveyRead({ project: 'p1' });
+    expect(read.unavailable).toEqual([]);
+    expect(read.plan).toEqual([]);
+    const added = await survey.surveyPlanAdd({ project: 'p1', clientKey: 'k-hostile-0002', sequence: 1, fields: FIELDS, lookupFirst: true });
+    expect(added.entry).toMatchObject({ sequence: 1, line: 1030, clientKey: 'k-hostile-0002' });
+    expect(double.plan).toHaveLength(1);
+  });
+
   it('reads QC results keyed by test name, or wrapped in {data}, instead of showing none', async () => {
     for (const qc of ['keyed', 'wrapped'] as const) {
       const { client } = await setUp({ qc });
@@ -107,6 +117,14 @@ describe('survey writes: the entry the user saw, or nothing', () => {
     expect(await failureOf(survey.surveyPlanAdd({ project: 'p1', clientKey: 'k-hostile-0001', sequence: 40, fields: FIELDS, lookupFirst: false }))).toMatchObject({ kind: 'rejected' });
     expect(await failureOf(survey.surveyPlanRemove({ project: 'p1', sequence: 31, base: { line: 1020 } }))).toMatchObject({ kind: 'rejected' });
     expect(double.plan.map((p) => p.sequence)).toEqual([30, 31]);
+  });
+
+  it('takes the entry Dougal says it created under another number than asked, not whatever holds the asked number', async () => {
+    const { double, survey } = await setUp({ postNumbersItself: true });
+    // 40 is asked for and held by another line: this server numbers the entry itself (41) and keeps no meta.
+    double.plan.push({ sequence: 40, line: 1040, fsp: 1, lsp: 9, ts0: null, ts1: null, name: 'someone else', remarks: '', meta: {} });
+    const added = await survey.surveyPlanAdd({ project: 'p1', clientKey: 'k-hostile-0003', sequence: 40, fields: FIELDS, lookupFirst: false });
+    expect(added.entry).toMatchObject({ sequence: 41, line: 1030, name: 'L1030' });
   });
 
   it('keeps a renumber a PATCH took without renumbering', async () => {
