@@ -243,8 +243,11 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           const found = await find(true);
           if (found) return { entry: toPlanEntry(found), existed: true };
         }
+        // The number Dougal says it gave the entry, when it echoes the entry (it may not keep the one asked for).
+        let given = sequence;
         try {
           const created = await client.createPlannedSequence(project, { ...fields, sequence, meta: { [CLIENT_KEY_META]: clientKey } });
+          if (created) given = created.sequence;
           if (created && created.sequence === sequence) {
             const readBack = await entryNow(client, project, sequence);
             if (readBack) return { entry: toPlanEntry(readBack), existed: false };
@@ -256,7 +259,7 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           if (found) return { entry: toPlanEntry(found), existed: true };
           throw error;
         }
-        const found = (await find(false)) ?? (await entryNow(client, project, sequence));
+        const found = (await find(false)) ?? (await entryNow(client, project, given));
         if (!found) throw notTaken(`the new planned sequence ${sequence}`, `its plan has no sequence ${sequence}`);
         return { entry: toPlanEntry(found), existed: false };
       },
