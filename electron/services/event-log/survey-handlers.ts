@@ -137,9 +137,10 @@ function refuseAnotherEntry(current: RawPlan, base: { line?: number | undefined 
  * field, a proxy answering for it) would otherwise have the change taken off the queue and its
  * local copy replaced by Dougal's unchanged one: the user's work gone without a word.
  */
-function notKept(after: Record<string, unknown>, wanted: Record<string, unknown>, words: Record<string, string>): string {
+function notKept(after: Record<string, unknown>, wanted: Record<string, unknown>, words: Record<string, string>, sent: (key: string) => boolean): string {
+  // An attribute the reply leaves out cannot be checked (a list projection without it): not held against the write.
   return Object.keys(wanted)
-    .filter((key) => !same(after[key], wanted[key]))
+    .filter((key) => sent(key) && !same(after[key], wanted[key]))
     .map((key) => `${words[key] ?? key} is ${show(after[key])}, not ${show(wanted[key])}`)
     .join('; ');
 }
@@ -287,7 +288,7 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
         const after = await entryNow(client, project, target);
         const what = `the change of planned sequence ${sequence}`;
         if (!after) throw notTaken(what, `its plan has no sequence ${target}`);
-        const missed = notKept(planAttributes(after.value), wanted, PLAN_WORDS) || (after.value.line === current.value.line ? '' : `sequence ${target} is line ${after.value.line}`);
+        const missed = notKept(planAttributes(after.value), wanted, PLAN_WORDS, (key) => after.raw[key] !== undefined) || (after.value.line === current.value.line ? '' : `sequence ${target} is line ${after.value.line}`);
         if (missed) throw notTaken(what, missed);
         return { entry: toPlanEntry(after) };
       },
@@ -332,9 +333,12 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
         const what = `the remarks of sequence ${sequence}`;
         if (!after) throw notTaken(what, `it no longer lists sequence ${sequence}`);
         const kept = toSequenceDetail(after);
-        const missed = notKept({ remarks: kept.remarks, remarksFinal: kept.remarksFinal }, { ...changes }, words);
+        const sent = { remarks: after.remarks, remarksFinal: after.remarks_final };
+        const missed = notKept({ remarks: kept.remarks, remarksFinal: kept.remarksFinal }, { ...changes }, words, (key) => sent[key as keyof typeof sent] !== undefined);
         if (missed) throw notTaken(what, missed);
-        return { sequence: kept };
+        // What the read-back left out shows as sent, not as empty.
+        const unsaid = { ...(sent.remarks === undefined && changes.remarks !== undefined ? { remarks: changes.remarks } : {}), ...(sent.remarksFinal === undefined && changes.remarksFinal !== undefined ? { remarksFinal: changes.remarksFinal } : {}) };
+        return { sequence: { ...kept, ...unsaid } };
       },
     },
   };

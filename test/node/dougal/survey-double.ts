@@ -29,6 +29,8 @@ export interface SurveyDoubleOptions {
   emptyListsAs204?: boolean;
   /** Start with an empty plan. */
   emptyPlan?: boolean;
+  /** The sequence list leaves `remarks` out (a projection), though PATCH keeps them. */
+  sequenceListWithoutRemarks?: boolean;
   /** POST on the plan numbers the entry itself (the next free number), drops `meta`, and answers 201 with the entry. */
   postNumbersItself?: boolean;
 }
@@ -58,7 +60,7 @@ afterEach(async () => {
 const COMPUTED = ['num_points', 'length', 'azimuth', 'class', 'geometry', 'duration'];
 
 export async function startSurveyDouble(options: SurveyDoubleOptions = {}): Promise<SurveyDouble> {
-  const o = { geometry: 'geojson', lineNtba: 'boolean', projectName: 'given', summary: 'plain', qc: 'tests', keepsWrites: true, patchRenumbers: true, planPatch: true, emptyListsAs204: false, emptyPlan: false, postNumbersItself: false, ...options };
+  const o = { geometry: 'geojson', lineNtba: 'boolean', projectName: 'given', summary: 'plain', qc: 'tests', keepsWrites: true, patchRenumbers: true, planPatch: true, emptyListsAs204: false, emptyPlan: false, postNumbersItself: false, sequenceListWithoutRemarks: false, ...options };
   const lineGeometry = () => (o.geometry === 'ewkb' ? '0102000020E610000002000000000000000000004000000000000' : { type: 'LineString', coordinates: [[2, 60], [2.1, 60.1]] });
   const plan: Record<string, unknown>[] = [
     { sequence: 30, line: 1010, fsp: 1000, lsp: 1400, ts0: '2024-06-10 00:00:00+00', ts1: '2024-06-10 01:00:00+00', name: 'L1010', remarks: '', meta: { vendor: { x: 1 } }, priority: 2 },
@@ -108,7 +110,7 @@ export async function startSurveyDouble(options: SurveyDoubleOptions = {}): Prom
         const ntba = o.lineNtba === 'text' ? 'f' : o.lineNtba === 'count' ? '12' : false;
         return reply(200, [{ line: 1010, fsp: 1000, lsp: 1400, remarks: null, ntba, num_points: '401', length: '5000.5', geometry: lineGeometry() }]);
       }
-      if (path === '/project/p1/sequence') return reply(200, sequences);
+      if (path === '/project/p1/sequence') return reply(200, o.sequenceListWithoutRemarks ? sequences.map(({ remarks: _r, ...rest }) => rest) : sequences);
       if ((m = path.match(/^\/project\/p1\/sequence\/(\d+)$/)) && req.method === 'PATCH') {
         const s = sequences.find((x) => x.sequence === Number(m![1]));
         if (!s) return refuse(404, 'no such sequence');

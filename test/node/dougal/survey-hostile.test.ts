@@ -127,6 +127,14 @@ describe('survey writes: the entry the user saw, or nothing', () => {
     expect(added.entry).toMatchObject({ sequence: 41, line: 1030, name: 'L1030' });
   });
 
+  it('does not hold against a write what the read-back leaves out (a list without remarks)', async () => {
+    const { double, survey } = await setUp({ sequenceListWithoutRemarks: true });
+    const done = await survey.surveySequenceEdit({ project: 'p1', sequence: 3, changes: { remarks: 'Feathering 12°' }, base: { remarks: '' } });
+    // Shown as sent, not as the empty remarks the list did not carry.
+    expect(done.sequence).toMatchObject({ sequence: 3, remarks: 'Feathering 12°' });
+    expect(double.sequences[0]!.remarks).toBe('Feathering 12°');
+  });
+
   it('keeps a renumber a PATCH took without renumbering', async () => {
     const { double, survey } = await setUp({ patchRenumbers: false });
     const refused = await failureOf(survey.surveyPlanEdit({ project: 'p1', sequence: 30, to: 35, changes: {}, base: { line: 1010 }, lookupFirst: false }));
