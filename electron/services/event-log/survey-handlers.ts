@@ -173,8 +173,15 @@ async function patchOrPut(client: DougalClient, project: string, current: RawPla
     } catch (error) {
       const status = error instanceof CorelogError ? error.status : undefined;
       if (!(status === 404 || status === 405)) throw error;
-      // The entry was there a moment ago: a 404 means PATCH is not a route on this server (or it
-      // went in between, which the PUT below then says with its own 404).
+      // A 404 for an entry just seen: PATCH is no route on this server, or the entry went in
+      // between. Only the plan tells which; taken for a missing route, a removal by someone else
+      // would switch this server to PUT for good, and a renumber would add the removed entry back.
+      if (status === 404) {
+        const still = await entryNow(client, project, n);
+        if (!still || still.value.line !== current.value.line) {
+          throw new CorelogError('not-found', `Planned sequence ${n} went from Dougal's plan while your change was being sent (someone removed or renumbered it).`, { system: 'dougal', status: 404 });
+        }
+      }
       withoutPlanPatch.add(client);
     }
   }

@@ -29,6 +29,8 @@ export interface SurveyDoubleOptions {
   emptyListsAs204?: boolean;
   /** Start with an empty plan. */
   emptyPlan?: boolean;
+  /** Someone removes the entry a PATCH is aimed at just before it arrives (once): the PATCH meets 404. */
+  removedBeforePatch?: boolean;
   /** The sequence list leaves `remarks` out (a projection), though PATCH keeps them. */
   sequenceListWithoutRemarks?: boolean;
   /** POST on the plan numbers the entry itself (the next free number), drops `meta`, and answers 201 with the entry. */
@@ -60,7 +62,7 @@ afterEach(async () => {
 const COMPUTED = ['num_points', 'length', 'azimuth', 'class', 'geometry', 'duration'];
 
 export async function startSurveyDouble(options: SurveyDoubleOptions = {}): Promise<SurveyDouble> {
-  const o = { geometry: 'geojson', lineNtba: 'boolean', projectName: 'given', summary: 'plain', qc: 'tests', keepsWrites: true, patchRenumbers: true, planPatch: true, emptyListsAs204: false, emptyPlan: false, postNumbersItself: false, sequenceListWithoutRemarks: false, ...options };
+  const o = { geometry: 'geojson', lineNtba: 'boolean', projectName: 'given', summary: 'plain', qc: 'tests', keepsWrites: true, patchRenumbers: true, planPatch: true, emptyListsAs204: false, emptyPlan: false, postNumbersItself: false, sequenceListWithoutRemarks: false, removedBeforePatch: false, ...options };
   const lineGeometry = () => (o.geometry === 'ewkb' ? '0102000020E610000002000000000000000000004000000000000' : { type: 'LineString', coordinates: [[2, 60], [2.1, 60.1]] });
   const plan: Record<string, unknown>[] = [
     { sequence: 30, line: 1010, fsp: 1000, lsp: 1400, ts0: '2024-06-10 00:00:00+00', ts1: '2024-06-10 01:00:00+00', name: 'L1010', remarks: '', meta: { vendor: { x: 1 } }, priority: 2 },
@@ -139,6 +141,10 @@ export async function startSurveyDouble(options: SurveyDoubleOptions = {}): Prom
       }
       if ((m = path.match(/^\/project\/p1\/plan\/(\d+)$/))) {
         const n = Number(m[1]);
+        if (req.method === 'PATCH' && o.removedBeforePatch) {
+          o.removedBeforePatch = false;
+          plan.splice(plan.findIndex((e) => e.sequence === n), 1);
+        }
         const index = plan.findIndex((e) => e.sequence === n);
         if (index < 0) return refuse(404, `planned sequence ${n} is not in the plan`);
         const entry = plan[index]!;

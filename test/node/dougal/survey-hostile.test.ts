@@ -135,6 +135,15 @@ describe('survey writes: the entry the user saw, or nothing', () => {
     expect(double.sequences[0]!.remarks).toBe('Feathering 12°');
   });
 
+  it('takes a PATCH 404 for an entry removed meanwhile as such: it is not added back, and PATCH stays in use', async () => {
+    const { double, survey } = await setUp({ removedBeforePatch: true });
+    const gone = await failureOf(survey.surveyPlanEdit({ project: 'p1', sequence: 30, to: 35, changes: {}, base: { line: 1010 }, lookupFirst: false }));
+    expect(gone).toMatchObject({ kind: 'not-found', retryable: false });
+    expect(double.plan.map((p) => p.sequence)).toEqual([31]);
+    await survey.surveyPlanEdit({ project: 'p1', sequence: 31, changes: { name: 'L1020-B' }, base: { name: 'L1020', line: 1020 }, lookupFirst: false });
+    expect(double.writes().map((w) => `${w.method} ${w.path}`)).toEqual(['PATCH /project/p1/plan/30', 'PATCH /project/p1/plan/31']);
+  });
+
   it('keeps a renumber a PATCH took without renumbering', async () => {
     const { double, survey } = await setUp({ patchRenumbers: false });
     const refused = await failureOf(survey.surveyPlanEdit({ project: 'p1', sequence: 30, to: 35, changes: {}, base: { line: 1010 }, lookupFirst: false }));
