@@ -203,6 +203,16 @@ async function patchOrPut(client: DougalClient, project: string, current: RawPla
   });
 }
 
+/**
+ * Where an entry gone from its number may be now, for the refusal: the one planned sequence on the
+ * same line (a renumber by someone else), named so the user can apply the change there.
+ */
+async function whereItWent(client: DougalClient, project: string, line: number | undefined): Promise<string> {
+  const onLine = line === undefined ? [] : (await planNow(client, project)).filter((p) => p.value.line === line);
+  if (onLine.length !== 1) return 'someone removed or renumbered it';
+  return `someone renumbered it: line ${line} is planned as sequence ${onLine[0]!.value.sequence} now; change that one, or drop this change`;
+}
+
 export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
   return {
     handlers: {
@@ -285,7 +295,7 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
               return { entry: toPlanEntry(moved) };
             }
           }
-          throw new CorelogError('not-found', `Planned sequence ${sequence} is no longer in Dougal's plan (someone removed or renumbered it).`, { system: 'dougal', status: 404 });
+          throw new CorelogError('not-found', `Planned sequence ${sequence} is no longer in Dougal's plan (${await whereItWent(client, project, base.line)}).`, { system: 'dougal', status: 404 });
         }
         refuseAnotherEntry(current, base, 'Your change');
         const moved = changedMeanwhile(planAttributes(current.value), base, wanted, PLAN_WORDS);

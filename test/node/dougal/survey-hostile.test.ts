@@ -96,6 +96,15 @@ describe('survey writes: the entry the user saw, or nothing', () => {
     expect(double.writes()).toEqual([]);
   });
 
+  it('names the number an entry was renumbered to by someone else, and sends nothing', async () => {
+    const { double, survey } = await setUp();
+    double.plan[0]!.sequence = 38;
+    const gone = await failureOf(survey.surveyPlanEdit({ project: 'p1', sequence: 30, changes: { remarks: 'x' }, base: { remarks: '', line: 1010 }, lookupFirst: false }));
+    expect(gone).toMatchObject({ kind: 'not-found', retryable: false });
+    expect(gone.message).toContain('line 1010 is planned as sequence 38 now');
+    expect(double.writes()).toEqual([]);
+  });
+
   it('refuses a removal whose number another entry holds now, even one with the same shot points and text', async () => {
     const { double, survey } = await setUp();
     double.plan.splice(0, 1);
