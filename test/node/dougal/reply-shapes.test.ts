@@ -125,6 +125,17 @@ describe('wrapped lists', () => {
     expect(parseLabels({ labels }, 'list labels', 200).map((l) => l.name)).toEqual(['Nav', 'QC']);
   });
 
+  it('reads labels keyed by name inside a wrapper, not as one label named after the wrapper', () => {
+    const keyed = { Nav: { view: { colour: '#EF9A9A' } }, QC: { model: { user: false, multiple: false } } };
+    for (const wrapper of ['data', 'labels']) {
+      const labels = parseLabels({ [wrapper]: keyed, count: 2 }, 'list labels', 200);
+      expect(labels.map((l) => l.name)).toEqual(['Nav', 'QC']);
+      expect(labels[1]).toMatchObject({ user: false, multiple: false });
+    }
+    // A label really named "data" (its value is a label's data) stays a label.
+    expect(parseLabels({ data: { view: { colour: 'red' } } }, 'list labels', 200)).toEqual([expect.objectContaining({ name: 'data', colour: 'red' })]);
+  });
+
   it('still reads labels keyed by name, leaving out a value that is no label data', () => {
     const { report, seen } = problems();
     const labels = parseLabels({ Nav: { view: { colour: '#EF9A9A' } }, QC: null, count: 2 }, 'list labels', 200, report);
