@@ -38,6 +38,14 @@ export type PlanFields = z.infer<typeof planFieldsSchema>;
 export const planChangesSchema = planFieldsSchema.omit({ line: true }).partial().strict();
 export type PlanChanges = z.infer<typeof planChangesSchema>;
 
+/**
+ * What the user started from: the changed attributes' values then, and the entry's `line`, which
+ * names the entry (Dougal never changes a planned sequence's line, so another line under the same
+ * number is another entry). Changes queued before `line` was carried have none.
+ */
+export const planBaseSchema = planFieldsSchema.partial().strict();
+export type PlanBase = z.infer<typeof planBaseSchema>;
+
 /** A planned sequence as Dougal has it, with every attribute it sent kept in `raw`. */
 export const planEntrySchema = z.object({
   sequence: z.number().int(),
@@ -143,20 +151,21 @@ export const surveyMethods = {
   },
   /**
    * Changes planned sequence `sequence` (and renumbers it to `to`), only if what the user started
-   * from (`base`, the changed attributes' values then) is still what Dougal holds: otherwise a
-   * `conflict`, nothing sent. Gone from the plan: `not-found`. Sends PATCH with the changed
+   * from (`base`, the changed attributes' values then, and its line) is still what Dougal holds:
+   * otherwise a `conflict`, nothing sent. Gone from the plan: `not-found`. A write Dougal answers
+   * as done but does not show afterwards is `rejected` (the change stays with the user). Sends PATCH with the changed
    * attributes only; a server without PATCH gets a PUT of its own copy with the changes on top
    * (and a renumber as add-then-remove).
    */
   surveyPlanEdit: {
     input: z
-      .object({ project, sequence: number, to: number.optional(), changes: planChangesSchema, base: planChangesSchema, lookupFirst: z.boolean() })
+      .object({ project, sequence: number, to: number.optional(), changes: planChangesSchema, base: planBaseSchema, lookupFirst: z.boolean() })
       .strict(),
     output: z.object({ entry: planEntrySchema.nullable() }),
   },
   /** Removes planned sequence `sequence` if Dougal still holds what the user saw (`base`); already gone counts as done. */
   surveyPlanRemove: {
-    input: z.object({ project, sequence: number, base: planFieldsSchema.partial() }).strict(),
+    input: z.object({ project, sequence: number, base: planBaseSchema }).strict(),
     output: z.object({ removed: z.boolean() }),
   },
   /**

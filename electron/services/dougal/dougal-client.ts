@@ -16,6 +16,7 @@ import {
   eventSchema,
   lineSchema,
   plannedSequenceSchema,
+  projectSummaryReplySchema,
   projectSummarySchema,
   qcResultsSchema,
   sequenceSchema,
@@ -196,13 +197,13 @@ export class DougalClient {
   }
 
   projectSummary(project: string) {
-    return this.transport.json({ action: 'read the project summary', method: 'GET', path: this.path('projectSummary', { project }) }, projectSummarySchema);
+    return this.transport.json({ action: 'read the project summary', method: 'GET', path: this.path('projectSummary', { project }) }, projectSummaryReplySchema);
   }
 
   /** Label definitions; a label with missing or null `data` still counts (no colour, default flags). */
   async listLabels(project: string): Promise<DougalLabel[]> {
     const action = 'list labels';
-    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('labels', { project }) });
+    const { value, status } = await this.listValue({ action, method: 'GET', path: this.path('labels', { project }) });
     return parseLabels(value, action, status, this.report);
   }
 
@@ -228,14 +229,14 @@ export class DougalClient {
   /** The plan with each entry exactly as Dougal sent it (the base of a PUT). */
   async readPlan(project: string): Promise<ReadItem<DougalPlannedSequence>[]> {
     const action = 'list the plan';
-    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('plan', { project }) });
+    const { value, status } = await this.listValue({ action, method: 'GET', path: this.path('plan', { project }) });
     return parseItems(plannedSequenceSchema, value, action, status, this.report);
   }
 
   /** Acquired sequences, each with the object as sent. */
   async readSequences(project: string): Promise<ReadItem<DougalSequence>[]> {
     const action = 'list sequences';
-    const { value, status } = await this.transport.jsonValue({ action, method: 'GET', path: this.path('sequences', { project }) });
+    const { value, status } = await this.listValue({ action, method: 'GET', path: this.path('sequences', { project }) });
     return parseItems(sequenceSchema, value, action, status, this.report);
   }
 
@@ -582,9 +583,24 @@ export class DougalClient {
     return { sequence, date0: filter.date0, date1: filter.date1 };
   }
 
+  /**
+   * A list GET's reply. `204 No Content` is an empty list (Express code that answers "no rows" so),
+   * never an error: an empty plan read as unreadable would keep the first planned sequence from
+   * ever being added (every add reads the plan first). An empty 200 stays an error, as it may be a
+   * body lost on the way.
+   */
+  private async listValue(request: DougalRequest): Promise<{ value: unknown; status: number }> {
+    const response = await this.transport.send(request);
+    if (response.status === 204) {
+      await response.discard();
+      return { value: [], status: 204 };
+    }
+    return { value: await response.json(), status: response.status };
+  }
+
   /** A list reply, item by item: odd items are left out and reported. */
   private async list<S extends z.ZodType>(request: DougalRequest, schema: S): Promise<z.output<S>[]> {
-    const { value, status } = await this.transport.jsonValue(request);
+    const { value, status } = await this.listValue(request);
     return parseItems(schema, value, request.action, status, this.report).map((item) => item.value);
   }
 }

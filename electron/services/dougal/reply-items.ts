@@ -80,10 +80,28 @@ export function parseLabels(value: unknown, action: string, status: number, repo
   if (list) return parseItems(labelItemSchema, list, action, status, report).map((item) => item.value);
   if (!value || typeof value !== 'object') throw malformed(action, status, ': a list of labels was expected');
   const labels: DougalLabel[] = [];
-  for (const [name, data] of Object.entries(value)) {
+  for (const [name, data] of Object.entries(wrappedKeyedLabels(value as Record<string, unknown>))) {
     if (!name) continue;
     if (data === null || (typeof data === 'object' && !Array.isArray(data))) labels.push({ name, ...labelDataSchema.parse(data) });
     else report?.({ action, detail: `left out "${name.slice(0, 60)}": not a label's data` });
   }
   return labels;
+}
+
+const plainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+/** What a label's own `data` holds (reference §3 Label), as opposed to labels keyed by name. */
+const LABEL_DATA_KEYS = ['view', 'model', 'description', 'colour'];
+
+/**
+ * The keyed labels inside a wrapper (`{data: {Nav: {...}, QC: {...}}}`, `{labels: {...}}`), or the
+ * object itself. A wrapper is one of the list wrapper keys (plus a count) holding an object that is
+ * not itself a label's data: read as keyed labels, it would show one label named "data" and hide
+ * every real one.
+ */
+function wrappedKeyedLabels(value: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(value).filter((key) => !['count', 'total'].includes(key));
+  if (keys.length !== 1 || !['data', 'items', 'results', 'rows', 'labels'].includes(keys[0]!)) return value;
+  const inner = value[keys[0]!];
+  if (!plainObject(inner) || Object.keys(inner).some((key) => LABEL_DATA_KEYS.includes(key))) return value;
+  return Object.values(inner).every((v) => v === null || plainObject(v)) ? inner : value;
 }

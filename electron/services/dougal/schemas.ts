@@ -28,41 +28,65 @@ const lineGeometry = z.looseObject({ type: z.literal('LineString'), coordinates:
 const anyGeometry = z.looseObject({ type: z.string() });
 /** An optional reply field: absent and `null` read the same. */
 const opt = <S extends z.ZodType>(schema: S) => schema.nullish();
+/** A field read leniently: the wrong type counts as absent rather than losing the whole item. */
+const lenient = <S extends z.ZodType>(schema: S) => z.unknown().optional().transform((value) => {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? (parsed.data as z.output<S>) : undefined;
+});
+/**
+ * What Dougal computes or only shows (a shape, a count, a flag): read leniently, since an item must
+ * not vanish from a list for it. PostGIS sends a geometry as EWKB hex text unless the query turns it
+ * into GeoJSON, a `count(*)` may come as text, a flag as Postgres' `t`/`f`: the item is kept (with
+ * the value as sent in its raw copy) and only that field reads as absent.
+ */
+const shown = lenient;
+/** A flag as JSON or as Postgres text (`t`/`f`, `true`/`false`); anything else (a count) reads as absent. */
+const flag = z.union([z.boolean(), z.enum(['t', 'f', 'true', 'false'])]).transform((v) => v === true || v === 't' || v === 'true');
 
 export const shotpointSchema = z.looseObject({
   sequence: opt(int),
   line: opt(int),
   point: opt(int),
   tstamp: opt(timestamp),
-  geometry: opt(pointGeometry),
+  geometry: shown(pointGeometry),
 });
 
-export const projectSummarySchema = z.looseObject({
-  pid: z.string(),
-  name: z.string(),
-  schema: opt(z.string()),
-  lines: opt(int),
-  total: opt(int),
-  virgin: opt(int),
-  prime: opt(int),
-  other: opt(int),
-  ntba: opt(int),
-  remaining: opt(int),
-  fsp: opt(shotpointSchema),
-  lsp: opt(shotpointSchema),
-  seq_raw: opt(int),
-  seq_final: opt(int),
-  prod_duration: duration,
-  prod_distance: opt(number),
-  shooting_rate: opt(number),
-});
-export type DougalProjectSummary = z.infer<typeof projectSummarySchema>;
+/** ProjectSummary's counts and figures: all shown, none needed to work, so each reads leniently. */
+const projectFigures = {
+  schema: shown(z.string()),
+  lines: shown(int),
+  total: shown(int),
+  virgin: shown(int),
+  prime: shown(int),
+  other: shown(int),
+  ntba: shown(int),
+  remaining: shown(int),
+  fsp: shown(shotpointSchema),
+  lsp: shown(shotpointSchema),
+  seq_raw: shown(int),
+  seq_final: shown(int),
+  prod_duration: shown(duration),
+  prod_distance: shown(number),
+  shooting_rate: shown(number),
+};
 
-/** A field read leniently: the wrong type counts as absent rather than losing the whole item. */
-const lenient = <S extends z.ZodType>(schema: S) => z.unknown().optional().transform((value) => {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? (parsed.data as z.output<S>) : undefined;
-});
+/**
+ * A project in the project list: the `pid` is what every path needs; a project without a name
+ * (null, left out) is still listed, under its pid.
+ */
+export const projectSummarySchema = z
+  .looseObject({ pid: z.string().min(1), name: shown(z.string()), ...projectFigures })
+  .transform((p) => ({ ...p, name: p.name || p.pid }));
+/**
+ * The single project's summary (`/project/{pid}/summary`): the path names the project, so the
+ * reply need not. With every figure lenient, a reply carrying none (`{data: {...}}`, `{}`) would
+ * read as a project with no counts at all: it is refused instead, so the caller falls back.
+ */
+export const projectSummaryReplySchema = z
+  .looseObject({ pid: shown(z.string()), name: shown(z.string()), ...projectFigures })
+  .refine((s) => Object.keys(projectFigures).some((key) => key !== 'schema' && s[key as keyof typeof s] !== undefined), 'no project figures');
+export type DougalProjectSummary = z.output<typeof projectSummaryReplySchema>;
+
 const object = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
 
 /**
@@ -94,8 +118,11 @@ export const lineSchema = z.looseObject({
   lsp: opt(int),
   remarks: opt(z.string()),
   meta: opt(json),
-  ntba: opt(z.boolean()),
-  geometry: opt(lineGeometry),
+  ntba: shown(flag),
+  num_points: shown(int),
+  length: shown(number),
+  azimuth: shown(number),
+  geometry: shown(lineGeometry),
 });
 export type DougalLine = z.infer<typeof lineSchema>;
 
@@ -110,17 +137,19 @@ export const sequenceSchema = z.looseObject({
   ts1: opt(timestamp),
   ts0_final: opt(timestamp),
   ts1_final: opt(timestamp),
-  duration,
-  duration_final: duration,
-  num_points: opt(int),
-  missing_shots: opt(int),
-  length: opt(number),
-  azimuth: opt(number),
+  duration: shown(duration),
+  duration_final: shown(duration),
+  num_preplots: shown(int),
+  num_points: shown(int),
+  missing_shots: shown(int),
+  length: shown(number),
+  azimuth: shown(number),
   remarks: opt(z.string()),
   remarks_final: opt(z.string()),
-  meta: opt(json),
-  meta_final: opt(json),
-  status: opt(z.string()),
+  // Never written back (a sequence PATCH sends only what changed): shown, so read leniently.
+  meta: shown(json),
+  meta_final: shown(json),
+  status: shown(z.string()),
 });
 export type DougalSequence = z.infer<typeof sequenceSchema>;
 
@@ -134,12 +163,13 @@ export const plannedSequenceSchema = z.looseObject({
   name: opt(z.string()),
   remarks: opt(z.string()),
   meta: opt(json),
-  duration,
-  num_points: opt(int),
-  length: opt(number),
-  azimuth: opt(number),
-  class: opt(z.string()),
-  geometry: opt(lineGeometry),
+  // PlannedSequence's readOnly fields: Dougal computes them, Corelog only shows them.
+  duration: shown(duration),
+  num_points: shown(int),
+  length: shown(number),
+  azimuth: shown(number),
+  class: shown(z.string()),
+  geometry: shown(lineGeometry),
 });
 export type DougalPlannedSequence = z.infer<typeof plannedSequenceSchema>;
 

@@ -6,7 +6,7 @@
  */
 import { CLIENT_KEY_META, type EventInstance, type LineSummary, type PlannedSequenceSummary, type QcResult, type SequenceSummary, type ServerEvent } from '../../../common/bridge/event-log-contract';
 import type { DougalEvent, DougalEventInstance, DougalLine, DougalPlannedSequence, DougalQcResults, DougalSequence } from '../dougal/dougal-client';
-import { readInstant, readNumber } from '../dougal/wire-values';
+import { readInstant, readNumber, unwrapList } from '../dougal/wire-values';
 
 /** Attributes the renderer has fields for (or the server owns): everything else goes into `extra`. */
 const MAPPED_ATTRIBUTES = new Set(['id', 'uid', 'tstamp', 'sequence', 'point', 'remarks', 'labels', 'meta', 'readonly', 'has_edits', 'edited', 'validity']);
@@ -67,14 +67,28 @@ const intOrNull = (v: unknown) => {
 };
 
 /**
- * Flattens `{tests: [{name, results: [{event_id, …}]}]}` (the emulator's guess) or a bare array of
- * results; anything without an integer event id is skipped rather than invented.
+ * The tests of a QC tree, however it is laid out: `{tests: [{name, results}]}` (the emulator's
+ * guess), a bare array (of tests or of results), a list wrapped the way servers wrap lists
+ * (`{data: [...]}`), or an object keyed by test name (`{"Gun timing": [results]}`, or
+ * `{"Gun timing": {results}}`). The structure was never recovered (reference §6), and reading a
+ * layout as "no results" would hide every QC result from the navigator.
  */
+function qcTests(tree: DougalQcResults): Loose[] {
+  if (Array.isArray(tree)) return tree.filter(isObject);
+  if (Array.isArray(tree.tests)) return tree.tests.filter(isObject);
+  const wrapped = unwrapList(tree);
+  if (wrapped) return wrapped.filter(isObject);
+  return Object.entries(tree).flatMap(([name, value]): Loose[] => {
+    if (Array.isArray(value)) return [{ name, results: value }];
+    if (isObject(value)) return [{ name, ...value }];
+    return [];
+  });
+}
+
+/** Flattens the QC tree into results; anything without an integer event id is skipped rather than invented. */
 export function flattenQcResults(tree: DougalQcResults): QcResult[] {
-  const tests: unknown[] = Array.isArray(tree) ? tree : Array.isArray(tree.tests) ? tree.tests : [];
   const out: QcResult[] = [];
-  for (const test of tests) {
-    if (!isObject(test)) continue;
+  for (const test of qcTests(tree)) {
     const name = String(test.name ?? test.id ?? 'QC');
     const results = Array.isArray(test.results) ? test.results : [test];
     for (const r of results) {

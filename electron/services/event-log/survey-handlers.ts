@@ -116,6 +116,39 @@ function planAttributes(entry: DougalPlannedSequence): Record<string, unknown> {
 }
 
 /**
+ * Refuses a change aimed at another entry than the one the user saw. A planned sequence's line
+ * never changes on Dougal (PUT and PATCH ignore it), so another line under the same number means
+ * someone renumbered or replaced the plan meanwhile: the attributes the change touches may well
+ * hold the same values there (an empty remark), and sending it would change the wrong line.
+ */
+function refuseAnotherEntry(current: RawPlan, base: { line?: number | undefined }, what: string): void {
+  if (base.line === undefined || current.value.line === base.line) return;
+  const n = current.value.sequence;
+  throw new CorelogError(
+    'conflict',
+    `Planned sequence ${n} on Dougal is now line ${current.value.line}, not line ${base.line} as you saw it: someone renumbered or replaced it meanwhile. ${what} was not sent; find line ${base.line} in the plan, or drop this change.`,
+    { system: 'dougal', status: 409 },
+  );
+}
+
+/**
+ * After a write Dougal answered as done: the attributes that do not hold what was sent, in words
+ * ("" when all do). A server that answers 2xx and keeps nothing (an older version ignoring a
+ * field, a proxy answering for it) would otherwise have the change taken off the queue and its
+ * local copy replaced by Dougal's unchanged one: the user's work gone without a word.
+ */
+function notKept(after: Record<string, unknown>, wanted: Record<string, unknown>, words: Record<string, string>, sent: (key: string) => boolean): string {
+  // An attribute the reply leaves out cannot be checked (a list projection without it): not held against the write.
+  return Object.keys(wanted)
+    .filter((key) => sent(key) && !same(after[key], wanted[key]))
+    .map((key) => `${words[key] ?? key} is ${show(after[key])}, not ${show(wanted[key])}`)
+    .join('; ');
+}
+
+const notTaken = (what: string, detail: string) =>
+  new CorelogError('rejected', `Dougal answered ${what} as done, but does not show it (${detail}). Your change is kept: send it again, or drop it.`, { system: 'dougal', retryable: false });
+
+/**
  * Which PATCH-less servers this service has met (per client: a new address starts afresh), so an
  * edit after the first goes straight to PUT.
  */
@@ -140,8 +173,15 @@ async function patchOrPut(client: DougalClient, project: string, current: RawPla
     } catch (error) {
       const status = error instanceof CorelogError ? error.status : undefined;
       if (!(status === 404 || status === 405)) throw error;
-      // The entry was there a moment ago: a 404 means PATCH is not a route on this server (or it
-      // went in between, which the PUT below then says with its own 404).
+      // A 404 for an entry just seen: PATCH is no route on this server, or the entry went in
+      // between. Only the plan tells which; taken for a missing route, a removal by someone else
+      // would switch this server to PUT for good, and a renumber would add the removed entry back.
+      if (status === 404) {
+        const still = await entryNow(client, project, n);
+        if (!still || still.value.line !== current.value.line) {
+          throw new CorelogError('not-found', `Planned sequence ${n} went from Dougal's plan while your change was being sent (someone removed or renumbered it).`, { system: 'dougal', status: 404 });
+        }
+      }
       withoutPlanPatch.add(client);
     }
   }
@@ -161,6 +201,16 @@ async function patchOrPut(client: DougalClient, project: string, current: RawPla
   await client.deletePlannedSequence(project, n).catch((error: unknown) => {
     if (!isMissing(error, 'not-found')) throw error;
   });
+}
+
+/**
+ * Where an entry gone from its number may be now, for the refusal: the one planned sequence on the
+ * same line (a renumber by someone else), named so the user can apply the change there.
+ */
+async function whereItWent(client: DougalClient, project: string, line: number | undefined): Promise<string> {
+  const onLine = line === undefined ? [] : (await planNow(client, project)).filter((p) => p.value.line === line);
+  if (onLine.length !== 1) return 'someone removed or renumbered it';
+  return `someone renumbered it: line ${line} is planned as sequence ${onLine[0]!.value.sequence} now; change that one, or drop this change`;
 }
 
 export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
@@ -211,8 +261,11 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           const found = await find(true);
           if (found) return { entry: toPlanEntry(found), existed: true };
         }
+        // The number Dougal says it gave the entry, when it echoes the entry (it may not keep the one asked for).
+        let given = sequence;
         try {
           const created = await client.createPlannedSequence(project, { ...fields, sequence, meta: { [CLIENT_KEY_META]: clientKey } });
+          if (created) given = created.sequence;
           if (created && created.sequence === sequence) {
             const readBack = await entryNow(client, project, sequence);
             if (readBack) return { entry: toPlanEntry(readBack), existed: false };
@@ -224,8 +277,9 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           if (found) return { entry: toPlanEntry(found), existed: true };
           throw error;
         }
-        const found = (await find(false)) ?? (await entryNow(client, project, sequence));
-        return { entry: found && toPlanEntry(found), existed: false };
+        const found = (await find(false)) ?? (await entryNow(client, project, given));
+        if (!found) throw notTaken(`the new planned sequence ${sequence}`, `its plan has no sequence ${sequence}`);
+        return { entry: toPlanEntry(found), existed: false };
       },
 
       async surveyPlanEdit({ project, sequence, to, changes, base, lookupFirst }) {
@@ -237,24 +291,30 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           // A renumber whose reply was lost: the entry already carries its new number and the change.
           if (lookupFirst && target !== sequence) {
             const moved = await entryNow(client, project, target);
-            if (moved && Object.keys(wanted).every((k) => same(planAttributes(moved.value)[k], wanted[k]))) {
+            if (moved && (base.line === undefined || moved.value.line === base.line) && Object.keys(wanted).every((k) => same(planAttributes(moved.value)[k], wanted[k]))) {
               return { entry: toPlanEntry(moved) };
             }
           }
-          throw new CorelogError('not-found', `Planned sequence ${sequence} is no longer in Dougal's plan (someone removed or renumbered it).`, { system: 'dougal', status: 404 });
+          throw new CorelogError('not-found', `Planned sequence ${sequence} is no longer in Dougal's plan (${await whereItWent(client, project, base.line)}).`, { system: 'dougal', status: 404 });
         }
+        refuseAnotherEntry(current, base, 'Your change');
         const moved = changedMeanwhile(planAttributes(current.value), base, wanted, PLAN_WORDS);
         if (moved) throw new CorelogError('conflict', `Planned sequence ${sequence} was changed on Dougal meanwhile: ${moved}.`, { system: 'dougal', status: 409 });
         const nothingLeft = target === sequence && Object.keys(wanted).every((k) => same(planAttributes(current.value)[k], wanted[k]));
         if (!nothingLeft) await patchOrPut(client, project, current, changes, to);
         const after = await entryNow(client, project, target);
-        return { entry: after && toPlanEntry(after) };
+        const what = `the change of planned sequence ${sequence}`;
+        if (!after) throw notTaken(what, `its plan has no sequence ${target}`);
+        const missed = notKept(planAttributes(after.value), wanted, PLAN_WORDS, (key) => after.raw[key] !== undefined) || (after.value.line === current.value.line ? '' : `sequence ${target} is line ${after.value.line}`);
+        if (missed) throw notTaken(what, missed);
+        return { entry: toPlanEntry(after) };
       },
 
       async surveyPlanRemove({ project, sequence, base }) {
         const client = clients.dougal();
         const current = await entryNow(client, project, sequence);
         if (!current) return { removed: false };
+        refuseAnotherEntry(current, base, 'The removal');
         const moved = changedMeanwhile(planAttributes(current.value), base, {}, PLAN_WORDS);
         if (moved) throw new CorelogError('conflict', `Planned sequence ${sequence} was changed on Dougal meanwhile: ${moved}. Look at it again before removing it.`, { system: 'dougal', status: 409 });
         try {
@@ -263,6 +323,8 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
           if (isMissing(error, 'not-found')) return { removed: false };
           throw error;
         }
+        const after = await entryNow(client, project, sequence);
+        if (after && after.value.line === current.value.line) throw notTaken(`the removal of planned sequence ${sequence}`, `its plan still has it, line ${after.value.line}`);
         return { removed: true };
       },
 
@@ -285,7 +347,15 @@ export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
         if (after && changes.remarksFinal !== undefined && !same(after.remarks_final ?? '', changes.remarksFinal)) {
           throw new CorelogError('rejected', `Dougal did not take the final remarks of sequence ${sequence} (it keeps them only where processed data exists).`, { system: 'dougal' });
         }
-        return { sequence: after && toSequenceDetail(after) };
+        const what = `the remarks of sequence ${sequence}`;
+        if (!after) throw notTaken(what, `it no longer lists sequence ${sequence}`);
+        const kept = toSequenceDetail(after);
+        const sent = { remarks: after.remarks, remarksFinal: after.remarks_final };
+        const missed = notKept({ remarks: kept.remarks, remarksFinal: kept.remarksFinal }, { ...changes }, words, (key) => sent[key as keyof typeof sent] !== undefined);
+        if (missed) throw notTaken(what, missed);
+        // What the read-back left out shows as sent, not as empty.
+        const unsaid = { ...(sent.remarks === undefined && changes.remarks !== undefined ? { remarks: changes.remarks } : {}), ...(sent.remarksFinal === undefined && changes.remarksFinal !== undefined ? { remarksFinal: changes.remarksFinal } : {}) };
+        return { sequence: { ...kept, ...unsaid } };
       },
     },
   };

@@ -54,11 +54,15 @@ for (const [name, dialect] of DIALECTS) {
     await expect(app.getByTestId('plan-row-34')).toBeVisible({ timeout: 20_000 });
 
     const before34 = { ...plan().find((p) => p.sequence === 34)! };
+    const downMark = dougal.server.log.lastSeq;
     dougal.server.faults = { ...dougal.server.faults, down: true };
     // Added, then renumbered (the renumber must find it on Dougal); between them a renumber of 34
     // onto a number someone else will take on Dougal meanwhile.
     await addPlanned(app, { sequence: 40, line: 1005, fsp: 1100, lsp: 1500, name: 'Infill 1005' });
     await expect(app.getByTestId('plan-row-40')).toContainText('not yet on Dougal');
+    // Its first attempt met Dougal down (for all this computer knows it may have landed), so the
+    // renumber below queues behind it; an add never tried would be rewritten in place instead.
+    await expect.poll(() => dougal.server.log.list(downMark).some((r) => r.method === 'POST' && r.path.endsWith('/plan')), { timeout: 20_000 }).toBe(true);
     await renumber(app, 34, 36);
     await renumber(app, 40, 42);
     await expect(app.getByTestId('plan-row-42')).toContainText('Infill 1005');

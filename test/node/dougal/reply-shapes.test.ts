@@ -98,10 +98,13 @@ describe('sequences, plan and project counts as node-postgres sends them', () =>
     expect(summary).toMatchObject({ total: 802, remaining: 400, shooting_rate: 5.4 });
   });
 
-  it('still refuses garbage and fractions where a count belongs', () => {
-    expect(sequenceSchema.safeParse({ sequence: 5, line: 1001, num_points: 'lots' }).success).toBe(false);
-    expect(sequenceSchema.safeParse({ sequence: 5, line: 1001, num_points: '401.5' }).success).toBe(false);
-    expect(plannedSequenceSchema.safeParse({ sequence: 10, line: 1001, fsp: 100, lsp: 500, length: 'NaN' }).success).toBe(false);
+  it('never takes garbage or a fraction for a count; where Dougal only shows the value, the item stays without it', () => {
+    expect(sequenceSchema.parse({ sequence: 5, line: 1001, num_points: 'lots' }).num_points).toBeUndefined();
+    expect(sequenceSchema.parse({ sequence: 5, line: 1001, num_points: '401.5' }).num_points).toBeUndefined();
+    expect(plannedSequenceSchema.parse({ sequence: 10, line: 1001, fsp: 100, lsp: 500, length: 'NaN' }).length).toBeUndefined();
+    // What names or places an item is still required.
+    expect(sequenceSchema.safeParse({ sequence: '5.5', line: 1001 }).success).toBe(false);
+    expect(plannedSequenceSchema.safeParse({ sequence: 10, line: 1001, fsp: 'lots', lsp: 500 }).success).toBe(false);
   });
 });
 
@@ -120,6 +123,17 @@ describe('wrapped lists', () => {
     const labels = [{ name: 'Nav', data: { view: { colour: '#EF9A9A' } } }, { name: 'QC', data: null }];
     expect(parseLabels({ data: labels, count: 2 }, 'list labels', 200).map((l) => l.name)).toEqual(['Nav', 'QC']);
     expect(parseLabels({ labels }, 'list labels', 200).map((l) => l.name)).toEqual(['Nav', 'QC']);
+  });
+
+  it('reads labels keyed by name inside a wrapper, not as one label named after the wrapper', () => {
+    const keyed = { Nav: { view: { colour: '#EF9A9A' } }, QC: { model: { user: false, multiple: false } } };
+    for (const wrapper of ['data', 'labels']) {
+      const labels = parseLabels({ [wrapper]: keyed, count: 2 }, 'list labels', 200);
+      expect(labels.map((l) => l.name)).toEqual(['Nav', 'QC']);
+      expect(labels[1]).toMatchObject({ user: false, multiple: false });
+    }
+    // A label really named "data" (its value is a label's data) stays a label.
+    expect(parseLabels({ data: { view: { colour: 'red' } } }, 'list labels', 200)).toEqual([expect.objectContaining({ name: 'data', colour: 'red' })]);
   });
 
   it('still reads labels keyed by name, leaving out a value that is no label data', () => {

@@ -4,7 +4,7 @@
  * so a pull never overwrites it and a refusal keeps it there, with its reason, for the user to
  * fix or drop.
  */
-import type { LineDetail, PlanChanges, PlanEntry, PlanFields, ProjectCounts, SequenceChanges, SequenceDetail, SurveyPart } from '../../../../common/bridge/survey-contract';
+import type { LineDetail, PlanBase, PlanChanges, PlanEntry, PlanFields, ProjectCounts, SequenceChanges, SequenceDetail, SurveyPart } from '../../../../common/bridge/survey-contract';
 import type { BridgeError } from '../../../../common/errors';
 import type { OutboxItem } from '../event-log-db';
 
@@ -24,8 +24,8 @@ export interface SurveyRow {
 /** A queued change of the plan (outbox kind `plan`), or of a sequence's remarks (kind `sequence`). */
 export type SurveyChange =
   | { op: 'add'; clientKey: string; sequence: number; fields: PlanFields }
-  /** `base`: the changed attributes' values the user started from; `to`: a new number. */
-  | { op: 'edit'; sequence: number; to?: number; changes: PlanChanges; base: PlanChanges }
+  /** `base`: the changed attributes' values the user started from, and the entry's line; `to`: a new number. */
+  | { op: 'edit'; sequence: number; to?: number; changes: PlanChanges; base: PlanBase }
   | { op: 'remove'; sequence: number; base: Partial<PlanFields> }
   | { op: 'remarks'; sequence: number; changes: SequenceChanges; base: { remarks?: string; remarksFinal?: string } };
 

@@ -5,7 +5,7 @@
  * it), a sequence's remarks on `sequence:<project>:<n>`. Nothing is written to Dougal's copy here;
  * the screen lays the queued changes over it (survey-change.ts).
  */
-import type { PlanChanges, PlanFields, SequenceChanges } from '../../../../common/bridge/survey-contract';
+import type { PlanBase, PlanChanges, PlanFields, SequenceChanges } from '../../../../common/bridge/survey-contract';
 import { publishOutboxChanged } from '../change-feed';
 import { eventLogDb, type OutboxItem } from '../event-log-db';
 import { newClientKey } from '../event-model';
@@ -28,12 +28,50 @@ export async function addPlannedSequence(project: string, sequence: number, fiel
 }
 
 /**
+ * The queued add a row shows, when it is the row's only change and Dougal cannot have it: never
+ * tried, or refused (a number taken, shot points Dougal did not take). Changing or removing such a
+ * row changes or drops the add itself: an edit queued behind a refused add would wait for ever
+ * (the add is refused again unchanged), and the user could fix nothing of it but its number.
+ */
+function unsentAdd(row: PlanRow): OutboxItem | null {
+  const [item, ...later] = row.items;
+  if (row.server !== null || !item || later.length > 0 || item.survey?.op !== 'add') return null;
+  return (item.state === 'pending' && item.attempts === 0) || item.state === 'failed' || item.state === 'conflict' ? item : null;
+}
+
+/** Rewrites (or drops, `next` null) an add that has not reached Dougal; false when it is being sent or tried meanwhile. */
+async function rewriteUnsentAdd(add: OutboxItem, next: { sequence: number; fields: PlanFields } | null): Promise<boolean> {
+  let done = false;
+  await db.transaction('rw', db.outbox, async () => {
+    const item = await db.outbox.get(add.seq!);
+    const change = item?.survey;
+    if (!item || change?.op !== 'add') return;
+    const untried = item.state === 'pending' && item.attempts === 0;
+    if (!untried && item.state !== 'failed' && item.state !== 'conflict') return;
+    done = true;
+    if (!next) {
+      await db.outbox.delete(add.seq!);
+      return;
+    }
+    const revised: SurveyChange = { ...change, sequence: next.sequence, fields: next.fields };
+    await db.outbox.update(add.seq!, { survey: revised, label: describeChange(revised), ...(untried ? {} : { state: 'pending', nextAttemptAt: null, lastError: null, failures: null }) });
+  });
+  if (done) publishOutboxChanged();
+  return done;
+}
+
+/**
  * Queues the difference between a planned sequence as shown and what the user saved: only the
  * attributes that changed travel, each with the value the user started from. False: nothing changed.
+ * A row that is only an add not yet on Dougal has the add itself rewritten.
  */
 export async function editPlannedSequence(project: string, row: PlanRow, sequence: number, next: PlanFields): Promise<boolean> {
+  const add = unsentAdd(row);
+  if (add && (await rewriteUnsentAdd(add, { sequence, fields: next }))) return true;
   const changes: PlanChanges = {};
-  const base: PlanChanges = {};
+  // The line names the entry: should another one hold this number by the time it is sent, the
+  // change is refused instead of landing on it.
+  const base: PlanBase = { line: row.line };
   for (const key of PLAN_KEYS) {
     if (sameValue(next[key], row[key])) continue;
     (changes as Record<string, unknown>)[key] = next[key];
@@ -47,6 +85,10 @@ export async function editPlannedSequence(project: string, row: PlanRow, sequenc
 }
 
 export async function removePlannedSequence(project: string, row: PlanRow): Promise<void> {
+  // An add that never reached Dougal is simply dropped: sending it to remove it next would be two
+  // writes for nothing, and a refused one would hold the removal back for ever.
+  const add = unsentAdd(row);
+  if (add && (await rewriteUnsentAdd(add, null))) return;
   const base: Partial<PlanFields> = { line: row.line, fsp: row.fsp, lsp: row.lsp, name: row.name, remarks: row.remarks };
   await db.outbox.add(queued(project, planChainOf(project), 'plan', { op: 'remove', sequence: row.sequence, base }));
   publishOutboxChanged();
@@ -135,10 +177,15 @@ export async function sendMineAnyway(seq: number): Promise<void> {
 export function rebased(change: SurveyChange, now: Record<string, unknown> | null): SurveyChange {
   if (!now) return change;
   switch (change.op) {
-    case 'edit':
-      return { ...change, base: Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])) as PlanChanges };
-    case 'remove':
-      return { ...change, base: Object.fromEntries(Object.keys(change.base).map((k) => [k, now[k] ?? ''])) as Partial<PlanFields> };
+    case 'edit': {
+      // The line is not rebased: it names the entry the user meant, not whichever holds the number now.
+      const line = change.base.line === undefined ? {} : { line: change.base.line };
+      return { ...change, base: { ...Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])), ...line } as PlanBase };
+    }
+    case 'remove': {
+      const line = change.base.line === undefined ? {} : { line: change.base.line };
+      return { ...change, base: { ...Object.fromEntries(Object.keys(change.base).map((k) => [k, now[k] ?? ''])), ...line } as Partial<PlanFields> };
+    }
     case 'remarks':
       return { ...change, base: Object.fromEntries(Object.keys(change.changes).map((k) => [k, now[k] ?? ''])) };
     default:
