@@ -9,7 +9,11 @@
  *   browser never sends to servers or in Referer headers);
  * - the WebSocket upgrade must come from our own origin (a page on another site cannot drive it,
  *   even with the token);
- * - the Host header must be ours (blocks DNS-rebinding pages that pose as 127.0.0.1).
+ * - the Host header must be ours (blocks DNS-rebinding pages that pose as 127.0.0.1);
+ * - a request another site's page makes (a `<script>`, `<img>` or `fetch` pointing here, told by
+ *   the browser's Sec-Fetch-Site header) is refused, and every response says it may not be embedded
+ *   or read elsewhere (Cross-Origin-Resource-Policy, X-Frame-Options, nosniff): another page can
+ *   neither run our code in its own origin nor tell from it that Corelog is running.
  *
  * The same process runs every queued sync and upload, so nothing a client sends may end it: every
  * transport error (a bad WebSocket frame, a message over the size limit, a malformed or aborted
@@ -115,6 +119,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 421, 'Unknown host.');
+    if (fromAnotherSite(req)) return refuse(res, 403, 'Corelog does not answer requests from other sites.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === `${BRIDGE_PATH}/check`) {
       // Lets the page tell "server restarted, token stale" apart from "server gone".
@@ -324,14 +329,51 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   };
 }
 
+/**
+ * Headers every response carries: only our own pages may load or frame what this server sends,
+ * and no browser guesses a type other than the one given.
+ */
+const EVERY_RESPONSE = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+/** For answers that are not the renderer's own pages or scripts (errors, JSON, images): nothing in them may run. */
+const INERT_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/**
+ * True for a request a page of another site made, by the browser's Fetch Metadata. Other ports of
+ * this computer count as other sites (`same-site`): a local web app is not Corelog. A link from
+ * elsewhere may still open the app (a top-level navigation; the page then still needs the key);
+ * a request without the header (an older browser, a script) is judged by Host, Origin and key alone.
+ */
+function fromAnotherSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return false;
+  return !(req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document');
+}
+
 function refuse(res: ServerResponse, status: number, message: string, closeAfter = false): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...(closeAfter ? { connection: 'close' } : {}) });
+  res.writeHead(status, {
+    ...EVERY_RESPONSE,
+    'content-security-policy': INERT_CONTENT_POLICY,
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    ...(closeAfter ? { connection: 'close' } : {}),
+  });
   res.end(message);
 }
 
 function answerJson(res: ServerResponse, result: Result<unknown>, closeAfter = false): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(closeAfter ? { connection: 'close' } : {}) });
+  res.writeHead(200, {
+    ...EVERY_RESPONSE,
+    'content-security-policy': INERT_CONTENT_POLICY,
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...(closeAfter ? { connection: 'close' } : {}),
+  });
   res.end(JSON.stringify(result));
 }
 
@@ -386,15 +428,18 @@ async function serveStatic(rootDir: string, pathname: string, res: ServerRespons
   }
   const type = MIME_TYPES[extname(filePath)] ?? 'application/octet-stream';
   const headers: Record<string, string> = {
+    ...EVERY_RESPONSE,
     'content-type': type,
     'content-length': String(info.size),
-    'x-content-type-options': 'nosniff',
     'cache-control': filePath.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
-    'referrer-policy': 'no-referrer',
   };
   if (type.startsWith('text/html')) {
     headers['content-security-policy'] = rendererContentSecurityPolicy({ bridgeOrigin: `ws://127.0.0.1:${port} ws://localhost:${port}` });
-    headers['x-frame-options'] = 'DENY';
+    // A page of another site that opened this one keeps no handle on it.
+    headers['cross-origin-opener-policy'] = 'same-origin';
+  } else if (!type.startsWith('text/javascript')) {
+    // Scripts keep none: a worker's script would take it as the worker's own policy. An SVG or a map opened on its own runs nothing.
+    headers['content-security-policy'] = INERT_CONTENT_POLICY;
   }
   if (res.destroyed) return;
   res.writeHead(200, headers);

@@ -104,6 +104,53 @@ describe('browser-mode server', () => {
     expect((await fetch(`${server.origin}/`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('every response forbids other sites to embed or sniff it; a request another site\'s page makes is refused', async () => {
+    await mkdir(join(dir, 'renderer', 'assets'));
+    await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log("corelog")');
+    await writeFile(join(dir, 'renderer', 'assets', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? 'x' : undefined);
+      });
+    const inert = "default-src 'none'; frame-ancestors 'none'; sandbox";
+    const answers = {
+      page: await get('/'),
+      script: await get('/assets/app.js'),
+      svg: await get('/assets/logo.svg'),
+      check: await get('/bridge/check'),
+      method: await get('/', {}, 'DELETE'),
+      file: await get('/files', { origin: server.origin, 'x-corelog-token': server.token, 'content-length': '1' }, 'POST'),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([what, answer]) => [what, answer.status]))).toEqual({ page: 200, script: 200, svg: 200, check: 401, method: 405, file: 200 });
+    for (const [what, answer] of Object.entries(answers)) {
+      expect(answer.headers, what).toMatchObject({ 'x-content-type-options': 'nosniff', 'cross-origin-resource-policy': 'same-origin', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    }
+    expect(answers.page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(answers.page.headers['content-security-policy']).toContain("script-src 'self'");
+    // A script keeps no policy of its own (a worker would take it as its own); what is not a page or a script runs nothing.
+    expect(answers.script.headers['content-security-policy']).toBeUndefined();
+    for (const what of ['svg', 'check', 'method', 'file'] as const) expect(answers[what].headers['content-security-policy'], what).toBe(inert);
+
+    // Another site's <script src>, <img> or fetch: refused, whatever it asks for.
+    const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' };
+    expect((await get('/assets/app.js', crossSite)).status).toBe(403);
+    expect((await get('/assets/logo.svg', { ...crossSite, 'sec-fetch-dest': 'image' })).status).toBe(403);
+    expect((await get('/bridge/check', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' })).status).toBe(403);
+    // Another port of this computer is another site too (a local web app is not Corelog).
+    expect((await get('/assets/app.js', { ...crossSite, 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    // A page of another site framing ours: refused.
+    expect((await get('/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' })).status).toBe(403);
+    // A link from elsewhere still opens the app (the page then needs the key), as does the address typed in, and our own page's loads.
+    expect((await get('/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status).toBe(200);
+    expect((await get('/', { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status).toBe(200);
+    expect((await get('/assets/app.js', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'script' })).status).toBe(200);
+  });
+
   it('tells a stale page that its token is no longer valid', async () => {
     expect((await fetch(`${server.origin}/bridge/check`, { headers: { 'x-corelog-token': 'stale' } })).status).toBe(401);
     expect((await fetch(`${server.origin}/bridge/check`, { headers: { 'x-corelog-token': server.token } })).status).toBe(204);
