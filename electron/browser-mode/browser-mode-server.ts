@@ -78,6 +78,14 @@ export const BRIDGE_PATH = '/bridge';
 export const FILES_PATH = '/files';
 /** A window that stops reading (hung tab) is dropped before its unread answers pile up past this. */
 const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+/**
+ * Calls one window may have running at once. Past it, its socket is not read until some finish:
+ * thousands of calls sent at once wait in the socket (and, once that is full, in the page)
+ * instead of all starting together, so one window cannot take every file handle, timer and
+ * megabyte of the service, and the other windows keep being answered. Far above what the renderer
+ * does (uploads run four at a time; a screen of previews asks for a few dozen).
+ */
+export const MAX_CALLS_IN_FLIGHT = 256;
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserModeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -213,6 +221,9 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   function attach(ws: WebSocket, remotePort: number | undefined): void {
     const connection = `bridge connection #${nextConnection++} (port ${remotePort ?? '?'})`;
     let failure: Error | null = null;
+    let inFlight = 0;
+    /** Calls read while MAX_CALLS_IN_FLIGHT were running, in the order sent. */
+    const waiting: string[] = [];
     sockets.add(ws);
     // Without this listener one bad frame (invalid UTF-8, an unmasked or fragmented control frame,
     // reserved bits, a message over maxPayload) would end the whole process. ws has already sent
@@ -222,6 +233,8 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     });
     ws.on('close', (code, reason) => {
       sockets.delete(ws);
+      // Nobody is left to answer.
+      waiting.length = 0;
       if (failure) {
         transportLog.warn(`${connection} closed by a transport error: ${describeTransportError(failure)}; close code ${wsCloseCodeOf(failure)}`);
       } else if (!closedHere.has(ws) && code !== 1000 && code !== 1001 && code !== 1005 && code !== 1006) {
@@ -233,8 +246,23 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
         transportLog.warn(`${connection} sent a binary message; closed with 1003`);
         return closeSocket(ws, 1003, 'text frames only');
       }
-      answer(ws, connection, rawText(data)).catch((error: unknown) => log.error(`${connection}: a call could not be answered`, error));
+      const text = rawText(data);
+      if (inFlight < MAX_CALLS_IN_FLIGHT) return run(text);
+      // pause() stops reading the socket, but what ws has already read still arrives: it waits here.
+      waiting.push(text);
+      if (!ws.isPaused) ws.pause();
     });
+    const run = (text: string): void => {
+      inFlight++;
+      answer(ws, connection, text)
+        .catch((error: unknown) => log.error(`${connection}: a call could not be answered`, error))
+        .finally(() => {
+          inFlight--;
+          const next = waiting.shift();
+          if (next !== undefined) run(next);
+          else if (ws.isPaused) ws.resume();
+        });
+    };
   }
 
   async function answer(ws: WebSocket, connection: string, text: string): Promise<void> {

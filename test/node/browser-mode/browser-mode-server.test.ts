@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
+import { MAX_CALLS_IN_FLIGHT, startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { closeCodeOf, frame, openRaw, textFrame, textMessagesOf, upgradeRequest } from './raw-websocket';
 
@@ -225,6 +225,41 @@ describe('transport errors close one connection and are logged; the service keep
     expect(await call(ws!, 'getAppInfo', undefined)).toMatchObject({ ok: true });
     ws!.close();
     expect(await logText()).toMatch(/could not serialise the answer to a call/);
+  });
+
+  it('thousands of calls sent at once run at most MAX_CALLS_IN_FLIGHT at a time; the rest wait unread, and another window is answered meanwhile', async () => {
+    const { ws: flood } = await connect({});
+    const { ws: other } = await connect({});
+    const handlers = services.handlers as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+    let running = 0;
+    let most = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    handlers.ping = async (input) => {
+      most = Math.max(most, ++running);
+      await gate;
+      running--;
+      return { message: (input as { message: string }).message, receivedAt: 'now' };
+    };
+    const CALLS = 3000;
+    const answered = new Set<number>();
+    const allAnswered = new Promise<void>((resolve) =>
+      flood!.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; id: number; result: { ok: boolean } };
+        if (message.type === 'result' && message.result.ok) answered.add(message.id);
+        if (answered.size === CALLS) resolve();
+      }),
+    );
+    for (let id = 1; id <= CALLS; id++) flood!.send(JSON.stringify({ type: 'call', id, method: 'ping', input: { message: `call ${id}` } }));
+    // Give the service time to read everything it is willing to.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(most).toBe(MAX_CALLS_IN_FLIGHT);
+    expect(await call(other!, 'getAppInfo', undefined)).toMatchObject({ ok: true });
+    open();
+    await allAnswered;
+    expect(answered.size).toBe(CALLS);
+    flood!.close();
+    other!.close();
   });
 
   it('malformed HTTP and upgrade requests get an error for that socket only', async () => {
