@@ -10,6 +10,14 @@ import { z } from 'zod';
 
 const name = z.string().trim().min(1).max(200);
 const path = z.string().trim().min(1).max(4096);
+/**
+ * A folder or file the service reads: a full path. A relative one would be taken from wherever
+ * the service process happens to run (the repository, `/`), never the folder the user meant.
+ */
+const fullPath = path.refine(
+  (value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || /^[\\/]{2}[^\\/]/.test(value),
+  'Give the full path (starting with / or with a drive letter such as C:\\).',
+);
 
 /** Where the photos go: one imagery type of one dataset (names, as everywhere on the bridge). */
 export const archiveTargetSchema = z.object({ workspaceName: name, datasetName: name, imageryTypeName: name }).strict();
@@ -24,9 +32,9 @@ export type ArchiveTarget = z.infer<typeof archiveTargetSchema>;
  */
 export const archiveSourceSchema = z
   .object({
-    folder: path,
+    folder: fullPath,
     patterns: z.array(z.string().trim().min(1).max(300)).max(20),
-    manifest: path.nullable(),
+    manifest: fullPath.nullable(),
     target: archiveTargetSchema,
   })
   .strict()

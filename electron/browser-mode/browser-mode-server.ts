@@ -9,7 +9,11 @@
  *   browser never sends to servers or in Referer headers);
  * - the WebSocket upgrade must come from our own origin (a page on another site cannot drive it,
  *   even with the token);
- * - the Host header must be ours (blocks DNS-rebinding pages that pose as 127.0.0.1).
+ * - the Host header must be ours (blocks DNS-rebinding pages that pose as 127.0.0.1);
+ * - a request another site's page makes (a `<script>`, `<img>` or `fetch` pointing here, told by
+ *   the browser's Sec-Fetch-Site header) is refused, and every response says it may not be embedded
+ *   or read elsewhere (Cross-Origin-Resource-Policy, X-Frame-Options, nosniff): another page can
+ *   neither run our code in its own origin nor tell from it that Corelog is running.
  *
  * The same process runs every queued sync and upload, so nothing a client sends may end it: every
  * transport error (a bad WebSocket frame, a message over the size limit, a malformed or aborted
@@ -74,6 +78,14 @@ export const BRIDGE_PATH = '/bridge';
 export const FILES_PATH = '/files';
 /** A window that stops reading (hung tab) is dropped before its unread answers pile up past this. */
 const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+/**
+ * Calls one window may have running at once. Past it, its socket is not read until some finish:
+ * thousands of calls sent at once wait in the socket (and, once that is full, in the page)
+ * instead of all starting together, so one window cannot take every file handle, timer and
+ * megabyte of the service, and the other windows keep being answered. Far above what the renderer
+ * does (uploads run four at a time; a screen of previews asks for a few dozen).
+ */
+export const MAX_CALLS_IN_FLIGHT = 256;
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserModeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -115,6 +127,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 421, 'Unknown host.');
+    if (fromAnotherSite(req)) return refuse(res, 403, 'Corelog does not answer requests from other sites.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === `${BRIDGE_PATH}/check`) {
       // Lets the page tell "server restarted, token stale" apart from "server gone".
@@ -208,6 +221,9 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   function attach(ws: WebSocket, remotePort: number | undefined): void {
     const connection = `bridge connection #${nextConnection++} (port ${remotePort ?? '?'})`;
     let failure: Error | null = null;
+    let inFlight = 0;
+    /** Calls read while MAX_CALLS_IN_FLIGHT were running, in the order sent. */
+    const waiting: string[] = [];
     sockets.add(ws);
     // Without this listener one bad frame (invalid UTF-8, an unmasked or fragmented control frame,
     // reserved bits, a message over maxPayload) would end the whole process. ws has already sent
@@ -217,6 +233,8 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     });
     ws.on('close', (code, reason) => {
       sockets.delete(ws);
+      // Nobody is left to answer.
+      waiting.length = 0;
       if (failure) {
         transportLog.warn(`${connection} closed by a transport error: ${describeTransportError(failure)}; close code ${wsCloseCodeOf(failure)}`);
       } else if (!closedHere.has(ws) && code !== 1000 && code !== 1001 && code !== 1005 && code !== 1006) {
@@ -228,8 +246,23 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
         transportLog.warn(`${connection} sent a binary message; closed with 1003`);
         return closeSocket(ws, 1003, 'text frames only');
       }
-      answer(ws, connection, rawText(data)).catch((error: unknown) => log.error(`${connection}: a call could not be answered`, error));
+      const text = rawText(data);
+      if (inFlight < MAX_CALLS_IN_FLIGHT) return run(text);
+      // pause() stops reading the socket, but what ws has already read still arrives: it waits here.
+      waiting.push(text);
+      if (!ws.isPaused) ws.pause();
     });
+    const run = (text: string): void => {
+      inFlight++;
+      answer(ws, connection, text)
+        .catch((error: unknown) => log.error(`${connection}: a call could not be answered`, error))
+        .finally(() => {
+          inFlight--;
+          const next = waiting.shift();
+          if (next !== undefined) run(next);
+          else if (ws.isPaused) ws.resume();
+        });
+    };
   }
 
   async function answer(ws: WebSocket, connection: string, text: string): Promise<void> {
@@ -324,14 +357,51 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   };
 }
 
+/**
+ * Headers every response carries: only our own pages may load or frame what this server sends,
+ * and no browser guesses a type other than the one given.
+ */
+const EVERY_RESPONSE = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+/** For answers that are not the renderer's own pages or scripts (errors, JSON, images): nothing in them may run. */
+const INERT_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/**
+ * True for a request a page of another site made, by the browser's Fetch Metadata. Other ports of
+ * this computer count as other sites (`same-site`): a local web app is not Corelog. A link from
+ * elsewhere may still open the app (a top-level navigation; the page then still needs the key);
+ * a request without the header (an older browser, a script) is judged by Host, Origin and key alone.
+ */
+function fromAnotherSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return false;
+  return !(req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document');
+}
+
 function refuse(res: ServerResponse, status: number, message: string, closeAfter = false): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...(closeAfter ? { connection: 'close' } : {}) });
+  res.writeHead(status, {
+    ...EVERY_RESPONSE,
+    'content-security-policy': INERT_CONTENT_POLICY,
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    ...(closeAfter ? { connection: 'close' } : {}),
+  });
   res.end(message);
 }
 
 function answerJson(res: ServerResponse, result: Result<unknown>, closeAfter = false): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(closeAfter ? { connection: 'close' } : {}) });
+  res.writeHead(200, {
+    ...EVERY_RESPONSE,
+    'content-security-policy': INERT_CONTENT_POLICY,
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...(closeAfter ? { connection: 'close' } : {}),
+  });
   res.end(JSON.stringify(result));
 }
 
@@ -386,15 +456,18 @@ async function serveStatic(rootDir: string, pathname: string, res: ServerRespons
   }
   const type = MIME_TYPES[extname(filePath)] ?? 'application/octet-stream';
   const headers: Record<string, string> = {
+    ...EVERY_RESPONSE,
     'content-type': type,
     'content-length': String(info.size),
-    'x-content-type-options': 'nosniff',
     'cache-control': filePath.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
-    'referrer-policy': 'no-referrer',
   };
   if (type.startsWith('text/html')) {
     headers['content-security-policy'] = rendererContentSecurityPolicy({ bridgeOrigin: `ws://127.0.0.1:${port} ws://localhost:${port}` });
-    headers['x-frame-options'] = 'DENY';
+    // A page of another site that opened this one keeps no handle on it.
+    headers['cross-origin-opener-policy'] = 'same-origin';
+  } else if (!type.startsWith('text/javascript')) {
+    // Scripts keep none: a worker's script would take it as the worker's own policy. An SVG or a map opened on its own runs nothing.
+    headers['content-security-policy'] = INERT_CONTENT_POLICY;
   }
   if (res.destroyed) return;
   res.writeHead(200, headers);

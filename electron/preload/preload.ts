@@ -37,7 +37,15 @@ export function buildPreloadBridge(
   const on = (event: BridgeEventName, listener: (payload: unknown) => void) => {
     if (!BRIDGE_EVENT_NAMES.includes(event)) throw new Error(`unknown bridge event ${String(event)}`);
     const handler = (_e: IpcRendererEvent, envelope: EventEnvelope) => {
-      if (envelope?.event === event) listener(envelope.payload);
+      if (envelope?.event !== event) return;
+      try {
+        listener(envelope.payload);
+      } catch (error) {
+        // Every subscription is its own listener on one emitter, which stops at the first that
+        // throws: without this, one failing screen would keep the event from every later one
+        // (browser mode's bridge already isolates them the same way).
+        console.error(`Corelog bridge: a listener of "${event}" failed`, error);
+      }
     };
     ipc.on(EVENT_CHANNEL, handler);
     return () => void ipc.removeListener(EVENT_CHANNEL, handler);

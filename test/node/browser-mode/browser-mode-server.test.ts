@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
+import { MAX_CALLS_IN_FLIGHT, startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { closeCodeOf, frame, openRaw, textFrame, textMessagesOf, upgradeRequest } from './raw-websocket';
 
@@ -104,6 +104,53 @@ describe('browser-mode server', () => {
     expect((await fetch(`${server.origin}/`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('every response forbids other sites to embed or sniff it; a request another site\'s page makes is refused', async () => {
+    await mkdir(join(dir, 'renderer', 'assets'));
+    await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log("corelog")');
+    await writeFile(join(dir, 'renderer', 'assets', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? 'x' : undefined);
+      });
+    const inert = "default-src 'none'; frame-ancestors 'none'; sandbox";
+    const answers = {
+      page: await get('/'),
+      script: await get('/assets/app.js'),
+      svg: await get('/assets/logo.svg'),
+      check: await get('/bridge/check'),
+      method: await get('/', {}, 'DELETE'),
+      file: await get('/files', { origin: server.origin, 'x-corelog-token': server.token, 'content-length': '1' }, 'POST'),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([what, answer]) => [what, answer.status]))).toEqual({ page: 200, script: 200, svg: 200, check: 401, method: 405, file: 200 });
+    for (const [what, answer] of Object.entries(answers)) {
+      expect(answer.headers, what).toMatchObject({ 'x-content-type-options': 'nosniff', 'cross-origin-resource-policy': 'same-origin', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    }
+    expect(answers.page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(answers.page.headers['content-security-policy']).toContain("script-src 'self'");
+    // A script keeps no policy of its own (a worker would take it as its own); what is not a page or a script runs nothing.
+    expect(answers.script.headers['content-security-policy']).toBeUndefined();
+    for (const what of ['svg', 'check', 'method', 'file'] as const) expect(answers[what].headers['content-security-policy'], what).toBe(inert);
+
+    // Another site's <script src>, <img> or fetch: refused, whatever it asks for.
+    const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' };
+    expect((await get('/assets/app.js', crossSite)).status).toBe(403);
+    expect((await get('/assets/logo.svg', { ...crossSite, 'sec-fetch-dest': 'image' })).status).toBe(403);
+    expect((await get('/bridge/check', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' })).status).toBe(403);
+    // Another port of this computer is another site too (a local web app is not Corelog).
+    expect((await get('/assets/app.js', { ...crossSite, 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    // A page of another site framing ours: refused.
+    expect((await get('/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' })).status).toBe(403);
+    // A link from elsewhere still opens the app (the page then needs the key), as does the address typed in, and our own page's loads.
+    expect((await get('/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status).toBe(200);
+    expect((await get('/', { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status).toBe(200);
+    expect((await get('/assets/app.js', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'script' })).status).toBe(200);
+  });
+
   it('tells a stale page that its token is no longer valid', async () => {
     expect((await fetch(`${server.origin}/bridge/check`, { headers: { 'x-corelog-token': 'stale' } })).status).toBe(401);
     expect((await fetch(`${server.origin}/bridge/check`, { headers: { 'x-corelog-token': server.token } })).status).toBe(204);
@@ -178,6 +225,41 @@ describe('transport errors close one connection and are logged; the service keep
     expect(await call(ws!, 'getAppInfo', undefined)).toMatchObject({ ok: true });
     ws!.close();
     expect(await logText()).toMatch(/could not serialise the answer to a call/);
+  });
+
+  it('thousands of calls sent at once run at most MAX_CALLS_IN_FLIGHT at a time; the rest wait unread, and another window is answered meanwhile', async () => {
+    const { ws: flood } = await connect({});
+    const { ws: other } = await connect({});
+    const handlers = services.handlers as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+    let running = 0;
+    let most = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    handlers.ping = async (input) => {
+      most = Math.max(most, ++running);
+      await gate;
+      running--;
+      return { message: (input as { message: string }).message, receivedAt: 'now' };
+    };
+    const CALLS = 3000;
+    const answered = new Set<number>();
+    const allAnswered = new Promise<void>((resolve) =>
+      flood!.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; id: number; result: { ok: boolean } };
+        if (message.type === 'result' && message.result.ok) answered.add(message.id);
+        if (answered.size === CALLS) resolve();
+      }),
+    );
+    for (let id = 1; id <= CALLS; id++) flood!.send(JSON.stringify({ type: 'call', id, method: 'ping', input: { message: `call ${id}` } }));
+    // Give the service time to read everything it is willing to.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(most).toBe(MAX_CALLS_IN_FLIGHT);
+    expect(await call(other!, 'getAppInfo', undefined)).toMatchObject({ ok: true });
+    open();
+    await allAnswered;
+    expect(answered.size).toBe(CALLS);
+    flood!.close();
+    other!.close();
   });
 
   it('malformed HTTP and upgrade requests get an error for that socket only', async () => {
