@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { CorelogError, meansUnreachable } from '../../../common/errors';
-import { errorFromResponse, sendHttpRequest, type HttpLimits, type HttpResponse } from '../http/http-request';
+import { errorFromResponse, internalFault, isCodeFault, sendHttpRequest, type HttpLimits, type HttpResponse } from '../http/http-request';
 import { parseReply } from './reply-items';
 import { DougalSession, type DougalSessionInfo } from './session';
 import type { RequestOutcome } from '../http/system-client-options';
@@ -225,7 +225,12 @@ export class DougalTransport {
         onReadFailure: (error) => this.options.onOutcome?.({ reachable: !meansUnreachable(error), error }),
       });
     } catch (error) {
-      const failure = error instanceof CorelogError ? error : new CorelogError('offline', `Dougal cannot be reached: ${String(error)}`, { system: 'dougal' });
+      const failure =
+        error instanceof CorelogError
+          ? error
+          : isCodeFault(error)
+            ? internalFault('Dougal', error, 'dougal')
+            : new CorelogError('offline', `Dougal cannot be reached: ${String(error)}`, { system: 'dougal' });
       this.options.onOutcome?.({ reachable: false, error: failure });
       throw failure;
     }

@@ -204,7 +204,13 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   let body: string | Uint8Array | FileBody | undefined;
   if (options.json !== undefined) {
     headers['content-type'] ??= 'application/json';
-    body = JSON.stringify(options.json);
+    try {
+      body = JSON.stringify(options.json);
+    } catch (error) {
+      // A value JSON cannot hold (a cycle, a BigInt, nesting deeper than the stack): nothing was sent.
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      throw internalFault(name, error, system);
+    }
   } else if (options.body !== undefined) {
     body = typeof options.body === 'string' ? options.body : new Uint8Array(options.body);
   } else if (options.file) {
@@ -263,10 +269,19 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
       const detail = code === 'ECONNREFUSED' ? 'the server refused the connection' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the server name could not be resolved' : 'the connection was lost';
       return new CorelogError('offline', `${name} cannot be reached: ${detail} (${code}).`, { system, cause: error });
     }
+    // A fault of our own code (a value it cannot send) is no network failure: retried as one, it
+    // would fail the same way for ever while the queue said "cannot be reached".
+    if (!code && isCodeFault(error)) return internalFault(name, error, system);
     return new CorelogError('offline', `${name} cannot be reached: ${error instanceof Error ? error.message : String(error)}.`, { system, cause: error });
   };
 
-  const sentSecrets = secretsOf(headers, options.json);
+  let sentSecrets: ReturnType<typeof secretsOf>;
+  try {
+    sentSecrets = secretsOf(headers, options.json);
+  } catch (error) {
+    options.signal?.removeEventListener('abort', onCallerAbort);
+    throw internalFault(name, error, system);
+  }
   touch();
   armDeadline();
   const release = () => {
@@ -718,4 +733,19 @@ class Abort implements ExchangeAbort {
     this.reason = Object.assign(new Error('The request was aborted.'), { name: 'AbortError' });
     for (const listener of this.listeners.splice(0)) listener(this.reason);
   }
+}
+
+/** JavaScript's own errors (a stack overflow, a wrong type), as opposed to the network's, which carry a code. */
+export function isCodeFault(error: unknown): error is Error {
+  return error instanceof RangeError || error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError;
+}
+
+/** A request that failed inside Corelog before or while it went out: said as such, never retried by itself. */
+export function internalFault(name: string, error: unknown, system: SystemId | undefined): CorelogError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new CorelogError('internal', `Corelog could not send this request to ${name} (${detail}). This is a fault in Corelog, not in the connection, so it is not retried by itself.`, {
+    ...(system ? { system } : {}),
+    retryable: false,
+    cause: error,
+  });
 }
