@@ -82,7 +82,15 @@ export interface ImagoBehaviour {
   attributeGroupWrite: AttributeGroupWrite;
   /** Whether attribute values may be objects or lists (held as sent; none of the documented data types). */
   structuredAttributeValues: boolean;
+  /**
+   * The `POST /session` reply: `{uid, apiToken}` (documented), the token as `token`, the reply
+   * wrapped in `{data}`, no `uid`, or the documented pair plus the token's end (`expiresIn` seconds
+   * and `expiresAt` on the emulator clock).
+   */
+  sessionReplyShape: SessionReplyShape;
 }
+
+export type SessionReplyShape = 'documented' | 'token-key' | 'data-wrapped' | 'no-uid' | 'states-expiry';
 
 export type ReadonlyField = 'boolean' | 'null-when-readonly';
 export type AttributeGroupWrite = 'merge' | 'replace';
@@ -110,6 +118,7 @@ const ENUM_VALUES = {
   uploadReplyShape: ['documented', 'image-id-only', 'id-and-imagery-id', 'data-wrapped', 'bare-array', 'no-content', 'empty-200'],
   readonlyField: ['boolean', 'null-when-readonly'],
   attributeGroupWrite: ['merge', 'replace'],
+  sessionReplyShape: ['documented', 'token-key', 'data-wrapped', 'no-uid', 'states-expiry'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -155,6 +164,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   readonlyField: 'boolean',
   attributeGroupWrite: 'merge',
   structuredAttributeValues: false,
+  sessionReplyShape: 'documented',
 });
 
 const NUMBER_KEYS = [

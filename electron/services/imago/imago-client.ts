@@ -38,6 +38,7 @@ import {
   type ImageTarget,
   type NewCollection,
 } from './queries';
+import { readSessionReply, type SessionReply } from './session-reply';
 import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
   collection,
@@ -50,7 +51,6 @@ import {
   imageryItems,
   parseReply,
   sessionCheckReply,
-  sessionReply,
   uploadReply,
   type ImageryBodyForm,
   type ImageMetadataPage,
@@ -169,12 +169,19 @@ export class ImagoClient {
   // ---- session ---------------------------------------------------------------------------
 
   /** Signs in with a service account; the token is valid for 24 h from now. */
-  async signIn(username: string, password: string): Promise<{ uid: string; expiresAt: string }> {
+  async signIn(username: string, password: string): Promise<{ uid: string | null; expiresAt: string }> {
     const signedInAt = this.now();
     const response = await this.send({ method: 'POST', path: '/session', json: { username, password }, action: 'sign in' }, null);
     if (response.status === 404) throw this.reported(await this.signInNotFound(response));
-    const reply = await this.parse(response, sessionReply, 'sign in');
-    const info = this.state.start(reply, username, this.api.tokenLifetimeMs, signedInAt);
+    let reply: SessionReply;
+    try {
+      reply = readSessionReply(await response.json(), response.headers.get('date'), this.now(), (detail) => this.problem('sign in', detail));
+    } catch (error) {
+      throw error instanceof CorelogError ? this.reported(error) : error;
+    }
+    // The documented 24 h, or less when the reply says the token ends sooner.
+    const lifetimeMs = reply.lifetimeMs === null ? this.api.tokenLifetimeMs : Math.min(reply.lifetimeMs, this.api.tokenLifetimeMs);
+    const info = this.state.start(reply, username, lifetimeMs, signedInAt);
     return { uid: reply.uid, expiresAt: info.expiresAt! };
   }
 
@@ -223,8 +230,11 @@ export class ImagoClient {
       this.state.forgetIfCurrent(token);
       return this.state.info();
     }
-    const reply = await this.parse(response, sessionCheckReply, 'check the session');
-    if (!sameImagoId(reply.uid, this.state.info().uid)) throw this.reported(new CorelogError('malformed-response', 'Imago says this session belongs to another user.', { system: 'imago', retryable: false }));
+    // Any 2xx says the token works; a uid, when both sides know one, must be ours.
+    const value = await this.replyJson(response, true);
+    const reply: { uid?: string | undefined } = value === undefined ? {} : await this.parse(response, sessionCheckReply, 'check the session', { value });
+    const mine = this.state.info().uid;
+    if (reply.uid !== undefined && mine !== null && !sameImagoId(reply.uid, mine)) throw this.reported(new CorelogError('malformed-response', 'Imago says this session belongs to another user.', { system: 'imago', retryable: false }));
     return this.state.info();
   }
 
@@ -658,9 +668,9 @@ export class ImagoClient {
     }
   }
 
-  private async replyJson(response: HttpResponse): Promise<unknown> {
+  private async replyJson(response: HttpResponse, allowEmpty = false): Promise<unknown> {
     try {
-      return await response.json();
+      return await response.json({ allowEmpty });
     } catch (error) {
       throw error instanceof CorelogError ? this.reported(error) : error;
     }

@@ -26,7 +26,7 @@ export class ImagoSession {
     return this.token;
   }
 
-  start(reply: { uid: string; apiToken: string }, username: string, lifetimeMs: number, signedInAt: number): ImagoSessionInfo {
+  start(reply: { uid: string | null; apiToken: string }, username: string, lifetimeMs: number, signedInAt: number): ImagoSessionInfo {
     this.token = reply.apiToken;
     this.uid = reply.uid;
     this.username = username;
