@@ -88,7 +88,15 @@ export interface ImagoBehaviour {
    * and `expiresAt` on the emulator clock).
    */
   sessionReplyShape: SessionReplyShape;
+  /**
+   * Which `/image-metadata` filters are honoured (their names are guesses): `all`, `names-only`
+   * (the `…Id` filters are ignored), or `none` (every name and id filter ignored; `deleted` and the
+   * day filters still apply).
+   */
+  imageMetadataFilters: ImageMetadataFilters;
 }
+
+export type ImageMetadataFilters = 'all' | 'names-only' | 'none';
 
 export type SessionReplyShape = 'documented' | 'token-key' | 'data-wrapped' | 'no-uid' | 'states-expiry';
 
@@ -119,6 +127,7 @@ const ENUM_VALUES = {
   readonlyField: ['boolean', 'null-when-readonly'],
   attributeGroupWrite: ['merge', 'replace'],
   sessionReplyShape: ['documented', 'token-key', 'data-wrapped', 'no-uid', 'states-expiry'],
+  imageMetadataFilters: ['all', 'names-only', 'none'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -165,6 +174,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   attributeGroupWrite: 'merge',
   structuredAttributeValues: false,
   sessionReplyShape: 'documented',
+  imageMetadataFilters: 'all',
 });
 
 const NUMBER_KEYS = [

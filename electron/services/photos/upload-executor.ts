@@ -332,10 +332,7 @@ export class PhotoUploadExecutor {
       imageryId: reply.imageryId ?? imageryId,
       imageTypeName: job.imageTypeName,
     });
-    // Matched again here: a server that ignores a filter answers with other images too.
-    const onInterval = page.images.filter(
-      (image) => sameImagoId(image.imageryId, reply.imageryId ?? imageryId) && (image.imageTypeName ?? job.imageTypeName) === job.imageTypeName && image.deleted !== true,
-    );
+    const onInterval = page.images.filter((image) => holdsSlot(image, reply.imageryId ?? imageryId, job.imageTypeName));
     const taken =
       (reply.imageId !== undefined ? onInterval.find((image) => sameImagoId(image.id, reply.imageId)) : undefined) ??
       onInterval.find((image) => sameBytes(image, job.sha256, bytes)) ??
@@ -359,7 +356,9 @@ export class PhotoUploadExecutor {
       imageryId,
       imageTypeName: job.imageTypeName,
     });
-    return page.images.find((image) => sameBytes(image, job.sha256, bytes)) ?? null;
+    // Only this interval's current image of this type counts: these bytes elsewhere (another
+    // interval, the other image type, a deleted copy) leave this photo still to be sent.
+    return page.images.find((image) => holdsSlot(image, imageryId, job.imageTypeName) && sameBytes(image, job.sha256, bytes)) ?? null;
   }
 
   private knownFor(client: ImagoClient): KnownRemote {
@@ -367,6 +366,15 @@ export class PhotoUploadExecutor {
     if (!known) this.known.set(client, (known = { holes: new Set(), intervals: new Map() }));
     return known;
   }
+}
+
+/**
+ * Whether an image listed by `/image-metadata` is the current one of this interval and image type.
+ * Matched here, not trusted to the query: the filters' names are guesses (reference §13), and a
+ * server that does not know them answers with every image of the hole, or of the account.
+ */
+function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: string): boolean {
+  return sameImagoId(image.imageryId, imageryId) && (image.imageTypeName ?? imageTypeName) === imageTypeName && image.deleted !== true;
 }
 
 /**
