@@ -94,7 +94,11 @@ export interface ImagoBehaviour {
    * day filters still apply).
    */
   imageMetadataFilters: ImageMetadataFilters;
+  /** Single attribute values written: `coerce`d to the attribute's data type (default), or held `as-sent` (`"85"` stays text for a number attribute). */
+  attributeValueTyping: AttributeValueTyping;
 }
+
+export type AttributeValueTyping = 'coerce' | 'as-sent';
 
 export type ImageMetadataFilters = 'all' | 'names-only' | 'none';
 
@@ -128,6 +132,7 @@ const ENUM_VALUES = {
   attributeGroupWrite: ['merge', 'replace'],
   sessionReplyShape: ['documented', 'token-key', 'data-wrapped', 'no-uid', 'states-expiry'],
   imageMetadataFilters: ['all', 'names-only', 'none'],
+  attributeValueTyping: ['coerce', 'as-sent'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -175,6 +180,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   structuredAttributeValues: false,
   sessionReplyShape: 'documented',
   imageMetadataFilters: 'all',
+  attributeValueTyping: 'coerce',
 });
 
 const NUMBER_KEYS = [
