@@ -58,8 +58,10 @@ function downloadName(ctx: ImagoApiContext, image: StoredImage): string {
 
 /** The stored bytes, or a resized copy keeping the aspect ratio. EXIF orientation is ignored, as Imago does. */
 async function serveImage(ctx: ImagoApiContext, image: StoredImage, width: number | undefined, height: number | undefined): Promise<EmulatorResponse> {
+  const typed = ctx.behaviour().downloadContentType;
   const headers: Record<string, string> = {
-    'content-type': image.mimeType,
+    // `text-plain`: storage whose objects were saved without their type (or a gateway stamping every reply).
+    'content-type': typed === 'text-plain' ? 'text/plain; charset=utf-8' : typed === 'json' ? 'application/json' : image.mimeType,
     'content-disposition': `attachment; filename="${downloadName(ctx, image)}"`,
   };
   const path = ctx.store.imagePath(image);

@@ -96,7 +96,11 @@ export interface ImagoBehaviour {
   imageMetadataFilters: ImageMetadataFilters;
   /** Single attribute values written: `coerce`d to the attribute's data type (default), or held `as-sent` (`"85"` stays text for a number attribute). */
   attributeValueTyping: AttributeValueTyping;
+  /** `Content-Type` of `GET /image` replies: the `stored` mime type (default), or one that lies: `text-plain`, `json`. */
+  downloadContentType: DownloadContentType;
 }
+
+export type DownloadContentType = 'stored' | 'text-plain' | 'json';
 
 export type AttributeValueTyping = 'coerce' | 'as-sent';
 
@@ -133,6 +137,7 @@ const ENUM_VALUES = {
   sessionReplyShape: ['documented', 'token-key', 'data-wrapped', 'no-uid', 'states-expiry'],
   imageMetadataFilters: ['all', 'names-only', 'none'],
   attributeValueTyping: ['coerce', 'as-sent'],
+  downloadContentType: ['stored', 'text-plain', 'json'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -181,6 +186,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   sessionReplyShape: 'documented',
   imageMetadataFilters: 'all',
   attributeValueTyping: 'coerce',
+  downloadContentType: 'stored',
 });
 
 const NUMBER_KEYS = [

@@ -39,6 +39,7 @@ import {
   type NewCollection,
 } from './queries';
 import { readSessionReply, type SessionReply } from './session-reply';
+import { sniffReply } from './sniffed-reply';
 import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
   collection,
@@ -634,7 +635,13 @@ export class ImagoClient {
    */
   private async imageReply(response: HttpResponse, action: string): Promise<HttpResponse> {
     if (!isMessageType(response.headers.get('content-type'))) return response;
-    const text = await response.text({ maxBytes: ERROR_BODY_BYTES, cut: true }).catch(() => '');
+    // The header may lie (storage or a gateway typing every reply as text): an image's bytes win.
+    const sniffed = await sniffReply(response, ERROR_BODY_BYTES).catch(() => ({ message: '' }));
+    if ('image' in sniffed) {
+      this.problem(action, `the image came typed "${response.headers.get('content-type')}"; its bytes show ${sniffed.image.headers.get('content-type')}`);
+      return sniffed.image;
+    }
+    const text = sniffed.message;
     const link = signedLinkIn(text, this.baseUrl);
     if (!link) throw this.reported(notAnImage(text, action));
     const linked = await this.attempt({ system: 'imago', method: 'GET', url: link, timeoutMs: this.timeoutMs });
