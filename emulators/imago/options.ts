@@ -98,7 +98,11 @@ export interface ImagoBehaviour {
   attributeValueTyping: AttributeValueTyping;
   /** `Content-Type` of `GET /image` replies: the `stored` mime type (default), or one that lies: `text-plain`, `json`. */
   downloadContentType: DownloadContentType;
+  /** Every authenticated call refused with 429 (without or with `Retry-After: 1`) or 503, as a rate limiter or an overloaded server does; `off` by default. */
+  slowDown: SlowDown;
 }
+
+export type SlowDown = 'off' | '429' | '429-retry-after' | '503';
 
 export type DownloadContentType = 'stored' | 'text-plain' | 'json';
 
@@ -138,6 +142,7 @@ const ENUM_VALUES = {
   imageMetadataFilters: ['all', 'names-only', 'none'],
   attributeValueTyping: ['coerce', 'as-sent'],
   downloadContentType: ['stored', 'text-plain', 'json'],
+  slowDown: ['off', '429', '429-retry-after', '503'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -187,6 +192,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   imageMetadataFilters: 'all',
   attributeValueTyping: 'coerce',
   downloadContentType: 'stored',
+  slowDown: 'off',
 });
 
 const NUMBER_KEYS = [
