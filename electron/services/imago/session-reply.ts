@@ -22,6 +22,11 @@ const TOKEN_KEYS = ['apiToken', 'token', 'accessToken', 'access_token', 'api_tok
 const UID_KEYS = ['uid', 'userId', 'user_id'] as const;
 const WRAPPERS = ['data', 'session', 'result'] as const;
 const EXPIRES_IN_KEYS = ['expiresIn', 'expires_in'] as const;
+/**
+ * A stated life shorter than this is taken for a misreading (milliseconds sent as seconds, a clock
+ * far off): honouring it would mean a sign-in before nearly every request. A 401 still renews.
+ */
+const MIN_STATED_SECONDS = 60;
 const EXPIRES_AT_KEYS = ['expiresAt', 'expires_at', 'expiresOn', 'expiry', 'expires', 'validUntil'] as const;
 
 /**
@@ -58,8 +63,8 @@ function statedLifetime(record: Record<string, unknown>, serverDate: string | nu
   for (const key of EXPIRES_IN_KEYS) {
     const seconds = numberOf(record[key]);
     if (seconds === null) continue;
-    if (seconds > 0) return seconds * 1000;
-    note(`the token's "${key}" (${String(record[key])}) is not a length of time; 24 h is assumed`);
+    if (seconds >= MIN_STATED_SECONDS) return seconds * 1000;
+    note(`the token's "${key}" (${String(record[key])}) is not a usable length of time; 24 h is assumed`);
     return null;
   }
   for (const key of EXPIRES_AT_KEYS) {
@@ -68,7 +73,7 @@ function statedLifetime(record: Record<string, unknown>, serverDate: string | nu
     // The end is on the server's clock: measured from the server's "now" when it says it.
     const serverNow = serverDate ? Date.parse(serverDate) : NaN;
     const from = Number.isFinite(serverNow) ? serverNow : now;
-    if (at !== null && at > from) return at - from;
+    if (at !== null && at - from >= MIN_STATED_SECONDS * 1000) return at - from;
     note(`the token's "${key}" (${String(record[key]).slice(0, 40)}) is not a time ahead; 24 h is assumed`);
     return null;
   }

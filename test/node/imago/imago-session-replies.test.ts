@@ -45,6 +45,26 @@ describe('Imago sign-in replies', () => {
     expect(signIns()).toHaveLength(1);
   });
 
+  it('a token stated to live 5 minutes (shorter than the 10-minute renewal margin) is not renewed before every call', async () => {
+    await admin(suite.emulator, 'PATCH', '/imago/options', { sessionReplyShape: 'states-expiry', tokenLifetimeSeconds: 300 });
+    let laptop = Date.now();
+    const { client } = clientFor(suite.emulator, { now: () => laptop, renewBeforeMs: 10 * 60_000 });
+    await client.signIn('demo', 'demo');
+    for (let i = 0; i < 5; i++) {
+      await client.context();
+      laptop += 30_000;
+      await admin(suite.emulator, 'POST', '/clock', { advanceMs: 30_000 });
+    }
+    // 2.5 minutes of calls on a 5-minute token: the one sign-in holds.
+    expect(signIns()).toHaveLength(1);
+    // Past four fifths of its life it is renewed before the call, not after a 401.
+    laptop += 90_000;
+    await admin(suite.emulator, 'POST', '/clock', { advanceMs: 90_000 });
+    suite.emulator.server.log.clear();
+    await client.context();
+    expect(suite.emulator.server.log.list().map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['POST /session 200', 'GET /context 200']);
+  });
+
   it('keeps the documented 24 h when the reply states a longer life', async () => {
     await admin(suite.emulator, 'PATCH', '/imago/options', { sessionReplyShape: 'states-expiry', tokenLifetimeSeconds: 86_400 * 7 });
     const laptop = Date.now();
