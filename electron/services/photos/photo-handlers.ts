@@ -61,17 +61,25 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
   // The user context last read, for checking attribute rules on interval writes without asking Imago each time.
   let lastCatalogue: PhotoCatalogue | null = null;
   const loadCatalogue = async () => (lastCatalogue = toCatalogue(await clients.imago().context()));
-  /** Refuses attribute values that break their definition's rules, with the form's own words. */
+  /**
+   * Refuses attribute values that break their definition's rules, with the form's own words. The
+   * rules are those of the catalogue last read; one that refuses is read again first, since the
+   * definitions may have changed in Imago since (a rule relaxed, a range widened), and a photo
+   * station must not refuse what Imago now takes until someone reopens the Photos screen.
+   */
   const checkAttributeRules = async (target: IntervalTarget, attributes: AttributeValues) => {
-    const find = (catalogue: PhotoCatalogue | null) =>
-      catalogue?.workspaces
+    const problemsIn = (catalogue: PhotoCatalogue | null) => {
+      const type = catalogue?.workspaces
         .find((w) => w.name === target.workspaceName)
         ?.datasets.find((d) => d.name === target.datasetName)
         ?.imageryTypes.find((t) => t.name === target.imageryTypeName);
-    const type = find(lastCatalogue) ?? find(await loadCatalogue());
-    if (!type) return; // Imago itself says whether the imagery type exists.
-    const problems = attributeRuleProblems(type.attributeDefinitions, attributes);
-    const issues = Object.entries(problems).map(([path, message]) => ({ path: `attributes.${path}`, message }));
+      // No such type: Imago itself says whether the imagery type exists.
+      return type ? Object.entries(attributeRuleProblems(type.attributeDefinitions, attributes)) : null;
+    };
+    const cached = problemsIn(lastCatalogue);
+    // Imago out of reach: the cached verdict stands (the user hears of a broken rule now, not when back online).
+    const problems = cached !== null && cached.length === 0 ? cached : problemsIn(await loadCatalogue().catch(() => lastCatalogue));
+    const issues = (problems ?? []).map(([path, message]) => ({ path: `attributes.${path}`, message }));
     if (issues.length) throw new CorelogError('validation', issues.map((i) => i.message).join(' '), { issues, retryable: false });
   };
 
