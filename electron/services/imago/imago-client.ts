@@ -153,6 +153,12 @@ export class ImagoClient {
   /** One sign-in at a time: concurrent requests that all need a fresh token share it. */
   private renewing: Promise<void> | null = null;
   /**
+   * The login Imago last refused (a digest, not the password). Automatic renewals do not send it
+   * again: with hundreds of photos queued, each would try it once more, and an account that locks
+   * after a few failures would lock. A sign-in the user asks for always goes.
+   */
+  private refusedLogin: string | null = null;
+  /**
    * How this server takes `POST /imagery` bodies: keyed (`{imageries: [...]}`) or a bare array.
    * Starts keyed; a reply's shape hints at it until a write succeeds, which settles it.
    */
@@ -172,7 +178,14 @@ export class ImagoClient {
   /** Signs in with a service account; the token is valid for 24 h from now. */
   async signIn(username: string, password: string): Promise<{ uid: string | null; expiresAt: string }> {
     const signedInAt = this.now();
-    const response = await this.send({ method: 'POST', path: '/session', json: { username, password }, action: 'sign in' }, null);
+    let response: HttpResponse;
+    try {
+      response = await this.send({ method: 'POST', path: '/session', json: { username, password }, action: 'sign in' }, null);
+    } catch (error) {
+      if (error instanceof CorelogError && error.kind === 'auth') this.refusedLogin = loginKey(username, password);
+      throw error;
+    }
+    this.refusedLogin = null;
     if (response.status === 404) throw this.reported(await this.signInNotFound(response));
     let reply: SessionReply;
     try {
@@ -790,6 +803,9 @@ export class ImagoClient {
       try {
         const credentials = await this.options.credentials();
         if (!credentials) throw new CorelogError('auth', 'Imago needs you to sign in: no stored service-account login.', { system: 'imago', retryable: false });
+        if (this.refusedLogin === loginKey(credentials.username, credentials.password)) {
+          throw new CorelogError('auth', 'Imago refused the stored service-account login. Sign in to Imago again (Connections).', { status: 401, system: 'imago', retryable: false });
+        }
         await this.signIn(credentials.username, credentials.password);
       } finally {
         this.renewing = null;
@@ -848,6 +864,11 @@ export class ImagoClient {
     if (error.kind !== 'cancelled') this.report({ reachable, error });
     return error;
   }
+}
+
+/** A login as a digest, to recognise it again without keeping the password. */
+function loginKey(username: string, password: string): string {
+  return createHash('sha256').update(username).update('\0').update(password).digest('hex');
 }
 
 function describeTarget(target: ImageTarget): string {
