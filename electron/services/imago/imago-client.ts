@@ -15,7 +15,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
 import { CorelogError, meansUnreachable } from '../../../common/errors';
-import { ERROR_BODY_BYTES, errorFromResponse, sendHttpRequest, serverReason, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
+import { DEFAULT_HTTP_LIMITS, ERROR_BODY_BYTES, errorFromResponse, sendHttpRequest, serverReason, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
 import { defaultImagoApiOptions, type ImagoApiOptions } from './api-options';
 import { portalDeepLink, type PortalTarget } from './deep-link';
 import { sameImagoId } from './imago-ids';
@@ -649,7 +649,7 @@ export class ImagoClient {
   private async imageReply(response: HttpResponse, action: string): Promise<HttpResponse> {
     if (!isMessageType(response.headers.get('content-type'))) return response;
     // The header may lie (storage or a gateway typing every reply as text): an image's bytes win.
-    const sniffed = await sniffReply(response, ERROR_BODY_BYTES).catch(() => ({ message: '' }));
+    const sniffed = await sniffReply(response, ERROR_BODY_BYTES, this.options.limits?.maxDownloadBytes ?? DEFAULT_HTTP_LIMITS.maxDownloadBytes).catch(() => ({ message: '' }));
     if ('image' in sniffed) {
       this.problem(action, `the image came typed "${response.headers.get('content-type')}"; its bytes show ${sniffed.image.headers.get('content-type')}`);
       return sniffed.image;

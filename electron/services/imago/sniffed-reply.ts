@@ -5,6 +5,7 @@
  * (with the type its bytes show), anything else is read as the message it claims to be.
  */
 import { Readable } from 'node:stream';
+import { CorelogError } from '../../../common/errors';
 import type { HttpResponse } from '../http/http-request';
 import { sniffContentType } from '../images/content-type';
 
@@ -14,8 +15,11 @@ const IMAGE_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/pn
 
 export type SniffedReply = { image: HttpResponse } | { message: string };
 
-/** Reads the reply's first bytes: the image (its body intact) or the message text (at most `maxMessageBytes`). */
-export async function sniffReply(response: HttpResponse, maxMessageBytes: number): Promise<SniffedReply> {
+/**
+ * Reads the reply's first bytes: the image (its body intact; `bytes()` holds at most
+ * `maxImageBytes` in memory, as `HttpResponse.bytes` does) or the message text (at most `maxMessageBytes`).
+ */
+export async function sniffReply(response: HttpResponse, maxMessageBytes: number, maxImageBytes: number): Promise<SniffedReply> {
   const body = response.stream();
   const chunks: Buffer[] = [];
   let length = 0;
@@ -37,11 +41,11 @@ export async function sniffReply(response: HttpResponse, maxMessageBytes: number
     body.destroy();
     return { message: Buffer.concat(chunks).subarray(0, maxMessageBytes).toString('utf8') };
   }
-  return { image: withBody(response, head, body, type) };
+  return { image: withBody(response, head, body, type, maxImageBytes) };
 }
 
 /** The reply with its body as `head` + the rest of `rest`, and the content type the bytes show. */
-function withBody(response: HttpResponse, head: Buffer, rest: Readable, contentType: string): HttpResponse {
+function withBody(response: HttpResponse, head: Buffer, rest: Readable, contentType: string, maxImageBytes: number): HttpResponse {
   const headers = new Headers(response.headers);
   headers.set('content-type', contentType);
   let used = false;
@@ -56,9 +60,18 @@ function withBody(response: HttpResponse, head: Buffer, rest: Readable, contentT
       })(),
     );
   };
-  const bytes = async (): Promise<Buffer> => {
+  const bytes = async (options: { maxBytes?: number } = {}): Promise<Buffer> => {
+    const cap = options.maxBytes ?? maxImageBytes;
     const parts: Buffer[] = [];
-    for await (const chunk of stream()) parts.push(chunk as Buffer);
+    let length = 0;
+    for await (const chunk of stream()) {
+      length += (chunk as Buffer).length;
+      if (length > cap) {
+        rest.destroy();
+        throw new CorelogError('malformed-response', `Imago's image is larger than ${Math.round(cap / 1024 / 1024)} MB, more than Corelog reads into memory.`, { system: 'imago' });
+      }
+      parts.push(chunk as Buffer);
+    }
     return Buffer.concat(parts);
   };
   return {

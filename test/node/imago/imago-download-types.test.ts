@@ -33,4 +33,9 @@ describe('downloads under a content type that lies', () => {
       expect(problems.join(' | ')).toContain('its bytes show image/');
     });
   }
+  it('holds an image under a lying type to the same in-memory cap as any image', async () => {
+    await admin(suite.emulator, 'PATCH', '/imago/options', { downloadContentType: 'text-plain' });
+    const { client } = clientFor(suite.emulator, { limits: { maxDownloadBytes: 4096 } });
+    await expect(client.downloadImage(SEEDED_TARGET)).rejects.toMatchObject({ kind: 'malformed-response' });
+  });
 });
