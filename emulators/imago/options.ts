@@ -56,7 +56,8 @@ export interface ImagoBehaviour {
   /**
    * Rule fields on attribute types in `/context` (no page shows any): `none` = `{id, name, dataType}`
    * only, as documented; `inline` adds `required`, `minimum`/`maximum` and `values` to the seeded
-   * types that have a natural rule, and `POST /imagery` refuses values that break them (422).
+   * types that have a natural rule, and `POST /imagery` refuses values that break them (422);
+   * `advisory` shows the same rules but stores what it is sent (rules for clients' forms only).
    */
   attributeRules: AttributeRulesStyle;
   /**
@@ -120,7 +121,7 @@ export type ImageryBodyStyle = 'keyed' | 'bare-array' | 'either';
 export type UploadEncoding = 'multipart-only' | 'raw-only' | 'either';
 export type MimeParamRule = 'required-mimeType' | 'required-mimetype' | 'optional';
 export type NullStyle = 'documented' | 'omit' | 'explicit-null';
-export type AttributeRulesStyle = 'none' | 'inline';
+export type AttributeRulesStyle = 'none' | 'inline' | 'advisory';
 export type ChecksumStyle = 'sha256' | 'sha256-prefixed' | 'md5' | 'absent';
 
 /** The switches whose values are one of a few words, with those words. */
@@ -130,7 +131,7 @@ const ENUM_VALUES = {
   uploadEncoding: ['multipart-only', 'raw-only', 'either'],
   mimeParam: ['required-mimeType', 'required-mimetype', 'optional'],
   nullStyle: ['documented', 'omit', 'explicit-null'],
-  attributeRules: ['none', 'inline'],
+  attributeRules: ['none', 'inline', 'advisory'],
   checksumStyle: ['sha256', 'sha256-prefixed', 'md5', 'absent'],
   listWrapper: ['documented', 'bare-array', 'items', 'data'],
   emptyListStyle: ['empty-array', 'null', 'omitted'],

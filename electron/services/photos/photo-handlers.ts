@@ -5,13 +5,13 @@
  * renderer's IndexedDB.
  */
 import { join } from 'node:path';
-import type { AttributeValues, IntakeOutcome, IntervalTarget, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, IntakeOutcome, IntervalBase, IntervalTarget, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../common/errors';
 import { attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { PhotoPipeline, PhotoStore, renderStoredPreview } from '../images';
 import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
-import { attributesOf } from './interval-attributes';
+import { attributesOf, changedAttributes } from './interval-attributes';
 import { nameImageTypes } from './image-type-names';
 import { ImagoImageCache, toDataUrl } from './image-cache';
 import { PhotoUploadExecutor } from './upload-executor';
@@ -67,14 +67,18 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
    * definitions may have changed in Imago since (a rule relaxed, a range widened), and a photo
    * station must not refuse what Imago now takes until someone reopens the Photos screen.
    */
-  const checkAttributeRules = async (target: IntervalTarget, attributes: AttributeValues) => {
+  const checkAttributeRules = async (target: IntervalTarget, attributes: AttributeValues, base: IntervalBase | null | undefined) => {
+    // A value the edit did not change is Imago's own (written by another tool, or before a rule
+    // existed): it goes back as it is and is not the user's to fix; only what the user changed is judged.
+    const changed = base ? new Set(changedAttributes(attributes, base.attributes)) : null;
     const problemsIn = (catalogue: PhotoCatalogue | null) => {
       const type = catalogue?.workspaces
         .find((w) => w.name === target.workspaceName)
         ?.datasets.find((d) => d.name === target.datasetName)
         ?.imageryTypes.find((t) => t.name === target.imageryTypeName);
       // No such type: Imago itself says whether the imagery type exists.
-      return type ? Object.entries(attributeRuleProblems(type.attributeDefinitions, attributes)) : null;
+      if (!type) return null;
+      return Object.entries(attributeRuleProblems(type.attributeDefinitions, attributes)).filter(([path]) => !changed || changed.has(path));
     };
     const cached = problemsIn(lastCatalogue);
     // Imago out of reach: the cached verdict stands (the user hears of a broken rule now, not when back online).
@@ -137,7 +141,7 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
         id: (await clients.imago().createCollection({ workspaceName, datasetName, name: collectionName })).id,
       }),
       async saveInterval({ target, attributes, base }) {
-        await checkAttributeRules(target, attributes);
+        await checkAttributeRules(target, attributes, base);
         const saved = await executor.saveIntervalVersion(target, attributes, base === undefined ? {} : { base });
         return { imageryId: saved.id, updatedAt: saved.updatedAt, attributes: saved.attributes };
       },

@@ -58,3 +58,25 @@ describe('attribute rules from a catalogue read earlier', () => {
     expect(interval.attributes['Core Tray Box Numbers']).toEqual({ StartBox: 0, EndBox: 1 });
   });
 });
+
+describe('attribute rules and values Imago already holds', () => {
+  it('an edit of one attribute is not refused for another the user did not touch that breaks a rule in Imago', async () => {
+    // Imago shows the rules but stored a value breaking them (another tool, or a rule added later).
+    emulators.imago.setOptions({ attributeRules: 'advisory' });
+    expect(await dispatch('loadPhotoCatalogue', undefined)).toMatchObject({ ok: true });
+    const held = { 'Core Tray Box Numbers': { StartBox: 0, EndBox: 2 }, Geology: { Lithology: 'Basalt' } };
+    expect(await dispatch('saveInterval', { target: target(310, 311), attributes: held, base: null })).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    emulators.imago.setOptions({ attributeRules: 'none' });
+    const first = await dispatch('saveInterval', { target: target(310, 311), attributes: held, base: null });
+    expect(first).toMatchObject({ ok: true });
+    emulators.imago.setOptions({ attributeRules: 'advisory' });
+    expect(await dispatch('loadPhotoCatalogue', undefined)).toMatchObject({ ok: true });
+    const base = { attributes: held, updatedAt: null };
+    // The user changes EndBox only: StartBox 0 goes back as Imago holds it.
+    const edited = await dispatch('saveInterval', { target: target(310, 311), attributes: { ...held, 'Core Tray Box Numbers': { StartBox: 0, EndBox: 3 } }, base });
+    expect(edited).toMatchObject({ ok: true });
+    // The user sets StartBox to another value breaking the rule: that is theirs, and refused.
+    const broken = await dispatch('saveInterval', { target: target(310, 311), attributes: { ...held, 'Core Tray Box Numbers': { StartBox: -1, EndBox: 3 } }, base: { attributes: { ...held, 'Core Tray Box Numbers': { StartBox: 0, EndBox: 3 } }, updatedAt: null } });
+    expect(broken).toMatchObject({ ok: false, error: { kind: 'validation', issues: [{ path: 'attributes.Core Tray Box Numbers.StartBox' }] } });
+  });
+});
