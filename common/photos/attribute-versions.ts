@@ -47,7 +47,8 @@ export function changedAttributes(a: AttributeValues, b: AttributeValues): strin
 /**
  * The `attributeDefinitions` of a `POST /imagery` write. Starts from what Imago holds now, so
  * every attribute it sent that the user did not touch goes back unchanged (booleans stay
- * booleans, objects and lists stay as they are, however nested), then the user's values. A value
+ * booleans, objects and lists stay as they are, however nested), then the user's values (a value
+ * equal to Imago's as a user sees it, `"85"` for `85`, goes back as Imago's). A value
  * the user cleared is sent as `null`, but only where Imago holds a value: the documents do not say
  * what `null` does (the emulator removes it), and an empty field Imago never had is simply left
  * out, as before. An object or list Imago holds always goes back as Imago holds it: Corelog
@@ -61,7 +62,10 @@ export function attributesToWrite(outgoing: AttributeValues, remote: AttributeVa
     const mine = outgoing[name] ?? {};
     const attributes: Record<string, Value> = {};
     for (const key of new Set([...Object.keys(held), ...Object.keys(mine)])) {
-      const value = key in mine && !isStructuredValue(held[key]) ? mine[key] : held[key];
+      // A value the user did not change goes back in Imago's own form: a form field hands numbers
+      // back as text ("85" for 85), and a number attribute must not turn into text by an edit elsewhere.
+      const untouched = !(key in mine) || isStructuredValue(held[key]) || sameValue(mine[key], held[key]);
+      const value = untouched ? held[key] : mine[key];
       if (!empty(value)) attributes[key] = value!;
       else if (!empty(held[key])) attributes[key] = null;
     }

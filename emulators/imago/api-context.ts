@@ -37,6 +37,7 @@ export function tokenOf(ctx: ImagoApiContext, req: EmulatorRequest): string | nu
 
 /** The signed-in account, or 401: no token, unknown token, signed out, or expired. */
 export function authenticate(ctx: ImagoApiContext, req: EmulatorRequest): Account {
+  refuseWhenSlowingDown(ctx);
   const token = tokenOf(ctx, req);
   if (!token) throw new HttpError(401, 'Not authorised: no API token was sent');
   const world = ctx.store.world;
@@ -81,3 +82,15 @@ export async function transaction<T>(ctx: ImagoApiContext, fn: () => T | Promise
 }
 
 export const isoNow = (ctx: ImagoApiContext) => ctx.clock.nowIso();
+
+/**
+ * `slowDown`: every authenticated call is refused as an overloaded or rate-limiting front end
+ * refuses it — 429 without or with `Retry-After` (1 s), or 503 without it (reference: rate limits
+ * are not documented).
+ */
+function refuseWhenSlowingDown(ctx: ImagoApiContext): void {
+  const mode = ctx.behaviour().slowDown;
+  if (mode === '429') throw new HttpError(429, 'Too many requests');
+  if (mode === '429-retry-after') throw new HttpError(429, 'Too many requests', { 'retry-after': '1' });
+  if (mode === '503') throw new HttpError(503, 'Service unavailable: the server is busy');
+}

@@ -24,7 +24,7 @@ function imageryTypeJson(ctx: ImagoApiContext, t: ImageryType) {
     coordinateType: t.coordinateType,
     imageTypes: t.imageTypes,
     attributeDefinitions:
-      ctx.behaviour().attributeRules === 'inline'
+      ctx.behaviour().attributeRules !== 'none'
         ? t.attributeDefinitions.map((d) => ({ ...d, attributeTypes: d.attributeTypes.map((a) => ({ ...a, ...attributeRuleFields(a.name) })) }))
         : t.attributeDefinitions,
     labelDefinitions: t.labelDefinitions,

@@ -58,8 +58,10 @@ function downloadName(ctx: ImagoApiContext, image: StoredImage): string {
 
 /** The stored bytes, or a resized copy keeping the aspect ratio. EXIF orientation is ignored, as Imago does. */
 async function serveImage(ctx: ImagoApiContext, image: StoredImage, width: number | undefined, height: number | undefined): Promise<EmulatorResponse> {
+  const typed = ctx.behaviour().downloadContentType;
   const headers: Record<string, string> = {
-    'content-type': image.mimeType,
+    // `text-plain`: storage whose objects were saved without their type (or a gateway stamping every reply).
+    'content-type': typed === 'text-plain' ? 'text/plain; charset=utf-8' : typed === 'json' ? 'application/json' : image.mimeType,
     'content-disposition': `attachment; filename="${downloadName(ctx, image)}"`,
   };
   const path = ctx.store.imagePath(image);
@@ -241,16 +243,18 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
     const uploadedDays = q.number('uploadedSince', 'uploadedsince', 'uploadedWithinDays');
     const now = ctx.clock.now();
     const nameFilters = ['workspace', 'dataset', 'collection', 'imageryType', 'imagery', 'imageType'] as const;
+    const honoured = ctx.behaviour().imageMetadataFilters;
     // Filtered on items without their signed link, then only the page's items are signed: a world
     // of thousands of images is listed per hole without signing (or looking up) each one every time.
     const imageries = new Map(world().imageries.map((i) => [i.id, i]));
     const found = world().images.filter((image) => {
       if (image.deleted !== deleted || !withinDays(image.updatedAt, updatedDays, now) || !withinDays(image.uploadedOn, uploadedDays, now)) return false;
       const json = imageMetadataJson(ctx, image, { imagery: imageries.get(image.imageryId), url: false });
-      if (q.has('imageId') && json.id !== q.get('imageId')) return false;
+      if (honoured === 'none') return true;
+      if (honoured === 'all' && q.has('imageId') && json.id !== q.get('imageId')) return false;
       for (const field of nameFilters) {
         const id = q.get(`${field}Id`);
-        if (id !== undefined && json[`${field}Id`] !== id) return false;
+        if (honoured === 'all' && id !== undefined && json[`${field}Id`] !== id) return false;
         if (!nameMatches(json[`${field}Name`], q.get(`${field}Name`), mode)) return false;
       }
       return true;

@@ -139,8 +139,13 @@ function upsertImagery(ctx: ImagoApiContext, raw: unknown, index: number, tol: n
   if (matches.length > 1) throw new HttpError(ctx.behaviour().ambiguityStatus, `${at}: ${matches.length} imagery intervals match; the upsert key is ambiguous`);
   const imagery = matches[0] ?? createImagery(ctx, collection, type, g);
   if (g.name !== undefined) imagery.name = g.name;
-  const { attributeRules, attributeGroupWrite, structuredAttributeValues } = ctx.behaviour();
-  writeAttributes(imagery, type, item.attributeDefinitions, at, { rules: attributeRules === 'inline', replaceGroup: attributeGroupWrite === 'replace', structured: structuredAttributeValues });
+  const { attributeRules, attributeGroupWrite, structuredAttributeValues, attributeValueTyping } = ctx.behaviour();
+  writeAttributes(imagery, type, item.attributeDefinitions, at, {
+    rules: attributeRules === 'inline',
+    replaceGroup: attributeGroupWrite === 'replace',
+    structured: structuredAttributeValues,
+    asSent: attributeValueTyping === 'as-sent',
+  });
   writeFeatures(imagery, type, item.featureDefinitions, at);
   imagery.updatedAt = isoNow(ctx);
   return imagery;
@@ -148,6 +153,14 @@ function upsertImagery(ctx: ImagoApiContext, raw: unknown, index: number, tol: n
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** `attributeValueTyping: 'as-sent'`: a single value is held in the type it came in ("85" stays text). */
+function scalarAsSent(value: unknown, where: string): string | number | null {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  // Booleans are held as sent too (the stored type names text and numbers only).
+  if (typeof value === 'boolean') return value as unknown as string;
+  throw new HttpError(422, `${where} must be a single value`);
 }
 
 function coerceAttribute(value: unknown, dataType: AttributeDataType, where: string): string | number | null {
@@ -176,7 +189,13 @@ function coerceAttribute(value: unknown, dataType: AttributeDataType, where: str
  * (a plausible reading of `attributeDefinitions[{name, attributes}]`), so whatever a write leaves
  * out is gone. `structured`: objects and lists are taken and held as sent.
  */
-function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: string, { rules, replaceGroup, structured }: { rules: boolean; replaceGroup: boolean; structured: boolean }): void {
+function writeAttributes(
+  imagery: Imagery,
+  type: ImageryType,
+  raw: unknown,
+  at: string,
+  { rules, replaceGroup, structured, asSent }: { rules: boolean; replaceGroup: boolean; structured: boolean; asSent: boolean },
+): void {
   if (raw === undefined) return;
   if (!Array.isArray(raw)) throw new HttpError(422, `${at}: attributeDefinitions must be an array`);
   for (const entry of raw as { name?: unknown; attributes?: unknown }[]) {
@@ -193,7 +212,7 @@ function writeAttributes(imagery: Imagery, type: ImageryType, raw: unknown, at: 
         continue;
       }
       if (!attributeType) throw new HttpError(422, `${at}: attribute definition "${definition.name}" has no attribute "${name}"`);
-      const coerced = coerceAttribute(value, attributeType.dataType, `${at}: ${definition.name}.${name}`);
+      const coerced = asSent ? scalarAsSent(value, `${at}: ${definition.name}.${name}`) : coerceAttribute(value, attributeType.dataType, `${at}: ${definition.name}.${name}`);
       if (rules) {
         const rule = attributeRuleFields(name);
         if (rule.required && coerced === null) throw new HttpError(422, `${at}: ${definition.name}.${name} is required`);

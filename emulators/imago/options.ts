@@ -56,7 +56,8 @@ export interface ImagoBehaviour {
   /**
    * Rule fields on attribute types in `/context` (no page shows any): `none` = `{id, name, dataType}`
    * only, as documented; `inline` adds `required`, `minimum`/`maximum` and `values` to the seeded
-   * types that have a natural rule, and `POST /imagery` refuses values that break them (422).
+   * types that have a natural rule, and `POST /imagery` refuses values that break them (422);
+   * `advisory` shows the same rules but stores what it is sent (rules for clients' forms only).
    */
   attributeRules: AttributeRulesStyle;
   /**
@@ -82,7 +83,35 @@ export interface ImagoBehaviour {
   attributeGroupWrite: AttributeGroupWrite;
   /** Whether attribute values may be objects or lists (held as sent; none of the documented data types). */
   structuredAttributeValues: boolean;
+  /**
+   * The `POST /session` reply: `{uid, apiToken}` (documented), the token as `token`, the reply
+   * wrapped in `{data}`, no `uid`, or the documented pair plus the token's end (`expiresIn` seconds
+   * and `expiresAt` on the emulator clock).
+   */
+  sessionReplyShape: SessionReplyShape;
+  /**
+   * Which `/image-metadata` filters are honoured (their names are guesses): `all`, `names-only`
+   * (the `…Id` filters are ignored), or `none` (every name and id filter ignored; `deleted` and the
+   * day filters still apply).
+   */
+  imageMetadataFilters: ImageMetadataFilters;
+  /** Single attribute values written: `coerce`d to the attribute's data type (default), or held `as-sent` (`"85"` stays text for a number attribute). */
+  attributeValueTyping: AttributeValueTyping;
+  /** `Content-Type` of `GET /image` replies: the `stored` mime type (default), or one that lies: `text-plain`, `json`. */
+  downloadContentType: DownloadContentType;
+  /** Every authenticated call refused with 429 (without or with `Retry-After: 1`) or 503, as a rate limiter or an overloaded server does; `off` by default. */
+  slowDown: SlowDown;
 }
+
+export type SlowDown = 'off' | '429' | '429-retry-after' | '503';
+
+export type DownloadContentType = 'stored' | 'text-plain' | 'json';
+
+export type AttributeValueTyping = 'coerce' | 'as-sent';
+
+export type ImageMetadataFilters = 'all' | 'names-only' | 'none';
+
+export type SessionReplyShape = 'documented' | 'token-key' | 'data-wrapped' | 'no-uid' | 'states-expiry';
 
 export type ReadonlyField = 'boolean' | 'null-when-readonly';
 export type AttributeGroupWrite = 'merge' | 'replace';
@@ -92,7 +121,7 @@ export type ImageryBodyStyle = 'keyed' | 'bare-array' | 'either';
 export type UploadEncoding = 'multipart-only' | 'raw-only' | 'either';
 export type MimeParamRule = 'required-mimeType' | 'required-mimetype' | 'optional';
 export type NullStyle = 'documented' | 'omit' | 'explicit-null';
-export type AttributeRulesStyle = 'none' | 'inline';
+export type AttributeRulesStyle = 'none' | 'inline' | 'advisory';
 export type ChecksumStyle = 'sha256' | 'sha256-prefixed' | 'md5' | 'absent';
 
 /** The switches whose values are one of a few words, with those words. */
@@ -102,7 +131,7 @@ const ENUM_VALUES = {
   uploadEncoding: ['multipart-only', 'raw-only', 'either'],
   mimeParam: ['required-mimeType', 'required-mimetype', 'optional'],
   nullStyle: ['documented', 'omit', 'explicit-null'],
-  attributeRules: ['none', 'inline'],
+  attributeRules: ['none', 'inline', 'advisory'],
   checksumStyle: ['sha256', 'sha256-prefixed', 'md5', 'absent'],
   listWrapper: ['documented', 'bare-array', 'items', 'data'],
   emptyListStyle: ['empty-array', 'null', 'omitted'],
@@ -110,6 +139,11 @@ const ENUM_VALUES = {
   uploadReplyShape: ['documented', 'image-id-only', 'id-and-imagery-id', 'data-wrapped', 'bare-array', 'no-content', 'empty-200'],
   readonlyField: ['boolean', 'null-when-readonly'],
   attributeGroupWrite: ['merge', 'replace'],
+  sessionReplyShape: ['documented', 'token-key', 'data-wrapped', 'no-uid', 'states-expiry'],
+  imageMetadataFilters: ['all', 'names-only', 'none'],
+  attributeValueTyping: ['coerce', 'as-sent'],
+  downloadContentType: ['stored', 'text-plain', 'json'],
+  slowDown: ['off', '429', '429-retry-after', '503'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -155,6 +189,11 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   readonlyField: 'boolean',
   attributeGroupWrite: 'merge',
   structuredAttributeValues: false,
+  sessionReplyShape: 'documented',
+  imageMetadataFilters: 'all',
+  attributeValueTyping: 'coerce',
+  downloadContentType: 'stored',
+  slowDown: 'off',
 });
 
 const NUMBER_KEYS = [

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, type EmulatorRequest, type Router } from '../kit/http-kit';
 import { authenticate, tokenOf, type ImagoApiContext } from './api-context';
+import type { ImagoBehaviour } from './options';
 
 export function addSessionRoutes(router: Router, ctx: ImagoApiContext): void {
   const signIn = async (req: EmulatorRequest) => {
@@ -21,7 +22,8 @@ export function addSessionRoutes(router: Router, ctx: ImagoApiContext): void {
     world.sessions = world.sessions.filter((s) => s.expiresAt > issuedAt);
     world.sessions.push({ token, uid: account.uid, issuedAt, expiresAt: issuedAt + ctx.behaviour().tokenLifetimeSeconds * 1000 });
     ctx.store.save();
-    return { status: 200, json: { uid: account.uid, apiToken: token } };
+    // The Date header on the emulator clock, as a real server's says its own time (an expiry it states is on that clock).
+    return { status: 200, headers: { date: new Date(issuedAt).toUTCString() }, json: sessionReply(ctx.behaviour(), account.uid, token, issuedAt) };
   };
 
   router
@@ -35,4 +37,20 @@ export function addSessionRoutes(router: Router, ctx: ImagoApiContext): void {
       ctx.store.save();
       return { status: 200 };
     });
+}
+
+/** The sign-in reply in the shape `sessionReplyShape` picks (BEHAVIOUR.md). */
+function sessionReply(behaviour: ImagoBehaviour, uid: string, token: string, issuedAt: number): unknown {
+  switch (behaviour.sessionReplyShape) {
+    case 'token-key':
+      return { uid, token };
+    case 'data-wrapped':
+      return { data: { uid, apiToken: token } };
+    case 'no-uid':
+      return { apiToken: token };
+    case 'states-expiry':
+      return { uid, apiToken: token, expiresIn: behaviour.tokenLifetimeSeconds, expiresAt: new Date(issuedAt + behaviour.tokenLifetimeSeconds * 1000).toISOString() };
+    default:
+      return { uid, apiToken: token };
+  }
 }

@@ -15,7 +15,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
 import { CorelogError, meansUnreachable } from '../../../common/errors';
-import { ERROR_BODY_BYTES, errorFromResponse, sendHttpRequest, serverReason, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
+import { DEFAULT_HTTP_LIMITS, ERROR_BODY_BYTES, errorFromResponse, sendHttpRequest, serverReason, type HttpRequestOptions, type HttpResponse } from '../http/http-request';
 import { defaultImagoApiOptions, type ImagoApiOptions } from './api-options';
 import { portalDeepLink, type PortalTarget } from './deep-link';
 import { sameImagoId } from './imago-ids';
@@ -38,6 +38,8 @@ import {
   type ImageTarget,
   type NewCollection,
 } from './queries';
+import { readSessionReply, type SessionReply } from './session-reply';
+import { sniffReply } from './sniffed-reply';
 import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
   collection,
@@ -50,7 +52,6 @@ import {
   imageryItems,
   parseReply,
   sessionCheckReply,
-  sessionReply,
   uploadReply,
   type ImageryBodyForm,
   type ImageMetadataPage,
@@ -152,6 +153,12 @@ export class ImagoClient {
   /** One sign-in at a time: concurrent requests that all need a fresh token share it. */
   private renewing: Promise<void> | null = null;
   /**
+   * The login Imago last refused (a digest, not the password). Automatic renewals do not send it
+   * again: with hundreds of photos queued, each would try it once more, and an account that locks
+   * after a few failures would lock. A sign-in the user asks for always goes.
+   */
+  private refusedLogin: string | null = null;
+  /**
    * How this server takes `POST /imagery` bodies: keyed (`{imageries: [...]}`) or a bare array.
    * Starts keyed; a reply's shape hints at it until a write succeeds, which settles it.
    */
@@ -169,12 +176,26 @@ export class ImagoClient {
   // ---- session ---------------------------------------------------------------------------
 
   /** Signs in with a service account; the token is valid for 24 h from now. */
-  async signIn(username: string, password: string): Promise<{ uid: string; expiresAt: string }> {
+  async signIn(username: string, password: string): Promise<{ uid: string | null; expiresAt: string }> {
     const signedInAt = this.now();
-    const response = await this.send({ method: 'POST', path: '/session', json: { username, password }, action: 'sign in' }, null);
+    let response: HttpResponse;
+    try {
+      response = await this.send({ method: 'POST', path: '/session', json: { username, password }, action: 'sign in' }, null);
+    } catch (error) {
+      if (error instanceof CorelogError && error.kind === 'auth') this.refusedLogin = loginKey(username, password);
+      throw error;
+    }
+    this.refusedLogin = null;
     if (response.status === 404) throw this.reported(await this.signInNotFound(response));
-    const reply = await this.parse(response, sessionReply, 'sign in');
-    const info = this.state.start(reply, username, this.api.tokenLifetimeMs, signedInAt);
+    let reply: SessionReply;
+    try {
+      reply = readSessionReply(await response.json(), response.headers.get('date'), this.now(), (detail) => this.problem('sign in', detail));
+    } catch (error) {
+      throw error instanceof CorelogError ? this.reported(error) : error;
+    }
+    // The documented 24 h, or less when the reply says the token ends sooner.
+    const lifetimeMs = reply.lifetimeMs === null ? this.api.tokenLifetimeMs : Math.min(reply.lifetimeMs, this.api.tokenLifetimeMs);
+    const info = this.state.start(reply, username, lifetimeMs, signedInAt);
     return { uid: reply.uid, expiresAt: info.expiresAt! };
   }
 
@@ -223,8 +244,11 @@ export class ImagoClient {
       this.state.forgetIfCurrent(token);
       return this.state.info();
     }
-    const reply = await this.parse(response, sessionCheckReply, 'check the session');
-    if (!sameImagoId(reply.uid, this.state.info().uid)) throw this.reported(new CorelogError('malformed-response', 'Imago says this session belongs to another user.', { system: 'imago', retryable: false }));
+    // Any 2xx says the token works; a uid, when both sides know one, must be ours.
+    const value = await this.replyJson(response, true);
+    const reply: { uid?: string | undefined } = value === undefined ? {} : await this.parse(response, sessionCheckReply, 'check the session', { value });
+    const mine = this.state.info().uid;
+    if (reply.uid !== undefined && mine !== null && !sameImagoId(reply.uid, mine)) throw this.reported(new CorelogError('malformed-response', 'Imago says this session belongs to another user.', { system: 'imago', retryable: false }));
     return this.state.info();
   }
 
@@ -624,7 +648,13 @@ export class ImagoClient {
    */
   private async imageReply(response: HttpResponse, action: string): Promise<HttpResponse> {
     if (!isMessageType(response.headers.get('content-type'))) return response;
-    const text = await response.text({ maxBytes: ERROR_BODY_BYTES, cut: true }).catch(() => '');
+    // The header may lie (storage or a gateway typing every reply as text): an image's bytes win.
+    const sniffed = await sniffReply(response, ERROR_BODY_BYTES, this.options.limits?.maxDownloadBytes ?? DEFAULT_HTTP_LIMITS.maxDownloadBytes).catch(() => ({ message: '' }));
+    if ('image' in sniffed) {
+      this.problem(action, `the image came typed "${response.headers.get('content-type')}"; its bytes show ${sniffed.image.headers.get('content-type')}`);
+      return sniffed.image;
+    }
+    const text = sniffed.message;
     const link = signedLinkIn(text, this.baseUrl);
     if (!link) throw this.reported(notAnImage(text, action));
     const linked = await this.attempt({ system: 'imago', method: 'GET', url: link, timeoutMs: this.timeoutMs });
@@ -658,9 +688,9 @@ export class ImagoClient {
     }
   }
 
-  private async replyJson(response: HttpResponse): Promise<unknown> {
+  private async replyJson(response: HttpResponse, allowEmpty = false): Promise<unknown> {
     try {
-      return await response.json();
+      return await response.json({ allowEmpty });
     } catch (error) {
       throw error instanceof CorelogError ? this.reported(error) : error;
     }
@@ -773,6 +803,9 @@ export class ImagoClient {
       try {
         const credentials = await this.options.credentials();
         if (!credentials) throw new CorelogError('auth', 'Imago needs you to sign in: no stored service-account login.', { system: 'imago', retryable: false });
+        if (this.refusedLogin === loginKey(credentials.username, credentials.password)) {
+          throw new CorelogError('auth', 'Imago refused the stored service-account login. Sign in to Imago again (Connections).', { status: 401, system: 'imago', retryable: false });
+        }
         await this.signIn(credentials.username, credentials.password);
       } finally {
         this.renewing = null;
@@ -831,6 +864,11 @@ export class ImagoClient {
     if (error.kind !== 'cancelled') this.report({ reachable, error });
     return error;
   }
+}
+
+/** A login as a digest, to recognise it again without keeping the password. */
+function loginKey(username: string, password: string): string {
+  return createHash('sha256').update(username).update('\0').update(password).digest('hex');
 }
 
 function describeTarget(target: ImageTarget): string {

@@ -16,6 +16,7 @@ export class ImagoSession {
   private uid: string | null = null;
   private username: string | null = null;
   private expiresAtMs: number | null = null;
+  private lifetimeMs: number | null = null;
 
   constructor(
     private readonly now: () => number,
@@ -26,11 +27,12 @@ export class ImagoSession {
     return this.token;
   }
 
-  start(reply: { uid: string; apiToken: string }, username: string, lifetimeMs: number, signedInAt: number): ImagoSessionInfo {
+  start(reply: { uid: string | null; apiToken: string }, username: string, lifetimeMs: number, signedInAt: number): ImagoSessionInfo {
     this.token = reply.apiToken;
     this.uid = reply.uid;
     this.username = username;
     this.expiresAtMs = signedInAt + lifetimeMs;
+    this.lifetimeMs = lifetimeMs;
     return this.changed();
   }
 
@@ -40,6 +42,7 @@ export class ImagoSession {
     this.uid = null;
     this.username = null;
     this.expiresAtMs = null;
+    this.lifetimeMs = null;
     this.changed();
   }
 
@@ -53,9 +56,15 @@ export class ImagoSession {
     return true;
   }
 
-  /** True when there is no token, or it ends within `marginMs`. */
+  /**
+   * True when there is no token, or it ends within `marginMs` — or within a fifth of its life, for a
+   * token that lives shorter than the margin (a server stating 5 min must not be signed in to
+   * before every request).
+   */
   needsRenewal(marginMs: number): boolean {
-    return this.token === null || this.expiresAtMs === null || this.expiresAtMs - this.now() <= marginMs;
+    if (this.token === null || this.expiresAtMs === null) return true;
+    const margin = Math.min(marginMs, (this.lifetimeMs ?? Infinity) / 5);
+    return this.expiresAtMs - this.now() <= margin;
   }
 
   info(): ImagoSessionInfo {

@@ -83,8 +83,8 @@ const optList = <S extends z.ZodType>(item: S, what: string) => z.array(z.unknow
 
 // ---- session -----------------------------------------------------------------------------
 
-export const sessionReply = z.object({ uid: id, apiToken: z.string().min(1) });
-export const sessionCheckReply = z.object({ uid: id });
+/** `GET /session`: documented `{uid}`; a 2xx without one still says the token works. Sign-in: session-reply.ts. */
+export const sessionCheckReply = z.object({ uid: opt(id) });
 
 // ---- context -----------------------------------------------------------------------------
 

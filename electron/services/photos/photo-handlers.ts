@@ -5,13 +5,13 @@
  * renderer's IndexedDB.
  */
 import { join } from 'node:path';
-import type { AttributeValues, IntakeOutcome, IntervalTarget, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
+import type { AttributeValues, IntakeOutcome, IntervalBase, IntervalTarget, PhotoCatalogue, RemoteInterval } from '../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../common/errors';
 import { attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { PhotoPipeline, PhotoStore, renderStoredPreview } from '../images';
 import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
-import { attributesOf } from './interval-attributes';
+import { attributesOf, changedAttributes } from './interval-attributes';
 import { nameImageTypes } from './image-type-names';
 import { ImagoImageCache, toDataUrl } from './image-cache';
 import { PhotoUploadExecutor } from './upload-executor';
@@ -61,17 +61,29 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
   // The user context last read, for checking attribute rules on interval writes without asking Imago each time.
   let lastCatalogue: PhotoCatalogue | null = null;
   const loadCatalogue = async () => (lastCatalogue = toCatalogue(await clients.imago().context()));
-  /** Refuses attribute values that break their definition's rules, with the form's own words. */
-  const checkAttributeRules = async (target: IntervalTarget, attributes: AttributeValues) => {
-    const find = (catalogue: PhotoCatalogue | null) =>
-      catalogue?.workspaces
+  /**
+   * Refuses attribute values that break their definition's rules, with the form's own words. The
+   * rules are those of the catalogue last read; one that refuses is read again first, since the
+   * definitions may have changed in Imago since (a rule relaxed, a range widened), and a photo
+   * station must not refuse what Imago now takes until someone reopens the Photos screen.
+   */
+  const checkAttributeRules = async (target: IntervalTarget, attributes: AttributeValues, base: IntervalBase | null | undefined) => {
+    // A value the edit did not change is Imago's own (written by another tool, or before a rule
+    // existed): it goes back as it is and is not the user's to fix; only what the user changed is judged.
+    const changed = base ? new Set(changedAttributes(attributes, base.attributes)) : null;
+    const problemsIn = (catalogue: PhotoCatalogue | null) => {
+      const type = catalogue?.workspaces
         .find((w) => w.name === target.workspaceName)
         ?.datasets.find((d) => d.name === target.datasetName)
         ?.imageryTypes.find((t) => t.name === target.imageryTypeName);
-    const type = find(lastCatalogue) ?? find(await loadCatalogue());
-    if (!type) return; // Imago itself says whether the imagery type exists.
-    const problems = attributeRuleProblems(type.attributeDefinitions, attributes);
-    const issues = Object.entries(problems).map(([path, message]) => ({ path: `attributes.${path}`, message }));
+      // No such type: Imago itself says whether the imagery type exists.
+      if (!type) return null;
+      return Object.entries(attributeRuleProblems(type.attributeDefinitions, attributes)).filter(([path]) => !changed || changed.has(path));
+    };
+    const cached = problemsIn(lastCatalogue);
+    // Imago out of reach: the cached verdict stands (the user hears of a broken rule now, not when back online).
+    const problems = cached !== null && cached.length === 0 ? cached : problemsIn(await loadCatalogue().catch(() => lastCatalogue));
+    const issues = (problems ?? []).map(([path, message]) => ({ path: `attributes.${path}`, message }));
     if (issues.length) throw new CorelogError('validation', issues.map((i) => i.message).join(' '), { issues, retryable: false });
   };
 
@@ -129,7 +141,7 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
         id: (await clients.imago().createCollection({ workspaceName, datasetName, name: collectionName })).id,
       }),
       async saveInterval({ target, attributes, base }) {
-        await checkAttributeRules(target, attributes);
+        await checkAttributeRules(target, attributes, base);
         const saved = await executor.saveIntervalVersion(target, attributes, base === undefined ? {} : { base });
         return { imageryId: saved.id, updatedAt: saved.updatedAt, attributes: saved.attributes };
       },

@@ -184,12 +184,29 @@ export class PhotoUploadExecutor {
     const intervalKey = JSON.stringify([holeKey, target.imageryTypeName, target.from, target.to, attributes]);
     const cached = known.intervals.get(intervalKey);
     if (options.useKnown && cached) return cached;
-    if (!known.holes.has(holeKey)) {
+    const holeRemembered = known.holes.has(holeKey);
+    if (!holeRemembered) {
       // Looked up first, created when missing; "already exists" counts as done. Nothing of the
       // reply is needed, so no reply shape can stop the photo.
       await client.ensureCollection({ workspaceName: target.workspaceName, datasetName: target.datasetName, name: target.collectionName });
       known.holes.add(holeKey);
     }
+    try {
+      const interval = await this.writeOnHole(client, target, attributes, options);
+      known.intervals.set(intervalKey, interval);
+      return interval;
+    } catch (error) {
+      // The hole remembered from earlier may be gone from Imago (renamed or removed in the portal):
+      // Imago then refuses the interval's names. Made sure of again once, not trusted until a restart.
+      if (!holeRemembered || !(error instanceof CorelogError) || (error.kind !== 'rejected' && error.kind !== 'not-found')) throw error;
+      known.holes.delete(holeKey);
+      for (const key of known.intervals.keys()) if (key.startsWith(`[${JSON.stringify(holeKey)},`)) known.intervals.delete(key);
+      return this.writeInterval(target, attributes, { ...options, useKnown: false });
+    }
+  }
+
+  /** The interval write proper, on a hole known to exist (see `writeInterval`). */
+  private async writeOnHole(client: ImagoClient, target: IntervalTarget, attributes: AttributeValues, options: IntervalWriteOptions): Promise<SavedInterval> {
     // Imago's copy as it is now: the start of what is written back, also without a base (a row
     // from an older version, a first upload): a server that replaces a whole attribute group
     // would otherwise lose every attribute of it this write does not name. Checked against the
@@ -219,7 +236,7 @@ export class PhotoUploadExecutor {
     // saveImagery reads the interval back when the reply does not carry it: none means Imago does not list it.
     if (!saved) throw new CorelogError('malformed-response', `Imago accepted the interval ${target.collectionName} ${target.from}–${target.to} m but does not list it afterwards.`, { system: 'imago', retryable: true });
     // Uploads name the interval by the depths Imago stored, which may be rounded from what was sent.
-    const interval: SavedInterval = {
+    return {
       id: saved.id,
       startDepth: saved.startDepth ?? target.from,
       endDepth: saved.endDepth ?? target.to,
@@ -227,8 +244,6 @@ export class PhotoUploadExecutor {
       attributes: saved.attributeDefinitions.length > 0 ? attributesOf(saved) : { ...held, ...attributes },
       updatedAt: typeof saved.updatedAt === 'string' ? saved.updatedAt : null,
     };
-    known.intervals.set(intervalKey, interval);
-    return interval;
   }
 
   /**
@@ -332,10 +347,7 @@ export class PhotoUploadExecutor {
       imageryId: reply.imageryId ?? imageryId,
       imageTypeName: job.imageTypeName,
     });
-    // Matched again here: a server that ignores a filter answers with other images too.
-    const onInterval = page.images.filter(
-      (image) => sameImagoId(image.imageryId, reply.imageryId ?? imageryId) && (image.imageTypeName ?? job.imageTypeName) === job.imageTypeName && image.deleted !== true,
-    );
+    const onInterval = page.images.filter((image) => holdsSlot(image, reply.imageryId ?? imageryId, job.imageTypeName));
     const taken =
       (reply.imageId !== undefined ? onInterval.find((image) => sameImagoId(image.id, reply.imageId)) : undefined) ??
       onInterval.find((image) => sameBytes(image, job.sha256, bytes)) ??
@@ -359,7 +371,9 @@ export class PhotoUploadExecutor {
       imageryId,
       imageTypeName: job.imageTypeName,
     });
-    return page.images.find((image) => sameBytes(image, job.sha256, bytes)) ?? null;
+    // Only this interval's current image of this type counts: these bytes elsewhere (another
+    // interval, the other image type, a deleted copy) leave this photo still to be sent.
+    return page.images.find((image) => holdsSlot(image, imageryId, job.imageTypeName) && sameBytes(image, job.sha256, bytes)) ?? null;
   }
 
   private knownFor(client: ImagoClient): KnownRemote {
@@ -367,6 +381,15 @@ export class PhotoUploadExecutor {
     if (!known) this.known.set(client, (known = { holes: new Set(), intervals: new Map() }));
     return known;
   }
+}
+
+/**
+ * Whether an image listed by `/image-metadata` is the current one of this interval and image type.
+ * Matched here, not trusted to the query: the filters' names are guesses (reference §13), and a
+ * server that does not know them answers with every image of the hole, or of the account.
+ */
+function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: string): boolean {
+  return sameImagoId(image.imageryId, imageryId) && (image.imageTypeName ?? imageTypeName) === imageTypeName && image.deleted !== true;
 }
 
 /**

@@ -4,8 +4,9 @@
  * is sent again with `resend`, which makes main check Imago before uploading). Problems of the
  * path to Imago (offline, timeout, server errors, a reply that is not Imago's, a session that
  * ended) are never parked: the item backs off, at most a minute (the schedule is stored with the
- * item); a network failure also holds the whole queue for a growing while, so an offline laptop
- * does not try every photo in turn. Imago seen reachable or signed in again ends every wait, and
+ * item); a network failure, and a server asking to slow down (429, 503) with or without saying
+ * for how long, also holds the whole queue for a growing while, so an offline laptop or a
+ * rate-limited station does not try every photo in turn. Imago seen reachable or signed in again ends every wait, and
  * Imago taking one item shortens the others' waits to seconds. Only refusals of the item
  * stop it with the server's reason until the user retries ("Retry now" included). A failure that
  * keeps repeating is shown as needing attention while it is still retried. The queue is held
@@ -45,6 +46,15 @@ const SIGN_IN_NEEDED = 'Sign in to Imago (Connections, Alt+2) to send the photos
 
 /** Failures after which every other upload would fail the same way: the whole queue pauses. */
 const PAUSING_KINDS: ReadonlySet<BridgeError['kind']> = new Set(['offline', 'timeout']);
+
+/**
+ * A server asking to be sent less: 429, or 503 (overloaded). It means every upload, not this one,
+ * also when it does not say for how long: the queue pauses and backs off as a whole, instead of
+ * trying each of hundreds of photos in turn against a server that is refusing them.
+ */
+function asksToSlowDown(error: BridgeError): boolean {
+  return error.kind === 'rate-limited' || error.status === 503;
+}
 
 export class PhotoUploadEngine {
   private active = false;
@@ -287,7 +297,7 @@ export class PhotoUploadEngine {
     }
     const attempts = item.attempts + 1;
     const failures = extendStreak(item.failures, error, Date.now());
-    if (waitsForRetry(error) && PAUSING_KINDS.has(error.kind)) {
+    if (waitsForRetry(error) && (PAUSING_KINDS.has(error.kind) || asksToSlowDown(error))) {
       // The pause is about the link, so it backs off on its own; Imago seen reachable again ends it.
       // Uploads in flight when the link went all fail together: that is one pause, not several.
       if (Date.now() >= this.pausedUntil) {
