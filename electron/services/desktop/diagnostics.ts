@@ -8,7 +8,7 @@ import { arch, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import type { OutboxSummary } from '../../../common/bridge/desktop-contract';
 import type { BusyWorkItem } from './busy-work';
-import { readJsonFile } from './json-file';
+import { peekJsonFile } from './json-file';
 import { redactText, redactValue } from './redact';
 
 /** Settings files worth reading; credentials.json and credential.key are deliberately absent. */
@@ -47,7 +47,7 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     exportedAt: now.toISOString(),
   });
   await putJson('settings.json', {
-    files: Object.fromEntries(DIAGNOSTIC_SETTINGS_FILES.map((name) => [name, readJsonFile(join(request.dataDir, name)) ?? null])),
+    files: Object.fromEntries(DIAGNOSTIC_SETTINGS_FILES.map((name) => [name, peekJsonFile(join(request.dataDir, name)) ?? null])),
     dataFolder: await describeFolder(request.dataDir),
   });
   await putJson('outbox.json', { outbox: request.outbox, workInProgress: request.busyWork.map(({ label, since }) => ({ label, since })) });
