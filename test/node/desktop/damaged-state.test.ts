@@ -138,7 +138,7 @@ describe('starting on a damaged data folder', () => {
       new CredentialVault(join(other, 'credentials.json'), new FileKeyCipher(join(other, 'credential.key'))).save('imago', { username: 'svc', password: 'pw' }, true);
       await writeFile(join(dir, 'credentials.json'), await readFile(join(other, 'credentials.json')));
       const services = await launch();
-      const { connections } = (await services.handlers.getConnections(undefined)) as { connections: { system: string; username: string | null; credentialAvailable: boolean }[] };
+      const { connections } = await services.handlers.getConnections(undefined);
       expect(connections.find((c) => c.system === 'imago')).toMatchObject({ credentialAvailable: false });
     } finally {
       await rm(other, { recursive: true, force: true });
