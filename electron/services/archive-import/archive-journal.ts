@@ -12,13 +12,20 @@
  * its lines are and its outcome (25 bytes: 2.5 MB for 100,000 files). A page of rows is read back
  * from the file when asked for.
  *
- * A line cut short by a crash (no newline, or not JSON) and anything after it is not read. Only a
- * writer — a process holding the job's lock (archive-jobs.ts) — cuts it off the file: every line
- * acted on was fsync'd before acting, so what is dropped never happened as far as Imago is
- * concerned. A reader (the window listing jobs while `corelog import` runs one) must never cut:
- * what looks torn to it may be a line the running process is writing at that moment.
+ * A last line cut short by a crash (no newline) is not read. Only a writer — a process holding the
+ * job's lock (archive-jobs.ts) — cuts it off the file: every line acted on was fsync'd before
+ * acting, so what is dropped never happened as far as Imago is concerned. A reader (the window
+ * listing jobs while `corelog import` runs one) must never cut: what looks torn to it may be a
+ * line the running process is writing at that moment.
+ *
+ * A damaged line between whole ones (not JSON, or not a record: a bad block on a damaged disk) is
+ * skipped on its own: the lines after it were written and acted on (a `start` or `done` dropped
+ * with it would send a photo again without looking it up first). A lost `row` line is the one
+ * damage that cannot be stepped over (the rows after it would take the wrong places): reading
+ * stops there, and before a writer cuts anything more than a torn last line off the file, the
+ * whole file is kept beside it as `journal.jsonl.corrupt-<time>`.
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   archiveOutcomeSchema,
@@ -115,6 +122,8 @@ export class ArchiveJournal {
   private pendingAt: number;
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Damaged lines met when it was read (skipped, or cut off after a copy was kept): 0 for a sound journal. */
+  damagedLines = 0;
 
   private constructor(
     dir: string,
@@ -170,15 +179,14 @@ export class ArchiveJournal {
     try {
       let validEnd = 0;
       for await (const line of readLines(reader)) {
-        let record: JournalRecord;
-        try {
-          record = JSON.parse(line.text) as JournalRecord;
-        } catch {
-          break; // torn: this line and anything after it never counted
-        }
+        const record = parseRecord(line.text);
         if (!journal) {
-          if (record.k !== 'job') throw new Error(`${path} does not start with a job header`);
+          if (record?.k !== 'job') throw new Error(`${path} does not start with a job header`);
           journal = new ArchiveJournal(dir, null, reader, record, 0);
+        } else if (record === null) {
+          journal.damagedLines += 1; // skipped on its own (see the top of this file)
+        } else if (record.k === 'row' && record.row.index !== journal.rowCount) {
+          break; // a row line was lost: nothing from here on can be placed
         } else {
           journal.apply(record, line.at, line.length);
         }
@@ -190,6 +198,11 @@ export class ArchiveJournal {
       if (!write) return journal;
       const { size } = await reader.stat();
       if (size > validEnd) {
+        // More than a torn last line goes: the whole file is kept beside before anything is cut.
+        if (await holdsWholeLine(reader, validEnd, size)) {
+          await copyFile(path, `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+          journal.damagedLines += 1;
+        }
         const cutter = await open(path, 'r+');
         try {
           await cutter.truncate(validEnd);
@@ -426,6 +439,49 @@ export class ArchiveJournal {
     const { bytesRead } = await this.reader.read(buffer, 0, length, at);
     return buffer.toString('utf8', 0, bytesRead);
   }
+}
+
+const KINDS = new Set(['job', 'row', 'planned', 'scan-failed', 'rate', 'run', 'pause', 'finished', 'start', 'done', 'fail']);
+const OUTCOME_NAMES: ReadonlySet<string> = new Set(OUTCOMES);
+
+/** One line as a record, or null when it is not one (not JSON, an unknown kind, fields a record of its kind must have are missing). */
+function parseRecord(text: string): JournalRecord | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== 'object' || !KINDS.has((value as { k?: unknown }).k as string)) return null;
+  const record = value as Record<string, unknown>;
+  const count = (field: unknown) => typeof field === 'number' && Number.isInteger(field) && field >= 0;
+  switch (record.k) {
+    case 'job':
+      return typeof record.jobId === 'string' && record.source !== null && typeof record.source === 'object' ? (value as JournalRecord) : null;
+    case 'row': {
+      const row = record.row as Record<string, unknown> | null;
+      return row !== null && typeof row === 'object' && count(row.index) && count(row.bytes) && OUTCOME_NAMES.has(row.outcome as string) ? (value as JournalRecord) : null;
+    }
+    case 'start':
+      return count(record.i) ? (value as JournalRecord) : null;
+    case 'done':
+    case 'fail':
+      return count(record.i) && count(record.bytes) ? (value as JournalRecord) : null;
+    default:
+      return value as JournalRecord;
+  }
+}
+
+/** Whether the bytes from `from` to `to` hold a newline: a whole line, not only a torn last one. */
+async function holdsWholeLine(file: FileHandle, from: number, to: number): Promise<boolean> {
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let at = from; at < to; ) {
+    const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, to - at), at);
+    if (bytesRead === 0) return false;
+    if (chunk.subarray(0, bytesRead).includes(10)) return true;
+    at += bytesRead;
+  }
+  return false;
 }
 
 /** Lines of a file with their byte offsets; a last line without its newline is not yielded. */
