@@ -139,7 +139,8 @@ const earlyNotices: string[] = [];
 const EARLY_NOTICES_KEPT = 50;
 const listeners = new Set<(notice: string) => void>();
 
-function announceSetAside(notice: string): void {
+/** Tells whoever listens (the log) that something in the data folder was set aside, in plain words. */
+export function announceSetAside(notice: string): void {
   if (listeners.size === 0) {
     earlyNotices.push(notice);
     earlyNotices.splice(0, earlyNotices.length - EARLY_NOTICES_KEPT);

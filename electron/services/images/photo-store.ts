@@ -9,6 +9,7 @@ import { constants, createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorelogError } from '../../../common/errors';
+import { ensureDataFolder } from '../user-data-dir';
 import type { FileDigest } from './byte-source';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -38,7 +39,8 @@ export class PhotoStore {
   /** Opens (creating) a store, e.g. at `<dataDir>/photos`, and deletes temp files older than an hour. */
   static async open(root: string): Promise<PhotoStore> {
     const store = new PhotoStore(root);
-    await mkdir(store.tempDir, { recursive: true });
+    ensureDataFolder(root);
+    ensureDataFolder(store.tempDir);
     await store.removeStaleTemp(HOUR_MS);
     return store;
   }

@@ -9,10 +9,11 @@
  * only not kept. Temporary files a killed process left behind are swept with the budget.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorelogError } from '../../../common/errors';
 import { renderStoredPreview } from '../images';
+import { ensureDataFolder } from '../user-data-dir';
 
 export const DEFAULT_IMAGE_CACHE_BYTES = 1024 ** 3;
 
@@ -32,7 +33,7 @@ export class ImagoImageCache {
       return { dataUrl: toDataUrl(cached), fromCache: true };
     }
     const fetched = await fetch();
-    await mkdir(this.dir, { recursive: true });
+    ensureDataFolder(this.dir);
     // Unique per call: the viewer may ask for the same image twice at once (two panes, a quick re-render).
     const unique = `${process.pid}.${randomUUID().slice(0, 8)}`;
     const download = `${path}.${unique}.download`;
