@@ -17,7 +17,7 @@
  * before folding it, so an event the other process appends meanwhile lands in a new journal
  * instead of being emptied away.
  */
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { sweepReportSchema, type SweepReport } from '../../../common/bridge/settings-contract';
@@ -189,13 +189,18 @@ export class OriginalsLedger {
 
   private appendLines(text: string): void {
     const fd = openSync(this.journalFile, 'a');
+    let isNew: boolean;
     try {
+      isNew = fstatSync(fd).size === 0;
       const bytes = Buffer.from(text, 'utf8');
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+    // A journal made by this append (after a compaction took the last one aside) exists after a
+    // power cut only once its folder is flushed too.
+    if (isNew) syncFolder(this.dir);
   }
 
   private apply(event: LedgerEvent): void {
@@ -271,6 +276,20 @@ export class OriginalsLedger {
         // not JSON: skipped
       }
     }
+  }
+}
+
+/** Flushes a folder's entries; Windows cannot open a folder for this (NTFS journals them itself). */
+function syncFolder(dir: string): void {
+  if (process.platform === 'win32') return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // A file system that refuses to sync a folder: the file is still there, only less durable.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

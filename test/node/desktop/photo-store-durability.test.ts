@@ -2,7 +2,8 @@
  * A photo stored in the photo store survives a power cut once its intake is acknowledged: the
  * bytes are flushed before the rename (as before), and now the rename itself is flushed too — the
  * folder holding the new name is opened and fsync'd after it (and the store's folder, when the
- * shard folder is new). Watched with strace on a real child process, as a power cut cannot be
+ * shard folder is new). Likewise the originals ledger's journal, when an append makes it anew.
+ * Watched with strace on a real child process, as a power cut cannot be
  * made here; skipped, saying why, where strace is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,10 +28,10 @@ function straceMissing(): string | null {
 }
 const whyNot = straceMissing();
 
-/** The system calls of one child process that stores a photo, and the path it stored it under. */
-function tracePut(root: string): { calls: string[]; stored: string } {
-  const traceFile = join(dir, 'trace');
-  const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=openat,rename,renameat,renameat2,fsync,fdatasync', '-o', traceFile, process.execPath, '--import', 'tsx', join(here, 'photo-store-put-child.ts'), root], {
+/** The system calls of one child process running `script` on `target`, and what it printed. */
+function tracePut(target: string, script = 'photo-store-put-child.ts'): { calls: string[]; stored: string } {
+  const traceFile = join(dir, `trace-${script}`);
+  const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=openat,rename,renameat,renameat2,fsync,fdatasync', '-o', traceFile, process.execPath, '--import', 'tsx', join(here, script), target], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
@@ -57,5 +58,13 @@ describe.skipIf(whyNot !== null)(`the photo store's rename is flushed${whyNot ? 
     expect(renamed, 'the rename into place').toBeGreaterThan(-1);
     expect(folderSyncedAfter(calls, renamed, dirname(stored)), 'the shard folder flushed after the rename').toBe(true);
     expect(folderSyncedAfter(calls, renamed, root), 'the store folder flushed for the new shard').toBe(true);
+  });
+
+  it('a journal the ledger makes by appending is flushed with its folder', () => {
+    const dataDir = join(dir, 'ledger');
+    const { calls } = tracePut(dataDir, 'ledger-append-child.ts');
+    const created = calls.findIndex((call) => call.includes(`"${join(dataDir, 'originals.journal')}"`) && /O_CREAT/.test(call));
+    expect(created, 'the journal made').toBeGreaterThan(-1);
+    expect(folderSyncedAfter(calls, created, dataDir), 'the folder flushed after the journal was made').toBe(true);
   });
 });
