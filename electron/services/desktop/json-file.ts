@@ -201,7 +201,7 @@ function writeProblem(file: string, error: unknown): CorelogError {
     code === 'ENOSPC' || code === 'EDQUOT'
       ? 'the disk is full'
       : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? `Corelog may not write in ${dirname(file)} (read-only or no permission)`
+        ? `it may not write in ${dirname(file)} (read-only or no permission)`
         : code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST'
           ? `a folder is in the way of the file`
           : `${code ?? (error as Error).message}`;
