@@ -70,4 +70,14 @@ describe('a file where a data folder belongs', () => {
     expect(await readdir(join(dir, 'image-cache'))).toEqual(['img-1-100.jpg']);
     await keptAside('image-cache');
   });
+
+  it('diagnostics: the export goes to the data folder’s own diagnostics folder all the same', async () => {
+    await writeFile(join(dir, 'diagnostics'), 'not the diagnostics folder');
+    const services = await createCorelogServices({ dataDir: dir, appVersion: 't', transport: 'browser', env: { CORELOG_IMAGO_URL: 'http://127.0.0.1:9/i', CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/a' } });
+    running.push(services);
+    const { folder, files } = await services.handlers.exportDiagnostics({ outbox: { pending: 0, failed: 0, oldestPendingAt: null, groups: [], recentErrors: [] }, askWhere: false });
+    expect(folder.startsWith(join(dir, 'diagnostics'))).toBe(true);
+    expect(files).toContain('README.txt');
+    await keptAside('diagnostics');
+  });
 });
