@@ -484,26 +484,43 @@ async function holdsWholeLine(file: FileHandle, from: number, to: number): Promi
   return false;
 }
 
-/** Lines of a file with their byte offsets; a last line without its newline is not yielded. */
+/** No record comes near this (a row is under 2 KB): a longer line is damage, skipped without being held in memory. */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Lines of a file with their byte offsets; a last line without its newline is not yielded. A line
+ * longer than MAX_LINE_BYTES is yielded as empty text (damage) once its newline is found.
+ */
 async function* readLines(file: FileHandle): AsyncGenerator<{ text: string; at: number; length: number }> {
   const chunk = Buffer.alloc(1024 * 1024);
   let carry = Buffer.alloc(0);
+  /** File offset of the line not yet ended (its first bytes are `carry`, unless skipping it). */
   let carryAt = 0;
+  let skipping = false;
   let position = 0;
   for (;;) {
     const { bytesRead } = await file.read(chunk, 0, chunk.length, position);
     if (bytesRead === 0) return;
+    const chunkAt = position;
     position += bytesRead;
-    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const data: Buffer = !skipping && carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const dataAt = skipping ? chunkAt : carryAt;
     let start = 0;
+    if (skipping) {
+      const newline = data.indexOf(10);
+      if (newline < 0) continue;
+      yield { text: '', at: carryAt, length: dataAt + newline + 1 - carryAt };
+      start = newline + 1; // the long line ends here (skipping is set again below)
+    }
     for (;;) {
       const newline = data.indexOf(10, start);
       if (newline < 0) break;
-      yield { text: data.toString('utf8', start, newline), at: carryAt + start, length: newline - start + 1 };
+      yield { text: data.toString('utf8', start, newline), at: dataAt + start, length: newline - start + 1 };
       start = newline + 1;
     }
-    carry = Buffer.from(data.subarray(start));
-    carryAt += start;
+    carryAt = dataAt + start;
+    skipping = data.length - start > MAX_LINE_BYTES;
+    carry = skipping ? Buffer.alloc(0) : Buffer.from(data.subarray(start));
   }
 }
 

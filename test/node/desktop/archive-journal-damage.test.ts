@@ -5,7 +5,7 @@
  * look-up); a record of the wrong shape is damage, not a crash; and when a lost row line forces
  * reading to stop, the whole file is kept beside before anything is cut.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,5 +112,24 @@ describe('an archive journal damaged on disk', () => {
     await journal.close();
     expect(readdirSync(dir).filter((name) => name.includes('.corrupt-'))).toEqual([]);
     expect(readFileSync(join(dir, JOURNAL_FILE), 'utf8')).toBe(`${lines.join('\n')}\n`);
+  });
+
+  it('a line of 40 MB (garbage from a damaged disk) is skipped without being held in memory; what follows still counts', async () => {
+    const { dir, lines } = await journalWithResults('huge-line');
+    const doneAt = lines.findIndex((l) => l.includes('"k":"done"'));
+    const path = join(dir, JOURNAL_FILE);
+    writeFileSync(path, `${lines.slice(0, doneAt).join('\n')}\n`);
+    appendFileSync(path, Buffer.alloc(40 * 1024 * 1024, 0x41));
+    appendFileSync(path, `\n${lines.slice(doneAt).join('\n')}\n`);
+    const journal = await ArchiveJournal.open(dir, { write: true });
+    expect(journal.damagedLines).toBe(1);
+    expect([journal.outcomeOf(0), journal.outcomeOf(2)]).toEqual(['uploaded', 'failed']);
+    expect(journal.wasStarted(1)).toBe(true);
+    await journal.append({ k: 'done', i: 1, bytes: 1001, imageId: 'img-1', imageryId: 'iv-1', already: true, at });
+    await journal.close();
+    const again = await ArchiveJournal.open(dir);
+    expect(again.outcomeOf(1)).toBe('uploaded');
+    expect(await again.row(5)).toMatchObject({ index: 5, outcome: 'ready' });
+    await again.close();
   });
 });
