@@ -21,9 +21,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function straceMissing(): string | null {
   try {
     execFileSync('strace', ['-V'], { stdio: 'pipe' });
-    return null;
   } catch {
     return 'strace is not installed';
+  }
+  try {
+    execFileSync('strace', ['-qq', '-o', '/dev/null', 'true'], { stdio: 'pipe' });
+    return null;
+  } catch {
+    return 'strace may not trace processes here (ptrace is not allowed)';
   }
 }
 const whyNot = straceMissing();
