@@ -12,13 +12,20 @@
  * its lines are and its outcome (25 bytes: 2.5 MB for 100,000 files). A page of rows is read back
  * from the file when asked for.
  *
- * A line cut short by a crash (no newline, or not JSON) and anything after it is not read. Only a
- * writer — a process holding the job's lock (archive-jobs.ts) — cuts it off the file: every line
- * acted on was fsync'd before acting, so what is dropped never happened as far as Imago is
- * concerned. A reader (the window listing jobs while `corelog import` runs one) must never cut:
- * what looks torn to it may be a line the running process is writing at that moment.
+ * A last line cut short by a crash (no newline) is not read. Only a writer — a process holding the
+ * job's lock (archive-jobs.ts) — cuts it off the file: every line acted on was fsync'd before
+ * acting, so what is dropped never happened as far as Imago is concerned. A reader (the window
+ * listing jobs while `corelog import` runs one) must never cut: what looks torn to it may be a
+ * line the running process is writing at that moment.
+ *
+ * A damaged line between whole ones (not JSON, or not a record: a bad block on a damaged disk) is
+ * skipped on its own: the lines after it were written and acted on (a `start` or `done` dropped
+ * with it would send a photo again without looking it up first). A lost `row` line is the one
+ * damage that cannot be stepped over (the rows after it would take the wrong places): reading
+ * stops there, and before a writer cuts anything more than a torn last line off the file, the
+ * whole file is kept beside it as `journal.jsonl.corrupt-<time>`.
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   archiveOutcomeSchema,
@@ -115,6 +122,8 @@ export class ArchiveJournal {
   private pendingAt: number;
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Damaged lines met when it was read (skipped, or cut off after a copy was kept): 0 for a sound journal. */
+  damagedLines = 0;
 
   private constructor(
     dir: string,
@@ -170,15 +179,14 @@ export class ArchiveJournal {
     try {
       let validEnd = 0;
       for await (const line of readLines(reader)) {
-        let record: JournalRecord;
-        try {
-          record = JSON.parse(line.text) as JournalRecord;
-        } catch {
-          break; // torn: this line and anything after it never counted
-        }
+        const record = parseRecord(line.text);
         if (!journal) {
-          if (record.k !== 'job') throw new Error(`${path} does not start with a job header`);
+          if (record?.k !== 'job') throw new Error(`${path} does not start with a job header`);
           journal = new ArchiveJournal(dir, null, reader, record, 0);
+        } else if (record === null) {
+          journal.damagedLines += 1; // skipped on its own (see the top of this file)
+        } else if (record.k === 'row' && record.row.index !== journal.rowCount) {
+          break; // a row line was lost: nothing from here on can be placed
         } else {
           journal.apply(record, line.at, line.length);
         }
@@ -190,6 +198,11 @@ export class ArchiveJournal {
       if (!write) return journal;
       const { size } = await reader.stat();
       if (size > validEnd) {
+        // More than a torn last line goes: the whole file is kept beside before anything is cut.
+        if (await holdsWholeLine(reader, validEnd, size)) {
+          await copyFile(path, `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+          journal.damagedLines += 1;
+        }
         const cutter = await open(path, 'r+');
         try {
           await cutter.truncate(validEnd);
@@ -428,26 +441,86 @@ export class ArchiveJournal {
   }
 }
 
-/** Lines of a file with their byte offsets; a last line without its newline is not yielded. */
+const KINDS = new Set(['job', 'row', 'planned', 'scan-failed', 'rate', 'run', 'pause', 'finished', 'start', 'done', 'fail']);
+const OUTCOME_NAMES: ReadonlySet<string> = new Set(OUTCOMES);
+
+/** One line as a record, or null when it is not one (not JSON, an unknown kind, fields a record of its kind must have are missing). */
+function parseRecord(text: string): JournalRecord | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== 'object' || !KINDS.has((value as { k?: unknown }).k as string)) return null;
+  const record = value as Record<string, unknown>;
+  const count = (field: unknown) => typeof field === 'number' && Number.isInteger(field) && field >= 0;
+  switch (record.k) {
+    case 'job':
+      return typeof record.jobId === 'string' && record.source !== null && typeof record.source === 'object' ? (value as JournalRecord) : null;
+    case 'row': {
+      const row = record.row as Record<string, unknown> | null;
+      return row !== null && typeof row === 'object' && count(row.index) && count(row.bytes) && OUTCOME_NAMES.has(row.outcome as string) ? (value as JournalRecord) : null;
+    }
+    case 'start':
+      return count(record.i) ? (value as JournalRecord) : null;
+    case 'done':
+    case 'fail':
+      return count(record.i) && count(record.bytes) ? (value as JournalRecord) : null;
+    default:
+      return value as JournalRecord;
+  }
+}
+
+/** Whether the bytes from `from` to `to` hold a newline: a whole line, not only a torn last one. */
+async function holdsWholeLine(file: FileHandle, from: number, to: number): Promise<boolean> {
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let at = from; at < to; ) {
+    const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, to - at), at);
+    if (bytesRead === 0) return false;
+    if (chunk.subarray(0, bytesRead).includes(10)) return true;
+    at += bytesRead;
+  }
+  return false;
+}
+
+/** No record comes near this (a row is under 2 KB): a longer line is damage, skipped without being held in memory. */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Lines of a file with their byte offsets; a last line without its newline is not yielded. A line
+ * longer than MAX_LINE_BYTES is yielded as empty text (damage) once its newline is found.
+ */
 async function* readLines(file: FileHandle): AsyncGenerator<{ text: string; at: number; length: number }> {
   const chunk = Buffer.alloc(1024 * 1024);
   let carry = Buffer.alloc(0);
+  /** File offset of the line not yet ended (its first bytes are `carry`, unless skipping it). */
   let carryAt = 0;
+  let skipping = false;
   let position = 0;
   for (;;) {
     const { bytesRead } = await file.read(chunk, 0, chunk.length, position);
     if (bytesRead === 0) return;
+    const chunkAt = position;
     position += bytesRead;
-    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const data: Buffer = !skipping && carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const dataAt = skipping ? chunkAt : carryAt;
     let start = 0;
+    if (skipping) {
+      const newline = data.indexOf(10);
+      if (newline < 0) continue;
+      yield { text: '', at: carryAt, length: dataAt + newline + 1 - carryAt };
+      start = newline + 1; // the long line ends here (skipping is set again below)
+    }
     for (;;) {
       const newline = data.indexOf(10, start);
       if (newline < 0) break;
-      yield { text: data.toString('utf8', start, newline), at: carryAt + start, length: newline - start + 1 };
+      yield { text: data.toString('utf8', start, newline), at: dataAt + start, length: newline - start + 1 };
       start = newline + 1;
     }
-    carry = Buffer.from(data.subarray(start));
-    carryAt += start;
+    carryAt = dataAt + start;
+    skipping = data.length - start > MAX_LINE_BYTES;
+    carry = skipping ? Buffer.alloc(0) : Buffer.from(data.subarray(start));
   }
 }
 

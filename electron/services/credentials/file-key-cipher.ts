@@ -32,8 +32,13 @@ export class FileKeyCipher implements SecretCipher {
     try {
       key = readFileSync(this.keyPath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new CorelogError('internal', `The credential key file ${this.keyPath} cannot be read (${(error as Error).message}).`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') {
+        key = Buffer.alloc(0); // a folder where the key belongs: put aside below, like a damaged key
+      } else if (code !== 'ENOENT') {
+        throw new CorelogError('unavailable', `The credential key file ${this.keyPath} cannot be read (${code ?? (error as Error).message}); saved passwords cannot be used until it can.`, {
+          retryable: false,
+        });
       }
     }
     if (key && key.length !== KEY_BYTES) {

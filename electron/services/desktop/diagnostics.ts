@@ -7,8 +7,10 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import type { OutboxSummary } from '../../../common/bridge/desktop-contract';
+import { CorelogError } from '../../../common/errors';
+import { ensureDataFolder } from '../user-data-dir';
 import type { BusyWorkItem } from './busy-work';
-import { readJsonFile } from './json-file';
+import { peekJsonFile } from './json-file';
 import { redactText, redactValue } from './redact';
 
 /** Settings files worth reading; credentials.json and credential.key are deliberately absent. */
@@ -31,7 +33,17 @@ export interface DiagnosticsRequest {
 export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ folder: string; files: string[] }> {
   const now = request.now ?? new Date();
   const folder = join(request.destinationDir, `corelog-diagnostics-${now.toISOString().replace(/[:.]/g, '-')}`);
-  await mkdir(join(folder, 'logs'), { recursive: true });
+  try {
+    // The data folder's own `diagnostics` folder may have a file in its way (set aside); a folder the user chose is never touched.
+    if (request.destinationDir === join(request.dataDir, 'diagnostics')) ensureDataFolder(request.destinationDir);
+    await mkdir(join(folder, 'logs'), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CorelogError('unavailable', `Diagnostics could not be written to ${request.destinationDir} (${code === 'ENOSPC' ? 'the disk is full' : (code ?? (error as Error).message)}); choose another folder.`, {
+      retryable: false,
+      cause: error,
+    });
+  }
   const files: string[] = [];
   const put = async (name: string, content: string) => {
     await writeFile(join(folder, name), content);
@@ -47,7 +59,7 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     exportedAt: now.toISOString(),
   });
   await putJson('settings.json', {
-    files: Object.fromEntries(DIAGNOSTIC_SETTINGS_FILES.map((name) => [name, readJsonFile(join(request.dataDir, name)) ?? null])),
+    files: Object.fromEntries(DIAGNOSTIC_SETTINGS_FILES.map((name) => [name, peekJsonFile(join(request.dataDir, name)) ?? null])),
     dataFolder: await describeFolder(request.dataDir),
   });
   await putJson('outbox.json', { outbox: request.outbox, workInProgress: request.busyWork.map(({ label, since }) => ({ label, since })) });

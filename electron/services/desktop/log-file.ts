@@ -3,9 +3,10 @@
  * (corelog.log → corelog.1.log → … ) so a vessel workstation that runs for months never fills its
  * disk. Every line is redacted before it is written. Plain Node, so browser mode logs the same way.
  */
-import { appendFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
+import { ensureDataFolder } from '../user-data-dir';
 import { redactText, redactValue } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -42,7 +43,12 @@ export class RotatingLogFile implements Logger {
     this.maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
     this.keep = options.keep ?? 4;
     this.now = options.now ?? (() => new Date());
-    mkdirSync(dir, { recursive: true });
+    try {
+      ensureDataFolder(dir);
+    } catch {
+      // A folder that cannot be made (read-only disk): the app runs without its log file rather
+      // than not at all; each entry is lost as in `write` below.
+    }
     this.size = fileSize(this.file);
   }
 
@@ -74,7 +80,13 @@ export class RotatingLogFile implements Logger {
 
   /** The current file and the rotated ones, newest first. */
   files(): string[] {
-    const rotated = readdirSync(this.dir)
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const rotated = names
       .map((name) => ({ name, index: Number(/^corelog\.(\d+)\.log$/.exec(name)?.[1]) }))
       .filter((entry) => Number.isInteger(entry.index))
       .sort((a, b) => a.index - b.index)

@@ -11,12 +11,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MAX_STAGED_FILE_BYTES, type StagedFileOutcome } from '../../../common/bridge/contract';
 import { CorelogError, toBridgeError } from '../../../common/errors';
+import { ensureDataFolder } from '../user-data-dir';
 
 export { MAX_STAGED_FILE_BYTES };
 
@@ -101,7 +102,7 @@ export class StagedFiles {
   /** Saves a streamed upload from the browser-mode page into staging/; a copy that did not arrive whole is deleted at once. */
   async saveStream(body: Readable, name: string, declaredBytes: number | null): Promise<StagedFile> {
     if (declaredBytes !== null && Number.isFinite(declaredBytes) && declaredBytes > MAX_STAGED_FILE_BYTES) throw TOO_LARGE(name);
-    await mkdir(this.stagingDir, { recursive: true });
+    ensureDataFolder(this.stagingDir);
     const path = join(this.stagingDir, randomUUID());
     let bytes = 0;
     const sizeGuard = new Transform({

@@ -7,8 +7,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CorelogError } from '../../../common/errors';
+import { ensureDataFolder } from '../user-data-dir';
 import type { FileDigest } from './byte-source';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -38,7 +39,8 @@ export class PhotoStore {
   /** Opens (creating) a store, e.g. at `<dataDir>/photos`, and deletes temp files older than an hour. */
   static async open(root: string): Promise<PhotoStore> {
     const store = new PhotoStore(root);
-    await mkdir(store.tempDir, { recursive: true });
+    ensureDataFolder(root);
+    ensureDataFolder(store.tempDir);
     await store.removeStaleTemp(HOUR_MS);
     return store;
   }
@@ -221,14 +223,32 @@ export async function hashFile(path: string): Promise<string> {
 /** Moves the temp file to its final name; false when identical content was already there. */
 async function commit(tempPath: string, finalPath: string): Promise<boolean> {
   if ((await fileSize(finalPath)) !== null) return false;
-  await mkdir(join(finalPath, '..'), { recursive: true });
+  const shard = dirname(finalPath);
+  const newShard = (await mkdir(shard, { recursive: true })) !== undefined;
   try {
     await rename(tempPath, finalPath);
+    // The photo's name must be on disk before the intake is acknowledged: the file's bytes were
+    // flushed, but after a power cut a rename not yet flushed with its folder is as if never made.
+    await syncFolder(shard);
+    if (newShard) await syncFolder(dirname(shard));
     return true;
   } catch (error) {
     // Windows refuses to rename over a file another job has just committed with the same content.
     if ((await fileSize(finalPath)) !== null) return false;
     throw error;
+  }
+}
+
+/** Flushes a folder's entries (Windows cannot open a folder for this; NTFS journals them itself). */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // A file system that refuses to sync a folder (some network shares): the rename still happened.
+  } finally {
+    await handle.close();
   }
 }
 

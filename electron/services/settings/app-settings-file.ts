@@ -2,10 +2,15 @@
  * The app settings file, `<dataDir>/app-settings.json`: theme, time zone, depth precision and how
  * long originals stay after upload. Written atomically (json-file.ts). Read strictly: a key
  * Corelog does not know, or a value out of range, is not applied and is reported (to the log), while
- * the valid settings beside it still are, so one bad line never resets all the others.
+ * the valid settings beside it still are, so one bad line never resets all the others. A file
+ * that holds no settings at all (damaged, a folder, …) is set aside by json-file.ts and reported.
+ *
+ * A change is made to what the file holds at that moment, not to what this process read at start:
+ * a second Corelog process on the same folder (browser mode beside the app) may have changed
+ * another setting since, and that change is kept.
  */
 import { appSettingsSchema, DEFAULT_APP_SETTINGS, type AppSettings } from '../../../common/bridge/settings-contract';
-import { readJsonFile, writeJsonFile } from '../desktop/json-file';
+import { readJsonFile, readJsonFileChecked, writeJsonFile } from '../desktop/json-file';
 
 export const APP_SETTINGS_FILE = 'app-settings.json';
 
@@ -39,6 +44,21 @@ export function settingsFromFile(saved: unknown): ReadSettings {
   return { settings, problems };
 }
 
+const isPlainObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The settings in a file that are valid, one by one (nothing for a file that holds no settings). */
+function validSettingsIn(saved: unknown): Partial<AppSettings> {
+  if (!isPlainObject(saved)) return {};
+  const fields = appSettingsSchema.shape;
+  const valid: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(saved as object)) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const field = fields[key as keyof AppSettings].safeParse(value);
+    if (field.success) valid[key] = field.data;
+  }
+  return valid as Partial<AppSettings>;
+}
+
 export class AppSettingsFile {
   private settings: AppSettings;
   private readonly listeners = new Set<(settings: AppSettings) => void>();
@@ -46,9 +66,10 @@ export class AppSettingsFile {
   readonly problems: readonly string[];
 
   constructor(private readonly file: string) {
-    const read = settingsFromFile(readJsonFile(file));
+    const { value, problem } = readJsonFileChecked(file, { accept: isPlainObject });
+    const read = settingsFromFile(value);
     this.settings = read.settings;
-    this.problems = read.problems;
+    this.problems = problem ? [problem, ...read.problems] : read.problems;
   }
 
   get current(): AppSettings {
@@ -57,9 +78,11 @@ export class AppSettingsFile {
 
   /** Applies a change (already validated by the contract, checked again here) and writes the file. */
   change(patch: Partial<AppSettings>): AppSettings {
-    const next = appSettingsSchema.parse({ ...this.settings, ...patch });
-    this.settings = next;
+    // Read again (another process may have written since); a setting that is not valid there now
+    // keeps this process's value. Written first: a save that fails changes nothing, here either.
+    const next = appSettingsSchema.parse({ ...this.settings, ...validSettingsIn(readJsonFile(this.file, { accept: isPlainObject })), ...patch });
     writeJsonFile(this.file, next);
+    this.settings = next;
     for (const listener of [...this.listeners]) listener(this.current);
     return this.current;
   }

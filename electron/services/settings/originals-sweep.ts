@@ -43,7 +43,13 @@ export class OriginalsSweep {
     this.uploadsRunning.set(sha, (this.uploadsRunning.get(sha) ?? 0) + 1);
     try {
       const receipt = await upload();
-      this.options.ledger.confirmed(sha, receipt.imageId);
+      try {
+        this.options.ledger.confirmed(sha, receipt.imageId);
+      } catch {
+        // The photo did reach Imago: the upload is reported as done (not sent again). A confirmation
+        // that could not be written (a full disk) is still known for this run; lost at a restart,
+        // it only means the original is kept longer.
+      }
       return receipt;
     } finally {
       const left = (this.uploadsRunning.get(sha) ?? 1) - 1;

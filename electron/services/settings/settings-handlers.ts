@@ -9,6 +9,7 @@ import { MAX_SWEEP_BATCH } from '../../../common/bridge/settings-contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import type { PhotoModule } from '../photos/photo-handlers';
 import { APP_SETTINGS_FILE, AppSettingsFile } from './app-settings-file';
+import { onJsonFileSetAside } from '../desktop/json-file';
 import { dataFolderUsage } from './data-usage';
 import { OriginalsLedger } from './originals-ledger';
 import { OriginalsSweep } from './originals-sweep';
@@ -41,6 +42,8 @@ export function createSettingsModule(context: ServiceContext): SettingsModule {
     keepDays: () => settings.current.keepOriginalsDays,
   });
 
+  let stopTellingSetAside: (() => void) | null = null;
+
   return {
     settings,
     ledger,
@@ -60,6 +63,16 @@ export function createSettingsModule(context: ServiceContext): SettingsModule {
     },
     start() {
       for (const problem of settings.problems) log.warn(`app settings: ${problem}`);
+      // Any settings or credentials file found damaged and set aside, by whichever store read it.
+      // (The settings file's own is among its problems, logged just above.)
+      const told = new Set(settings.problems);
+      stopTellingSetAside = onJsonFileSetAside((notice) => {
+        if (!told.delete(notice)) log.warn(`data folder: ${notice}`);
+      });
+    },
+    dispose() {
+      stopTellingSetAside?.();
+      stopTellingSetAside = null;
     },
     handlers: {
       getAppSettings: async () => settings.current,
