@@ -119,7 +119,14 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
   }, []);
 
   /** Focus back where the user was (a template key may be pressed from any field), else the remarks. */
-  const refocus = (to: HTMLElement | null) => {
+  /**
+   * Puts the cursor back after a logged event, unless the user has moved on meanwhile: a write can
+   * take a moment on a busy machine, and taking the focus from the box being typed in then sends
+   * the rest of the typing (the next shot point) into the remarks.
+   */
+  const refocus = (to: HTMLElement | null, focusedAtStart: Element | null) => {
+    const now = document.activeElement;
+    if (now && now !== document.body && now !== focusedAtStart) return;
     if (to && to !== document.body && to.isConnected) to.focus();
     else remarksRef.current?.focus();
   };
@@ -169,6 +176,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     started.current.add(prepared);
     setConfirm(null);
     const { typed } = prepared;
+    const focusedAtStart = document.activeElement;
     if (typed) {
       entryInFlight.current = typed;
       // Emptied before the write, not after it: emptying after would either wipe what was typed
@@ -186,7 +194,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       // A typed time is used once: the next event is "now" again (unless a new time was typed meanwhile).
       setTime((t) => (t === prepared.typedTime ? '' : t));
       setError(null);
-      refocus(prepared.template === null ? null : prepared.returnTo);
+      refocus(prepared.template === null ? null : prepared.returnTo, focusedAtStart);
     } catch (e) {
       if (typed) restoreTyped(typed);
       // Named in the message too, in case new text was typed into the box meanwhile.
@@ -272,7 +280,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
           onDone={(filled) => logTemplate(prompt.template, filled, prompt.returnTo)}
           onCancel={() => {
             setPrompt(null);
-            refocus(prompt.returnTo);
+            refocus(prompt.returnTo, document.activeElement);
           }}
         />
       )}
