@@ -31,7 +31,7 @@ export const MAX_TEMPLATES = 200;
 export const templateContentSchema = z.object({
   name: freeTextSchema(TEMPLATE_NAME_RULES),
   remarks: freeTextSchema(TEMPLATE_REMARKS_RULES),
-  labels: z.array(freeTextSchema(LABEL_NAME_RULES)).max(100),
+  labels: z.array(freeTextSchema(LABEL_NAME_RULES).refine((label) => label.trim() !== '', 'A label cannot be empty.')).max(100),
   position: z.enum(TEMPLATE_POSITIONS),
   key: z.enum(TEMPLATE_KEYS).nullable(),
 });
@@ -39,8 +39,11 @@ export type TemplateContent = z.infer<typeof templateContentSchema>;
 
 // ---- placeholders ---------------------------------------------------------------------------
 
-/** `{gun}`, `{gun no}`, `{species}`: a name of letters, digits, blanks, `_ . -` (other braces are text). */
-const PLACEHOLDER = /\{([A-Za-z0-9_][A-Za-z0-9_ .-]{0,39})\}/g;
+/**
+ * `{gun}`, `{gun no}`, `{species}`, `{område}`: a name of letters (any script: crews write in their
+ * own language), digits, blanks, `_ . -` (other braces are text).
+ */
+const PLACEHOLDER = /\{([\p{L}\p{N}_][\p{L}\p{M}\p{N}_ .-]{0,39})\}/gu;
 
 /** The placeholders of `remarks`, each once, in the order they first appear. */
 export function placeholdersOf(remarks: string): string[] {
@@ -193,6 +196,10 @@ export function readTemplatesFile(text: string): TemplatesFileReading {
   } catch {
     return { ok: false, problem: 'This is not a Corelog templates file (it is not JSON).' };
   }
+  const listed = (json as { templates?: unknown } | null)?.templates;
+  if (Array.isArray(listed) && listed.length > MAX_TEMPLATES && (json as { version?: unknown }).version === TEMPLATES_FILE_VERSION) {
+    return { ok: false, problem: `This file holds ${listed.length.toLocaleString('en-US')} templates; a project holds at most ${MAX_TEMPLATES}. Nothing was imported.` };
+  }
   const top = templatesFileSchema.safeParse(json);
   if (!top.success) {
     const format = (json as { format?: unknown } | null)?.format;
@@ -214,16 +221,18 @@ export function readTemplatesFile(text: string): TemplatesFileReading {
       const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
       return { ok: false, problem: `${where} cannot be used: ${field}${plainIssue(issue)} Nothing was imported.` };
     }
-    const problem = templateProblem(parsed.data);
+    // As the editor saves them: name and remarks trimmed, each label once.
+    const content: TemplateContent = { ...parsed.data, name: parsed.data.name.trim(), remarks: parsed.data.remarks.trim(), labels: [...new Set(parsed.data.labels)] };
+    const problem = templateProblem(content);
     if (problem) return { ok: false, problem: `${where} cannot be used: ${problem} Nothing was imported.` };
-    const name = templateTitle(parsed.data).toLowerCase();
+    const name = templateTitle(content).toLowerCase();
     if (names.has(name)) return { ok: false, problem: `${where} has the same name as template ${names.get(name)! + 1}. Nothing was imported.` };
     names.set(name, index);
-    if (parsed.data.key) {
-      if (keys.has(parsed.data.key)) return { ok: false, problem: `${where} uses ${parsed.data.key}, as template ${keys.get(parsed.data.key)! + 1} does. Nothing was imported.` };
-      keys.set(parsed.data.key, index);
+    if (content.key) {
+      if (keys.has(content.key)) return { ok: false, problem: `${where} uses ${content.key}, as template ${keys.get(content.key)! + 1} does. Nothing was imported.` };
+      keys.set(content.key, index);
     }
-    templates.push(parsed.data);
+    templates.push(content);
   }
   return { ok: true, templates, project: top.data.project ?? null };
 }
