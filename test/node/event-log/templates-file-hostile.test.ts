@@ -5,7 +5,7 @@
  * in a crew's own language.
  */
 import { describe, expect, it } from 'vitest';
-import { fillPlaceholders, MAX_TEMPLATES, placeholdersOf, readTemplatesFile, templatesFileText, type TemplateContent } from '../../../renderer/src/event-log/templates/template-model';
+import { fillPlaceholders, MAX_TEMPLATES, placeholdersOf, readTemplatesFile, templatesFileText, templatesFileTextOf, type TemplateContent } from '../../../renderer/src/event-log/templates/template-model';
 
 const file = (templates: unknown[]) => JSON.stringify({ format: 'corelog-event-templates', version: 1, project: 'p', templates });
 const template = (over: Partial<Record<keyof TemplateContent, unknown>> = {}) => ({ name: 'Gun', remarks: 'Gun {gun} autofire', labels: ['Gun'], position: 'none', key: null, ...over });
@@ -55,5 +55,32 @@ describe('placeholders in a crew’s own language', () => {
 
   it('still leaves braces that are not a placeholder as text', () => {
     expect(placeholdersOf('{} { a } {-x} {a\u200Bb} {{}}')).toEqual([]);
+  });
+});
+
+describe('templatesFileTextOf: the bytes of a file a person picked', () => {
+  const json = file([template({ name: 'Støy', remarks: 'Støy i {område}' })]);
+  const utf16 = (text: string, bigEndian: boolean) => {
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      bytes[2 + i * 2 + (bigEndian ? 1 : 0)] = unit & 0xff;
+      bytes[2 + i * 2 + (bigEndian ? 0 : 1)] = unit >> 8;
+    }
+    return bytes;
+  };
+
+  it('reads UTF-8 with or without a BOM, and UTF-16 with its BOM (Notepad’s “Unicode”), to the same templates', () => {
+    const utf8 = new TextEncoder().encode(json);
+    for (const bytes of [utf8, new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]), utf16(json, false), utf16(json, true)]) {
+      const decoded = templatesFileTextOf(bytes);
+      expect(decoded.ok && readTemplatesFile(decoded.text)).toMatchObject({ ok: true, templates: [{ name: 'Støy', remarks: 'Støy i {område}' }] });
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 (a Latin-1 “ø”) instead of importing “St\uFFFDy”', () => {
+    const latin1 = Uint8Array.from(json, (c) => c.charCodeAt(0));
+    expect(templatesFileTextOf(latin1)).toEqual({ ok: false, problem: expect.stringMatching(/^This file is not UTF-8 text .*Nothing was imported\.$/) });
   });
 });

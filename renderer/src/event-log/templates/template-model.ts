@@ -182,6 +182,22 @@ function templatesFileTooBig(text: string): boolean {
   return new TextEncoder().encode(text).length > MAX_TEMPLATES_FILE_BYTES;
 }
 
+/**
+ * The text of a templates file from its bytes: UTF-8 (ours, with or without a BOM), or UTF-16 with
+ * its BOM (what Windows Notepad saves as "Unicode"). Bytes that are not UTF-8 are refused, not
+ * read with U+FFFD in place of their letters: a file saved as Latin-1 would otherwise bring
+ * "St�y" in for "Støy" without a word.
+ */
+export function templatesFileTextOf(bytes: Uint8Array): { ok: true; text: string } | { ok: false; problem: string } {
+  if (bytes.length > MAX_TEMPLATES_FILE_BYTES) return { ok: false, problem: TOO_BIG };
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  try {
+    return { ok: true, text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, problem: 'This file is not UTF-8 text (it may have been saved in another encoding); save it as UTF-8 and import it again. Nothing was imported.' };
+  }
+}
+
 export type TemplatesFileReading = { ok: true; templates: TemplateContent[]; project: string | null } | { ok: false; problem: string };
 
 /**
