@@ -285,7 +285,10 @@ function sourceFrom(values: ReturnType<typeof parse>): ArchiveSource {
   if (!parsed.success) {
     const said = parsed.error.issues.map((i) => {
       const option = i.path.map(String).map((p) => OPTION_OF[p]).find((o) => o !== undefined);
-      return option ? `${option}: ${i.message}` : i.message;
+      const which = typeof i.path[1] === 'number' ? ` ${i.path[1] + 1}` : '';
+      // In the command's words, not zod's ("Too big: expected array to have <=20 items").
+      const said = i.code === 'too_big' ? (i.origin === 'array' ? `at most ${String(i.maximum)} can be given.` : `longer than ${String(i.maximum)} characters.`) : i.code === 'too_small' ? 'empty.' : i.message;
+      return option ? `${option}${which}: ${said}` : said;
     });
     throw new UsageError(said.join(' '));
   }

@@ -54,6 +54,8 @@ describe('corelog import: arguments refused before any work', () => {
     ['a cap of nothing', () => [...target(), ...pattern, '--max-rate', '0'], /--max-rate must be at least 4K/],
     ['a report in a folder that does not exist', () => [...target(), ...pattern, '--dry-run', '--report', '/nonexistent-corelog/reports/r.csv'], /--report: The folder \/nonexistent-corelog\/reports does not exist/],
     ['an empty pattern', () => [...target(), '--pattern', '  '], /--pattern cannot be empty/],
+    ['more patterns than a source holds', () => [...target(), ...Array.from({ length: 21 }, (_, i) => ['--pattern', `{hole}_{from}_{to}_{imageType}_${i}`]).flat()], /^--pattern: at most 20 can be given\./],
+    ['a workspace name longer than Imago takes', () => [...target().slice(0, 2), '--workspace', 'W'.repeat(400), '--dataset', 'D', '--imagery-type', 'T', ...pattern], /^--workspace: longer than \d+ characters\./],
     ['a pattern the dry run cannot use', () => [...target(), '--pattern', '{hole}_{from}'], /--pattern: Pattern 1 \(\{hole\}_\{from\}\): the pattern must name \{to\}, \{imageType\}/],
   ];
   for (const [what, args, said] of cases) {
