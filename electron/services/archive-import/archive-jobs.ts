@@ -19,7 +19,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from '
 import { join } from 'node:path';
 import type { ArchiveJobPhase, ArchiveJobStatus, ArchiveOutcome, ArchiveRow, ArchiveSource } from '../../../common/bridge/archive-contract';
 import { CorelogError, meansUnreachable, toBridgeError } from '../../../common/errors';
-import { PhotoPipeline, PhotoStore, type IntakeResult } from '../images';
+import { hashFile, PhotoPipeline, PhotoStore, type IntakeResult } from '../images';
 import type { ImagoClient } from '../imago/imago-client';
 import { PhotoUploadExecutor, type UploadPriorityGate } from '../photos/upload-executor';
 import { ArchiveJournal, JOURNAL_FILE } from './archive-journal';
@@ -28,6 +28,7 @@ import { planArchive, type PlanDeps } from './plan/plan-archive';
 import { checkRate, RateMeter, TokenBucket } from './rate-limiter';
 
 export const ARCHIVE_FOLDER = 'archive-import';
+const CHANGED_SINCE_DRY_RUN = 'The file changed since the dry run; run a new dry run to check it again.';
 const LOCK_FILE = 'lock';
 const STAGING_FOLDER = 'staging';
 
@@ -333,6 +334,13 @@ export class ArchiveJobs {
     const prepare = async (index: number) => {
       const row = await job.journal.row(index);
       const path = join(source.folder, ...row.file.split('/'));
+      // The file's own bytes against the dry run's: a file the run converts (turned upright,
+      // re-encoded) has another hash once prepared, so only this says a different photo was put
+      // under the same name since. A file gone or unreadable is left to the intake, which says so.
+      if (row.sha256) {
+        const now = await hashFile(path).catch(() => null);
+        if (now !== null && now !== row.sha256) return { row, intake: null };
+      }
       return { row, intake: await pipeline.intake(path, { originalName: row.file }) };
     };
     const retry = { first: this.options.retry?.firstMs ?? 2_000, max: this.options.retry?.maxMs ?? 30_000 };
@@ -367,12 +375,18 @@ export class ArchiveJobs {
   private async sendOne(
     job: Job,
     row: ArchiveRow,
-    intake: IntakeResult,
+    /** null: the file changed since the dry run (its bytes are not the ones checked). */
+    intake: IntakeResult | null,
     { executor, staging }: { executor: PhotoUploadExecutor; staging: PhotoStore },
     signal: AbortSignal,
     retry: { first: number; max: number },
   ): Promise<'next' | 'stop'> {
     const at = () => new Date().toISOString();
+    if (intake === null) {
+      await job.journal.append({ k: 'fail', i: row.index, bytes: row.bytes, reason: CHANGED_SINCE_DRY_RUN, at: at() });
+      this.changed(job);
+      return 'next';
+    }
     if (!intake.ok) {
       await job.journal.append({ k: 'fail', i: row.index, bytes: row.bytes, reason: `Not sent: ${intake.reason}`, at: at() });
       this.changed(job);
@@ -380,7 +394,7 @@ export class ArchiveJobs {
     }
     const photo = intake.photo;
     if (photo.converted === null && row.sha256 && photo.sha256 !== row.sha256) {
-      await job.journal.append({ k: 'fail', i: row.index, bytes: row.bytes, reason: 'The file changed since the dry run; run a new dry run to check it again.', at: at() });
+      await job.journal.append({ k: 'fail', i: row.index, bytes: row.bytes, reason: CHANGED_SINCE_DRY_RUN, at: at() });
       this.changed(job);
       return 'next';
     }

@@ -12,11 +12,18 @@ import type { ArchiveJournal } from './archive-journal';
 
 export const REPORT_COLUMNS = ['file', 'outcome', 'reason', 'hole', 'from', 'to', 'imageType', 'bytes', 'sha256', 'duplicateOf', 'imageId', 'imageryId'] as const;
 
+/**
+ * What a spreadsheet may run as a formula: `= + - @` first, or after blanks (some programs trim
+ * them), their full-width forms (typed by Japanese and Chinese keyboards, read as formulas by some
+ * spreadsheets), and a tab or CR first. Kept the same as the event log CSV's.
+ */
+const FORMULA_START = /^(?:[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r])/;
+
 /** RFC 4180 quoting; a text cell a spreadsheet would run as a formula gets a leading apostrophe (as the event-log CSV). */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

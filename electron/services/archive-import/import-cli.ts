@@ -21,7 +21,10 @@ import type { SecretCipher } from '../credentials/secret-cipher';
 import { ImagoClient } from '../imago/imago-client';
 import { profileDataDir } from '../sample-systems/profiles';
 import { defaultUserDataDir } from '../user-data-dir';
+import { compileArchivePatterns } from '../../../common/photos/archive-pattern';
 import { ArchiveJobs } from './archive-jobs';
+import { checkReportPath } from './archive-report';
+import { MIN_RATE_BYTES_PER_SECOND } from './rate-limiter';
 
 export const EXIT = { done: 0, someFailed: 1, usage: 2, cannotRun: 3, interrupted: 4, busy: 5 } as const;
 
@@ -59,7 +62,10 @@ export function parseRate(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b(?:\/s)?)?\s*$/i.exec(text);
   if (!match) throw new UsageError(`--max-rate must be a number of bytes per second, like 256K or 2M (not "${text}").`);
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.round(Number(match[1]) * unit);
+  const rate = Math.round(Number(match[1]) * unit);
+  // Refused here, not by the run: the run starts only after a dry run that may take hours.
+  if (rate < MIN_RATE_BYTES_PER_SECOND) throw new UsageError(`--max-rate must be at least ${MIN_RATE_BYTES_PER_SECOND / 1024}K (${MIN_RATE_BYTES_PER_SECOND} bytes per second), not "${text}".`);
+  return rate;
 }
 
 const MB = 1024 * 1024;
@@ -89,6 +95,10 @@ export async function runImportCli(argv: string[], io: CliIo): Promise<number> {
   let values: ReturnType<typeof parse>;
   try {
     values = parse(argv);
+    // The report's folder is checked before the work, not when the report is written at the end
+    // of a dry run and upload that may have taken all night.
+    if (values.report !== undefined && !values.list) await reportPathUsable(resolve(values.report));
+    if (values.resume === undefined && !values.list && !values.help) sourceFrom(values);
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${IMPORT_USAGE}\n`);
     return EXIT.usage;
@@ -109,6 +119,8 @@ export async function runImportCli(argv: string[], io: CliIo): Promise<number> {
   let lastLine = '';
   let lastPlain = 0;
   const show = (status: ArchiveJobStatus) => {
+    // A job that stopped has no progress to draw: what happened is said once, at the end.
+    if (status.phase !== 'scanning' && status.phase !== 'running' && status.phase !== 'waiting-for-imago') return;
     const line = progressText(status);
     if (io.isTTY) {
       io.stderr(`\r${line.padEnd(lastLine.length)}`);
@@ -135,7 +147,9 @@ export async function runImportCli(argv: string[], io: CliIo): Promise<number> {
   let stopping = false;
   try {
     if (values.list) {
-      for (const job of await jobs.list()) {
+      const listed = await jobs.list();
+      if (listed.length === 0) io.stdout(`No import jobs in ${dataDir}.\n`);
+      for (const job of listed) {
         io.stdout(`${job.jobId}  ${job.phase.padEnd(17)} ${job.createdAt}  ${job.source.folder}  (${countsLine(job)})\n`);
       }
       return EXIT.done;
@@ -243,16 +257,41 @@ function parse(argv: string[]) {
   return { ...values, resume };
 }
 
+/** The report path as `checkReportPath` judges it, its refusal said as an argument problem. */
+async function reportPathUsable(path: string): Promise<void> {
+  try {
+    await checkReportPath(path);
+  } catch (error) {
+    throw new UsageError(`--report: ${(error as Error).message}`);
+  }
+}
+
+/** Option names as the command spells them, for a source field the schema names. */
+const OPTION_OF: Record<string, string> = { folder: '--folder', patterns: '--pattern', manifest: '--manifest', workspaceName: '--workspace', datasetName: '--dataset', imageryTypeName: '--imagery-type' };
+
 function sourceFrom(values: ReturnType<typeof parse>): ArchiveSource {
   const missing = ['folder', 'workspace', 'dataset', 'imagery-type'].filter((k) => !values[k as keyof typeof values]);
   if (missing.length) throw new UsageError(`Missing ${missing.map((m) => `--${m}`).join(', ')}.`);
+  if (values.pattern?.some((p) => p.trim() === '')) throw new UsageError('--pattern cannot be empty: give how file paths read, e.g. "{hole}/{from}-{to}_{imageType}".');
+  // A pattern the dry run cannot use is an argument problem, said before a job is made for it.
+  const patterns = compileArchivePatterns(values.pattern ?? []);
+  if (!patterns.ok) throw new UsageError(`--pattern: ${patterns.reason}.`);
   const parsed = archiveSourceSchema.safeParse({
     folder: resolve(values.folder!),
     patterns: values.pattern ?? [],
     manifest: values.manifest ? resolve(values.manifest) : null,
     target: { workspaceName: values.workspace, datasetName: values.dataset, imageryTypeName: values['imagery-type'] },
   });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join(' '));
+  if (!parsed.success) {
+    const said = parsed.error.issues.map((i) => {
+      const option = i.path.map(String).map((p) => OPTION_OF[p]).find((o) => o !== undefined);
+      const which = typeof i.path[1] === 'number' ? ` ${i.path[1] + 1}` : '';
+      // In the command's words, not zod's ("Too big: expected array to have <=20 items").
+      const said = i.code === 'too_big' ? (i.origin === 'array' ? `at most ${String(i.maximum)} can be given.` : `longer than ${String(i.maximum)} characters.`) : i.code === 'too_small' ? 'empty.' : i.message;
+      return option ? `${option}${which}: ${said}` : said;
+    });
+    throw new UsageError(said.join(' '));
+  }
   return parsed.data;
 }
 

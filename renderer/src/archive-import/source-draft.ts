@@ -5,6 +5,7 @@
  * its own field-by-field problems, before anything is sent.
  */
 import { archiveSourceSchema, type ArchiveSource } from '../../../common/bridge/archive-contract';
+import type { z } from 'zod';
 import { compileArchivePatterns } from '../../../common/photos/archive-pattern';
 import { recall, remember } from '../app/remembered';
 
@@ -73,9 +74,9 @@ export function sourceFromDraft(draft: SourceDraft): { ok: true; source: Archive
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
-      if (field === 'folder') problems.folder ??= draft.folder.trim() === '' ? 'Give the archive folder’s full path.' : issue.message;
-      else if (field === 'patterns') problems.patterns ??= issue.message;
-      else if (field === 'manifest') problems.manifest ??= issue.message;
+      if (field === 'folder') problems.folder ??= draft.folder.trim() === '' ? 'Give the archive folder’s full path.' : plainIssue(issue, 'The folder path');
+      else if (field === 'patterns') problems.patterns ??= typeof issue.path[1] === 'number' ? plainIssue(issue, `Pattern ${issue.path[1] + 1}`) : plainIssue(issue, 'The list of patterns');
+      else if (field === 'manifest') problems.manifest ??= plainIssue(issue, 'The manifest path');
       else if (field === 'target') problems.target ??= 'Choose the workspace, dataset and imagery type the photos go to.';
       // The "patterns or manifest" rule is about the whole source: said under the patterns.
       else problems.patterns ??= issue.message;
@@ -89,6 +90,13 @@ export function sourceFromDraft(draft: SourceDraft): { ok: true; source: Archive
   if (!compiled.ok) problems.patterns ??= `${compiled.reason}.`;
   if (!parsed.success || Object.keys(problems).length > 0) return { ok: false, problems };
   return { ok: true, source: parsed.data };
+}
+
+/** A schema issue in the form's words ("Pattern 3 is longer than 300 characters"), not zod's. */
+function plainIssue(issue: z.core.$ZodIssue, what: string): string {
+  if (issue.code === 'too_big') return issue.origin === 'array' ? `Give at most ${String(issue.maximum)} patterns (one a line).` : `${what} is longer than ${String(issue.maximum)} characters.`;
+  if (issue.code === 'too_small') return `${what} is empty.`;
+  return issue.message;
 }
 
 /** A draft from a job's source (to change it and dry-run again), keeping the sample path. */

@@ -7,11 +7,18 @@ import { formatEventTime, type TimeZoneChoice } from './event-time';
 
 const HEADER = ['id', 'time', 'sequence', 'point', 'remarks', 'labels', 'status'];
 
+/**
+ * What a spreadsheet may run as a formula: `= + - @` first, or after blanks (some programs trim
+ * them), their full-width forms (typed by Japanese and Chinese keyboards, read as formulas by some
+ * spreadsheets), and a tab or CR first. Kept the same as the archive report CSV's.
+ */
+const FORMULA_START = /^(?:[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r])/;
+
 /** One CSV cell, quoted and formula-guarded as above (the watch and sequence reports' CSV use it too). */
 export function cell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

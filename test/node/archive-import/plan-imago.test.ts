@@ -4,10 +4,11 @@
  * small archive shows best: the same slot twice, a photo that replaces Imago's, a manifest-only
  * source, a slow sink, an abort, Imago out of reach.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveRow, ArchiveSource } from '../../../common/bridge/archive-contract';
+import { SKIP_REASONS } from '../../../electron/services/archive-import/plan/archive-walk';
 import { planArchive, type PlanDeps } from '../../../electron/services/archive-import/plan/plan-archive';
 import { ImagoClient } from '../../../electron/services/imago/imago-client';
 import type { ImagoBehaviour, ImagoEmulator } from '../../../emulators/imago/index';
@@ -153,6 +154,34 @@ describe('a small archive', () => {
       }),
     ).rejects.toMatchObject({ name: 'AbortError' });
     expect(rows).toHaveLength(2);
+  });
+});
+
+describe('a hostile archive folder', () => {
+  it('never plans a file a link brings in from outside the folder, and shows every entry it does not read, with why', async () => {
+    const { dir: root, cleanup } = await makeTempDir('corelog-hostile-archive-');
+    try {
+      const archive = join(root, 'archive');
+      await mkdir(archive);
+      await mkdir(join(root, 'private'));
+      await writeFile(join(root, 'private', 'secret.jpg'), await smallTrayJpeg(601));
+      await writeFile(join(archive, 'SM-9_0_5_Wet.jpg'), await smallTrayJpeg(602));
+      // Each of these names reads as a photo: only the walk can keep them out.
+      await symlink(join(root, 'private', 'secret.jpg'), join(archive, 'SM-9_5_10_Wet.jpg'));
+      await symlink(join(root, 'nowhere.jpg'), join(archive, 'SM-9_10_15_Wet.jpg'));
+      await symlink(join(root, 'private'), join(archive, 'SM-9_15_20_Wet'));
+      await writeFile(join(archive, 'manifest.csv'), 'file,hole,from,to,imageType\nSM-9_5_10_Wet.jpg,SM-9,5,10,Wet\n');
+      const { rows } = await plan({ folder: archive, patterns: ['{hole}_{from}_{to}_{imageType}'], manifest: 'manifest.csv', target: { ...ARCHIVE_TARGET } });
+      expect(rows.map((r) => [r.file, r.outcome])).toEqual([
+        ['SM-9_0_5_Wet.jpg', 'ready'],
+        ['SM-9_10_15_Wet.jpg', 'unmatched'],
+        ['SM-9_15_20_Wet', 'unmatched'],
+        ['SM-9_5_10_Wet.jpg', 'unmatched'],
+      ]);
+      expect(rows.map((r) => r.reason)).toEqual([null, SKIP_REASONS.linkBroken('ENOENT'), SKIP_REASONS.linkToFolder, SKIP_REASONS.linkOutside(join(root, 'private', 'secret.jpg'))]);
+    } finally {
+      await cleanup();
+    }
   });
 });
 

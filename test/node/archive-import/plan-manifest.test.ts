@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorelogError } from '../../../common/errors';
-import { readCsvRecords } from '../../../electron/services/archive-import/plan/csv-records';
+import { MAX_CELLS, readCsvRecords } from '../../../electron/services/archive-import/plan/csv-records';
 import { readManifest, type AttributeTypes } from '../../../electron/services/archive-import/plan/manifest';
 import { makeTempDir } from '../images/photo-fixtures';
 
@@ -131,5 +131,22 @@ describe('readManifest', () => {
     await expect(read('file,hole,from,to,imageType,Geology/Colour,RQD\n')).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('Geology/Colour, RQD') });
     await expect(read('')).rejects.toThrow(/empty/);
     await expect(readManifest(join(dir, 'missing.csv'), folder, TYPES, ATTRIBUTES)).rejects.toBeInstanceOf(CorelogError);
+  });
+
+  it('says in words why a manifest path cannot be read: not there, or a folder', async () => {
+    await expect(readManifest(join(dir, 'missing.csv'), folder, TYPES, ATTRIBUTES)).rejects.toThrow(`The manifest cannot be read (${join(dir, 'missing.csv')} does not exist).`);
+    await expect(readManifest(dir, folder, TYPES, ATTRIBUTES)).rejects.toThrow(`The manifest cannot be read (${dir} is a folder, not a CSV file).`);
+  });
+
+  it('keeps a damaged line of endless separators to a bounded record, and says what is wrong with it', async () => {
+    const endless = ','.repeat(3_000_000);
+    const got = await records(`file,hole,from,to,imageType\nx.jpg,H,0,1,Wet${endless}\ny.jpg,H,1,2,Wet\n`);
+    expect(got[1]).toMatchObject({ line: 2, tooManyCells: true });
+    expect(got[1]!.cells).toHaveLength(MAX_CELLS);
+    expect(got[2]).toEqual({ line: 3, cells: ['y.jpg', 'H', '1', '2', 'Wet'], unclosedQuote: false });
+    const m = await read(`file,hole,from,to,imageType\nx.jpg,H,0,1,Wet${endless}\ny.jpg,H,1,2,Wet\n`);
+    expect(m.entries.get('x.jpg')).toEqual({ ok: false, line: 2, reason: `Manifest line 2: more than ${MAX_CELLS} cells (the header names 5).` });
+    expect(m.entries.get('y.jpg')).toMatchObject({ ok: true });
+    await expect(read(`file,hole,from,to,imageType${endless}\n`)).rejects.toThrow(/more than 1000 columns/);
   });
 });

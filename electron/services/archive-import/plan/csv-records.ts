@@ -12,10 +12,17 @@ export interface CsvRecord {
   cells: string[];
   /** The record ended inside an open quote (at the end of the file). */
   unclosedQuote: boolean;
+  /** The record had more than MAX_CELLS cells: the ones after were read past, not kept. */
+  tooManyCells?: true;
 }
 
 /** Longest cell kept (a runaway quote must not swallow a gigabyte into one string). */
 const MAX_CELL_CHARS = 100_000;
+/**
+ * Most cells kept per record: far more columns than any imagery type has attributes, and what
+ * keeps a damaged file (a line of nothing but separators) from growing one record without end.
+ */
+export const MAX_CELLS = 1_000;
 
 type State = 'cell-start' | 'plain' | 'quoted' | 'quote-in-quoted';
 
@@ -30,19 +37,26 @@ export async function* readCsvRecords(path: string, options: { signal?: AbortSig
   let first = true;
   /** The last character was a CR: a LF right after it belongs to the same line break. */
   let pendingCr = false;
+  let tooManyCells = false;
+  const push = () => {
+    if (cells.length < MAX_CELLS) cells.push(cell);
+    else tooManyCells = true;
+  };
   const add = (ch: string) => {
     if (cell.length < MAX_CELL_CHARS) cell += ch;
   };
   const finish = (unclosedQuote: boolean): CsvRecord | null => {
-    cells.push(cell);
+    push();
     const out = cells;
+    const overflow = tooManyCells;
+    tooManyCells = false;
     cells = [];
     cell = '';
     state = 'cell-start';
     const startedOn = recordLine;
     recordLine = line;
     if (out.length === 1 && out[0]!.trim() === '' && !unclosedQuote) return null;
-    return { line: startedOn, cells: out, unclosedQuote };
+    return overflow ? { line: startedOn, cells: out, unclosedQuote, tooManyCells: true } : { line: startedOn, cells: out, unclosedQuote };
   };
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
   for await (const chunk of stream as AsyncIterable<string>) {
@@ -83,7 +97,7 @@ export async function* readCsvRecords(path: string, options: { signal?: AbortSig
         continue;
       }
       if (ch === separator) {
-        cells.push(cell);
+        push();
         cell = '';
         state = 'cell-start';
       } else if (lineBreak) {

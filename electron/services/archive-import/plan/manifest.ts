@@ -15,7 +15,7 @@ import { fieldProblem, parseDepth, resolveImageType } from '../../../../common/p
 import type { ScalarAttributeValues as AttributeValues } from '../../../../common/bridge/photo-contract';
 import { CorelogError } from '../../../../common/errors';
 import { freeTextProblem } from '../../../../common/free-text';
-import { readCsvRecords } from './csv-records';
+import { MAX_CELLS, readCsvRecords, type CsvRecord } from './csv-records';
 
 /** What one usable manifest line says about its file. */
 export interface ManifestReading {
@@ -104,6 +104,7 @@ export async function readManifest(path: string, folder: string, imageTypes: rea
   try {
     for await (const record of readCsvRecords(path, { signal })) {
       if (columns === null) {
+        if (record.tooManyCells) throw new CorelogError('validation', `The manifest's first line has more than ${MAX_CELLS} columns: it is not a manifest (or it is damaged).`, { retryable: false });
         ({ columns, attributeColumns } = readHeader(record.cells, attributeTypes));
         width = record.cells.length;
         continue;
@@ -125,7 +126,9 @@ export async function readManifest(path: string, folder: string, imageTypes: rea
     }
   } catch (error) {
     if (error instanceof CorelogError || (error as Error).name === 'AbortError') throw error;
-    throw new CorelogError('validation', `The manifest cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { retryable: false, cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `${path} does not exist` : code === 'EISDIR' ? `${path} is a folder, not a CSV file` : code === 'EACCES' || code === 'EPERM' ? `this computer’s account may not read ${path}` : (code ?? (error as Error).message);
+    throw new CorelogError('validation', `The manifest cannot be read (${why}).`, { retryable: false, cause: error });
   }
   if (columns === null) throw new CorelogError('validation', 'The manifest is empty: its first line must name the columns file, hole, from, to, imageType.', { retryable: false });
   return { entries, orphans };
@@ -165,7 +168,7 @@ function readHeader(cells: string[], attributeTypes: AttributeTypes): { columns:
 }
 
 function readLine(
-  record: { line: number; cells: string[]; unclosedQuote: boolean },
+  record: CsvRecord,
   at: string,
   columns: Record<(typeof REQUIRED_COLUMNS)[number], number>,
   attributeColumns: AttributeColumn[],
@@ -174,6 +177,7 @@ function readLine(
 ): ManifestEntry {
   const fail = (reason: string): ManifestEntry => ({ ok: false, line: record.line, reason: `${at}: ${reason}.` });
   if (record.unclosedQuote) return fail('a quote is opened and never closed');
+  if (record.tooManyCells) return fail(`more than ${MAX_CELLS} cells (the header names ${width})`);
   const needed = Math.max(...Object.values(columns)) + 1;
   if (record.cells.length < needed) return fail(`${record.cells.length} cell${record.cells.length === 1 ? '' : 's'}, but file, hole, from, to and imageType are all needed`);
   if (record.cells.length > width && record.cells.slice(width).some((c) => c.trim() !== '')) return fail(`more cells (${record.cells.length}) than the header names (${width})`);

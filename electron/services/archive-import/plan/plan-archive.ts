@@ -181,7 +181,7 @@ async function* readAhead<T>(source: AsyncIterable<T>, ahead: number, onSeen: (i
 
 /** Starts reading Imago's holdings of the file's hole (cached; a failure is met again when the file is prepared). */
 function warmHoldings(file: ArchiveFile, ctx: PrepareContext): void {
-  if (file.unreadableFolder !== undefined) return;
+  if (file.unreadableFolder !== undefined || file.skipped !== undefined) return;
   const entry = ctx.manifest ? manifestEntryFor(ctx.manifest, file.relativePath)?.entry : undefined;
   const hole = entry ? (entry.ok ? entry.reading.hole : null) : (() => {
     const match = matchArchivePath(file.relativePath, ctx.patterns, ctx.imageTypes);
@@ -250,6 +250,12 @@ async function prepare(file: ArchiveFile, ctx: PrepareContext): Promise<Prepared
   if (file.unreadableFolder !== undefined) {
     const why = file.unreadableFolder === 'EACCES' || file.unreadableFolder === 'EPERM' ? 'this computer’s account may not read it' : file.unreadableFolder;
     return { file: file.relativePath, bytes: 0, reading: null, reason: `This folder cannot be opened (${why}): its files are not in the dry run.`, refused: false, sha256: null, onImago: null, holdings: null, unprovable: null };
+  }
+  if (file.skipped !== undefined) {
+    // A manifest line naming it is answered by this row (not also reported as a file not found).
+    const named = ctx.manifest ? manifestEntryFor(ctx.manifest, file.relativePath) : null;
+    if (named) ctx.usedLines.add(named.key);
+    return { file: file.relativePath, bytes: 0, reading: null, reason: file.skipped, refused: false, sha256: null, onImago: null, holdings: null, unprovable: null };
   }
   const read = readingOf(file.relativePath, ctx);
   const bytes = (await stat(file.absolutePath).catch(() => null))?.size ?? 0;

@@ -39,6 +39,29 @@ import './log-report.css';
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * Event rows drawn at first, then added per step, one step per task: a watch of 100,000 events
+ * drawn at once froze the window for most of a minute with nothing to show; drawn in steps, the
+ * report is readable at once, says how far it has got, and the window answers throughout.
+ */
+const FIRST_ROWS = 1_000;
+const STEP_ROWS = 2_000;
+
+/**
+ * How many of `total` event rows to draw now. Restarts at FIRST_ROWS for another report
+ * (`reportKey`); the same report refreshed (an event reaching Dougal) keeps what is drawn.
+ */
+function useRowsDrawn(total: number, reportKey: string): number {
+  const [drawn, setDrawn] = useState({ key: reportKey, rows: FIRST_ROWS });
+  const rows = drawn.key === reportKey ? drawn.rows : FIRST_ROWS;
+  useEffect(() => {
+    if (rows >= total) return;
+    const timer = setTimeout(() => setDrawn({ key: reportKey, rows: rows + STEP_ROWS }), 0);
+    return () => clearTimeout(timer);
+  }, [rows, total, reportKey]);
+  return Math.min(rows, total);
+}
+
 /** An ISO time as the range fields show it, `YYYY-MM-DD HH:MM` in the chosen zone. */
 function rangeText(iso: string, zone: TimeZoneChoice): string {
   const date = new Date(iso);
@@ -135,6 +158,8 @@ export function LogReport({ project, onClose, initial = 'watch' }: { project: st
     return query.kind === 'watch' ? watchReport(input.state, input.events, query) : sequenceReport(input.state, query.sequence, input.events, input.qc);
   }, [input]);
   const stem = report ? reportFileStem(report, project, range, zone) : '';
+  const drawn = useRowsDrawn(report?.total ?? 0, reportQueryKey(query));
+  const drawing = report !== null && drawn < report.total;
 
   return createPortal(
     <div className="report-sheet log-report-root" ref={root} tabIndex={-1} role="dialog" aria-modal="true" aria-label="Event log report">
@@ -189,7 +214,7 @@ export function LogReport({ project, onClose, initial = 'watch' }: { project: st
           )}
         </div>
         <div className="row">
-          <SaveButtons report={report} stem={stem} />
+          <SaveButtons report={report} stem={stem} drawing={drawing} />
           <button type="button" onClick={onClose}>
             Close
           </button>
@@ -200,14 +225,19 @@ export function LogReport({ project, onClose, initial = 'watch' }: { project: st
           </p>
         )}
         {kind === 'sequence' && sequences?.length === 0 && <p className="muted">No sequences on this computer yet: they load the first time Dougal is reachable.</p>}
+        {drawing && (
+          <p className="muted" role="status" data-testid="log-report-drawing">
+            Drawing the events: {drawn.toLocaleString('en-US')} of {report.total.toLocaleString('en-US')}… (Export CSV already holds them all.)
+          </p>
+        )}
       </div>
-      {!report ? <p className="muted">Making the report…</p> : report.kind === 'watch' ? <WatchReportView report={report} /> : <SequenceReportView report={report} />}
+      {!report ? <p className="muted">Making the report…</p> : report.kind === 'watch' ? <WatchReportView report={report} drawn={drawn} /> : <SequenceReportView report={report} drawn={drawn} />}
     </div>,
     document.body,
   );
 }
 
-function SaveButtons({ report, stem }: { report: WatchReport | SequenceReport | null; stem: string }) {
+function SaveButtons({ report, stem, drawing }: { report: WatchReport | SequenceReport | null; stem: string; drawing: boolean }) {
   const desktop = Boolean(window.corelog);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
@@ -231,7 +261,8 @@ function SaveButtons({ report, stem }: { report: WatchReport | SequenceReport | 
 
   return (
     <>
-      <button type="button" className="primary" onClick={() => void savePdf()} disabled={!report || saving} data-testid="save-log-report">
+      {/* Printed while rows are still being drawn, the PDF would lack the rest. */}
+      <button type="button" className="primary" onClick={() => void savePdf()} disabled={!report || saving || drawing} title={drawing ? 'Ready once every event is drawn' : undefined} data-testid="save-log-report">
         {desktop ? 'Save as PDF…' : 'Print or save as PDF…'}
       </button>
       <button type="button" onClick={() => report && downloadCsv(reportToCsv(report), `${stem}.csv`)} disabled={!report}>
@@ -285,13 +316,13 @@ function ColumnHeads({ columns }: { columns: readonly string[] }) {
   );
 }
 
-function EventsTable({ lines, testId, withSeq = true }: { lines: EventLine[]; testId: string; withSeq?: boolean }) {
+function EventsTable({ lines, testId, withSeq = true, limit = lines.length }: { lines: EventLine[]; testId: string; withSeq?: boolean; limit?: number }) {
   const columns = EVENT_COLUMNS.map((c, i) => ({ c, i })).filter(({ c }) => withSeq || c !== 'Seq');
   return (
     <table className="report-table" data-testid={testId}>
       <ColumnHeads columns={columns.map(({ c }) => c)} />
       <tbody>
-        {lines.map((line) => (
+        {(limit < lines.length ? lines.slice(0, limit) : lines).map((line) => (
           <tr key={line.key} data-testid="log-report-event" data-sync={line.sync} className={line.sync === 'synced' ? undefined : 'not-sent'}>
             {columns.map(({ c, i }) => (
               <td key={c} className={c === 'Time' ? 'nowrap mono' : c === 'SP' || c === 'Seq' ? 'number' : undefined}>
@@ -340,9 +371,16 @@ function ReportHeader({ report }: { report: WatchReport | SequenceReport }) {
   );
 }
 
-function WatchReportView({ report }: { report: WatchReport }) {
+function WatchReportView({ report, drawn }: { report: WatchReport; drawn: number }) {
+  // The rows drawn so far, given to the groups in order.
+  let left = drawn;
+  const limits = report.groups.map((group) => {
+    const limit = Math.max(0, Math.min(group.lines.length, left));
+    left -= limit;
+    return limit;
+  });
   return (
-    <article className="log-report" data-testid="log-report" data-kind="watch" data-state="ready" aria-labelledby="log-report-title">
+    <article className="log-report" data-testid="log-report" data-kind="watch" data-state={drawn < report.total ? 'drawing' : 'ready'} aria-labelledby="log-report-title">
       <ReportHeader report={report} />
       <section aria-labelledby="log-report-sequences">
         <h2 id="log-report-sequences">Sequences</h2>
@@ -370,20 +408,22 @@ function WatchReportView({ report }: { report: WatchReport }) {
       <section aria-labelledby="log-report-events">
         <h2 id="log-report-events">Events by sequence</h2>
         {report.groups.length === 0 && <p>No events in this time range on this computer.</p>}
-        {report.groups.map((group) => (
-          <div key={group.sequence ?? 'none'} className="log-report-group" data-testid="log-report-group">
-            <h3>{group.title}</h3>
-            <EventsTable lines={group.lines} testId="log-report-events" withSeq={false} />
-          </div>
-        ))}
+        {report.groups.map((group, i) =>
+          limits[i] === 0 ? null : (
+            <div key={group.sequence ?? 'none'} className="log-report-group" data-testid="log-report-group">
+              <h3>{group.title}</h3>
+              <EventsTable lines={group.lines} testId="log-report-events" withSeq={false} limit={limits[i]} />
+            </div>
+          ),
+        )}
       </section>
     </article>
   );
 }
 
-function SequenceReportView({ report }: { report: SequenceReport }) {
+function SequenceReportView({ report, drawn }: { report: SequenceReport; drawn: number }) {
   return (
-    <article className="log-report" data-testid="log-report" data-kind="sequence" data-state="ready" aria-labelledby="log-report-title">
+    <article className="log-report" data-testid="log-report" data-kind="sequence" data-state={drawn < report.total ? 'drawing' : 'ready'} aria-labelledby="log-report-title">
       <ReportHeader report={report} />
       <section aria-labelledby="log-report-qc">
         <h2 id="log-report-qc">QC results</h2>
@@ -413,7 +453,7 @@ function SequenceReportView({ report }: { report: SequenceReport }) {
       </section>
       <section aria-labelledby="log-report-events">
         <h2 id="log-report-events">Events</h2>
-        {report.events.length === 0 ? <p>No events of this sequence on this computer.</p> : <EventsTable lines={report.events} testId="log-report-events" withSeq={false} />}
+        {report.events.length === 0 ? <p>No events of this sequence on this computer.</p> : <EventsTable lines={report.events} testId="log-report-events" withSeq={false} limit={drawn} />}
       </section>
     </article>
   );

@@ -178,7 +178,14 @@ export function watchReport(state: LocalState, events: readonly LogEvent[], rang
 
   // Groups in the order the watch met them; events without a sequence form one group.
   const groups = new Map<number | null, EventGroup>();
+  // Each sequence's events, gathered once: a watch can hold 100,000 events over many sequences.
+  const eventsOf = new Map<number, LogEvent[]>();
   for (const e of shown) {
+    if (e.sequence !== null) {
+      const list = eventsOf.get(e.sequence);
+      if (list) list.push(e);
+      else eventsOf.set(e.sequence, [e]);
+    }
     let group = groups.get(e.sequence);
     if (!group) {
       const line = e.sequence === null ? undefined : known.get(e.sequence)?.line;
@@ -196,12 +203,12 @@ export function watchReport(state: LocalState, events: readonly LogEvent[], rang
     const end = s.status === 'online' ? Infinity : s.ts1 ? Date.parse(s.ts1) : NaN;
     if (start <= to && end >= from) numbers.add(s.sequence);
   }
-  for (const e of shown) if (e.sequence !== null) numbers.add(e.sequence);
+  for (const n of eventsOf.keys()) numbers.add(n);
   const sequences = [...numbers]
     .sort((a, b) => a - b)
     .map((n) => {
       const s = known.get(n);
-      const ofSeq = shown.filter((e) => e.sequence === n);
+      const ofSeq = eventsOf.get(n) ?? [];
       const marked = (labels: string[]) => ofSeq.find((e) => e.labels.some((l) => labels.includes(l)));
       const startMark = marked(START_LABELS);
       const endMark = [...ofSeq].reverse().find((e) => e.labels.some((l) => END_LABELS.includes(l)));
@@ -341,16 +348,29 @@ export function reportToCsv(report: WatchReport | SequenceReport): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** A file name without the characters a file system refuses (a project id may hold any of them). */
-function safe(text: string): string {
-  const noControls = [...text].map((c) => (c.charCodeAt(0) < 0x20 ? '-' : c)).join('');
-  return noControls.replace(/[\\/:*?"<>|]+/g, '-').trim();
+/** Longest project id kept in a file name (code points): the date and times after it must fit too. */
+const MAX_PROJECT_IN_NAME = 80;
+
+/**
+ * A file name part without what a file system or the save bridge refuses, or what misleads a
+ * reader: controls (DEL and C1 too), bidi and other format characters (U+202E would show the
+ * name's end backwards), halves of surrogate pairs, `\ / : * ? " < > |`; no leading or trailing
+ * dots or blanks. A project id comes from Dougal and may hold any of them.
+ */
+function safe(text: string, maxCodePoints = Infinity): string {
+  const cleaned = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cf}|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu, '-')
+    .replace(/[\\/:*?"<>|]+/g, '-');
+  // By code points, so a cut never leaves half of a pair behind.
+  return [...cleaned].slice(0, maxCodePoints).join('').replace(/^[\s.]+|[\s.]+$/g, '');
 }
 
 /** "Watch report eq24301 2024-06-03 0800-1200 UTC" (no extension: .pdf or .csv is added). */
 export function reportFileStem(report: WatchReport | SequenceReport, project: string, range: { from: string; to: string }, zone: TimeZoneChoice): string {
-  if (report.kind === 'sequence') return safe(`Sequence ${report.sequence} report ${project}`);
+  const name = safe(project, MAX_PROJECT_IN_NAME) || 'project';
+  if (report.kind === 'sequence') return safe(`Sequence ${report.sequence} report ${name}`);
   const [fromDay, fromTime] = formatEventTime(range.from, zone).replace(/Z$/, '').split(' ');
   const toTime = formatEventTime(range.to, zone).replace(/Z$/, '').split(' ')[1];
-  return safe(`Watch report ${project} ${fromDay} ${fromTime!.slice(0, 5).replace(':', '')}-${toTime!.slice(0, 5).replace(':', '')} ${zone === 'utc' ? 'UTC' : 'local'}`);
+  return safe(`Watch report ${name} ${fromDay} ${fromTime!.slice(0, 5).replace(':', '')}-${toTime!.slice(0, 5).replace(':', '')} ${zone === 'utc' ? 'UTC' : 'local'}`);
 }

@@ -17,6 +17,7 @@ import {
   TEMPLATE_REMARKS_RULES,
   templatesFileSizeProblem,
   templatesFileText,
+  templatesFileTextOf,
   templateTitle,
   type TemplateContent,
   type TemplateKey,
@@ -128,7 +129,10 @@ export function TemplateManager({ project, labels, templates, onClose }: { proje
       // Sized before it is read: a stray video or disk image chosen by mistake is never loaded.
       const tooBig = templatesFileSizeProblem(file.size);
       if (tooBig) return setMessage({ text: `${file.name}: ${tooBig}`, bad: true });
-      const reading = readTemplatesFile(await file.text());
+      // Decoded here, not by file.text(): that reads any bytes as UTF-8 and hides what it could not.
+      const decoded = templatesFileTextOf(new Uint8Array(await file.arrayBuffer()));
+      if (!decoded.ok) return setMessage({ text: `${file.name}: ${decoded.problem}`, bad: true });
+      const reading = readTemplatesFile(decoded.text);
       if (!reading.ok) return setMessage({ text: `${file.name}: ${reading.problem}`, bad: true });
       const plan = await importTemplates(project, reading.templates);
       const unknown = [...new Set(reading.templates.flatMap((t) => t.labels))].filter((l) => labels.length > 0 && !known.has(l));

@@ -31,7 +31,7 @@ export const MAX_TEMPLATES = 200;
 export const templateContentSchema = z.object({
   name: freeTextSchema(TEMPLATE_NAME_RULES),
   remarks: freeTextSchema(TEMPLATE_REMARKS_RULES),
-  labels: z.array(freeTextSchema(LABEL_NAME_RULES)).max(100),
+  labels: z.array(freeTextSchema(LABEL_NAME_RULES).refine((label) => label.trim() !== '', 'A label cannot be empty.')).max(100),
   position: z.enum(TEMPLATE_POSITIONS),
   key: z.enum(TEMPLATE_KEYS).nullable(),
 });
@@ -39,8 +39,11 @@ export type TemplateContent = z.infer<typeof templateContentSchema>;
 
 // ---- placeholders ---------------------------------------------------------------------------
 
-/** `{gun}`, `{gun no}`, `{species}`: a name of letters, digits, blanks, `_ . -` (other braces are text). */
-const PLACEHOLDER = /\{([A-Za-z0-9_][A-Za-z0-9_ .-]{0,39})\}/g;
+/**
+ * `{gun}`, `{gun no}`, `{species}`, `{område}`: a name of letters (any script: crews write in their
+ * own language), digits, blanks, `_ . -` (other braces are text).
+ */
+const PLACEHOLDER = /\{([\p{L}\p{N}_][\p{L}\p{M}\p{N}_ .-]{0,39})\}/gu;
 
 /** The placeholders of `remarks`, each once, in the order they first appear. */
 export function placeholdersOf(remarks: string): string[] {
@@ -179,6 +182,22 @@ function templatesFileTooBig(text: string): boolean {
   return new TextEncoder().encode(text).length > MAX_TEMPLATES_FILE_BYTES;
 }
 
+/**
+ * The text of a templates file from its bytes: UTF-8 (ours, with or without a BOM), or UTF-16 with
+ * its BOM (what Windows Notepad saves as "Unicode"). Bytes that are not UTF-8 are refused, not
+ * read with U+FFFD in place of their letters: a file saved as Latin-1 would otherwise bring
+ * "St�y" in for "Støy" without a word.
+ */
+export function templatesFileTextOf(bytes: Uint8Array): { ok: true; text: string } | { ok: false; problem: string } {
+  if (bytes.length > MAX_TEMPLATES_FILE_BYTES) return { ok: false, problem: TOO_BIG };
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  try {
+    return { ok: true, text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, problem: 'This file is not UTF-8 text (it may have been saved in another encoding); save it as UTF-8 and import it again. Nothing was imported.' };
+  }
+}
+
 export type TemplatesFileReading = { ok: true; templates: TemplateContent[]; project: string | null } | { ok: false; problem: string };
 
 /**
@@ -192,6 +211,10 @@ export function readTemplatesFile(text: string): TemplatesFileReading {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     return { ok: false, problem: 'This is not a Corelog templates file (it is not JSON).' };
+  }
+  const listed = (json as { templates?: unknown } | null)?.templates;
+  if (Array.isArray(listed) && listed.length > MAX_TEMPLATES && (json as { version?: unknown }).version === TEMPLATES_FILE_VERSION) {
+    return { ok: false, problem: `This file holds ${listed.length.toLocaleString('en-US')} templates; a project holds at most ${MAX_TEMPLATES}. Nothing was imported.` };
   }
   const top = templatesFileSchema.safeParse(json);
   if (!top.success) {
@@ -214,16 +237,18 @@ export function readTemplatesFile(text: string): TemplatesFileReading {
       const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
       return { ok: false, problem: `${where} cannot be used: ${field}${plainIssue(issue)} Nothing was imported.` };
     }
-    const problem = templateProblem(parsed.data);
+    // As the editor saves them: name and remarks trimmed, each label once.
+    const content: TemplateContent = { ...parsed.data, name: parsed.data.name.trim(), remarks: parsed.data.remarks.trim(), labels: [...new Set(parsed.data.labels)] };
+    const problem = templateProblem(content);
     if (problem) return { ok: false, problem: `${where} cannot be used: ${problem} Nothing was imported.` };
-    const name = templateTitle(parsed.data).toLowerCase();
+    const name = templateTitle(content).toLowerCase();
     if (names.has(name)) return { ok: false, problem: `${where} has the same name as template ${names.get(name)! + 1}. Nothing was imported.` };
     names.set(name, index);
-    if (parsed.data.key) {
-      if (keys.has(parsed.data.key)) return { ok: false, problem: `${where} uses ${parsed.data.key}, as template ${keys.get(parsed.data.key)! + 1} does. Nothing was imported.` };
-      keys.set(parsed.data.key, index);
+    if (content.key) {
+      if (keys.has(content.key)) return { ok: false, problem: `${where} uses ${content.key}, as template ${keys.get(content.key)! + 1} does. Nothing was imported.` };
+      keys.set(content.key, index);
     }
-    templates.push(parsed.data);
+    templates.push(content);
   }
   return { ok: true, templates, project: top.data.project ?? null };
 }
