@@ -4,7 +4,7 @@
  * are never read, settings come from an allowlist, and everything written is redacted again.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import type { OutboxSummary } from '../../../common/bridge/desktop-contract';
@@ -41,12 +41,25 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     folder = await makeOwnFolder(request.destinationDir, `corelog-diagnostics-${now.toISOString().replace(/[:.]/g, '-')}`);
     await mkdir(join(folder, 'logs'));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CorelogError('unavailable', `Diagnostics could not be written to ${request.destinationDir} (${code === 'ENOSPC' ? 'the disk is full' : (code ?? (error as Error).message)}); choose another folder.`, {
-      retryable: false,
-      cause: error,
-    });
+    throw cannotWrite(request.destinationDir, error);
   }
+  try {
+    return { folder, files: await fillFolder(folder, request, now) };
+  } catch (error) {
+    // A half-written export (the disk filled up on the way) would be sent as if whole: it goes.
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    throw cannotWrite(request.destinationDir, error);
+  }
+}
+
+function cannotWrite(destinationDir: string, error: unknown): CorelogError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? 'the folder may not be written' : (code ?? (error as Error).message);
+  return new CorelogError('unavailable', `Diagnostics could not be written to ${destinationDir} (${why}); choose another folder.`, { retryable: false, cause: error });
+}
+
+/** Writes the export's files into its own (new, empty) folder; the names written, in order. */
+async function fillFolder(folder: string, request: DiagnosticsRequest, now: Date): Promise<string[]> {
   const files: string[] = [];
   const put = async (name: string, content: string) => {
     await writeFile(join(folder, name), content);
@@ -77,7 +90,7 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     await put(join('logs', basename(logFile)), redactText(text));
   }
   await put('README.txt', README);
-  return { folder, files };
+  return files;
 }
 
 /**

@@ -3,13 +3,16 @@
  * export gets its own folder and never writes into another's. The folder was named after the time
  * to the millisecond and made with mkdir -p, so exports in the same millisecond shared one folder
  * and overwrote each other's files while every one of them answered "done" (1,000 concurrent
- * exports made 173 folders).
+ * exports made 173 folders). And an export the disk fills up in the middle of (a real 512 KB
+ * tmpfs, when this runs as root) says so plainly and leaves no half export behind to be sent as
+ * if whole (it threw a bare ENOSPC and left the half-written folder).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CorelogError } from '../../../common/errors';
 import { writeDiagnostics, type DiagnosticsRequest } from '../../../electron/services/desktop/diagnostics';
 import { createCorelogServices, type CorelogServices } from '../../../electron/services/sample-systems/profile-host';
 
@@ -62,5 +65,37 @@ describe('exports at the same moment', () => {
     const results = await Promise.all(Array.from({ length: 100 }, () => services.handlers.exportDiagnostics({ outbox, askWhere: false })));
     expect(new Set(results.map((r) => r.folder)).size).toBe(100);
     for (const { folder, files } of results) expect(readdirSync(folder).sort()).toEqual([...new Set(files.map((f) => f.split('/')[0]!))].sort());
+  });
+});
+
+const tiny = mkdtempSync(join(tmpdir(), 'corelog-diagnostics-full-'));
+function mountTiny(): string | null {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', tiny], { stdio: 'pipe' });
+    return null;
+  } catch (error) {
+    return `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}): run as root to test a full disk`;
+  }
+}
+const whyNot = mountTiny();
+afterAll(() => {
+  if (!whyNot) execFileSync('umount', [tiny]);
+  rmSync(tiny, { recursive: true, force: true });
+});
+
+describe.skipIf(whyNot !== null)(`an export onto a disk that fills up${whyNot ? ` (skipped: ${whyNot})` : ''}`, () => {
+  it('says the disk is full and leaves no half-written export behind', async () => {
+    const log = join(dir, 'corelog.log');
+    writeFileSync(log, 'a log line\n'.repeat(100_000)); // 1.1 MB: more than the disk holds
+    const destination = join(tiny, 'exports');
+    let thrown: unknown;
+    try {
+      await writeDiagnostics({ ...request(destination, 't', new Date()), logFiles: [log] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CorelogError);
+    expect((thrown as Error).message).toBe(`Diagnostics could not be written to ${destination} (the disk is full); choose another folder.`);
+    expect(readdirSync(destination)).toEqual([]);
   });
 });
