@@ -1,7 +1,8 @@
 /**
  * Serves the built renderer from `app://corelog/…` instead of `file://`, so the page has a real
- * origin (IPC sender checks, CSP 'self', no access to the rest of the disk) and every response
- * carries the Content-Security-Policy header.
+ * origin (IPC sender checks, CSP 'self', no access to the rest of the disk). Every answer carries
+ * the same security headers as browser mode's (nosniff, same-origin only, never framed) and a
+ * Content-Security-Policy: the renderer's for pages, a sandboxing one for anything but scripts.
  */
 import type { Protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
@@ -42,23 +43,68 @@ export function registerAppScheme(protocol: Protocol): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
-/** Answers one `app://` request from the renderer folder; anything outside it is a 404. */
-export async function respondFromRenderer(rendererDir: string, requestUrl: string): Promise<Response> {
-  const url = new URL(requestUrl);
-  if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-  const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '') || 'index.html';
-  if (relative.split(sep).includes('..')) return new Response('Forbidden', { status: 403 });
+/**
+ * Headers every answer carries, as browser mode sends them: only our own pages may load or frame
+ * what this scheme serves, and no type is guessed other than the one given.
+ */
+const EVERY_RESPONSE = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+/** For answers that are not the renderer's pages or scripts (errors, JSON, images): nothing in them may run. */
+const INERT_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+function plainAnswer(status: number, text: string): Response {
+  return new Response(text, { status, headers: { ...EVERY_RESPONSE, 'content-security-policy': INERT_CONTENT_POLICY, 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+/** The path below the renderer folder a request names, or null when it names none (a bad % sequence, a NUL byte). */
+function relativePathOf(pathname: string): string | null {
+  let decoded: string;
   try {
-    const body = await readFile(join(rendererDir, relative));
-    const type = TYPES[extname(relative)] ?? 'application/octet-stream';
-    const headers: Record<string, string> = { 'content-type': type, 'x-content-type-options': 'nosniff' };
-    if (type.startsWith('text/html')) headers['content-security-policy'] = rendererContentSecurityPolicy();
-    return new Response(body, { status: 200, headers });
+    decoded = decodeURIComponent(pathname);
   } catch {
-    return new Response('Not found', { status: 404 });
+    return null; // "%E0%A4%A" or a lone "%": no file has that name
   }
+  if (decoded.includes('\0')) return null;
+  return normalize(decoded).replace(/^([/\\])+/, '') || 'index.html';
+}
+
+/**
+ * Answers one `app://` request from the renderer folder; anything outside it, or any path that
+ * names no file, is a 404. It never throws: a handler that throws gives the page a network error.
+ */
+export async function respondFromRenderer(rendererDir: string, requestUrl: string): Promise<Response> {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return plainAnswer(404, 'Not found');
+  }
+  if (url.host !== APP_HOST) return plainAnswer(404, 'Not found');
+  const relative = relativePathOf(url.pathname);
+  if (relative === null) return plainAnswer(404, 'Not found');
+  if (relative.split(sep).includes('..')) return plainAnswer(403, 'Forbidden');
+  let body: Buffer;
+  try {
+    body = await readFile(join(rendererDir, relative));
+  } catch {
+    return plainAnswer(404, 'Not found');
+  }
+  const type = TYPES[extname(relative)] ?? 'application/octet-stream';
+  const headers: Record<string, string> = { ...EVERY_RESPONSE, 'content-type': type };
+  if (type.startsWith('text/html')) {
+    headers['content-security-policy'] = rendererContentSecurityPolicy();
+    headers['cross-origin-opener-policy'] = 'same-origin';
+  } else if (!type.startsWith('text/javascript')) {
+    // Scripts keep none: a worker's script would take it as the worker's own policy. An SVG or a map opened on its own runs nothing.
+    headers['content-security-policy'] = INERT_CONTENT_POLICY;
+  }
+  return new Response(new Uint8Array(body), { status: 200, headers });
 }
 
 export function serveRenderer(protocol: Protocol, rendererDir: string): void {
-  protocol.handle(APP_SCHEME, (request) => respondFromRenderer(rendererDir, request.url));
+  protocol.handle(APP_SCHEME, (request) => respondFromRenderer(rendererDir, request.url).catch(() => plainAnswer(500, 'Could not read that file.')));
 }

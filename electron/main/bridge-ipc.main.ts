@@ -1,6 +1,6 @@
 /**
  * The Electron transport of the bridge: one `ipcMain.handle` per contract method, and events
- * forwarded to every window. Each call's sender is checked before anything runs: only the main
+ * forwarded to every window that shows our own `app://` page. Each call's sender is checked before anything runs: only the main
  * frame of a page served by our own `app://` protocol may call, so an iframe or a page that
  * somehow navigated elsewhere cannot reach the services.
  *
@@ -59,7 +59,9 @@ export function registerBridgeIpc(ipcMain: IpcMain, services: AppServices, windo
   const unsubscribe = services.events.subscribe((event, payload) => {
     for (const contents of windows()) {
       try {
-        if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, { event, payload });
+        // Only a window showing our own page hears the services: one navigated elsewhere (a link
+        // that escaped, a page that failed and shows an error URL) must not receive sync state.
+        if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, { event, payload });
       } catch (error) {
         // A window closing between the check and the send must not stop the others getting the event.
         log.warn(`bridge: could not send "${event}" to a window`, error);

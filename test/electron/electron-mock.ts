@@ -10,6 +10,11 @@ export class FakeWebContents {
   readonly listeners = new Map<string, Listener[]>();
   readonly sent: { channel: string; payload: unknown }[] = [];
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  /** The page shown: Corelog's own unless a test (or the window's loadURL) sets another. */
+  url = 'app://corelog/index.html';
+  getURL() {
+    return this.url;
+  }
   on(event: string, listener: Listener) {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
@@ -62,6 +67,7 @@ export function createElectronMock() {
     }
     loadURL(url: string) {
       this.loadedUrl = url;
+      this.webContents.url = url;
       return Promise.resolve();
     }
     show() {

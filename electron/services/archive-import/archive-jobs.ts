@@ -86,6 +86,45 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * What tells this process from a later one given the same id: the boot it runs in and its start
+ * time (Linux: field 22 of /proc/<pid>/stat, in clock ticks since boot). Null where the system does
+ * not say (macOS, Windows, a /proc hidden from us): the lock then goes by the id alone.
+ */
+async function processIdentity(pid: number): Promise<string | null> {
+  if (process.platform !== 'linux') return null;
+  try {
+    const [stat, boot] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile('/proc/sys/kernel/random/boot_id', 'utf8')]);
+    // The name (field 2) is in parentheses and may hold spaces and ')': count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTicks = fields[22 - 3];
+    return startTicks && /^\d+$/.test(startTicks) ? `${boot.trim()}/${startTicks}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The lock file's text: the holder's id on the first line (what older versions read), then who it is. */
+async function lockText(): Promise<string> {
+  const identity = await processIdentity(process.pid);
+  return identity === null ? String(process.pid) : `${process.pid}\nstarted ${identity}\n`;
+}
+
+/**
+ * The live process a lock file names, or null when the lock is stale: its process ended, or its id
+ * now belongs to another process (ids are reused: after a crash and a reboot, or just a busy day,
+ * the id may be a browser or a shell, and the job would look "already running" for ever).
+ */
+async function liveHolder(text: string | null): Promise<number | null> {
+  if (text === null) return null;
+  const pid = Number.parseInt(text, 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return null;
+  const recorded = /^started (\S+)$/m.exec(text)?.[1];
+  if (recorded === undefined) return pid; // written by an older version, or where the system does not say
+  const now = await processIdentity(pid);
+  return now === null || now === recorded ? pid : null;
+}
+
 const runningElsewhere = (pid: number) =>
   new CorelogError('conflict', `This job is already running in another Corelog process (process ${pid}): the app or a \`corelog import\` command. Stop it there first.`, {
     retryable: true,
@@ -183,8 +222,8 @@ export class ArchiveJobs {
   /** Stops the run after (or in the middle of: it is looked up on resume) the file on its way. */
   async pause(jobId: string): Promise<ArchiveJobStatus> {
     const job = await this.job(jobId);
-    if (job.phase === 'scanning') {
-      job.scan?.abort();
+    if (job.scan) {
+      job.scan.abort();
       return this.statusOf(job);
     }
     if (job.run) {
@@ -481,8 +520,9 @@ export class ArchiveJobs {
     const path = join(job.dir, LOCK_FILE);
     for (let tries = 0; tries < 3; tries++) {
       try {
+        const text = await lockText();
         const file = await open(path, 'wx');
-        await file.write(String(process.pid));
+        await file.write(text);
         await file.close();
         return;
       } catch (error) {
@@ -509,8 +549,8 @@ export class ArchiveJobs {
     } catch {
       return; // gone already: someone else took it over or let it go
     }
-    const pid = Number.parseInt(await readFile(aside, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+    const pid = await liveHolder(await readFile(aside, 'utf8').catch(() => null));
+    if (pid !== null && pid !== process.pid) {
       await link(aside, path).catch(() => undefined);
       await unlink(aside).catch(() => undefined);
       throw runningElsewhere(pid);
@@ -543,11 +583,9 @@ export class ArchiveJobs {
     if ((await this.lockHolder(job)) === process.pid) await unlink(path).catch(() => undefined);
   }
 
-  /** The process holding the job's lock, if it is alive. */
+  /** The process holding the job's lock, if it is alive and still the one that took it. */
   private async lockHolder(job: Job): Promise<number | null> {
-    const text = await readFile(join(job.dir, LOCK_FILE), 'utf8').catch(() => null);
-    const pid = text === null ? NaN : Number.parseInt(text, 10);
-    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
+    return liveHolder(await readFile(join(job.dir, LOCK_FILE), 'utf8').catch(() => null));
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------

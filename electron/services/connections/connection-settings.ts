@@ -9,11 +9,11 @@
  * both when set from the Connections screen and when read from the file: unknown keys are refused,
  * and a file that does not fit leaves the defaults in use (with a notice, never a crash).
  */
-import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import type { ApiSettingField, ApiSettings, ApiSettingValue } from '../../../common/bridge/connection-contract';
 import { CorelogError, type SystemId } from '../../../common/errors';
-import { writeJsonFile } from '../desktop/json-file';
+import { announceSetAside, readJsonFileChecked, writeJsonFile } from '../desktop/json-file';
 import { DEFAULT_DOUGAL_PATHS, DEFAULT_DOUGAL_QUERY_NAMES, type DougalPaths, type DougalQueryNames } from '../dougal/paths';
 import { defaultImagoApiOptions, type ImagoApiOptions } from '../imago/api-options';
 
@@ -280,34 +280,85 @@ function defaults(env: NodeJS.ProcessEnv): ConnectionSettings {
   };
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const SYSTEM_NAMES: Record<SystemId, string> = { imago: 'Imago', dougal: 'Dougal' };
+
+/** A saved server address Corelog can use (http or https, as the Connections screen accepts), without trailing slashes; null otherwise. */
+function usableServerUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2000) return null;
+  const trimmed = value.trim().replace(/\/+$/, '');
+  try {
+    const parsed = new URL(trimmed);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? trimmed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A short, safe rendering of a value found in the file, for a notice. */
+const shown = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 80);
+
 export class ConnectionSettingsStore {
   private settings: ConnectionSettings;
+  /**
+   * What in the file could not be used, in plain words (each is also told to the log). A file
+   * that holds no settings at all is set aside by json-file.ts; a field that is not valid is left
+   * out on its own, so the fields beside it still apply.
+   */
+  readonly problems: string[] = [];
 
   constructor(
     private readonly filePath: string,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const base = defaults(env);
-    let saved: { imago?: Record<string, unknown>; dougal?: Record<string, unknown> } = {};
-    try {
-      saved = JSON.parse(readFileSync(filePath, 'utf8')) as typeof saved;
-    } catch {
-      // First start, or a damaged file: the defaults are a safe start.
-    }
-    this.settings = {
-      imago: { ...base.imago, ...saved.imago, ...readApi('imago', saved.imago?.api, filePath) },
-      dougal: { ...base.dougal, ...saved.dougal, ...readApi('dougal', saved.dougal?.api, filePath) },
+    const { value, problem } = readJsonFileChecked(filePath, { accept: isPlainObject });
+    if (problem) this.problems.push(problem); // told to the log by json-file.ts already
+    const saved = isPlainObject(value) ? value : {};
+    const fieldProblems: string[] = [];
+    const entry = (system: SystemId): Record<string, unknown> => {
+      const found = saved[system];
+      if (found === undefined || isPlainObject(found)) return found ?? {};
+      fieldProblems.push(`the saved ${SYSTEM_NAMES[system]} connection (${shown(found)}) is not a connection's settings; its defaults are in use`);
+      return {};
     };
+    const serverUrl = (system: SystemId, stored: Record<string, unknown>): string => {
+      if (stored.serverUrl === undefined) return base[system].serverUrl;
+      const url = usableServerUrl(stored.serverUrl);
+      if (url !== null) return url;
+      fieldProblems.push(`the saved ${SYSTEM_NAMES[system]} server address (${shown(stored.serverUrl)}) is not an http:// or https:// address; ${base[system].serverUrl} is used until an address is saved`);
+      return base[system].serverUrl;
+    };
+    const imago = entry('imago');
+    const dougal = entry('dougal');
+    const imagoUrl = serverUrl('imago', imago);
+    const dougalUrl = serverUrl('dougal', dougal);
+    let implicitLogin = false;
+    if (typeof dougal.implicitLogin === 'boolean') implicitLogin = dougal.implicitLogin;
+    else if (dougal.implicitLogin !== undefined) fieldProblems.push(`the saved Dougal sign-in mode (${shown(dougal.implicitLogin)}) is not true or false; the usual sign-in is used`);
+    this.settings = {
+      imago: { serverUrl: imagoUrl, ...readApi('imago', imago.api, filePath) },
+      dougal: { serverUrl: dougalUrl, implicitLogin, ...readApi('dougal', dougal.api, filePath) },
+    };
+    for (const fieldProblem of fieldProblems) {
+      const notice = `${basename(filePath)}: ${fieldProblem}`;
+      this.problems.push(notice);
+      announceSetAside(notice);
+    }
   }
 
   get current(): ConnectionSettings {
     return structuredClone(this.settings);
   }
 
+  /** Applies a change and writes the file; written first, so a save that fails (a full disk) changes nothing here either. */
   update(change: (settings: ConnectionSettings) => void): ConnectionSettings {
-    change(this.settings);
+    const next = structuredClone(this.settings);
+    change(next);
     // The notice about unreadable saved settings is for this run's screen, not for the file.
-    writeJsonFile(this.filePath, this.settings, { replacer: (key, value) => (key === 'apiNotice' ? undefined : value) });
+    writeJsonFile(this.filePath, next, { replacer: (key, value) => (key === 'apiNotice' ? undefined : value) });
+    this.settings = next;
     return this.current;
   }
 

@@ -3,7 +3,8 @@
  * versions, settings and the outbox summary, and by construction no secrets: the credential files
  * are never read, settings come from an allowlist, and everything written is redacted again.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import type { OutboxSummary } from '../../../common/bridge/desktop-contract';
@@ -32,18 +33,33 @@ export interface DiagnosticsRequest {
 
 export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ folder: string; files: string[] }> {
   const now = request.now ?? new Date();
-  const folder = join(request.destinationDir, `corelog-diagnostics-${now.toISOString().replace(/[:.]/g, '-')}`);
+  let folder: string;
   try {
     // The data folder's own `diagnostics` folder may have a file in its way (set aside); a folder the user chose is never touched.
     if (request.destinationDir === join(request.dataDir, 'diagnostics')) ensureDataFolder(request.destinationDir);
-    await mkdir(join(folder, 'logs'), { recursive: true });
+    await mkdir(request.destinationDir, { recursive: true });
+    folder = await makeOwnFolder(request.destinationDir, `corelog-diagnostics-${now.toISOString().replace(/[:.]/g, '-')}`);
+    await mkdir(join(folder, 'logs'));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CorelogError('unavailable', `Diagnostics could not be written to ${request.destinationDir} (${code === 'ENOSPC' ? 'the disk is full' : (code ?? (error as Error).message)}); choose another folder.`, {
-      retryable: false,
-      cause: error,
-    });
+    throw cannotWrite(request.destinationDir, error);
   }
+  try {
+    return { folder, files: await fillFolder(folder, request, now) };
+  } catch (error) {
+    // A half-written export (the disk filled up on the way) would be sent as if whole: it goes.
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    throw cannotWrite(request.destinationDir, error);
+  }
+}
+
+function cannotWrite(destinationDir: string, error: unknown): CorelogError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? 'the folder may not be written' : (code ?? (error as Error).message);
+  return new CorelogError('unavailable', `Diagnostics could not be written to ${destinationDir} (${why}); choose another folder.`, { retryable: false, cause: error });
+}
+
+/** Writes the export's files into its own (new, empty) folder; the names written, in order. */
+async function fillFolder(folder: string, request: DiagnosticsRequest, now: Date): Promise<string[]> {
   const files: string[] = [];
   const put = async (name: string, content: string) => {
     await writeFile(join(folder, name), content);
@@ -74,7 +90,25 @@ export async function writeDiagnostics(request: DiagnosticsRequest): Promise<{ f
     await put(join('logs', basename(logFile)), redactText(text));
   }
   await put('README.txt', README);
-  return { folder, files };
+  return files;
+}
+
+/**
+ * Creates a folder no other export uses: `name`, or `name-<random>` when that exists already (two
+ * exports in the same millisecond, from two windows or two processes). mkdir without `recursive`
+ * fails when the folder exists and only one caller can create it, so each export writes into its
+ * own folder and never over another's files.
+ */
+async function makeOwnFolder(parent: string, name: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const folder = join(parent, attempt === 0 ? name : `${name}-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(folder);
+      return folder;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw error;
+    }
+  }
 }
 
 /** The newest `corelog-server-check-<system>-<time>.txt` per system (names sort by time). */
