@@ -38,7 +38,7 @@ import {
   type ImageTarget,
   type NewCollection,
 } from './queries';
-import { readSessionReply, type SessionReply } from './session-reply';
+import { readSessionReply, sessionLifetimeMs, type SessionReply } from './session-reply';
 import { sniffReply } from './sniffed-reply';
 import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
@@ -194,7 +194,7 @@ export class ImagoClient {
       throw error instanceof CorelogError ? this.reported(error) : error;
     }
     // The documented 24 h, or less when the reply says the token ends sooner.
-    const lifetimeMs = reply.lifetimeMs === null ? this.api.tokenLifetimeMs : Math.min(reply.lifetimeMs, this.api.tokenLifetimeMs);
+    const lifetimeMs = sessionLifetimeMs(reply, this.api.tokenLifetimeMs);
     const info = this.state.start(reply, username, lifetimeMs, signedInAt);
     return { uid: reply.uid, expiresAt: info.expiresAt! };
   }
