@@ -40,6 +40,7 @@ import {
 } from './queries';
 import { readSessionReply, sessionLifetimeMs, type SessionReply } from './session-reply';
 import { sniffReply } from './sniffed-reply';
+import { WholeImageCheck } from './whole-image';
 import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
   collection,
@@ -531,10 +532,17 @@ export class ImagoClient {
     const bytes = await response.bytes();
     // No content type said it is not an image, but the bytes may still be a JSON message.
     if (startsLikeJson(bytes)) throw this.reported(notAnImage(bytes.toString('utf8'), spec.action));
+    const whole = new WholeImageCheck();
+    whole.feed(bytes);
+    const missing = whole.missing();
+    if (missing) throw this.reported(incompleteImage(missing, spec.action));
     return { ...this.describeDownload(response, spec.action), bytes };
   }
 
-  /** Streams the image to `filePath` (via a `.part` file, so a broken download leaves nothing behind). */
+  /**
+   * Streams the image to `filePath` (via a `.part` file, so a broken download leaves nothing
+   * behind). A body that ends before the image does (cleanly, as far as HTTP goes) is refused.
+   */
   async downloadImageToFile(target: ImageTarget, filePath: string, options: DownloadOptions = {}): Promise<DownloadedImage & { path: string; size: number; sha256: string }> {
     const spec = this.downloadSpec(target, options);
     const response = await this.imageReply(await this.request(spec), spec.action);
@@ -542,13 +550,20 @@ export class ImagoClient {
     const hash = createHash('sha256');
     let size = 0;
     const refuse = (chunk: Buffer) => this.reported(notAnImage(chunk.toString('utf8'), spec.action));
+    const cutShort = (missing: string) => this.reported(incompleteImage(missing, spec.action));
+    const whole = new WholeImageCheck();
     const counting = new Transform({
       transform(chunk: Buffer, _enc, done) {
         // An image never starts like JSON: such a body is a message (under a type that did not say so).
         if (size === 0 && startsLikeJson(chunk)) return done(refuse(chunk));
         size += chunk.length;
         hash.update(chunk);
+        whole.feed(chunk);
         done(null, chunk);
+      },
+      flush(done) {
+        const missing = whole.missing();
+        done(missing ? cutShort(missing) : null);
       },
     });
     try {
@@ -954,6 +969,18 @@ function startsLikeJson(bytes: Buffer): boolean {
 }
 
 /** The error for a message where an image was asked for, with the server's reason when it gives one. */
+/**
+ * An image body that ended before the image did. Retryable: most often the reply was cut on the
+ * way; a copy Imago itself holds incomplete keeps failing, and says so.
+ */
+function incompleteImage(missing: string, action: string): CorelogError {
+  return new CorelogError(
+    'malformed-response',
+    `Imago did not ${action} whole: ${missing}. Corelog kept nothing of it (the reply was cut short on the way, or Imago holds this image incomplete).`,
+    { system: 'imago', status: 200 },
+  );
+}
+
 function notAnImage(body: string, action: string): CorelogError {
   const reason = serverReason(body);
   const missing = !!reason && /not[\s_-]?found|no[\s_-]?image|does not exist/i.test(reason);
