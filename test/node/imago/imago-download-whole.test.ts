@@ -25,7 +25,7 @@ const target = { collectionName: 'RC-1', imageryTypeName: 'Chips', imageTypeName
 const client = () => new ImagoClient({ baseUrl: imago.url, timeoutMs: 3000, credentials: async () => ({ username: 'svc', password: 'pw' }) });
 
 /** A photo-like picture (noise compresses into real coded data, not a few bytes). */
-async function picture(): Promise<sharp.Sharp> {
+async function picture(): Promise<ReturnType<typeof sharp>> {
   const raw = Buffer.alloc(96 * 64 * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919 + (i >> 5) * 31) % 251;
   return sharp(raw, { raw: { width: 96, height: 64, channels: 3 } });
