@@ -430,7 +430,7 @@ async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<vo
   const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
   throw new CorelogError(
     'validation',
-    `The stored copy of the ${job.imageTypeName} photo of ${where} is damaged on this computer (its bytes changed since it was taken in); Corelog did not send it to Imago. Take the photo in again from the card, then retry this upload.`,
+    `The stored copy of the ${job.imageTypeName} photo of ${where} is damaged on this computer (its bytes changed since it was taken in); Corelog did not send it to Imago. Take the photo in again from the card (or the archive it came from), then retry this upload.`,
     { retryable: false },
   );
 }
