@@ -442,7 +442,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** 86 400 000 → "24 h", 3 600 000 → "1 h", 300 000 → "5 min". */
+/** 86 400 000 → "24 h", 3 600 000 → "60 min", 300 000 → "5 min". */
 function formatDuration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 120) return `${minutes} min`;
