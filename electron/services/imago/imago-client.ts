@@ -849,7 +849,10 @@ export class ImagoClient {
     if (spec.maxReplyBytes) options.maxReplyBytes = spec.maxReplyBytes;
     if (spec.crossOriginRedirect) options.crossOriginRedirect = true;
     const response = await this.attempt(options);
-    if (spec.path === '/session' && spec.method === 'POST' && response.status !== 200 && response.status !== 404) {
+    // Any 2xx is a sign-in answer (a REST server may well say 201 "session created"); its body
+    // then decides. 404 is the documented "internal error" of sign-in, read by the caller.
+    const success = response.status >= 200 && response.status < 300;
+    if (spec.path === '/session' && spec.method === 'POST' && !success && response.status !== 404) {
       throw this.reported(await errorFromResponse('imago', response, 'sign in'));
     }
     return response;

@@ -110,7 +110,9 @@ export async function runImagoServerCheck(options: ImagoCheckOptions): Promise<S
       const reply = await http.signIn('/session', { username: login.username, password: login.password }, context.signal);
       if (reply.status === 401) return { state: 'failed', summary: 'Imago refused the stored login (401). Sign in again on this screen.' };
       if (reply.status === 404) return { state: 'failed', summary: 'Imago answered 404, which its documents list for sign-in as “internal error”: a fault on the server side.' };
-      if (reply.status !== 200 || !reply.isJson) return { state: 'failed', summary: `Imago answered the sign-in with HTTP ${reply.status} (${describeJson(reply.json)}), not a session.` };
+      // Any 2xx with a JSON body is a sign-in to the client (201 "session created" included).
+      if (reply.status < 200 || reply.status >= 300 || !reply.isJson) return { state: 'failed', summary: `Imago answered the sign-in with HTTP ${reply.status} (${describeJson(reply.json)}), not a session.` };
+      if (reply.status !== 200) context.detail(`HTTP ${reply.status} instead of the documented 200; Corelog’s client takes any 2xx.`);
       const body = reply.json;
       context.detail(`Reply fields: ${isRecord(body) ? Object.keys(body).join(', ') || 'none' : describeJson(body)} (documented: uid, apiToken).`);
       // Read by the very code Corelog's client signs in with, so the check says what the client will do.
