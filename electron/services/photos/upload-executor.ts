@@ -402,12 +402,6 @@ function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: strin
 }
 
 /**
- * Whether Imago's image is these bytes. Its checksum's algorithm is not documented: a SHA-256
- * (bare or `sha256:`-prefixed) is compared; without one, or with another kind (an MD5), the size on
- * this interval and image type is what there is to go on (as before: a lost reply must not upload
- * the photo twice).
- */
-/**
  * Hashes the stored original again and refuses to send it when the bytes no longer match the
  * SHA-256 they were stored under at intake (the file's name). Hashed before sending rather than
  * while: the http layer streams the file by path, and a check at the end of the stream would
@@ -435,6 +429,12 @@ async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<vo
   );
 }
 
+/**
+ * Whether Imago's image is these bytes. Its checksum's algorithm is not documented: a SHA-256
+ * (bare or `sha256:`-prefixed) is compared; without one, or with another kind (an MD5), the size on
+ * this interval and image type is what there is to go on (as before: a lost reply must not upload
+ * the photo twice).
+ */
 function sameBytes(image: ImageMetadata, sha256: string, bytes: number): boolean {
   const checksum = image.checksum?.trim().toLowerCase().replace(/^sha-?256[:=]/, '') ?? '';
   if (/^[0-9a-f]{64}$/.test(checksum)) return checksum === sha256;
