@@ -38,8 +38,9 @@ import {
   type ImageTarget,
   type NewCollection,
 } from './queries';
-import { readSessionReply, type SessionReply } from './session-reply';
+import { readSessionReply, sessionLifetimeMs, type SessionReply } from './session-reply';
 import { sniffReply } from './sniffed-reply';
+import { WholeImageCheck } from './whole-image';
 import { saysAlreadyExists, saysBodyForm, saysNotPermitted, saysSessionEnded } from './refusal-reasons';
 import {
   collection,
@@ -194,7 +195,7 @@ export class ImagoClient {
       throw error instanceof CorelogError ? this.reported(error) : error;
     }
     // The documented 24 h, or less when the reply says the token ends sooner.
-    const lifetimeMs = reply.lifetimeMs === null ? this.api.tokenLifetimeMs : Math.min(reply.lifetimeMs, this.api.tokenLifetimeMs);
+    const lifetimeMs = sessionLifetimeMs(reply, this.api.tokenLifetimeMs);
     const info = this.state.start(reply, username, lifetimeMs, signedInAt);
     return { uid: reply.uid, expiresAt: info.expiresAt! };
   }
@@ -531,10 +532,17 @@ export class ImagoClient {
     const bytes = await response.bytes();
     // No content type said it is not an image, but the bytes may still be a JSON message.
     if (startsLikeJson(bytes)) throw this.reported(notAnImage(bytes.toString('utf8'), spec.action));
+    const whole = new WholeImageCheck();
+    whole.feed(bytes);
+    const missing = whole.missing();
+    if (missing) throw this.reported(incompleteImage(missing, spec.action));
     return { ...this.describeDownload(response, spec.action), bytes };
   }
 
-  /** Streams the image to `filePath` (via a `.part` file, so a broken download leaves nothing behind). */
+  /**
+   * Streams the image to `filePath` (via a `.part` file, so a broken download leaves nothing
+   * behind). A body that ends before the image does (cleanly, as far as HTTP goes) is refused.
+   */
   async downloadImageToFile(target: ImageTarget, filePath: string, options: DownloadOptions = {}): Promise<DownloadedImage & { path: string; size: number; sha256: string }> {
     const spec = this.downloadSpec(target, options);
     const response = await this.imageReply(await this.request(spec), spec.action);
@@ -542,13 +550,20 @@ export class ImagoClient {
     const hash = createHash('sha256');
     let size = 0;
     const refuse = (chunk: Buffer) => this.reported(notAnImage(chunk.toString('utf8'), spec.action));
+    const cutShort = (missing: string) => this.reported(incompleteImage(missing, spec.action));
+    const whole = new WholeImageCheck();
     const counting = new Transform({
       transform(chunk: Buffer, _enc, done) {
         // An image never starts like JSON: such a body is a message (under a type that did not say so).
         if (size === 0 && startsLikeJson(chunk)) return done(refuse(chunk));
         size += chunk.length;
         hash.update(chunk);
+        whole.feed(chunk);
         done(null, chunk);
+      },
+      flush(done) {
+        const missing = whole.missing();
+        done(missing ? cutShort(missing) : null);
       },
     });
     try {
@@ -834,7 +849,10 @@ export class ImagoClient {
     if (spec.maxReplyBytes) options.maxReplyBytes = spec.maxReplyBytes;
     if (spec.crossOriginRedirect) options.crossOriginRedirect = true;
     const response = await this.attempt(options);
-    if (spec.path === '/session' && spec.method === 'POST' && response.status !== 200 && response.status !== 404) {
+    // Any 2xx is a sign-in answer (a REST server may well say 201 "session created"); its body
+    // then decides. 404 is the documented "internal error" of sign-in, read by the caller.
+    const success = response.status >= 200 && response.status < 300;
+    if (spec.path === '/session' && spec.method === 'POST' && !success && response.status !== 404) {
       throw this.reported(await errorFromResponse('imago', response, 'sign in'));
     }
     return response;
@@ -954,6 +972,18 @@ function startsLikeJson(bytes: Buffer): boolean {
 }
 
 /** The error for a message where an image was asked for, with the server's reason when it gives one. */
+/**
+ * An image body that ended before the image did. Retryable: most often the reply was cut on the
+ * way; a copy Imago itself holds incomplete keeps failing, and says so.
+ */
+function incompleteImage(missing: string, action: string): CorelogError {
+  return new CorelogError(
+    'malformed-response',
+    `Imago did not ${action} whole: ${missing}. Corelog kept nothing of it (the reply was cut short on the way, or Imago holds this image incomplete).`,
+    { system: 'imago', status: 200 },
+  );
+}
+
 function notAnImage(body: string, action: string): CorelogError {
   const reason = serverReason(body);
   const missing = !!reason && /not[\s_-]?found|no[\s_-]?image|does not exist/i.test(reason);

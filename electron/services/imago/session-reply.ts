@@ -47,6 +47,15 @@ export function readSessionReply(value: unknown, serverDate: string | null, now:
   return { apiToken: (record[tokenKey] as string).trim(), uid, lifetimeMs: statedLifetime(record, serverDate, now, note) };
 }
 
+/**
+ * How long Corelog counts a token from sign-in: the documented lifetime (the connection's
+ * `tokenLifetimeMs`, 24 h), or the reply's stated one when that is shorter. A longer stated life
+ * is not trusted: the documents promise 24 h, and a 401 renews anyway.
+ */
+export function sessionLifetimeMs(reply: Pick<SessionReply, 'lifetimeMs'>, documentedMs: number): number {
+  return reply.lifetimeMs === null ? documentedMs : Math.min(reply.lifetimeMs, documentedMs);
+}
+
 /** The object holding the token: the reply itself, or one wrapper level down. */
 function sessionRecord(value: unknown): Record<string, unknown> | null {
   if (!isRecord(value)) return null;

@@ -8,12 +8,16 @@
  * - the same job asked for while it runs joins the running upload (a reloaded window re-asks);
  * - a re-send first lists the interval's image metadata and, when Imago already holds these exact
  *   bytes (same SHA-256), answers with that image instead of uploading again (a lost response).
+ * The stored file is hashed again before it is sent: its name is the SHA-256 taken at intake, and
+ * bytes damaged on disk since (bit rot, a bad sector, an edit in the store) must not reach Imago
+ * under the photo's name.
  */
+import { rename } from 'node:fs/promises';
 import { CorelogError } from '../../../common/errors';
 import type { AttributeValues, IntervalBase, IntervalTarget, UploadReceipt } from '../../../common/bridge/photo-contract';
 import type { ImagoClient, ImageMetadata, ImageryInterval, UploadedIds } from '../imago/imago-client';
 import { sameImagoId } from '../imago/imago-ids';
-import type { PhotoStore } from '../images';
+import { hashFile, type PhotoStore, type StoredPhoto } from '../images';
 import { attributesOf, attributesToWrite, conflictingAttributes } from './interval-attributes';
 
 export interface UploadJob {
@@ -269,6 +273,8 @@ export class PhotoUploadExecutor {
     if (!stored) {
       throw new CorelogError('not-found', 'This photo is no longer in Corelog’s photo store on this computer; add it again.', { retryable: false });
     }
+    // Once per send, however many attempts it takes; only when bytes are about to leave.
+    let verified: Promise<void> | null = null;
     const attempt = async (useKnown: boolean): Promise<UploadReceipt> => {
       const interval = await this.writeInterval(job.target, job.attributes, { useKnown, ...(job.base !== undefined ? { base: job.base } : {}) });
       const client = this.options.client();
@@ -277,6 +283,9 @@ export class PhotoUploadExecutor {
         const existing = await this.findSameImage(client, job, interval.id, stored.bytes);
         if (existing) return { imageId: existing.id, imageryId: interval.id, alreadyThere: true, ...written };
       }
+      if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
+      verified ??= verifyStoredCopy(stored, job);
+      await verified;
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
       const reply = await client.uploadImage(
         {
@@ -390,6 +399,34 @@ export class PhotoUploadExecutor {
  */
 function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: string): boolean {
   return sameImagoId(image.imageryId, imageryId) && (image.imageTypeName ?? imageTypeName) === imageTypeName && image.deleted !== true;
+}
+
+/**
+ * Hashes the stored original again and refuses to send it when the bytes no longer match the
+ * SHA-256 they were stored under at intake (the file's name). Hashed before sending rather than
+ * while: the http layer streams the file by path, and a check at the end of the stream would
+ * already have handed the damaged bytes to Imago. The read costs one pass over a file the upload
+ * then reads again from the page cache; SHA-256 runs at hundreds of MB/s, far above any uplink.
+ *
+ * The damaged copy is set aside (`….damaged`, kept, never sent) so that taking the photo in again
+ * stores a sound copy under the same name instead of finding the damaged one "already stored".
+ */
+async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<void> {
+  let actual: string;
+  try {
+    actual = await hashFile(stored.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CorelogError('internal', `Corelog could not read its stored copy of this photo (${code}); nothing was sent to Imago. Take the photo in again from the card.`, { retryable: false, cause: error });
+  }
+  if (actual === job.sha256) return;
+  await rename(stored.path, `${stored.path}.damaged`).catch(() => undefined);
+  const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
+  throw new CorelogError(
+    'validation',
+    `The stored copy of the ${job.imageTypeName} photo of ${where} is damaged on this computer (its bytes changed since it was taken in); Corelog did not send it to Imago. Take the photo in again from the card (or the archive it came from), then retry this upload.`,
+    { retryable: false },
+  );
 }
 
 /**

@@ -146,6 +146,46 @@ describe('Imago server check', () => {
     expect(report.detected.every((d) => d.proposal === null)).toBe(true);
   });
 
+  it('reads a sign-in reply in another shape as Corelog’s client does (token named otherwise, wrapped, no uid)', async () => {
+    for (const [shape, departure] of [
+      ['token-key', 'the token came as "token" instead of "apiToken"'],
+      ['data-wrapped', 'the session came wrapped in another object'],
+      ['no-uid', 'the reply names no user id (uid)'],
+    ] as const) {
+      await dialect({ sessionReplyShape: shape });
+      const { report, sent } = await check();
+      expectNoWrites(sent);
+      expectNoSecrets(report);
+      const signIn = step(report, 'sign-in');
+      expect(signIn.state, `${shape}: ${signIn.summary}`).toBe('noted');
+      expect(signIn.summary).toContain('Token received');
+      expect(signIn.summary).toContain('Corelog’s client reads it');
+      expect(signIn.summary).not.toMatch(/will not find|no apiToken/);
+      expect(signIn.details.join('\n')).toContain(departure);
+      // The check's own token worked for every later step, and so did the client: what the check said is what happened.
+      expect(step(report, 'context').state).toBe('passed');
+      expect(step(report, 'client').state, `${shape}: ${step(report, 'client').summary}`).not.toBe('failed');
+      expect(report.detected.map((d) => d.text).join('\n')).toContain('Corelog’s client reads it as it is — nothing to set');
+    }
+  });
+
+  it('says the token lifetime Corelog counts from a reply that states one: the stated one when shorter, else 24 h', async () => {
+    await dialect({ sessionReplyShape: 'states-expiry', tokenLifetimeSeconds: 3600 });
+    const short = (await check()).report;
+    const shortText = short.detected.map((d) => d.text).join('\n');
+    expect(shortText).toContain('states the token’s lifetime (60 min); Corelog counts that (60 min) from sign-in');
+    expect(shortText).not.toContain('24 h');
+    expect(step(short, 'sign-in').state).toBe('passed');
+
+    await dialect({ sessionReplyShape: 'states-expiry', tokenLifetimeSeconds: 7 * 86_400 });
+    const long = (await check()).report;
+    expect(long.detected.map((d) => d.text).join('\n')).toContain('states the token’s lifetime (168 h); Corelog still counts the documented 24 h, the shorter');
+
+    await dialect({ sessionReplyShape: 'documented' });
+    const plain = (await check()).report;
+    expect(step(plain, 'sign-in').details.join('\n')).toContain('does not say how long the token lives; Corelog counts 24 h from sign-in');
+  });
+
   it('proposes the imagery key a server wraps its lists in; applying it stores it and the next check agrees', async () => {
     await dialect({ imageryKey: 'items' });
     const first = (await check()).report;

@@ -203,7 +203,8 @@ describe('a read-only workspace', () => {
 
 describe('images', () => {
   const target = { collectionName: 'RC-1', imageryTypeName: 'Chips', imageTypeName: 'Wet', imageryId: 'b1' };
-  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]);
+  // SOI, an APP0 segment (length 0x0707) and filler, then EOI: whole as far as its structure goes.
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7), Buffer.from([0xff, 0xd9])]);
 
   it('a JSON message where the image belongs is an error with its reason, never image bytes', async () => {
     await start();

@@ -14,6 +14,7 @@ import { CorelogError } from '../../../../common/errors';
 import type { StoredLogin } from '../../credentials/credential-vault';
 import { defaultImagoApiOptions, type ImagoApiOptions } from '../../imago/api-options';
 import { ImagoClient } from '../../imago/imago-client';
+import { readSessionReply, sessionLifetimeMs, type SessionReply } from '../../imago/session-reply';
 import { collectionParams, downloadParams, imageMetadataParams, imageryParams, type ImageTarget } from '../../imago/queries';
 import { apiSettingLabel, type ImagoApiSettings } from '../connection-settings';
 import { CheckHttp, describeJson, formatBytes, type CheckReply, type QueryValue } from './check-http';
@@ -109,22 +110,35 @@ export async function runImagoServerCheck(options: ImagoCheckOptions): Promise<S
       const reply = await http.signIn('/session', { username: login.username, password: login.password }, context.signal);
       if (reply.status === 401) return { state: 'failed', summary: 'Imago refused the stored login (401). Sign in again on this screen.' };
       if (reply.status === 404) return { state: 'failed', summary: 'Imago answered 404, which its documents list for sign-in as “internal error”: a fault on the server side.' };
-      if (reply.status !== 200 || !reply.isJson) return { state: 'failed', summary: `Imago answered the sign-in with HTTP ${reply.status} (${describeJson(reply.json)}), not a session.` };
-      const body = (reply.json ?? {}) as Record<string, unknown>;
-      const token = str(body.apiToken) ?? str(body.token);
-      context.detail(`Reply fields: ${Object.keys(body).join(', ') || 'none'} (documented: uid, apiToken).`);
-      if (!token) return { state: 'failed', summary: 'Signed in, but the reply carries no apiToken.' };
-      found.token = token;
-      const lifetimeKeys = Object.keys(body).filter((key) => /expir|ttl|lifetime|valid/i.test(key));
-      if (lifetimeKeys.length > 0) {
-        for (const key of lifetimeKeys) context.detail(`The reply says ${key} = ${String(body[key]).slice(0, 60)}.`);
-        run.detect(`The sign-in reply states the token’s lifetime (${lifetimeKeys.join(', ')}); Corelog counts 24 h from sign-in and renews 10 minutes early, and signs in again on any 401.`);
-      } else {
-        context.detail('The reply does not say how long the token lives; Corelog counts 24 h from sign-in (documented) and signs in again on any 401.');
+      // Any 2xx with a JSON body is a sign-in to the client (201 "session created" included).
+      if (reply.status < 200 || reply.status >= 300 || !reply.isJson) return { state: 'failed', summary: `Imago answered the sign-in with HTTP ${reply.status} (${describeJson(reply.json)}), not a session.` };
+      if (reply.status !== 200) context.detail(`HTTP ${reply.status} instead of the documented 200; Corelog’s client takes any 2xx.`);
+      const body = reply.json;
+      context.detail(`Reply fields: ${isRecord(body) ? Object.keys(body).join(', ') || 'none' : describeJson(body)} (documented: uid, apiToken).`);
+      // Read by the very code Corelog's client signs in with, so the check says what the client will do.
+      const departures: string[] = [];
+      let session: SessionReply;
+      try {
+        session = readSessionReply(body, reply.headers.get('date'), Date.now(), (detail) => departures.push(detail));
+      } catch {
+        return { state: 'failed', summary: `Signed in, but Corelog’s client finds no token in the reply (${describeJson(body)}).` };
       }
-      const shape = /^[0-9a-f-]{36}$/i.test(token) ? 'a UUID' : `${token.length} characters`;
-      if (!str(body.apiToken)) return { state: 'noted', summary: `Token received (${shape}), but under "token" instead of the documented apiToken: Corelog’s client will not find it.` };
-      return { state: 'passed', summary: `Token received (${shape}); user id ${str(body.uid) ?? 'missing'}.` };
+      found.token = session.apiToken;
+      for (const departure of departures) context.detail(`Corelog’s client reads it although ${departure}.`);
+      const counted = sessionLifetimeMs(session, api.tokenLifetimeMs);
+      if (session.lifetimeMs !== null) {
+        const used = counted < api.tokenLifetimeMs ? `Corelog counts that (${formatDuration(counted)}) from sign-in` : `Corelog still counts the documented ${formatDuration(api.tokenLifetimeMs)}, the shorter`;
+        run.detect(`The sign-in reply states the token’s lifetime (${formatDuration(session.lifetimeMs)}); ${used}, renews shortly before the end, and signs in again on any 401 — nothing to set.`);
+      } else {
+        context.detail(`The reply does not say how long the token lives; Corelog counts ${formatDuration(api.tokenLifetimeMs)} from sign-in (documented) and signs in again on any 401.`);
+      }
+      const shape = /^[0-9a-f-]{36}$/i.test(session.apiToken) ? 'a UUID' : `${session.apiToken.length} characters`;
+      const user = `user id ${session.uid ?? 'not given'}`;
+      if (departures.length > 0) {
+        run.detect(`The sign-in reply is not in the documented shape {uid, apiToken}: ${departures.join('; ')}. Corelog’s client reads it as it is — nothing to set.`);
+        return { state: 'noted', summary: `Token received (${shape}; ${user}), in another shape than documented (${departures.join('; ')}); Corelog’s client reads it.` };
+      }
+      return { state: 'passed', summary: `Token received (${shape}); ${user}.` };
     });
   }
 
@@ -424,6 +438,18 @@ export async function runImagoServerCheck(options: ImagoCheckOptions): Promise<S
   run.cannotCheck('Whether POST /imagery takes a keyed object or a bare array: Corelog finds out from its first save and keeps the form that worked; nothing to set.');
   run.cannotCheck('Whether an upload creates a missing interval, and which status a write to a read-only workspace gets: Corelog creates intervals before uploading, and shows any refusal in plain words.');
   return run.finish(http.nonReads);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** 86 400 000 → "24 h", 3 600 000 → "60 min", 300 000 → "5 min". */
+function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = minutes / 60;
+  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
 }
 
 function describeHeader(header: ImagoApiOptions['tokenHeader']): string {
