@@ -13,7 +13,7 @@
  *   {any} stands for text to skip.
  * Same field syntax as `filename-pattern.ts` (the interactive list), whose API stays as it is.
  */
-import { patternSource } from './filename-pattern';
+import { patternTokens, tokenMatcher, type FieldSpec, type NameMatcher } from './filename-pattern';
 
 export interface ArchiveFields {
   hole: string;
@@ -28,7 +28,7 @@ export interface CompiledArchivePattern {
   segments: number;
   /** Whether the pattern names the extension itself. */
   withExtension: boolean;
-  regex: RegExp;
+  regex: NameMatcher;
 }
 
 export type ArchivePatternResult = { ok: true; compiled: CompiledArchivePattern } | { ok: false; reason: string };
@@ -38,12 +38,13 @@ export type ArchivePathMatch =
   /** `reason` says which part failed, in plain words. */
   | { ok: false; reason: string };
 
-const FIELD_REGEX: Record<string, string> = {
-  hole: '(?<hole>[^/]+?)',
-  from: '(?<from>\\d+(?:[.,]\\d+)?)',
-  to: '(?<to>\\d+(?:[.,]\\d+)?)',
-  imageType: '(?<imageType>[^_/]+?)',
-  any: '[^/]*?',
+const DEPTH: FieldSpec = { fits: /^\d+(?:[.,]\d+)?$/, lazy: false, stop: /[^\d.,]/ };
+const FIELDS: Record<string, FieldSpec> = {
+  hole: { fits: /^[^/]+$/, lazy: true, stop: /\// },
+  from: DEPTH,
+  to: DEPTH,
+  imageType: { fits: /^[^_/]+$/, lazy: true, stop: /[_/]/ },
+  any: { fits: /^[^/]*$/, lazy: true, stop: /\// },
 };
 const REQUIRED = ['hole', 'from', 'to', 'imageType'] as const;
 /** An extension has a letter in it, so `10.00_15.00` (no extension) keeps its depths. */
@@ -54,14 +55,14 @@ export function compileArchivePattern(pattern: string): ArchivePatternResult {
   const text = pattern.trim().replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
   if (!text) return { ok: false, reason: 'the pattern is empty' };
   if (text.split('/').some((segment) => segment === '')) return { ok: false, reason: 'the pattern has an empty folder (two / in a row)' };
-  const translated = patternSource(text, FIELD_REGEX);
+  const translated = patternTokens(text, FIELDS);
   if (!translated.ok) return translated;
-  const { source, fields: seen } = translated;
+  const { tokens, fields: seen } = translated;
   const missing = REQUIRED.filter((field) => !seen.has(field));
   if (missing.length > 0) return { ok: false, reason: `the pattern must name ${missing.map((f) => `{${f}}`).join(', ')} (an upload needs the hole, both depths and the image type)` };
   return {
     ok: true,
-    compiled: { pattern: text, segments: text.split('/').length, withExtension: EXTENSION.test(text), regex: new RegExp(`^${source}$`, 'i') },
+    compiled: { pattern: text, segments: text.split('/').length, withExtension: EXTENSION.test(text), regex: tokenMatcher(tokens, FIELDS) },
   };
 }
 
