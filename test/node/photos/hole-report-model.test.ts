@@ -93,7 +93,13 @@ describe('hole report model', () => {
   it('offers a file name without characters a file system refuses', () => {
     const day = new Date(2026, 10, 26);
     expect(reportFileName({ name: 'FF-DD-0012' }, day)).toBe('FF-DD-0012 hole report 2026-11-26.pdf');
-    expect(reportFileName({ name: 'A/B:C*?\u0007' }, day)).toBe('A-B-C- hole report 2026-11-26.pdf');
+    expect(reportFileName({ name: 'A/B:C*?\u0007' }, day)).toBe('A-B-C-- hole report 2026-11-26.pdf');
+    // A cut at 150 never halves an emoji (the save bridge refuses a lone surrogate), and a
+    // right-to-left override cannot make the name end look like another extension.
+    const long = reportFileName({ name: `${'x'.repeat(149)}🪨🪨` }, day);
+    expect(long).toBe(`${'x'.repeat(149)}🪨 hole report 2026-11-26.pdf`);
+    expect(long).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(reportFileName({ name: 'DH\u202Efdp.exe' }, day)).toBe('DH-fdp.exe hole report 2026-11-26.pdf');
     expect(reportFileName({ name: '..' }, day)).toBe('hole hole report 2026-11-26.pdf');
   });
 });

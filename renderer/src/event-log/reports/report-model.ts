@@ -4,6 +4,7 @@
  * time zone chosen in Settings: the printed page and the CSV show the same words from one place,
  * so "the same content as CSV" holds by construction.
  */
+import { safeFileNamePart } from '../../../../common/safe-file-name';
 import type { QcResult, SequenceSummary } from '../../../../common/bridge/event-log-contract';
 import { cell } from '../csv-export';
 import type { EventSyncState, LogEvent, OutboxItem } from '../event-log-db';
@@ -357,14 +358,7 @@ const MAX_PROJECT_IN_NAME = 80;
  * name's end backwards), halves of surrogate pairs, `\ / : * ? " < > |`; no leading or trailing
  * dots or blanks. A project id comes from Dougal and may hold any of them.
  */
-function safe(text: string, maxCodePoints = Infinity): string {
-  const cleaned = text
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-    .replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cf}|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu, '-')
-    .replace(/[\\/:*?"<>|]+/g, '-');
-  // By code points, so a cut never leaves half of a pair behind.
-  return [...cleaned].slice(0, maxCodePoints).join('').replace(/^[\s.]+|[\s.]+$/g, '');
-}
+const safe = safeFileNamePart;
 
 /** "Watch report eq24301 2024-06-03 0800-1200 UTC" (no extension: .pdf or .csv is added). */
 export function reportFileStem(report: WatchReport | SequenceReport, project: string, range: { from: string; to: string }, zone: TimeZoneChoice): string {

@@ -5,6 +5,7 @@
  */
 import type { AttributeValues, CatalogueImageryType } from '../../../../common/bridge/photo-contract';
 import { isStructuredValue, structuredText } from '../../../../common/photos/attribute-value';
+import { safeFileNamePart } from '../../../../common/safe-file-name';
 import type { Hole, ImageryInterval, RemoteImageRef, TrayPhoto } from '../photos-db';
 
 export interface ReportColumn {
@@ -96,7 +97,5 @@ export function reportPhotos(intervals: readonly ImageryInterval[], local: reado
 /** The name offered when saving: `<hole> hole report <yyyy-mm-dd>.pdf`, without characters a file system refuses. */
 export function reportFileName(hole: Pick<Hole, 'name'>, date: Date): string {
   const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const safe = hole.name.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '-').trim().replace(/^\.+/, '') || 'hole';
-  return `${safe.slice(0, 150)} hole report ${day}.pdf`;
+  return `${safeFileNamePart(hole.name, 150) || 'hole'} hole report ${day}.pdf`;
 }
