@@ -152,15 +152,17 @@ export class ConnectionService {
   async setServerUrl(system: SystemId, serverUrl: string): Promise<ConnectionStatus> {
     const normalized = serverUrl.replace(/\/+$/, '');
     if (normalized === this.options.settings.current[system].serverUrl) return this.status(system);
+    // Saved first: a save that fails (a full disk) changes nothing, instead of leaving the old
+    // connection torn down and no new one made until a restart.
+    this.options.settings.update((s) => {
+      s[system].serverUrl = normalized;
+    });
     // The login main holds belongs to the old server: it is never sent to the new one unasked.
     this.haltSignIn(system, 'signed-out');
     const old = this.state(system);
     old.tracker.stop();
     await old.link.signOut().catch(() => undefined);
     old.link.dispose?.();
-    this.options.settings.update((s) => {
-      s[system].serverUrl = normalized;
-    });
     this.lastErrors.set(system, null);
     const fresh = this.connect(system);
     this.systems.set(system, fresh);
@@ -170,13 +172,14 @@ export class ConnectionService {
 
   /** Stores a system's API settings and rebuilds its client with them, as setServerUrl does; the same login then signs in again. */
   async setApiSettings<S extends SystemId>(system: S, api: ConnectionSettings[S]['api']): Promise<ConnectionStatus> {
+    // Saved first, as in setServerUrl: a failed save leaves the working connection as it was.
+    this.options.settings.setApi(system, api);
     const auto = this.autoSignIn(system);
     this.cancelSignIn(auto);
     auto.generation += 1; // a sign-in under way belongs to the old client
     const old = this.state(system);
     old.tracker.stop();
     old.link.dispose?.();
-    this.options.settings.setApi(system, api);
     this.lastErrors.set(system, null);
     const fresh = this.connect(system);
     this.systems.set(system, fresh);

@@ -121,3 +121,19 @@ describe('reachability behind a captive portal', () => {
     await waitFor(() => services.connections.status('imago').reachability === 'reachable', 'Imago reachable again');
   });
 });
+
+describe('changing a server address that cannot be saved', () => {
+  it('a failed save (a folder where connections.json belongs) changes nothing: the old connection keeps working', async () => {
+    const services = launch();
+    services.start();
+    await services.handlers.signIn({ system: 'dougal', username: 'demo', password: 'demo', remember: false });
+    const { mkdir } = await import('node:fs/promises');
+    await rm(join(dir, 'connections.json'), { force: true });
+    await mkdir(join(dir, 'connections.json', 'in-the-way'), { recursive: true });
+    await expect(services.handlers.setServerUrl({ system: 'dougal', serverUrl: 'http://127.0.0.1:9/elsewhere' })).rejects.toThrow();
+    expect(services.connections.status('dougal')).toMatchObject({ serverUrl: emulators.dougal.server.baseUrl, session: 'signed-in' });
+    // Still signed in on the old server, and its requests still go.
+    const { projects } = await services.handlers.eventLogProjects(undefined);
+    expect(projects.length).toBeGreaterThan(0);
+  });
+});
