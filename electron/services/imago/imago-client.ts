@@ -976,8 +976,11 @@ function startsLikeJson(bytes: Buffer): boolean {
  * An image body that ended before the image did. Retryable: most often the reply was cut on the
  * way; a copy Imago itself holds incomplete keeps failing, and says so.
  */
+/** A download whose image ends early: cut short on the way, or held incomplete by Imago itself. */
+export class IncompleteImageError extends CorelogError {}
+
 function incompleteImage(missing: string, action: string): CorelogError {
-  return new CorelogError(
+  return new IncompleteImageError(
     'malformed-response',
     `Imago did not ${action} whole: ${missing}. Corelog kept nothing of it (the reply was cut short on the way, or Imago holds this image incomplete).`,
     { system: 'imago', status: 200 },

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArchiveTarget } from '../../../../common/bridge/archive-contract';
 import { CorelogError } from '../../../../common/errors';
-import type { ImagoClient, ImageMetadata } from '../../imago/imago-client';
+import { IncompleteImageError, type ImagoClient, type ImageMetadata } from '../../imago/imago-client';
 
 export type ChecksumReading = { kind: 'sha256'; hex: string } | { kind: 'md5'; hex: string } | { kind: 'unknown'; raw: string } | { kind: 'none' };
 
@@ -69,6 +69,8 @@ export interface HoldingsOptions {
 
 /** Bounded by pages, not by trust in the server's paging: a server that ignores `offset` cannot loop us. */
 const MAX_PAGES = 1000;
+/** What `proveSha256` answers for a copy Imago holds incomplete: equal to no file's SHA-256. */
+export const HELD_INCOMPLETE = 'incomplete on Imago';
 const IMAGE_PAGE = 1000;
 const IMAGERY_PAGE = 5000;
 
@@ -106,7 +108,26 @@ export class ImagoHoldings {
     return image.provedSha256;
   }
 
+  /**
+   * Imago's copy's SHA-256. An image that comes incomplete twice in a row is taken as Imago holding
+   * it incomplete (a cut on the way rarely repeats): not the same bytes as a whole file, so the
+   * file is uploaded rather than the dry run failing on that image at every try.
+   */
   private async download(hole: string, image: HeldImage): Promise<string | null> {
+    try {
+      return await this.downloadOnce(hole, image);
+    } catch (error) {
+      if (!(error instanceof IncompleteImageError)) throw error;
+    }
+    try {
+      return await this.downloadOnce(hole, image);
+    } catch (error) {
+      if (error instanceof IncompleteImageError) return HELD_INCOMPLETE;
+      throw error;
+    }
+  }
+
+  private async downloadOnce(hole: string, image: HeldImage): Promise<string | null> {
     const { target } = this.options;
     const path = join(tmpdir(), `corelog-archive-proof-${randomUUID()}`);
     try {
