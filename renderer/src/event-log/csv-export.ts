@@ -31,9 +31,13 @@ export function eventsToCsv(rows: readonly LogEvent[], zone: TimeZoneChoice): st
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Saves `text` as a file through the browser's download (the desktop app shows a save dialog). */
+/**
+ * Saves `text` as a file through the browser's download (the desktop app shows a save dialog),
+ * with a UTF-8 byte order mark first: without one, Excel on Windows reads the file in the
+ * system's code page and a remark's °, µ or ø comes out garbled.
+ */
 export function downloadCsv(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
