@@ -37,7 +37,7 @@ import { fail, ok, type Result } from '../../common/result';
 import type { AppServices } from '../services/app-services';
 import type { Logger } from '../services/desktop/log-file';
 import { bridgeMessageSchema, type BridgeServerMessage } from './bridge-protocol';
-import { rendererContentSecurityPolicy } from './content-security-policy';
+import { EVERY_RESPONSE, INERT_CONTENT_POLICY, rendererContentSecurityPolicy } from './content-security-policy';
 import { createTransportLog, describeTransportError, wsCloseCodeOf, type TransportLog } from './transport-log';
 
 export interface BrowserModeOptions {
@@ -357,18 +357,6 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   };
 }
 
-/**
- * Headers every response carries: only our own pages may load or frame what this server sends,
- * and no browser guesses a type other than the one given.
- */
-const EVERY_RESPONSE = {
-  'x-content-type-options': 'nosniff',
-  'cross-origin-resource-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-} as const;
-/** For answers that are not the renderer's own pages or scripts (errors, JSON, images): nothing in them may run. */
-const INERT_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 /**
  * True for a request a page of another site made, by the browser's Fetch Metadata. Other ports of

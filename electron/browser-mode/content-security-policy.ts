@@ -19,3 +19,18 @@ export function rendererContentSecurityPolicy({ bridgeOrigin }: { bridgeOrigin?:
     "object-src 'none'",
   ].join('; ');
 }
+
+/**
+ * Headers every response of ours carries (browser mode's server and the desktop app's `app://`
+ * scheme alike): only our own pages may load or frame what is sent, and no browser guesses a type
+ * other than the one given.
+ */
+export const EVERY_RESPONSE = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** For answers that are not the renderer's own pages or scripts (errors, JSON, images): nothing in them may run. */
+export const INERT_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";

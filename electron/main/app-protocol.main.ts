@@ -7,7 +7,7 @@
 import type { Protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { rendererContentSecurityPolicy } from '../browser-mode/content-security-policy';
+import { EVERY_RESPONSE, INERT_CONTENT_POLICY, rendererContentSecurityPolicy } from '../browser-mode/content-security-policy';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'corelog';
@@ -43,18 +43,6 @@ export function registerAppScheme(protocol: Protocol): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
-/**
- * Headers every answer carries, as browser mode sends them: only our own pages may load or frame
- * what this scheme serves, and no type is guessed other than the one given.
- */
-const EVERY_RESPONSE = {
-  'x-content-type-options': 'nosniff',
-  'cross-origin-resource-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-} as const;
-/** For answers that are not the renderer's pages or scripts (errors, JSON, images): nothing in them may run. */
-const INERT_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 function plainAnswer(status: number, text: string): Response {
   return new Response(text, { status, headers: { ...EVERY_RESPONSE, 'content-security-policy': INERT_CONTENT_POLICY, 'content-type': 'text/plain; charset=utf-8' } });

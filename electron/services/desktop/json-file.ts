@@ -233,7 +233,7 @@ function writeThroughTemp(file: string, text: string, options: AtomicWriteOption
 }
 
 /** Flushes the folder so the rename itself survives a power cut; Windows cannot open a folder for this. */
-function syncFolder(dir: string): void {
+export function syncFolder(dir: string): void {
   if (process.platform === 'win32') return;
   let fd: number | undefined;
   try {

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { sweepReportSchema, type SweepReport } from '../../../common/bridge/settings-contract';
 import { CorelogError } from '../../../common/errors';
-import { readJsonFile, writeJsonFile } from '../desktop/json-file';
+import { readJsonFile, syncFolder, writeJsonFile } from '../desktop/json-file';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 const SNAPSHOT_FILE = 'originals.json';
@@ -279,19 +279,6 @@ export class OriginalsLedger {
   }
 }
 
-/** Flushes a folder's entries; Windows cannot open a folder for this (NTFS journals them itself). */
-function syncFolder(dir: string): void {
-  if (process.platform === 'win32') return;
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // A file system that refuses to sync a folder: the file is still there, only less durable.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 /** A file's text from a byte offset (empty when it is gone). */
 function readTextFrom(file: string, offset: number): string {

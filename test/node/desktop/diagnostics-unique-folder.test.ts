@@ -7,14 +7,14 @@
  * tmpfs, when this runs as root) says so plainly and leaves no half export behind to be sent as
  * if whole (it threw a bare ENOSPC and left the half-written folder).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CorelogError } from '../../../common/errors';
 import { writeDiagnostics, type DiagnosticsRequest } from '../../../electron/services/desktop/diagnostics';
 import { createCorelogServices, type CorelogServices } from '../../../electron/services/sample-systems/profile-host';
+import { useTinyDisk } from '../../support/tiny-disk';
 
 let dir: string;
 const running: CorelogServices[] = [];
@@ -68,20 +68,7 @@ describe('exports at the same moment', () => {
   });
 });
 
-const tiny = mkdtempSync(join(tmpdir(), 'corelog-diagnostics-full-'));
-function mountTiny(): string | null {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', tiny], { stdio: 'pipe' });
-    return null;
-  } catch (error) {
-    return `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}): run as root to test a full disk`;
-  }
-}
-const whyNot = mountTiny();
-afterAll(() => {
-  if (!whyNot) execFileSync('umount', [tiny]);
-  rmSync(tiny, { recursive: true, force: true });
-});
+const { dir: tiny, whyNot } = useTinyDisk('corelog-diagnostics-full-');
 
 describe.skipIf(whyNot !== null)(`an export onto a disk that fills up${whyNot ? ` (skipped: ${whyNot})` : ''}`, () => {
   it('says the disk is full and leaves no half-written export behind', async () => {

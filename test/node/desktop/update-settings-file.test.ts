@@ -5,13 +5,13 @@
  * memory, on disk, or for the listeners. A file that holds no settings is set aside; a field that
  * is not valid (a feed over plain http from elsewhere) is left out on its own and said.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CorelogError } from '../../../common/errors';
 import { UpdateSettingsStore } from '../../../electron/services/desktop/update-settings';
+import { useTinyDisk } from '../../support/tiny-disk';
 
 let dir: string;
 beforeEach(() => {
@@ -43,20 +43,7 @@ describe('a save that fails', () => {
   });
 });
 
-const tiny = mkdtempSync(join(tmpdir(), 'corelog-update-full-disk-'));
-function mountTiny(): string | null {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', tiny], { stdio: 'pipe' });
-    return null;
-  } catch (error) {
-    return `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}): run as root to test a full disk`;
-  }
-}
-const whyNot = mountTiny();
-afterAll(() => {
-  if (!whyNot) execFileSync('umount', [tiny]);
-  rmSync(tiny, { recursive: true, force: true });
-});
+const { dir: tiny, whyNot } = useTinyDisk('corelog-update-full-disk-');
 
 describe.skipIf(whyNot !== null)(`a full disk${whyNot ? ` (skipped: ${whyNot})` : ''}`, () => {
   it('says the disk is full; the running settings and the file keep the last saved value', () => {

@@ -5,30 +5,16 @@
  * that cannot be saved leaves the vault as it was. Mounting needs root (as on CI here); elsewhere
  * the test says why it is skipped.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CorelogError } from '../../../common/errors';
 import { CredentialVault } from '../../../electron/services/credentials/credential-vault';
 import { FileKeyCipher } from '../../../electron/services/credentials/file-key-cipher';
 import { AppSettingsFile } from '../../../electron/services/settings/app-settings-file';
+import { useTinyDisk } from '../../support/tiny-disk';
 
-const dir = mkdtempSync(join(tmpdir(), 'corelog-full-disk-'));
-function mountTiny(): string | null {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', dir], { stdio: 'pipe' });
-    return null;
-  } catch (error) {
-    return `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}): run as root to test a full disk`;
-  }
-}
-const whyNot = mountTiny();
-afterAll(() => {
-  if (!whyNot) execFileSync('umount', [dir]);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir: dir, whyNot } = useTinyDisk('corelog-full-disk-');
 
 /** Fills what is left of the disk. */
 function fill(): void {
