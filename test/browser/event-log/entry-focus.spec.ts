@@ -3,13 +3,14 @@
  * machine the write to IndexedDB can take a moment, and putting the focus back into Remarks when
  * it ends sent the rest of the next shot point into the remarks.
  */
+import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { eventRow, openEventLog, signInDougal } from './event-log-helpers';
 
 test.use({ systems: 'emulators' });
 
 /** Holds the event log's `events` store in a read-write transaction of the page's own for `ms` (a slow disk, a busy machine). */
-async function holdEventsStore(app: import('@playwright/test').Page, ms: number): Promise<void> {
+async function holdEventsStore(app: Page, ms: number): Promise<void> {
   await app.evaluate(
     (holdMs) =>
       new Promise<void>((started) => {

@@ -62,3 +62,16 @@ export function writesReceived(emulators: RunningEmulators) {
 export async function pendingOnStrip(app: Page): Promise<number> {
   return Number((await app.getByTestId('sync-dougal-pending').textContent())?.match(/\d+/)?.[0] ?? -1);
 }
+
+/** Adds a planned sequence through the Plan tab's form (the tab must be open). */
+export async function addPlanned(app: Page, values: { sequence: number; line: number; fsp: number; lsp: number; name: string }): Promise<void> {
+  await app.getByRole('button', { name: 'Add planned sequence' }).click();
+  const form = app.getByRole('form', { name: 'Add a planned sequence' });
+  await form.getByLabel('Number').fill(String(values.sequence));
+  await form.getByLabel('Line').fill(String(values.line));
+  await form.getByLabel('First SP').fill(String(values.fsp));
+  await form.getByLabel('Last SP').fill(String(values.lsp));
+  await form.getByLabel('Name').fill(values.name);
+  await form.getByRole('button', { name: 'Add to plan' }).click();
+  await expect(form).toBeHidden();
+}

@@ -9,24 +9,12 @@ import type { Page } from '@playwright/test';
 import { LEAST_FORGIVING_DOUGAL, type DougalBehaviour } from '../../../emulators/dougal/index';
 import { Survey } from '../../../emulators/dougal/survey';
 import { expect, test } from '../fixtures';
-import { openEventLog, PROJECT, signInDougal } from './event-log-helpers';
+import { addPlanned, openEventLog, PROJECT, signInDougal } from './event-log-helpers';
 
 test.use({ systems: 'emulators' });
 
 async function openTab(app: Page, name: 'Plan' | 'Sequences' | 'Lines'): Promise<void> {
   await app.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name, exact: true }).click();
-}
-
-async function addPlanned(app: Page, values: { sequence: number; line: number; fsp: number; lsp: number; name: string }): Promise<void> {
-  await app.getByRole('button', { name: 'Add planned sequence' }).click();
-  const form = app.getByRole('form', { name: 'Add a planned sequence' });
-  await form.getByLabel('Number').fill(String(values.sequence));
-  await form.getByLabel('Line').fill(String(values.line));
-  await form.getByLabel('First SP').fill(String(values.fsp));
-  await form.getByLabel('Last SP').fill(String(values.lsp));
-  await form.getByLabel('Name').fill(values.name);
-  await form.getByRole('button', { name: 'Add to plan' }).click();
-  await expect(form).toBeHidden();
 }
 
 async function renumber(app: Page, from: number, to: number): Promise<void> {

@@ -5,24 +5,12 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { openEventLog, PROJECT, signInDougal } from './event-log-helpers';
+import { addPlanned, openEventLog, PROJECT, signInDougal } from './event-log-helpers';
 
 test.use({ systems: 'emulators' });
 
 async function openPlan(app: Page): Promise<void> {
   await app.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name: 'Plan', exact: true }).click();
-}
-
-async function addPlanned(app: Page, values: { sequence: number; line: number; fsp: number; lsp: number; name: string }): Promise<void> {
-  await app.getByRole('button', { name: 'Add planned sequence' }).click();
-  const form = app.getByRole('form', { name: 'Add a planned sequence' });
-  await form.getByLabel('Number').fill(String(values.sequence));
-  await form.getByLabel('Line').fill(String(values.line));
-  await form.getByLabel('First SP').fill(String(values.fsp));
-  await form.getByLabel('Last SP').fill(String(values.lsp));
-  await form.getByLabel('Name').fill(values.name);
-  await form.getByRole('button', { name: 'Add to plan' }).click();
-  await expect(form).toBeHidden();
 }
 
 test('a refused add is fixed by changing its row (number and shot points), and a removed unsent add never reaches Dougal', async ({ app, corelog, emulators }) => {
