@@ -56,6 +56,14 @@ function asksToSlowDown(error: BridgeError): boolean {
   return error.kind === 'rate-limited' || error.status === 503;
 }
 
+/**
+ * The longest queue pause for a slow-down that names no wait. A server refusing for load still
+ * answers, so nothing says "reachable again" to end the pause early (as it does after a lost link):
+ * grown to the minute of a lost link, it left the queue idle for up to a minute after a flaky link
+ * had calmed (measured 59 s in the soak).
+ */
+const SLOW_DOWN_PAUSE_MAX_MS = 10_000;
+
 export class PhotoUploadEngine {
   private active = false;
   private paused = false;
@@ -302,7 +310,8 @@ export class PhotoUploadEngine {
       // Uploads in flight when the link went all fail together: that is one pause, not several.
       if (Date.now() >= this.pausedUntil) {
         this.pauses += 1;
-        this.pausedUntil = Date.now() + retryDelayMs(this.pauses);
+        const wait = retryDelayMs(this.pauses);
+        this.pausedUntil = Date.now() + (PAUSING_KINDS.has(error.kind) ? wait : Math.min(wait, SLOW_DOWN_PAUSE_MAX_MS));
       }
     }
     // A server that said how long to leave it alone (429/503 with Retry-After) means every upload.
