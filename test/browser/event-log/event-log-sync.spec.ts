@@ -76,6 +76,10 @@ test.describe('event log sync', () => {
     // Only a POST: the pull's `/event/changes/…` shares the path, and its reply must not be the one lost.
     server.faults = { ...server.faults, failNext: 0, failureMethod: 'POST', dropResponseNext: 1 };
     await logEvent(app, 'Reply lost');
+    // Waited for on the server and the row: the strip's count is refreshed at a throttled pace and
+    // can still say 0 from before the event was logged.
+    await expect.poll(() => server.log.list(mark).some((r) => r.fault === 'response dropped'), { timeout: 20_000 }).toBe(true);
+    await expect(eventRow(app, 'Reply lost')).toHaveAttribute('data-sync', 'synced', { timeout: 20_000 });
     await expect.poll(() => pendingOnStrip(app), { timeout: 20_000 }).toBe(0);
     const requests = server.log.list(mark);
     expect(requests.find((r) => r.fault === 'response dropped')?.method).toBe('POST');
