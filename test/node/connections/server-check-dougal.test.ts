@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerCheckReport } from '../../../common/bridge/connection-contract';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { startEmulators, type RunningEmulators } from '../../../emulators/start-emulators';
+import { serverCheckHarness, step, type LoggedRequest } from './server-check-harness';
 
 // The emulator's second password for `demo` (master role): unique enough to look for in a report.
 const PASSWORD = 'demo-admin';
@@ -17,37 +17,7 @@ let dir: string;
 let emulators: RunningEmulators;
 let services: AppServices;
 
-async function admin(path: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
-  const response = await fetch(`${emulators.dougal.server.origin}/__admin${path}`, {
-    method: init.method ?? 'GET',
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
-  });
-  if (!response.ok) throw new Error(`admin ${path}: HTTP ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
-
-interface LoggedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-}
-
-async function requests(): Promise<LoggedRequest[]> {
-  return ((await admin('/requests')) as { requests: LoggedRequest[] }).requests;
-}
-
-async function check(): Promise<{ report: ServerCheckReport; sent: LoggedRequest[] }> {
-  await admin('/requests', { method: 'DELETE' });
-  const report = await services.handlers.checkServer({ system: 'dougal' });
-  return { report, sent: await requests() };
-}
-
-function step(report: ServerCheckReport, id: string) {
-  const found = report.steps.find((s) => s.id === id);
-  if (!found) throw new Error(`no step ${id}`);
-  return found;
-}
+const { admin, check } = serverCheckHarness('dougal', () => emulators.dougal.server.origin, () => services);
 
 function expectNoWrites(sent: LoggedRequest[]): void {
   expect(sent.length).toBeGreaterThan(5);

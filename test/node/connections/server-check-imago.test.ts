@@ -10,48 +10,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerCheckReport } from '../../../common/bridge/connection-contract';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { startEmulators, type RunningEmulators } from '../../../emulators/start-emulators';
+import { serverCheckHarness, step, type LoggedRequest } from './server-check-harness';
 
 const PASSWORD = 'Imago-check-pw-5821';
 let dir: string;
 let emulators: RunningEmulators;
 let services: AppServices;
 
-async function admin(path: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
-  const response = await fetch(`${emulators.imago.server.origin}/__admin${path}`, {
-    method: init.method ?? 'GET',
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
-  });
-  if (!response.ok) throw new Error(`admin ${path}: HTTP ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
+const { admin, check } = serverCheckHarness('imago', () => emulators.imago.server.origin, () => services);
 
 /** Flips emulator switches at run time, as the emulator's admin endpoint documents. */
 async function dialect(options: Record<string, unknown>): Promise<void> {
   await admin('/imago/options', { method: 'PATCH', body: options });
-}
-
-interface LoggedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-}
-
-async function requests(): Promise<LoggedRequest[]> {
-  return ((await admin('/requests')) as { requests: LoggedRequest[] }).requests;
-}
-
-/** Runs the check with a clean request log and returns the report and what reached the server. */
-async function check(): Promise<{ report: ServerCheckReport; sent: LoggedRequest[] }> {
-  await admin('/requests', { method: 'DELETE' });
-  const report = await services.handlers.checkServer({ system: 'imago' });
-  return { report, sent: await requests() };
-}
-
-function step(report: ServerCheckReport, id: string) {
-  const found = report.steps.find((s) => s.id === id);
-  if (!found) throw new Error(`no step ${id}`);
-  return found;
 }
 
 /** Nothing but reads and sign-ins reached the server; `signIns` (when given) is how many sign-ins. */
