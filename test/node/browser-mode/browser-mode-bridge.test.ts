@@ -4,16 +4,16 @@
  * which fails like the browser's when the file vanished in between).
  */
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { MAX_BRIDGE_MESSAGE_BYTES, type CorelogBridge, type StageableFile } from '../../../common/bridge/contract';
-import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
-import { createAppServices, type AppServices } from '../../../electron/services/app-services';
+import type { BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
+import type { AppServices } from '../../../electron/services/app-services';
 import { createBrowserModeBridge } from '../../../renderer/src/bridge/browser-mode-bridge';
+import { startOfflineBrowserMode, type OfflineBrowserMode } from './offline-browser-mode';
 
 let dir: string;
 let services: AppServices;
@@ -43,18 +43,12 @@ function pageBridge(target: { port: number; origin: string; token: string }, onL
   return createBrowserModeBridge({ location, fetch: pageFetch as typeof fetch, ...(onLinkState ? { onLinkState } : {}) });
 }
 
+let mode: OfflineBrowserMode;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'corelog-bmb-'));
-  await mkdir(join(dir, 'renderer'));
-  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html>');
-  services = createAppServices({ dataDir: join(dir, 'data'), appVersion: '1', transport: 'browser', env: { CORELOG_IMAGO_URL: 'http://127.0.0.1:9/i', CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/a' } });
-  server = await startBrowserMode({ services, rendererDir: join(dir, 'renderer'), port: 0 });
+  mode = await startOfflineBrowserMode('corelog-bmb-');
+  ({ dir, services, server } = mode);
 });
-afterEach(async () => {
-  await server.close();
-  await services.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => mode.close());
 
 // The bridges keep trying to reconnect (as a page does) until the worker ends, so the globals stay until then.
 afterAll(() => {

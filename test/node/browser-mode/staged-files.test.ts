@@ -1,28 +1,22 @@
-import { chmod, mkdtemp, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
-import { createAppServices, type AppServices } from '../../../electron/services/app-services';
+import type { BrowserModeServer } from '../../../electron/browser-mode/browser-mode-server';
+import type { AppServices } from '../../../electron/services/app-services';
 import { stageHandedOverPaths } from '../../../electron/services/files/stage-paths-schema';
+import { startOfflineBrowserMode, type OfflineBrowserMode } from './offline-browser-mode';
 
 let dir: string;
 let services: AppServices;
 let server: BrowserModeServer;
 
+let mode: OfflineBrowserMode;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'corelog-stage-'));
-  await mkdir(join(dir, 'renderer'));
-  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html>');
-  services = createAppServices({ dataDir: join(dir, 'data'), appVersion: '1', transport: 'browser', env: { CORELOG_IMAGO_URL: 'http://127.0.0.1:9/i', CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/a' } });
-  server = await startBrowserMode({ services, rendererDir: join(dir, 'renderer'), port: 0 });
+  mode = await startOfflineBrowserMode('corelog-stage-');
+  ({ dir, services, server } = mode);
 });
-afterEach(async () => {
-  await server.close();
-  await services.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => mode.close());
 
 const post = (body: Buffer, headers: Record<string, string>) =>
   fetch(`${server.origin}/files`, { method: 'POST', body: new Uint8Array(body), headers: { origin: server.origin, 'x-corelog-token': server.token, ...headers } });
