@@ -37,12 +37,14 @@ export interface DisplayTextOptions {
    * rest is said as "… (+N characters)". Default: everything (reports print every character).
    */
   maxCharacters?: number;
+  /** How a cut is marked: how much was left out (default), or only "…" where there is no room (a strip log column). */
+  cutMark?: 'count' | 'ellipsis';
 }
 
 /** Any value from a server or a user as text fit to show (see the module comment). */
 export function displayText(value: unknown, options: DisplayTextOptions = {}): string {
   const text = asText(value).replace(HIDDEN, SHOWN_FOR_HIDDEN);
-  const cut = options.maxCharacters === undefined ? text : cutAt(text, options.maxCharacters);
+  const cut = options.maxCharacters === undefined ? text : cutAt(text, Math.max(1, options.maxCharacters), options.cutMark ?? 'count');
   return RIGHT_TO_LEFT.test(cut) ? `\u2068${cut}\u2069` : cut;
 }
 
@@ -63,7 +65,7 @@ function asText(value: unknown): string {
  * then how many code points (what a user would count as characters, near enough) were left out. Only a bounded head of the text is segmented, so
  * 100,000 characters (or a letter under a thousand accents) cost little.
  */
-function cutAt(text: string, max: number): string {
+function cutAt(text: string, max: number, mark: 'count' | 'ellipsis'): string {
   // Fewer UTF-16 units than `max` means fewer characters too: nothing to cut.
   if (text.length <= max) return text;
   const head = text.slice(0, max * 8 + 64);
@@ -84,6 +86,7 @@ function cutAt(text: string, max: number): string {
     end = lastWhole;
   }
   if (end >= text.length) return text;
+  if (mark === 'ellipsis') return `${text.slice(0, end)}…`;
   return `${text.slice(0, end)}… (+${codePoints(text, end).toLocaleString('en-US')} characters)`;
 }
 

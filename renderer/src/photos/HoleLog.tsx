@@ -13,11 +13,13 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { AttributeValues, CatalogueImageryType } from '../../../common/bridge/photo-contract';
+import { displayText } from '../../../common/display-text';
 import { attributeRuleHint } from '../../../common/forms/attribute-rules';
 import { fromDepthField, toDepthField } from '../../../common/forms/depth-fields';
 import { lengthUnitWords, withLengthUnit } from '../../../common/forms/length-units';
 import { changedAttributes } from '../../../common/photos/attribute-versions';
 import { formatDateTime } from '../app/time-format';
+import { NAME_CHARACTERS, ShownText } from '../ui/ShownText';
 import { attributeText, carriedText, carryForwardKey, formatRange, gapsBetween, intervalError, isNewPickValue, parseAttributes, pickListValues, typeAhead, valueText } from './interval-rules';
 import { asBridgeError, deleteInterval, refreshIntervals, resolveConflict, saveInterval, usedAttributeValues } from './photo-records';
 import { getSetting, photosDb, putSetting, type ImageryInterval, type OutboxItem, type RemovedInterval, type TrayPhoto } from './photos-db';
@@ -77,8 +79,8 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
   const removedHere = removed.filter((r) => r.imageryTypeName === imageryType.name);
   return (
     <div className="card">
-      <h2>
-        {hole.name} · {imageryType.name}
+      <h2 className="shown-text">
+        {displayText(hole.name, { maxCharacters: NAME_CHARACTERS })} · {displayText(imageryType.name, { maxCharacters: NAME_CHARACTERS })}
       </h2>
       {lengthUnitWords(units) && (
         <p className="muted" data-testid="depth-units">
@@ -111,7 +113,7 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
                     .filter((r) => !mine.some((p) => p.remoteImageId === r.id))
                     .map((r) => (
                       <button key={r.id} type="button" className="remote-image" onClick={() => onView({ intervalId: interval.id, key: `remote:${r.id}` })}>
-                        {r.imageTypeName}
+                        {displayText(r.imageTypeName, { maxCharacters: NAME_CHARACTERS })}
                       </button>
                     ))}
                 </span>
@@ -164,8 +166,8 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
 function Thumb({ photo, onOpen }: { photo: TrayPhoto; onOpen: () => void }) {
   const url = useBlobUrl(photo.thumbnail);
   return (
-    <button type="button" className={`thumb state-${photo.state}`} onClick={onOpen} title={`${photo.originalName} · ${photo.binding.imageTypeName} · ${photo.state}`}>
-      {url && <img src={url} alt={`${photo.binding.imageTypeName} photo ${photo.originalName}`} />}
+    <button type="button" className={`thumb state-${photo.state}`} onClick={onOpen} title={displayText(`${photo.originalName} · ${photo.binding.imageTypeName} · ${photo.state}`, { maxCharacters: NAME_CHARACTERS })}>
+      {url && <img src={url} alt={displayText(`${photo.binding.imageTypeName} photo ${photo.originalName}`, { maxCharacters: NAME_CHARACTERS })} />}
     </button>
   );
 }
@@ -333,7 +335,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
         <p className="hint">Tab moves through the fields, Enter saves and starts the next interval; Alt+C at a field carries it forward to the next one.</p>
         {imageryType.attributeDefinitions.map((definition) => (
           <fieldset key={definition.name} className="attribute-group">
-            <legend>{definition.name}</legend>
+            <legend className="shown-text">{displayText(definition.name, { maxCharacters: NAME_CHARACTERS })}</legend>
             {definition.attributeTypes.map((type) => {
               const key = `${definition.name}.${type.name}`;
               const value = text[definition.name]?.[type.name] ?? '';
@@ -351,7 +353,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
               return (
                 <div key={key} className="attribute" onKeyDown={onKeyDown}>
                   <label className="attribute">
-                    {type.name}
+                    <ShownText text={type.name} max={NAME_CHARACTERS} />
                     {isStructuredValue(editing?.attributes[definition.name]?.[type.name]) ? (
                       // An object or list set elsewhere: shown as it is and written back unchanged, never edited here.
                       <input type="text" value={value} readOnly aria-readonly="true" data-testid="attribute-structured" title="Set outside Corelog; kept as it is" />
@@ -394,7 +396,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
                   {hint && <span className="muted attribute-rule">{hint}</span>}
                   {isFlagged && (
                     <span className="hint warning" data-testid="new-value-flag">
-                      “{value.trim()}” is new for {type.name} in this dataset.
+                      “{displayText(value.trim(), { maxCharacters: NAME_CHARACTERS })}” is new for {displayText(type.name, { maxCharacters: NAME_CHARACTERS })} in this dataset.
                     </span>
                   )}
                   <label className="carry muted">

@@ -40,6 +40,9 @@ describe('text shown that Corelog did not write', () => {
     expect(displayText('ab👩‍🔬cd', { maxCharacters: 3 })).toBe('ab👩‍🔬… (+2 characters)');
     expect(displayText('e\u0301e\u0301e\u0301', { maxCharacters: 2 })).toBe('e\u0301e\u0301… (+2 characters)');
     expect(displayText('short', { maxCharacters: 600 })).toBe('short');
+    // Where there is no room to say how much (a strip log column): only an ellipsis, still at a whole character.
+    expect(displayText('ab👩‍🔬cd', { maxCharacters: 3, cutMark: 'ellipsis' })).toBe('ab👩‍🔬…');
+    expect(displayText('😀😀😀😀', { maxCharacters: 1, cutMark: 'ellipsis' })).toBe('😀…');
     // Exactly the limit in characters but more UTF-16 units: nothing is cut.
     expect(displayText('😀😀😀', { maxCharacters: 3 })).toBe('😀😀😀');
   });
