@@ -72,7 +72,6 @@ test('hostile text from Dougal runs nothing, loads nothing, keeps the layout, an
     seedHostile(emulators!, evil.origin);
     await signInDougal(corelog);
     await openEventLog(app, 1000);
-    const screens = app.getByRole('navigation', { name: 'Screens' });
     await expectUnharmed(app, evil, 'home');
     // Find the hostile rows.
     for (const needle of ['fdp.exe', 'QCWWW', 'RWWW', 'img-remarks']) {
@@ -108,11 +107,10 @@ test('hostile text from Dougal runs nothing, loads nothing, keeps the layout, an
     const download = app.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Export CSV' }).click();
     const saved = await download;
-    console.log('CSV name', saved.suggestedFilename());
+    expect.soft(saved.suggestedFilename()).toBe(`Sequence ${SEQUENCE} report ${PROJECT}.csv`);
     const csv = await readFile(await saved.path(), 'utf8');
     expect.soft(csv).toContain(`'=HYPERLINK`);
     expect.soft(csv).not.toMatch(/(^|,)=HYPERLINK/m);
-    void screens;
   } finally {
     await evil.close();
   }

@@ -23,7 +23,12 @@ export async function startEvilServer(): Promise<EvilServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { origin, hits, close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** Markup that sets `window.__pwned` or loads from the evil server if it is ever run or parsed. */
