@@ -225,7 +225,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
   );
   // New to a list that has values; with nothing known yet (no hole of the dataset opened here) nothing is flagged.
   const newValues = [...pickLists].filter(([key, list]) => {
-    const [name, attribute] = splitKey(key);
+    const [name, attribute] = pairOf(key, imageryType);
     if (list.length === 0) return false;
     const value = text[name]?.[attribute] ?? '';
     return isNewPickValue(value, list) && value.trim() !== String(editing?.attributes[name]?.[attribute] ?? '').trim();
@@ -235,12 +235,15 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
     const depthProblem = fromProblem ?? toProblem ?? rangeProblem ?? intervalError(range, view.intervals, units);
     if (depthProblem || Object.keys(issues).length) return setProblem(depthProblem ?? 'Fix the attributes marked below.');
     const unflagged = newValues.filter(([key]) => {
-      const [name, attribute] = splitKey(key);
+      const [name, attribute] = pairOf(key, imageryType);
       return flagged[key] !== (text[name]?.[attribute] ?? '').trim();
     });
     if (unflagged.length) {
       // Said once at the field; Enter again keeps the value (then it is in the dataset's list).
-      setFlagged((f) => ({ ...f, ...Object.fromEntries(unflagged.map(([key]) => [key, (text[splitKey(key)[0]]?.[splitKey(key)[1]] ?? '').trim()])) }));
+      setFlagged((f) => ({ ...f, ...Object.fromEntries(unflagged.map(([key]) => {
+          const [name, attribute] = pairOf(key, imageryType);
+          return [key, (text[name]?.[attribute] ?? '').trim()];
+        })) }));
       return setProblem('A value is new to this dataset (marked below): press Enter again to keep it.');
     }
     try {
@@ -448,10 +451,24 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
   );
 }
 
-const splitKey = (key: string): [string, string] => {
+/**
+ * The definition and attribute a `definition.attribute` key names. Either name may hold a dot
+ * ("Geol. logging", "Au g.t"), so a key is matched against the pairs it can be made of (the
+ * catalogue's and the values'), never cut at its first dot; only a key none of them makes is.
+ */
+function pairOf(key: string, ...sources: (CatalogueImageryType | AttributeValues | undefined)[]): [string, string] {
+  for (const source of sources) {
+    if (!source) continue;
+    const pairs: [string, string][] =
+      'attributeDefinitions' in source && Array.isArray(source.attributeDefinitions)
+        ? source.attributeDefinitions.flatMap((d) => d.attributeTypes.map((t): [string, string] => [d.name, t.name]))
+        : Object.entries(source as AttributeValues).flatMap(([name, values]) => Object.keys(values ?? {}).map((attribute): [string, string] => [name, attribute]));
+    const pair = pairs.find(([name, attribute]) => `${name}.${attribute}` === key);
+    if (pair) return pair;
+  }
   const dot = key.indexOf('.');
   return [key.slice(0, dot), key.slice(dot + 1)];
-};
+}
 
 /**
  * A text field with the attribute's pick list: typing completes the first value that starts with
@@ -537,9 +554,9 @@ function ConflictPanel({ interval, imageryType }: { interval: ImageryInterval; i
   const differing = new Set(changedAttributes(interval.attributes, conflict.attributes));
   const keys = [...known, ...[...differing].filter((k) => !known.includes(k))];
   const show = (values: AttributeValues, key: string) => {
-    const [name, attribute] = splitKey(key);
+    const [name, attribute] = pairOf(key, imageryType, interval.attributes, conflict.attributes);
     const v = valueText(values[name]?.[attribute]);
-    return v === '' ? '—' : v;
+    return v === '' ? '—' : displayText(v, { maxCharacters: NAME_CHARACTERS });
   };
   const choose = (choice: 'mine' | 'theirs') => resolveConflict(interval.id, choice).catch((e: unknown) => setError(asBridgeError(e).message));
   return (
@@ -560,7 +577,9 @@ function ConflictPanel({ interval, imageryType }: { interval: ImageryInterval; i
             .filter((key) => differing.has(key) || show(interval.attributes, key) !== '—')
             .map((key) => (
               <tr key={key} data-testid="conflict-row" data-differs={differing.has(key) ? 'yes' : 'no'} className={differing.has(key) ? 'field-error' : undefined}>
-                <th scope="row">{splitKey(key)[1]}</th>
+                <th scope="row">
+                  <ShownText text={pairOf(key, imageryType, interval.attributes, conflict.attributes)[1]} max={NAME_CHARACTERS} />
+                </th>
                 <td data-testid="conflict-mine">{show(interval.attributes, key)}</td>
                 <td data-testid="conflict-theirs">{show(conflict.attributes, key)}</td>
               </tr>
