@@ -8,6 +8,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import { CorelogError } from '../../../common/errors';
+import { safeFileNamePart } from '../../../common/safe-file-name';
 import type { ServiceContext, ServiceModule } from '../app-services';
 
 export interface PdfPageOptions {
@@ -33,6 +34,17 @@ export function looksLikePdf(bytes: Uint8Array): boolean {
 /** The path with `.pdf` at the end (a save dialog lets the user type a name without it). */
 export function withPdfExtension(path: string): string {
   return /\.pdf$/i.test(path) ? path : `${path}.pdf`;
+}
+
+/**
+ * The name the save dialog offers. The window already builds it with safeFileNamePart, but the
+ * bridge's own check lets through what a file name should never carry (a right-to-left override
+ * that makes `evil<U+202E>fdp.exe.pdf` read as `evilexe.pdf…`, zero-width and other format characters),
+ * so main applies the same rule again: a renderer bug or a hostile page cannot offer such a name.
+ */
+export function offeredFileName(fileName: string): string {
+  const stem = safeFileNamePart(fileName.replace(/\.pdf$/i, ''), 200);
+  return withPdfExtension(stem || 'report');
 }
 
 /** Writes the PDF whole (temp file, then rename), so a full disk never leaves half a report under the chosen name. */
@@ -66,7 +78,7 @@ export async function saveReportPdf(
   }
   const name = REPORT_NAMES[report];
   // Where first: a cancelled dialog costs no printing.
-  const chosen = await host.chooseSavePath(withPdfExtension(fileName), `Save the ${name} as PDF`);
+  const chosen = await host.chooseSavePath(offeredFileName(fileName), `Save the ${name} as PDF`);
   if (!chosen) throw new CorelogError('cancelled', 'The report was not saved.', { retryable: false });
   const path = withPdfExtension(chosen);
   const bytes = await host.printPageToPdf({ pageSize, landscape });

@@ -7,6 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { REMARKS_RULES, type EventFields, type EventInstance, type EventLabel } from '../../../common/bridge/event-log-contract';
 import type { BridgeError } from '../../../common/errors';
+import { displayText } from '../../../common/display-text';
 import { freeTextProblem } from '../../../common/free-text';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
@@ -62,7 +63,7 @@ export function EventPanel({ row, zone, labels, canWrite, onClose }: PanelProps)
         <OtherAttributes extra={row.extra} />
       </dl>
       <p className="event-text" data-testid="panel-remarks">
-        {row.remarks}
+        {displayText(row.remarks)}
       </p>
       {row.readonly && <p className="muted">Dougal made this event (QC result or midnight shot): it cannot be edited or deleted.</p>}
       {error && <p className="error" role="alert">{error}</p>}
@@ -112,7 +113,7 @@ function OtherAttributes({ extra }: { extra: Record<string, unknown> | undefined
       <dd data-testid="event-extra">
         {lines.map(({ name, value }) => (
           <div key={name} className="muted">
-            {name}: <span className="mono">{value}</span>
+            {displayText(name)}: <span className="mono shown-text">{displayText(value)}</span>
           </div>
         ))}
       </dd>
@@ -136,12 +137,12 @@ function ConflictView({ row, item, canWrite, zone, onError }: { row: LogEvent; i
         <>
           <p className="mono">{fields.tstamp ? formatEventTime(fields.tstamp, zone) : 'time from shot'}</p>
           <p>
-            seq {fields.sequence ?? '–'} · SP {fields.point ?? '–'} · {fields.labels.join(', ') || 'no labels'}
+            seq {fields.sequence ?? '–'} · SP {fields.point ?? '–'} · {displayText(fields.labels.join(', ')) || 'no labels'}
           </p>
-          <p className="event-text">{fields.remarks}</p>
+          <p className="event-text">{displayText(fields.remarks)}</p>
           {describeExtra(fields.extra).map(({ name, value }) => (
             <p key={name} className="muted">
-              {name}: <span className="mono">{value}</span>
+              {displayText(name)}: <span className="mono shown-text">{displayText(value)}</span>
             </p>
           ))}
         </>
@@ -229,9 +230,9 @@ function HistoryView({ row, zone, labels, canWrite, onError }: { row: LogEvent; 
                 {instance.validity[1] ? formatEventTime(instance.validity[1], zone) : '…'} → {instance.validity[2] ? formatEventTime(instance.validity[2], zone) : 'now'}
               </span>{' '}
               {current ? <strong>current</strong> : instance.uid === (cached?.instances.at(-1)?.uid ?? -1) ? <strong>deleted</strong> : null}
-              <div className="event-text">{instance.remarks}</div>
+              <div className="event-text">{displayText(instance.remarks)}</div>
               <div className="muted">
-                seq {instance.sequence ?? '–'} · SP {instance.point ?? '–'} · {instance.labels.join(', ') || 'no labels'}
+                seq {instance.sequence ?? '–'} · SP {instance.point ?? '–'} · {displayText(instance.labels.join(', ')) || 'no labels'}
               </div>
               {canWrite && !current && (
                 <button type="button" onClick={() => restore(instance)}>

@@ -6,11 +6,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { EventLabel } from '../../../common/bridge/event-log-contract';
+import { displayText } from '../../../common/display-text';
 import type { LogEvent } from './event-log-db';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
 import { LabelChip } from './LabelPicker';
 
 const ROW_HEIGHT = 34;
+/** A row shows one line of remarks; its tooltip a few lines. The side panel shows them all. */
+const ROW_CHARACTERS = 400;
+const TITLE_CHARACTERS = 2000;
 
 export function SyncBadge({ row }: { row: LogEvent }) {
   if (row.sync === 'synced' && !row.deleted) return row.readonly ? <span className="badge badge-readonly">read-only</span> : null;
@@ -85,8 +89,8 @@ export function EventTable({
                 </span>
                 <span role="cell">{row.sequence ?? ''}</span>
                 <span role="cell">{row.point ?? ''}</span>
-                <span role="cell" className="event-remarks" title={row.remarks} data-testid="event-remarks">
-                  {row.remarks}
+                <span role="cell" className="event-remarks" title={displayText(row.remarks, { maxCharacters: TITLE_CHARACTERS })} data-testid="event-remarks">
+                  {displayText(row.remarks, { maxCharacters: ROW_CHARACTERS })}
                 </span>
                 <span role="cell" className="event-labels">
                   {row.labels.map((name) => (

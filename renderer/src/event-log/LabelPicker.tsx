@@ -5,25 +5,27 @@
  */
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { EventLabel } from '../../../common/bridge/event-log-contract';
+import { inkOn, safeCssColour } from '../../../common/css-colour';
+import { displayText } from '../../../common/display-text';
+import '../ui/shown-text.css';
 
 const MAX_SUGGESTIONS = 8;
+/** A label's name or description is shown up to this many characters (a server may send 100,000). */
+const LABEL_CHARACTERS = 200;
 
-/** Black or white text, whichever reads better on the label's colour. */
-function inkFor(colour: string | null): string {
-  const hex = colour?.match(/^#([0-9a-f]{6}|[0-9a-f]{3})$/i)?.[1];
-  if (!hex) return 'inherit';
-  const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
-  return 0.299 * r! + 0.587 * g! + 0.114 * b! > 150 ? '#111' : '#fff';
-}
-
+/** A label chip: the name shown safely and cut to the cell, the colour only when it is plainly a colour. */
 export function LabelChip({ name, label, onRemove }: { name: string; label: EventLabel | undefined; onRemove?: () => void }) {
-  const colour = label?.colour ?? null;
+  const colour = safeCssColour(label?.colour);
+  const shown = displayText(name, { maxCharacters: LABEL_CHARACTERS });
   return (
-    <span className="label-chip" style={colour ? { backgroundColor: colour, color: inkFor(colour), borderColor: colour } : undefined} title={label?.description ?? undefined}>
-      {name}
+    <span
+      className="label-chip"
+      style={colour ? { backgroundColor: colour, color: inkOn(colour), borderColor: colour } : undefined}
+      title={label?.description ? displayText(label.description, { maxCharacters: LABEL_CHARACTERS }) : shown}
+    >
+      <span className="label-chip-name">{shown}</span>
       {onRemove && (
-        <button type="button" className="label-remove" aria-label={`Remove label ${name}`} onClick={onRemove}>
+        <button type="button" className="label-remove" aria-label={`Remove label ${shown}`} onClick={onRemove}>
           ×
         </button>
       )}
@@ -134,7 +136,7 @@ export function LabelPicker({
                 take(l.name);
               }}
             >
-              <LabelChip name={l.name} label={l} /> <span className="muted">{l.description ?? ''}</span>
+              <LabelChip name={l.name} label={l} /> <span className="muted shown-text">{displayText(l.description, { maxCharacters: LABEL_CHARACTERS })}</span>
               {!l.multiple && <span className="muted"> · once per sequence</span>}
             </li>
           ))}

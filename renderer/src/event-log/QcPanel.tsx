@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { BridgeError } from '../../../common/errors';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
+import { CELL_CHARACTERS, ShownText } from '../ui/ShownText';
 import { eventLogDb } from './event-log-db';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
 import { cacheQcResults, queueQcAcceptance } from './event-writes';
@@ -52,13 +53,17 @@ export function QcPanel({ project, canWrite, zone }: { project: string; canWrite
           <tbody>
             {cached.results.map((r) => (
               <tr key={`${r.test}:${r.eventId}`}>
-                <td>{r.test}</td>
+                <td>
+                  <ShownText text={r.test} max={CELL_CHARACTERS} />
+                </td>
                 <td>{r.eventId}</td>
                 <td>
                   {r.sequence ?? '–'} / {r.point ?? '–'}
                 </td>
                 <td className="mono">{r.tstamp ? formatEventTime(r.tstamp, zone) : ''}</td>
-                <td>{r.remarks}</td>
+                <td>
+                  <ShownText text={r.remarks} max={CELL_CHARACTERS} />
+                </td>
                 <td>
                   {canWrite ? (
                     <input

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { freeTextProblem } from '../../../common/free-text';
 import { SURVEY_REMARKS_RULES } from '../../../common/bridge/survey-contract';
+import { CELL_CHARACTERS, ShownText } from '../ui/ShownText';
 import type { ReferenceRow } from './event-log-db';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
 import { RefusedChanges } from './survey/RefusedChanges';
@@ -123,8 +124,13 @@ export function SequencesPanel({
                     <RemarksForm project={project} row={s} onDone={() => setEditing(null)} />
                   ) : (
                     <>
-                      <span data-testid={`sequence-remarks-${s.sequence}`}>{s.remarks}</span>
-                      {s.remarksFinal && <span className="muted"> · final: {s.remarksFinal}</span>}{' '}
+                      <ShownText testId={`sequence-remarks-${s.sequence}`} text={s.remarks} max={CELL_CHARACTERS} />
+                      {s.remarksFinal && (
+                        <span className="muted">
+                          {' '}
+                          · final: <ShownText text={s.remarksFinal} max={CELL_CHARACTERS} />
+                        </span>
+                      )}{' '}
                       {state && <span className={`badge badge-${state}`}>{state === 'failed' ? 'refused' : 'not yet on Dougal'}</span>}{' '}
                       {canWrite && survey.row && (
                         <button type="button" className="link" onClick={() => setEditing(s.sequence)} aria-label={`Edit remarks of sequence ${s.sequence}`}>

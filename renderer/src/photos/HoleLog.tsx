@@ -13,11 +13,13 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { AttributeValues, CatalogueImageryType } from '../../../common/bridge/photo-contract';
+import { displayText } from '../../../common/display-text';
 import { attributeRuleHint } from '../../../common/forms/attribute-rules';
 import { fromDepthField, toDepthField } from '../../../common/forms/depth-fields';
 import { lengthUnitWords, withLengthUnit } from '../../../common/forms/length-units';
 import { changedAttributes } from '../../../common/photos/attribute-versions';
 import { formatDateTime } from '../app/time-format';
+import { NAME_CHARACTERS, ShownText } from '../ui/ShownText';
 import { attributeText, carriedText, carryForwardKey, formatRange, gapsBetween, intervalError, isNewPickValue, parseAttributes, pickListValues, typeAhead, valueText } from './interval-rules';
 import { asBridgeError, deleteInterval, refreshIntervals, resolveConflict, saveInterval, usedAttributeValues } from './photo-records';
 import { getSetting, photosDb, putSetting, type ImageryInterval, type OutboxItem, type RemovedInterval, type TrayPhoto } from './photos-db';
@@ -77,8 +79,8 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
   const removedHere = removed.filter((r) => r.imageryTypeName === imageryType.name);
   return (
     <div className="card">
-      <h2>
-        {hole.name} · {imageryType.name}
+      <h2 className="shown-text">
+        {displayText(hole.name, { maxCharacters: NAME_CHARACTERS })} · {displayText(imageryType.name, { maxCharacters: NAME_CHARACTERS })}
       </h2>
       {lengthUnitWords(units) && (
         <p className="muted" data-testid="depth-units">
@@ -111,7 +113,7 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
                     .filter((r) => !mine.some((p) => p.remoteImageId === r.id))
                     .map((r) => (
                       <button key={r.id} type="button" className="remote-image" onClick={() => onView({ intervalId: interval.id, key: `remote:${r.id}` })}>
-                        {r.imageTypeName}
+                        {displayText(r.imageTypeName, { maxCharacters: NAME_CHARACTERS })}
                       </button>
                     ))}
                 </span>
@@ -164,8 +166,8 @@ export function HoleLog({ view, onView }: { view: ResolvedSelection; onView: (st
 function Thumb({ photo, onOpen }: { photo: TrayPhoto; onOpen: () => void }) {
   const url = useBlobUrl(photo.thumbnail);
   return (
-    <button type="button" className={`thumb state-${photo.state}`} onClick={onOpen} title={`${photo.originalName} · ${photo.binding.imageTypeName} · ${photo.state}`}>
-      {url && <img src={url} alt={`${photo.binding.imageTypeName} photo ${photo.originalName}`} />}
+    <button type="button" className={`thumb state-${photo.state}`} onClick={onOpen} title={displayText(`${photo.originalName} · ${photo.binding.imageTypeName} · ${photo.state}`, { maxCharacters: NAME_CHARACTERS })}>
+      {url && <img src={url} alt={displayText(`${photo.binding.imageTypeName} photo ${photo.originalName}`, { maxCharacters: NAME_CHARACTERS })} />}
     </button>
   );
 }
@@ -223,7 +225,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
   );
   // New to a list that has values; with nothing known yet (no hole of the dataset opened here) nothing is flagged.
   const newValues = [...pickLists].filter(([key, list]) => {
-    const [name, attribute] = splitKey(key);
+    const [name, attribute] = pairOf(key, imageryType);
     if (list.length === 0) return false;
     const value = text[name]?.[attribute] ?? '';
     return isNewPickValue(value, list) && value.trim() !== String(editing?.attributes[name]?.[attribute] ?? '').trim();
@@ -233,12 +235,15 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
     const depthProblem = fromProblem ?? toProblem ?? rangeProblem ?? intervalError(range, view.intervals, units);
     if (depthProblem || Object.keys(issues).length) return setProblem(depthProblem ?? 'Fix the attributes marked below.');
     const unflagged = newValues.filter(([key]) => {
-      const [name, attribute] = splitKey(key);
+      const [name, attribute] = pairOf(key, imageryType);
       return flagged[key] !== (text[name]?.[attribute] ?? '').trim();
     });
     if (unflagged.length) {
       // Said once at the field; Enter again keeps the value (then it is in the dataset's list).
-      setFlagged((f) => ({ ...f, ...Object.fromEntries(unflagged.map(([key]) => [key, (text[splitKey(key)[0]]?.[splitKey(key)[1]] ?? '').trim()])) }));
+      setFlagged((f) => ({ ...f, ...Object.fromEntries(unflagged.map(([key]) => {
+          const [name, attribute] = pairOf(key, imageryType);
+          return [key, (text[name]?.[attribute] ?? '').trim()];
+        })) }));
       return setProblem('A value is new to this dataset (marked below): press Enter again to keep it.');
     }
     try {
@@ -333,7 +338,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
         <p className="hint">Tab moves through the fields, Enter saves and starts the next interval; Alt+C at a field carries it forward to the next one.</p>
         {imageryType.attributeDefinitions.map((definition) => (
           <fieldset key={definition.name} className="attribute-group">
-            <legend>{definition.name}</legend>
+            <legend className="shown-text">{displayText(definition.name, { maxCharacters: NAME_CHARACTERS })}</legend>
             {definition.attributeTypes.map((type) => {
               const key = `${definition.name}.${type.name}`;
               const value = text[definition.name]?.[type.name] ?? '';
@@ -351,7 +356,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
               return (
                 <div key={key} className="attribute" onKeyDown={onKeyDown}>
                   <label className="attribute">
-                    {type.name}
+                    <ShownText text={type.name} max={NAME_CHARACTERS} />
                     {isStructuredValue(editing?.attributes[definition.name]?.[type.name]) ? (
                       // An object or list set elsewhere: shown as it is and written back unchanged, never edited here.
                       <input type="text" value={value} readOnly aria-readonly="true" data-testid="attribute-structured" title="Set outside Corelog; kept as it is" />
@@ -394,7 +399,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
                   {hint && <span className="muted attribute-rule">{hint}</span>}
                   {isFlagged && (
                     <span className="hint warning" data-testid="new-value-flag">
-                      “{value.trim()}” is new for {type.name} in this dataset.
+                      “{displayText(value.trim(), { maxCharacters: NAME_CHARACTERS })}” is new for {displayText(type.name, { maxCharacters: NAME_CHARACTERS })} in this dataset.
                     </span>
                   )}
                   <label className="carry muted">
@@ -446,10 +451,24 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
   );
 }
 
-const splitKey = (key: string): [string, string] => {
+/**
+ * The definition and attribute a `definition.attribute` key names. Either name may hold a dot
+ * ("Geol. logging", "Au g.t"), so a key is matched against the pairs it can be made of (the
+ * catalogue's and the values'), never cut at its first dot; only a key none of them makes is.
+ */
+function pairOf(key: string, ...sources: (CatalogueImageryType | AttributeValues | undefined)[]): [string, string] {
+  for (const source of sources) {
+    if (!source) continue;
+    const pairs: [string, string][] =
+      'attributeDefinitions' in source && Array.isArray(source.attributeDefinitions)
+        ? source.attributeDefinitions.flatMap((d) => d.attributeTypes.map((t): [string, string] => [d.name, t.name]))
+        : Object.entries(source as AttributeValues).flatMap(([name, values]) => Object.keys(values ?? {}).map((attribute): [string, string] => [name, attribute]));
+    const pair = pairs.find(([name, attribute]) => `${name}.${attribute}` === key);
+    if (pair) return pair;
+  }
   const dot = key.indexOf('.');
   return [key.slice(0, dot), key.slice(dot + 1)];
-};
+}
 
 /**
  * A text field with the attribute's pick list: typing completes the first value that starts with
@@ -535,9 +554,9 @@ function ConflictPanel({ interval, imageryType }: { interval: ImageryInterval; i
   const differing = new Set(changedAttributes(interval.attributes, conflict.attributes));
   const keys = [...known, ...[...differing].filter((k) => !known.includes(k))];
   const show = (values: AttributeValues, key: string) => {
-    const [name, attribute] = splitKey(key);
+    const [name, attribute] = pairOf(key, imageryType, interval.attributes, conflict.attributes);
     const v = valueText(values[name]?.[attribute]);
-    return v === '' ? '—' : v;
+    return v === '' ? '—' : displayText(v, { maxCharacters: NAME_CHARACTERS });
   };
   const choose = (choice: 'mine' | 'theirs') => resolveConflict(interval.id, choice).catch((e: unknown) => setError(asBridgeError(e).message));
   return (
@@ -558,7 +577,9 @@ function ConflictPanel({ interval, imageryType }: { interval: ImageryInterval; i
             .filter((key) => differing.has(key) || show(interval.attributes, key) !== '—')
             .map((key) => (
               <tr key={key} data-testid="conflict-row" data-differs={differing.has(key) ? 'yes' : 'no'} className={differing.has(key) ? 'field-error' : undefined}>
-                <th scope="row">{splitKey(key)[1]}</th>
+                <th scope="row">
+                  <ShownText text={pairOf(key, imageryType, interval.attributes, conflict.attributes)[1]} max={NAME_CHARACTERS} />
+                </th>
                 <td data-testid="conflict-mine">{show(interval.attributes, key)}</td>
                 <td data-testid="conflict-theirs">{show(conflict.attributes, key)}</td>
               </tr>

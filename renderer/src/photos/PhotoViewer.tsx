@@ -10,8 +10,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { BridgeError } from '../../../common/errors';
+import { displayText } from '../../../common/display-text';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
+import { NAME_CHARACTERS } from '../ui/ShownText';
 import { formatRange } from './interval-rules';
 import { getSetting, photosDb, putSetting } from './photos-db';
 import type { ResolvedSelection } from './use-photo-selection';
@@ -211,7 +213,7 @@ export function PhotoViewer({ view, start, onClose }: { view: ResolvedSelection;
       >
         {typeNames.map((name) => (
           <option key={name} value={name}>
-            {name}
+            {displayText(name, { maxCharacters: NAME_CHARACTERS })}
           </option>
         ))}
       </select>
@@ -233,7 +235,9 @@ export function PhotoViewer({ view, start, onClose }: { view: ResolvedSelection;
       data-zoom={transform.zoom.toFixed(3)}
     >
       <header className="viewer-bar">
-        <strong data-testid="viewer-caption">{caption}</strong>
+        <strong data-testid="viewer-caption" className="shown-text">
+          {displayText(caption, { maxCharacters: NAME_CHARACTERS })}
+        </strong>
         <span className="muted">
           {position} · zoom {Math.round(transform.zoom * 100)} %
         </span>

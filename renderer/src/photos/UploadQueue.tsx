@@ -7,8 +7,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef } from 'react';
+import { displayText } from '../../../common/display-text';
 import { formatRelative } from '../app/time-format';
 import { attentionSummary } from '../sync/attention';
+import { NAME_CHARACTERS } from '../ui/ShownText';
+
+/** A label's or an error's tooltip shows this much of it. */
+const TITLE_CHARACTERS = 2000;
 import { datasetLengthUnits, labelInUnits } from './interval-rules';
 import { photosDb, type OutboxItem } from './photos-db';
 import { photoUploadEngine } from './upload-engine';
@@ -94,12 +99,16 @@ export function UploadQueue() {
             const label = labelInUnits(item.label, unitsOf.get(item.holeId));
             return (
               <div key={item.id} className={`queue-row state-${item.state}${attention ? ' needs-attention' : ''}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: row.size, transform: `translateY(${row.start}px)` }} data-testid="queue-row">
-                <span className="queue-label">{label}</span>
+                <span className="queue-label" title={displayText(label, { maxCharacters: TITLE_CHARACTERS })}>
+                  {displayText(label, { maxCharacters: NAME_CHARACTERS })}
+                </span>
                 {running ? (
-                  <progress max={running.totalBytes || 1} value={running.sentBytes} aria-label={`Progress of ${label}`} />
+                  <progress max={running.totalBytes || 1} value={running.sentBytes} aria-label={`Progress of ${displayText(label, { maxCharacters: NAME_CHARACTERS })}`} />
                 ) : item.state === 'failed' ? (
                   <span className="error">
-                    {item.lastError?.message}{' '}
+                    <span className="queue-label queue-error" title={displayText(item.lastError?.message, { maxCharacters: TITLE_CHARACTERS })}>
+                      {displayText(item.lastError?.message, { maxCharacters: NAME_CHARACTERS })}
+                    </span>{' '}
                     <button type="button" onClick={() => void photoUploadEngine.retryItem(item.id)}>
                       Retry
                     </button>
@@ -110,7 +119,7 @@ export function UploadQueue() {
                   </span>
                 ) : item.attempts > 0 ? (
                   <span className="muted">
-                    {item.lastError?.message ?? 'Waiting'} · next try {formatRelative(new Date(item.nextAttemptAt).toISOString())}
+                    {displayText(item.lastError?.message ?? 'Waiting', { maxCharacters: NAME_CHARACTERS })} · next try {formatRelative(new Date(item.nextAttemptAt).toISOString())}
                   </span>
                 ) : (
                   <span className="muted">{progress.paused ? 'Paused' : 'Waiting'}</span>

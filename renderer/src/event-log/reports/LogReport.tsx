@@ -11,11 +11,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { readEventTime } from '../../../../common/forms/date-fields';
+import { displayText } from '../../../../common/display-text';
 import type { BridgeError } from '../../../../common/errors';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { localDate, pad } from '../../app/time-format';
 import { bridge } from '../../bridge/bridge';
 import { useAppSettings } from '../../settings/app-settings-store';
+import { ShownText } from '../../ui/ShownText';
 import { downloadCsv } from '../csv-export';
 import { eventLogDb } from '../event-log-db';
 import type { TimeZoneChoice } from '../event-time';
@@ -282,7 +284,7 @@ function Facts({ facts }: { facts: ReportFact[] }) {
       {facts.map((f) => (
         <div key={f.term}>
           <dt>{f.term}</dt>
-          <dd>{f.value}</dd>
+          <dd>{displayText(f.value)}</dd>
         </div>
       ))}
     </dl>
@@ -294,7 +296,7 @@ function Notes({ notes, waiting }: { notes: string[]; waiting: number }) {
     <div className="log-report-notes" data-testid="log-report-notes">
       {notes.map((note, i) => (
         <p key={note} className={i === 0 && waiting > 0 ? 'report-note' : undefined}>
-          {note}
+          {displayText(note)}
         </p>
       ))}
     </div>
@@ -326,7 +328,7 @@ function EventsTable({ lines, testId, withSeq = true, limit = lines.length }: { 
           <tr key={line.key} data-testid="log-report-event" data-sync={line.sync} className={line.sync === 'synced' ? undefined : 'not-sent'}>
             {columns.map(({ c, i }) => (
               <td key={c} className={c === 'Time' ? 'nowrap mono' : c === 'SP' || c === 'Seq' ? 'number' : undefined}>
-                {line.cells[i]}
+                {displayText(line.cells[i])}
               </td>
             ))}
           </tr>
@@ -343,7 +345,9 @@ function LabelCounts({ counts, unlabelled, total }: { counts: LabelCount[]; unla
       <tbody>
         {counts.map((c) => (
           <tr key={c.label} data-testid="log-report-label-count">
-            <th scope="row">{c.label}</th>
+            <th scope="row">
+              <ShownText text={c.label} />
+            </th>
             <td className="number">{c.count}</td>
           </tr>
         ))}
@@ -364,7 +368,9 @@ function LabelCounts({ counts, unlabelled, total }: { counts: LabelCount[]; unla
 function ReportHeader({ report }: { report: WatchReport | SequenceReport }) {
   return (
     <header className="report-header">
-      <h1 id="log-report-title">{report.title}</h1>
+      <h1 id="log-report-title" className="shown-text">
+        {displayText(report.title)}
+      </h1>
       <Facts facts={report.facts} />
       <Notes notes={report.notes} waiting={report.waiting.changes} />
     </header>
@@ -393,7 +399,7 @@ function WatchReportView({ report, drawn }: { report: WatchReport; drawn: number
               {report.sequences.map((cells) => (
                 <tr key={cells[0]} data-testid="log-report-sequence">
                   {cells.map((text, i) => (
-                    <td key={SEQUENCE_COLUMNS[i]}>{text}</td>
+                    <td key={SEQUENCE_COLUMNS[i]}>{displayText(text)}</td>
                   ))}
                 </tr>
               ))}
@@ -411,7 +417,7 @@ function WatchReportView({ report, drawn }: { report: WatchReport; drawn: number
         {report.groups.map((group, i) =>
           limits[i] === 0 ? null : (
             <div key={group.sequence ?? 'none'} className="log-report-group" data-testid="log-report-group">
-              <h3>{group.title}</h3>
+              <h3 className="shown-text">{displayText(group.title)}</h3>
               <EventsTable lines={group.lines} testId="log-report-events" withSeq={false} limit={limits[i]} />
             </div>
           ),
@@ -438,7 +444,7 @@ function SequenceReportView({ report, drawn }: { report: SequenceReport; drawn: 
                   {q.cells.map((text, i) => (
                     <td key={QC_COLUMNS[i]}>
                       {i === q.cells.length - 1 && q.accepted && <span aria-hidden="true">✓ </span>}
-                      {text}
+                      {displayText(text)}
                     </td>
                   ))}
                 </tr>

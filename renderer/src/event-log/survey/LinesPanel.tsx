@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { TimeZoneChoice } from '../event-time';
 import { formatEventTime } from '../event-time';
+import { CELL_CHARACTERS, ShownText } from '../../ui/ShownText';
 import { planWithChanges, sequencesWithChanges } from './survey-change';
 import { useSurvey, useSurveyRefresh } from './use-survey';
 
@@ -118,7 +119,9 @@ export function LinesPanel({ project, zone, onPickSequence }: { project: string;
                 ))}
               </td>
               <td>{(bySequence.planned.get(l.line) ?? []).join(', ')}</td>
-              <td>{l.remarks ?? ''}</td>
+              <td>
+                <ShownText text={l.remarks} max={CELL_CHARACTERS} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -10,6 +10,7 @@ import { sequenceField, shotPointField } from '../../../../common/forms/number-f
 import { freeTextProblem } from '../../../../common/free-text';
 import { PLAN_NAME_RULES, SURVEY_REMARKS_RULES, type PlanFields } from '../../../../common/bridge/survey-contract';
 import { formatEventTime, type TimeZoneChoice } from '../event-time';
+import { CELL_CHARACTERS, ShownText } from '../../ui/ShownText';
 import { planWithChanges, rowState, sequencesWithChanges, type PlanRow } from './survey-change';
 import { RefusedChanges } from './RefusedChanges';
 import { useSurvey, useSurveyRefresh } from './use-survey';
@@ -239,14 +240,18 @@ export function PlanPanel({ project, zone, canWrite }: { project: string; zone: 
             <tr key={`${r.server?.sequence ?? 'new'}-${r.items[0]?.seq ?? ''}-${i}`} data-testid={`plan-row-${r.sequence}`}>
               <td>{r.removed ? <s>{r.sequence}</s> : r.sequence}</td>
               <td>{r.line}</td>
-              <td>{r.name}</td>
+              <td>
+                <ShownText text={r.name} max={CELL_CHARACTERS} />
+              </td>
               <td>
                 {r.fsp}–{r.lsp}
               </td>
               <td>{r.numPoints ?? ''}</td>
               <td className="mono">{time(r.ts0)}</td>
               <td className="mono">{time(r.ts1)}</td>
-              <td>{r.remarks}</td>
+              <td>
+                <ShownText text={r.remarks} max={CELL_CHARACTERS} />
+              </td>
               <td>
                 <StateBadge items={r.items} /> {r.removed && <span className="badge">removing</span>} {r.clash && <span className="badge badge-failed">number taken</span>}{' '}
                 {canWrite && !r.removed && (

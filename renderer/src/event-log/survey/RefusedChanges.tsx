@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { sequenceField } from '../../../../common/forms/number-fields';
+import { CELL_CHARACTERS, ShownText } from '../../ui/ShownText';
 import type { OutboxItem } from '../event-log-db';
 import { changeStateOf } from './survey-change';
 import { dropChange, reviseChange, sendMineAnyway } from './survey-writes';
@@ -63,7 +64,7 @@ export function RefusedChanges({ items, canWrite }: { items: OutboxItem[]; canWr
           const conflict = item.lastError?.kind === 'conflict' && change.op !== 'add';
           return (
             <li key={item.seq} data-testid={`refused-${item.seq}`}>
-              <span>{item.label}</span> — <span data-testid="refusal-reason">{item.lastError?.message ?? 'Refused.'}</span>{' '}
+              <ShownText text={item.label} max={CELL_CHARACTERS} /> — <ShownText testId="refusal-reason" text={item.lastError?.message ?? 'Refused.'} max={CELL_CHARACTERS} />{' '}
               {canWrite && (
                 <span className="row inline">
                   {numbered &&

@@ -8,6 +8,7 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { displayText } from '../../../../common/display-text';
 import { lengthUnitWords } from '../../../../common/forms/length-units';
 import type { BridgeError } from '../../../../common/errors';
 import { ErrorNotice } from '../../app/ErrorNotice';
@@ -15,6 +16,7 @@ import { formatDateTime } from '../../app/time-format';
 import { bridge } from '../../bridge/bridge';
 import { useConnections } from '../../connections/use-connections';
 import { formatDepthRange, useDepthPrecision } from '../../settings/depth-format';
+import { REPORT_CELL_CHARACTERS, ShownText } from '../../ui/ShownText';
 import { StripLog } from '../strip-log/StripLog';
 import { attributeText, colourSwatch, reportFileName, reportPhotos, reportTables, type ReportPhoto, type ReportTable } from './report-model';
 import { useReportData, type ReportData } from './use-report-data';
@@ -80,7 +82,9 @@ function Report({ data, onClose }: { data: ReportData; onClose: () => void }) {
       <ReportToolbar hole={hole.name} madeAt={madeAt} ready={done} loadedCount={loaded.size} total={photos.length} onClose={onClose} />
       <article className="hole-report" data-testid="hole-report" data-state={done ? 'ready' : 'loading'} aria-labelledby="hole-report-title">
         <header className="report-header">
-          <h1 id="hole-report-title">Hole report: {hole.name}</h1>
+          <h1 id="hole-report-title">
+            Hole report: <ShownText text={hole.name} breakLongWords />
+          </h1>
           <dl className="report-facts">
             <Fact term="Workspace" value={workspace ? `${workspace.folder ? `${workspace.folder} › ` : ''}${workspace.name}` : hole.workspaceName} />
             <Fact term="Dataset" value={hole.datasetName} />
@@ -133,7 +137,7 @@ function Report({ data, onClose }: { data: ReportData; onClose: () => void }) {
                 <ul>
                   {missing.map((photo) => (
                     <li key={photo.key} data-testid="report-missing-photo">
-                      {photoCaption(photo, units)}: {(loaded.get(photo.key) as Extract<LoadedPhoto, { state: 'missing' }>).reason}
+                      {photoCaption(photo, units)}: {displayText((loaded.get(photo.key) as Extract<LoadedPhoto, { state: 'missing' }>).reason, { maxCharacters: REPORT_CELL_CHARACTERS })}
                     </li>
                   ))}
                 </ul>
@@ -196,9 +200,18 @@ function Fact({ term, value }: { term: string; value: string }) {
   return (
     <div>
       <dt>{term}</dt>
-      <dd>{value}</dd>
+      <dd>{displayText(value)}</dd>
     </div>
   );
+}
+
+/**
+ * Numbers, dates and colours keep to one line, but only when the value is one: a server that
+ * sends 100,000 characters of text for a number must not push the table off the paper.
+ */
+function cellClass(dataType: string | null, text: string): string | undefined {
+  if (text.length > 40) return undefined;
+  return dataType === 'number' ? 'number' : dataType === 'date' || dataType === 'colour' ? 'nowrap' : undefined;
 }
 
 function IntervalTable({ table, units, pending }: { table: ReportTable; units: string | undefined; pending: ReadonlySet<string> }) {
@@ -206,14 +219,16 @@ function IntervalTable({ table, units, pending }: { table: ReportTable; units: s
   const shared = new Set(table.columns.filter((c, i) => table.columns.findIndex((o) => o.attribute === c.attribute) !== i).map((c) => c.attribute));
   return (
     <div className="report-table-wrap">
-      <h3>{table.imageryTypeName}</h3>
+      <h3>
+        <ShownText text={table.imageryTypeName} breakLongWords />
+      </h3>
       <table className="report-table" data-testid="report-interval-table" data-imagery-type={table.imageryTypeName}>
         <thead>
           <tr>
             <th scope="col">Depth{units ? ` (${lengthUnitWords(units) || units})` : ''}</th>
             {table.columns.map((c) => (
-              <th key={`${c.definition}\u0000${c.attribute}`} scope="col" title={`${c.definition} › ${c.attribute}`}>
-                {shared.has(c.attribute) ? `${c.definition} › ${c.attribute}` : c.attribute}
+              <th key={`${c.definition}\u0000${c.attribute}`} scope="col" title={displayText(`${c.definition} › ${c.attribute}`, { maxCharacters: REPORT_CELL_CHARACTERS })}>
+                <ShownText text={shared.has(c.attribute) ? `${c.definition} › ${c.attribute}` : c.attribute} max={REPORT_CELL_CHARACTERS} breakLongWords />
               </th>
             ))}
             <th scope="col">State</th>
@@ -227,9 +242,9 @@ function IntervalTable({ table, units, pending }: { table: ReportTable; units: s
                 const text = attributeText(interval.attributes, c);
                 const colour = c.dataType === 'colour' ? colourSwatch(text) : null;
                 return (
-                  <td key={`${c.definition}\u0000${c.attribute}`} className={c.dataType === 'number' ? 'number' : c.dataType === 'date' || c.dataType === 'colour' ? 'nowrap' : undefined}>
+                  <td key={`${c.definition}\u0000${c.attribute}`} className={cellClass(c.dataType, text)}>
                     {colour && <span className="report-swatch" style={{ background: colour } as CSSProperties} aria-hidden="true" />}
-                    {text}
+                    <ShownText text={text} max={REPORT_CELL_CHARACTERS} breakLongWords />
                   </td>
                 );
               })}
@@ -244,7 +259,7 @@ function IntervalTable({ table, units, pending }: { table: ReportTable; units: s
 
 /** "Core Trays 102.00–106.80 m · Wet". */
 function photoCaption(photo: ReportPhoto, units: string | undefined): string {
-  return `${photo.interval.imageryTypeName} ${formatDepthRange(photo.interval.from, photo.interval.to, { units })} · ${photo.imageTypeName}`;
+  return displayText(`${photo.interval.imageryTypeName} ${formatDepthRange(photo.interval.from, photo.interval.to, { units })} · ${photo.imageTypeName}`, { maxCharacters: REPORT_CELL_CHARACTERS });
 }
 
 function PhotoFigure({ photo, loaded, units }: { photo: ReportPhoto; loaded: LoadedPhoto | undefined; units: string | undefined }) {

@@ -6,6 +6,7 @@
  * with the reason, and the report lists it instead of printing a broken image.
  */
 import { useEffect, useState } from 'react';
+import { displayText } from '../../../../common/display-text';
 import type { BridgeError } from '../../../../common/errors';
 import type { Result } from '../../../../common/result';
 import { bridge } from '../../bridge/bridge';
@@ -37,7 +38,7 @@ export function missingReason(error: BridgeError, source: ReportPhoto['source'])
   if (error.kind === 'offline' || error.kind === 'timeout' || error.kind === 'malformed-response') return 'Not in the cache on this computer, and Imago could not be reached.';
   if (error.kind === 'auth') return 'Not in the cache on this computer; sign in to Imago to fetch it.';
   if (error.kind === 'not-found') return 'Imago no longer has this photo.';
-  return `Not in the cache on this computer (${error.message.slice(0, 200)}).`;
+  return `Not in the cache on this computer (${displayText(error.message, { maxCharacters: 200, cutMark: 'ellipsis' })}).`;
 }
 
 async function firstOf(attempts: (() => Promise<Result<{ dataUrl: string }>>)[]): Promise<{ index: number; src: string } | { error: BridgeError }> {
@@ -89,7 +90,7 @@ export function useReportPhotos(hole: Hole | undefined, photos: readonly ReportP
     const worker = async () => {
       while (live && next < photos.length) {
         const photo = photos[next++]!;
-        const result = await loadPhoto(hole, photo).catch((e: unknown): LoadedPhoto => ({ state: 'missing', reason: `Could not be read (${String(e).slice(0, 200)}).` }));
+        const result = await loadPhoto(hole, photo).catch((e: unknown): LoadedPhoto => ({ state: 'missing', reason: `Could not be read (${displayText(String(e), { maxCharacters: 200, cutMark: 'ellipsis' })}).` }));
         if (!live) return;
         loaded.set(photo.key, result);
         setState({ key, loaded: new Map(loaded) });

@@ -3,6 +3,7 @@
  * its grid, gap and overlap marks, the selection outline, values as text, and the legend.
  */
 import { useMemo } from 'react';
+import { displayText } from '../../../../common/display-text';
 import { formatDepthValue } from '../../../../common/forms/length-units';
 import { isStructuredValue, structuredText } from '../../../../common/photos/attribute-value';
 import { formatDepthRange } from '../../settings/depth-format';
@@ -12,6 +13,9 @@ import { AXIS_WIDTH, BLOCK_WIDTH, HEADER_HEIGHT, LABEL_MIN_PX, MARK_MIN_PX, MAX_
 import { gapsBetween } from '../interval-rules';
 import { overlapsOf, ticksBetween } from './strip-scale';
 import type { StripGroup } from './use-strip-data';
+
+/** A value's tooltip shows this much of it. */
+const TITLE_CHARACTERS = 2000;
 
 export function GroupHeader({ layout }: { layout: GroupLayout }) {
   const columns = [
@@ -102,13 +106,14 @@ export function ValueText({ value, x, y, width, kind }: { value: ColumnValue; x:
       <text className={`strip-value ${kind}`} x={kind === 'bar' ? x + width - 2 : x + 2} y={y + 11} textAnchor={kind === 'bar' ? 'end' : 'start'}>
         {truncate(text, Math.floor(width / 6.2))}
       </text>
-      <title>{whole}</title>
+      <title>{displayText(whole, { maxCharacters: TITLE_CHARACTERS })}</title>
     </g>
   );
 }
 
+/** As much of `text` as fits `max` characters, shown safely and cut at a whole character (never half an emoji). */
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+  return displayText(text, { maxCharacters: Math.max(1, max - 1), cutMark: 'ellipsis' });
 }
 
 export function Legend() {

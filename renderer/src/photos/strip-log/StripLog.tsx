@@ -12,6 +12,7 @@
  * interaction (the hole report uses it).
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent } from 'react';
+import { displayText } from '../../../../common/display-text';
 import { lengthUnitSymbol, lengthUnitWords } from '../../../../common/forms/length-units';
 import { formatDepthRange, useDepthPrecision } from '../../settings/depth-format';
 import type { ImageryInterval, TrayPhoto } from '../photos-db';
@@ -284,7 +285,7 @@ export function StripLog(props: {
           style={print ? undefined : { height: viewHeight + 2 * PAD }}
           tabIndex={print ? undefined : 0}
           role={print ? undefined : 'listbox'}
-          aria-label={print ? undefined : `Strip log of ${data.hole.name}: ↑ ↓ select, + − zoom`}
+          aria-label={print ? undefined : `Strip log of ${displayText(data.hole.name, { maxCharacters: 200 })}: ↑ ↓ select, + − zoom`}
           aria-activedescendant={print ? undefined : activeId}
           onKeyDown={print ? undefined : move}
           onScroll={

@@ -5,6 +5,8 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
+import { displayText } from '../../../../common/display-text';
+import { NAME_CHARACTERS, ShownText } from '../../ui/ShownText';
 import { getSetting, photosDb, putSetting } from '../photos-db';
 import type { ResolvedSelection } from '../use-photo-selection';
 import { StripLog } from './StripLog';
@@ -37,13 +39,15 @@ export function StripLogPanel({ view }: { view: ResolvedSelection }) {
 
   return (
     <div className="card strip-log-card" aria-labelledby="strip-log-title">
-      <h2 id="strip-log-title">Strip log · {hole.name}</h2>
+      <h2 id="strip-log-title">
+        Strip log · <ShownText text={hole.name} />
+      </h2>
       {others.length > 0 && (
         <p className="strip-panel-types">
-          <span className="muted">Beside {imageryType.name}:</span>
+          <span className="muted shown-text">Beside {displayText(imageryType.name, { maxCharacters: NAME_CHARACTERS })}:</span>
           {others.map((t) => (
             <label key={t.id} className="check">
-              <input type="checkbox" checked={beside.includes(t.id)} onChange={(e) => toggle(t.id, e.target.checked)} /> {t.name}
+              <input type="checkbox" checked={beside.includes(t.id)} onChange={(e) => toggle(t.id, e.target.checked)} /> <ShownText text={t.name} max={NAME_CHARACTERS} />
             </label>
           ))}
         </p>

@@ -5,6 +5,7 @@
  * frame saying why, never as a broken image.
  */
 import { useEffect, useState } from 'react';
+import { displayText } from '../../../../common/display-text';
 import type { Hole, ImageryInterval, RemoteImageRef, TrayPhoto } from '../photos-db';
 import { fetchIntervalImage } from '../imago-image';
 
@@ -73,7 +74,7 @@ function LocalThumb({ photo, from, imageTypeName, box }: { photo: TrayPhoto; fro
     <g className={`strip-thumb${pending ? ' pending' : ''}`} data-testid="strip-thumb" data-from={from} data-image-type={imageTypeName} data-source="local" data-state={photo.state}>
       <rect className="strip-thumb-frame" {...box} />
       {url && <image href={url} {...box} preserveAspectRatio="xMidYMid meet" />}
-      <title>{`${imageTypeName}: ${photo.originalName}${pending ? ' (not in Imago yet)' : ''}`}</title>
+      <title>{displayText(`${imageTypeName}: ${photo.originalName}${pending ? ' (not in Imago yet)' : ''}`, { maxCharacters: 400 })}</title>
     </g>
   );
 }
@@ -93,7 +94,7 @@ function RemoteThumb({ hole, interval, image, box }: { hole: Hole; interval: Ima
     <g className="strip-thumb" data-testid="strip-thumb" data-from={interval.from} data-image-type={image.imageTypeName} data-source="remote" data-state={url ? 'shown' : url === null ? 'missing' : 'loading'}>
       <rect className="strip-thumb-frame" {...box} />
       {url && <image href={url} {...box} preserveAspectRatio="xMidYMid meet" />}
-      <title>{url === null ? `${image.imageTypeName}: not on this computer and Imago cannot be reached` : `${image.imageTypeName} (Imago)`}</title>
+      <title>{displayText(url === null ? `${image.imageTypeName}: not on this computer and Imago cannot be reached` : `${image.imageTypeName} (Imago)`, { maxCharacters: 400 })}</title>
     </g>
   );
 }

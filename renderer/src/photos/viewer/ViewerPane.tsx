@@ -4,7 +4,9 @@
  * are reported in fractions of the fitted photo, so the viewer can apply them to every pane alike.
  */
 import { useEffect, useRef } from 'react';
+import { displayText } from '../../../../common/display-text';
 import { ErrorNotice } from '../../app/ErrorNotice';
+import { NAME_CHARACTERS } from '../../ui/ShownText';
 import { usePhotoImage } from './use-photo-image';
 import { cssTransform, wheelFactor, type ViewTransform } from './view-transform';
 import type { ViewerPhoto } from './viewer-photos';
@@ -68,7 +70,7 @@ export function ViewerPane({
     <figure className={`viewer-pane viewer-pane-${side}`} data-testid="viewer-pane" data-side={side}>
       {caption !== null && (
         <figcaption className="viewer-pane-caption" data-testid="pane-caption">
-          {caption}
+          {displayText(caption, { maxCharacters: NAME_CHARACTERS })}
         </figcaption>
       )}
       <div
@@ -100,7 +102,7 @@ export function ViewerPane({
             data-photo={photo.key}
           />
         )}
-        {photo && !dataUrl && !error && <p className="viewer-note">Loading {photo.imageTypeName} photo…</p>}
+        {photo && !dataUrl && !error && <p className="viewer-note">Loading {displayText(photo.imageTypeName, { maxCharacters: NAME_CHARACTERS })} photo…</p>}
         {!photo && (
           <p className="viewer-note" data-testid="pane-empty">
             {empty}

@@ -1,0 +1,89 @@
+/**
+ * Hostile text for the browser probes, and a "evil" server that counts every request: markup that
+ * would run or load something if it were ever parsed as HTML or CSS, right-to-left overrides and
+ * zero-width characters, 100,000 characters with no space, lone surrogates, NUL.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from '@playwright/test';
+
+export interface EvilServer {
+  origin: string;
+  /** Every request path seen so far. */
+  hits: string[];
+  close(): Promise<void>;
+}
+
+export async function startEvilServer(): Promise<EvilServer> {
+  const hits: string[] = [];
+  const server: Server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'image/gif', 'access-control-allow-origin': '*' });
+    res.end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, hits, close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Markup that sets `window.__pwned` or loads from the evil server if it is ever run or parsed. */
+export function markup(evil: string, tag: string): string {
+  return `<img src=${evil}/img-${tag} onerror="window.__pwned='${tag}'"><script>window.__pwned='${tag}-script'</script></script><svg onload="window.__pwned='${tag}-svg'">`;
+}
+
+/** A CSS value that would load from the evil server if it reached a style sheet or a `style` text. */
+export const cssAttack = (evil: string, tag: string) => `red;background:url(${evil}/css-${tag});x:expression(alert(1))`;
+
+/** "evil" + RLO + "fdp.exe": reads as "evilexe.pdf" in a right-to-left aware renderer. */
+export const RLO_NAME = 'evil\u202Efdp.exe';
+export const ZERO_WIDTH = 'DH\u200B-\u200D01\uFEFF';
+export const LONG_WORD = 'W'.repeat(100_000);
+export const LONE_SURROGATE = 'half\uD800pair';
+
+/** The page runs nothing it was sent and loads nothing from elsewhere. */
+export async function pwned(page: Page): Promise<unknown> {
+  return page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null);
+}
+
+/** Whether the page scrolls sideways (a long word that broke the layout). */
+export async function overflowsSideways(page: Page): Promise<{ scroll: number; width: number }> {
+  return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+}
+
+/** The innermost elements reaching past the window's right edge (for messages). */
+export async function widestElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > window.innerWidth + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) {
+        out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}: ${(el.textContent ?? '').slice(0, 40)}`);
+      }
+    }
+    return out.slice(0, 5);
+  });
+}
+
+/**
+ * Characters that hide or rearrange text, found in what the page shows (text outside form fields
+ * and drop-downs, whose values are the stored text), with a few characters around each.
+ */
+export async function hiddenCharactersShown(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement?.closest('select, option, textarea, script, style')) continue;
+      const text = node.textContent ?? '';
+      // eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
+      const at = text.search(/[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF\u0000]/);
+      if (at >= 0) found.push(JSON.stringify(text.slice(Math.max(0, at - 10), at + 10)));
+    }
+    return found;
+  });
+}
