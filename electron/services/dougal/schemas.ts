@@ -26,6 +26,11 @@ const pointGeometry = z.looseObject({ type: z.literal('Point'), coordinates: z.a
 const lineGeometry = z.looseObject({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number()).min(2)) });
 /** Any GeoJSON-looking object: an event's geometry is written back as sent, never interpreted here. */
 const anyGeometry = z.looseObject({ type: z.string() });
+/**
+ * Text Dougal may send as a JSON number (remarks of digits only, a name like 2024, from a JSON
+ * column or a hand-made import): read as the text it shows, rather than losing the item for it.
+ */
+const text = z.union([z.string(), z.number().finite().transform(String)]);
 /** An optional reply field: absent and `null` read the same. */
 const opt = <S extends z.ZodType>(schema: S) => schema.nullish();
 /** A field read leniently: the wrong type counts as absent rather than losing the whole item. */
@@ -75,7 +80,7 @@ const projectFigures = {
  * (null, left out) is still listed, under its pid.
  */
 export const projectSummarySchema = z
-  .looseObject({ pid: z.string().min(1), name: shown(z.string()), ...projectFigures })
+  .looseObject({ pid: text.pipe(z.string().min(1)), name: shown(text), ...projectFigures })
   .transform((p) => ({ ...p, name: p.name || p.pid }));
 /**
  * The single project's summary (`/project/{pid}/summary`): the path names the project, so the
@@ -83,7 +88,7 @@ export const projectSummarySchema = z
  * read as a project with no counts at all: it is refused instead, so the caller falls back.
  */
 export const projectSummaryReplySchema = z
-  .looseObject({ pid: shown(z.string()), name: shown(z.string()), ...projectFigures })
+  .looseObject({ pid: shown(text), name: shown(text), ...projectFigures })
   .refine((s) => Object.keys(projectFigures).some((key) => key !== 'schema' && s[key as keyof typeof s] !== undefined), 'no project figures');
 export type DougalProjectSummary = z.output<typeof projectSummaryReplySchema>;
 
@@ -97,11 +102,12 @@ export const labelDataSchema = z.unknown().transform((value) => {
   const data = object(value);
   const view = object(data?.view);
   const model = object(data?.model);
-  const text = lenient(z.string());
+  const colour = lenient(z.string());
+  const words = lenient(text);
   const flag = lenient(z.boolean());
   return {
-    colour: text.parse(view?.colour) ?? null,
-    description: text.parse(view?.description) ?? text.parse(data?.description) ?? null,
+    colour: colour.parse(view?.colour) ?? null,
+    description: words.parse(view?.description) ?? words.parse(data?.description) ?? null,
     /** Users may apply it by hand (false: a system label). */
     user: flag.parse(model?.user) ?? true,
     /** false: one event per sequence carries it; applying it elsewhere moves it. */
@@ -109,14 +115,14 @@ export const labelDataSchema = z.unknown().transform((value) => {
   };
 });
 /** One item of the array form of the label list: only the name is required. */
-export const labelItemSchema = z.looseObject({ name: z.string().min(1), data: z.unknown().optional() }).transform((l) => ({ name: l.name, ...labelDataSchema.parse(l.data) }));
+export const labelItemSchema = z.looseObject({ name: text.pipe(z.string().min(1)), data: z.unknown().optional() }).transform((l) => ({ name: l.name, ...labelDataSchema.parse(l.data) }));
 export type DougalLabel = z.output<typeof labelItemSchema>;
 
 export const lineSchema = z.looseObject({
   line: int,
   fsp: opt(int),
   lsp: opt(int),
-  remarks: opt(z.string()),
+  remarks: opt(text),
   meta: opt(json),
   ntba: shown(flag),
   num_points: shown(int),
@@ -144,8 +150,8 @@ export const sequenceSchema = z.looseObject({
   missing_shots: shown(int),
   length: shown(number),
   azimuth: shown(number),
-  remarks: opt(z.string()),
-  remarks_final: opt(z.string()),
+  remarks: opt(text),
+  remarks_final: opt(text),
   // Never written back (a sequence PATCH sends only what changed): shown, so read leniently.
   meta: shown(json),
   meta_final: shown(json),
@@ -160,8 +166,8 @@ export const plannedSequenceSchema = z.looseObject({
   lsp: int,
   ts0: opt(timestamp),
   ts1: opt(timestamp),
-  name: opt(z.string()),
-  remarks: opt(z.string()),
+  name: opt(text),
+  remarks: opt(text),
   meta: opt(json),
   // PlannedSequence's readOnly fields: Dougal computes them, Corelog only shows them.
   duration: shown(duration),
@@ -184,7 +190,7 @@ const eventShape = {
   tstamp: opt(timestamp).transform((v) => v ?? null),
   sequence: opt(int).transform((v) => v ?? null),
   point: opt(int).transform((v) => v ?? null),
-  remarks: opt(z.string()).transform((v) => v ?? ''),
+  remarks: opt(text).transform((v) => v ?? ''),
   labels: opt(labelNames).transform((v) => v ?? []),
   meta: opt(json).transform((v) => v ?? {}),
   geometry: lenient(anyGeometry.nullable()).transform((v) => v ?? null),

@@ -108,9 +108,15 @@ export function readValidity(value: unknown): Validity | null {
  */
 export function readLabelName(value: unknown): string | null {
   if (typeof value === 'string') return value;
+  // A label named with digits only may come as a number (see `text` in schemas.ts).
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
-    for (const key of ['name', 'label', 'text']) if (typeof o[key] === 'string' && o[key]) return o[key] as string;
+    for (const key of ['name', 'label', 'text']) {
+      const named = o[key];
+      if (typeof named === 'string' && named) return named;
+      if (typeof named === 'number' && Number.isFinite(named)) return String(named);
+    }
   }
   return null;
 }

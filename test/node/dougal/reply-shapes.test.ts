@@ -32,6 +32,13 @@ describe('events', () => {
     expect(eventSchema.safeParse({ ...EVENT, labels: [{ colour: 'red' }] }).success).toBe(false);
   });
 
+  it('reads remarks and label names sent as JSON numbers as the text they show, instead of losing the event', () => {
+    const e = eventSchema.parse({ ...EVENT, remarks: 987654321, labels: [42, { name: 7 }, 'Nav'] });
+    expect(e).toMatchObject({ remarks: '987654321', labels: ['42', '7', 'Nav'] });
+    // Not a number JSON can hold as text, nor anything else: still refused rather than guessed.
+    expect(eventSchema.safeParse({ ...EVENT, remarks: { text: 'x' } }).success).toBe(false);
+  });
+
   it.each(['2024-06-01T10:00:00+00', '2024-06-01 10:00:00+00', '2024-06-01 10:00:00.000000+00', '2024-06-01T10:00:00', '2024-06-01T12:00:00+02'])('reads the time %s as the instant it names', (tstamp) => {
     expect(toServerEvent(eventSchema.parse({ ...EVENT, tstamp })).tstamp).toBe('2024-06-01T10:00:00.000Z');
   });
@@ -134,6 +141,13 @@ describe('wrapped lists', () => {
     }
     // A label really named "data" (its value is a label's data) stays a label.
     expect(parseLabels({ data: { view: { colour: 'red' } } }, 'list labels', 200)).toEqual([expect.objectContaining({ name: 'data', colour: 'red' })]);
+  });
+
+  it('reads a label, sequence, plan entry or project named or remarked with a number as that text', () => {
+    expect(parseLabels([{ name: 7, data: { view: { colour: 'red', description: 12 } } }], 'list labels', 200)).toEqual([expect.objectContaining({ name: '7', colour: 'red', description: '12' })]);
+    expect(sequenceSchema.parse({ sequence: 5, line: 1010, remarks: 31337, remarks_final: 0 })).toMatchObject({ remarks: '31337', remarks_final: '0' });
+    expect(plannedSequenceSchema.parse({ sequence: 30, line: 1010, fsp: 1, lsp: 9, name: 1010, remarks: 2 })).toMatchObject({ name: '1010', remarks: '2' });
+    expect(projectSummarySchema.parse({ pid: 2024, name: 2024 })).toMatchObject({ pid: '2024', name: '2024' });
   });
 
   it('still reads labels keyed by name, leaving out a value that is no label data', () => {

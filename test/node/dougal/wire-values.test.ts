@@ -107,7 +107,11 @@ describe('readLabelName', () => {
   });
 
   it('refuses what names no label', () => {
-    for (const value of [null, 7, {}, { name: '' }, { name: 3 }, ['Nav']]) expect(readLabelName(value)).toBeNull();
+    for (const value of [null, Number.NaN, {}, { name: '' }, { name: Number.POSITIVE_INFINITY }, ['Nav'], true]) expect(readLabelName(value)).toBeNull();
+  });
+
+  it('reads a label named with digits only, sent as a number, as its name (the event would be refused for it)', () => {
+    expect([7, { name: 3 }, { label: 0 }].map(readLabelName)).toEqual(['7', '3', '0']);
   });
 });
 
