@@ -91,3 +91,18 @@ export function freeTextSchema(rules: FreeTextRules) {
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 }
+
+/**
+ * A name a server already has, sent back only to find that thing again (a hole to list, an image
+ * to fetch): exactly as the server gave it — neither trimmed nor held to the rule above, which is
+ * for text Corelog writes (a hole named elsewhere with 400 characters or a tab must still open).
+ * Bounded, and whole characters only: a lone surrogate cannot be put in a URL.
+ */
+export function existingNameSchema(label = 'The name', maxLength = 4_096) {
+  const loneSurrogate = new RegExp(LONE_SURROGATE);
+  return z
+    .string()
+    .min(1, `${label} is empty.`)
+    .max(maxLength, `${label} is over ${maxLength.toLocaleString('en')} characters long; no server name is that long.`)
+    .refine((text) => !loneSurrogate.test(text), `${label} contains a broken character (half of a UTF-16 pair), which cannot be sent.`);
+}

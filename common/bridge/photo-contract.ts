@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { depthField, depthRangeProblem, fromDepthField, toDepthField } from '../forms/depth-fields';
 import { filenamePatternSchema, newHoleNameSchema } from '../forms/text-fields';
-import { freeTextSchema } from '../free-text';
+import { existingNameSchema, freeTextSchema } from '../free-text';
 import { structuredValueProblem, type ScalarAttributeValue, type StructuredAttributeValue } from '../photos/attribute-value';
 
 /**
@@ -101,6 +101,9 @@ export type CatalogueWorkspace = PhotoCatalogue['workspaces'][number];
 export type CatalogueDataset = CatalogueWorkspace['datasets'][number];
 
 const datasetRef = z.object({ workspaceName: name, datasetName: name }).strict();
+/** Names of things Imago already has, for reads only (see existingNameSchema): sent exactly as Imago gave them. */
+const existing = existingNameSchema();
+const existingDatasetRef = z.object({ workspaceName: existing, datasetName: existing }).strict();
 
 export const remoteImageSchema = z.object({
   id: z.string(),
@@ -215,10 +218,10 @@ export type HoleReportPdfRequest = z.input<typeof holeReportPdfSchema>;
 export const photoMethods = {
   /** Workspaces, datasets, imagery types and attribute definitions of the signed-in account. */
   loadPhotoCatalogue: { input: z.undefined(), output: photoCatalogueSchema },
-  listHoles: { input: datasetRef, output: z.array(z.object({ id: z.string(), name: z.string() })) },
+  listHoles: { input: existingDatasetRef, output: z.array(z.object({ id: z.string(), name: z.string() })) },
   /** Intervals of a hole in Imago, with their attributes and images. */
   listHoleIntervals: {
-    input: datasetRef.extend({ collectionName: name, imageryTypeName: name.optional() }).strict(),
+    input: existingDatasetRef.extend({ collectionName: existing, imageryTypeName: existing.optional() }).strict(),
     output: z.array(remoteIntervalSchema),
   },
   /**
@@ -261,8 +264,8 @@ export const photoMethods = {
   cancelPhotoUpload: { input: z.object({ jobId: uuidish }).strict(), output: z.object({ cancelled: z.boolean() }) },
   /** A photo of Imago, scaled to `width`, from main's disk cache when it has it (works offline). */
   fetchImagoImage: {
-    input: datasetRef
-      .extend({ collectionName: name, imageryTypeName: name, imageTypeName: name, imageryId: uuidish, imageId: uuidish, width: z.number().int().min(16).max(2048) })
+    input: existingDatasetRef
+      .extend({ collectionName: existing, imageryTypeName: existing, imageTypeName: existing, imageryId: uuidish, imageId: uuidish, width: z.number().int().min(16).max(2048) })
       .strict(),
     output: z.object({ dataUrl: z.string(), fromCache: z.boolean() }),
   },

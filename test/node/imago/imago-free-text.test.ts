@@ -37,6 +37,19 @@ describe('free text sent to Imago', () => {
     ]);
   });
 
+  it('finds a hole Imago already has by its name exactly as given, however Imago allowed it to be named', () => {
+    // 400 characters, a tab and a trailing space: a hole named elsewhere must still open, and trimming would name another hole.
+    const named = `${'R'.repeat(396)}\tC1 `;
+    const read = photoMethods.listHoleIntervals.input.safeParse({ ...hole, collectionName: named });
+    expect(read.success && read.data.collectionName).toBe(named);
+    expect(photoMethods.fetchImagoImage.input.safeParse({ ...hole, collectionName: named, imageryTypeName: 'Core Trays ', imageTypeName: 'Wet', imageryId: 'i', imageId: 'm', width: 64 }).success).toBe(true);
+    // Still bounded, and never half a character (it cannot go in a URL); writes keep the strict rule.
+    expect(messages(photoMethods.listHoleIntervals.input.safeParse({ ...hole, collectionName: 'FF\ud800' }))).toEqual([expect.stringMatching(/broken character/)]);
+    expect(photoMethods.listHoleIntervals.input.safeParse({ ...hole, collectionName: 'x'.repeat(4_097) }).success).toBe(false);
+    expect(photoMethods.listHoleIntervals.input.safeParse({ ...hole, collectionName: '' }).success).toBe(false);
+    expect(photoMethods.createHole.input.safeParse({ ...hole, collectionName: named }).success).toBe(false);
+  });
+
   it('keeps notes multi-line (CR LF sent as LF), holds single-line attributes to one line, and refuses NUL in either', () => {
     const parsed = parseAttributes(coreTrays, { Geology: { Lithology: 'Basalt', Comments: 'Foliated\r\nquartz veins' } });
     expect(parsed.issues).toEqual({});
