@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImagoClient } from '../../../electron/services/imago/imago-client';
 import { PhotoStore } from '../../../electron/services/images';
-import { PhotoUploadExecutor, type UploadJob } from '../../../electron/services/photos/upload-executor';
+import { IMAGE_ID_NOT_KNOWN, PhotoUploadExecutor, type UploadJob } from '../../../electron/services/photos/upload-executor';
 import { sendJson, startOddImago, upsertInterval, type OddImago } from '../imago/odd-imago-double';
 
 let imago: OddImago;
@@ -40,6 +40,9 @@ const job = (overrides: Partial<UploadJob> = {}): UploadJob => ({
 
 async function executor(): Promise<PhotoUploadExecutor> {
   imago = await startOddImago();
+  // Each case on a store of its own: what one upload recorded beside the store is not the next case's.
+  store = await PhotoStore.open(mkdtempSync(join(folder, 'photos-')));
+  await store.putFile(join(folder, 'tray.jpg'), 'image/jpeg');
   const client = new ImagoClient({ baseUrl: imago.url, timeoutMs: 5_000, credentials: async () => ({ username: 'svc', password: 'pw' }) });
   return new PhotoUploadExecutor({ client: () => client, store: async () => store });
 }
@@ -102,10 +105,46 @@ describe('uploads to servers that answer the surrounding writes their own way', 
     expect(imago.count('GET /image-metadata')).toBe(1);
   });
 
-  it('an upload answered without ids whose image is not listed is retried later, not reported as sent', async () => {
+  it.each([
+    ['a listing that does not show it', (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } })],
+    ['a listing of other images only (filters ignored)', (res: Parameters<typeof sendJson>[0]) =>
+      sendJson(res, 200, { images: [{ id: 'a0000000-0000-4000-8000-000000000001', imageryId: 'b0000000-0000-4000-8000-000000000001', imageTypeName: 'Wet', size: 1 }], meta: { limit: 1000, offset: 0 } })],
+    ['a failing listing', (res: Parameters<typeof sendJson>[0]) => sendJson(res, 500, { message: 'boom' })],
+  ])('an upload answered 204 with %s counts as uploaded (id not known yet) and is never sent again, also after a restart', async (_label, listing) => {
     const uploads = await executor();
     imago.on('POST /image', ({ res }) => res.writeHead(204).end());
-    await expect(uploads.upload(job())).rejects.toMatchObject({ kind: 'malformed-response', retryable: true, message: expect.stringContaining('looks for it again') });
+    imago.on('GET /image-metadata', ({ res }) => listing(res));
+    const receipt = await uploads.upload(job());
+    expect(receipt).toMatchObject({ imageId: IMAGE_ID_NOT_KNOWN, imageryId: imago.imagery[0]!.id, alreadyThere: false });
+    expect(imago.count('POST /image')).toBe(1);
+    // The receipt never reached the queue (the service was killed): a new process re-sends with `resend`.
+    const client = new ImagoClient({ baseUrl: imago.url, timeoutMs: 5_000, credentials: async () => ({ username: 'svc', password: 'pw' }) });
+    const restarted = new PhotoUploadExecutor({ client: () => client, store: async () => await PhotoStore.open(store.root) });
+    for (let retry = 0; retry < 3; retry++) {
+      await expect(restarted.upload(job({ jobId: `job-again-${retry}`, resend: true }))).resolves.toMatchObject({ imageId: IMAGE_ID_NOT_KNOWN, alreadyThere: true });
+    }
+    expect(imago.count('POST /image')).toBe(1);
+    // The same photo on another interval is another upload.
+    await restarted.upload(job({ jobId: 'job-other', target: { ...job().target, from: 3.5, to: 7 } }));
+    expect(imago.count('POST /image')).toBe(2);
+  });
+
+  it('an id-less upload found later by a listing answers with its id and forgets the record', async () => {
+    const uploads = await executor();
+    let listed = false;
+    imago.on('POST /image', ({ res, query }) => {
+      const interval = imago.imagery.find((i) => i.startDepth === Number(query.get('startDepth')))!;
+      imago.images.push({ id: '4dba5ebd-0000-4000-8000-000000000077', imageryId: interval.id, imageTypeName: 'Wet', size: photo.bytes });
+      res.writeHead(204).end();
+    });
+    // Lagging: the first listing does not show the image yet, the next does.
+    imago.on('GET /image-metadata', ({ res }) => {
+      if (listed) return false;
+      sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } });
+    });
+    await expect(uploads.upload(job())).resolves.toMatchObject({ imageId: IMAGE_ID_NOT_KNOWN });
+    listed = true;
+    await expect(uploads.upload(job({ jobId: 'job-2', resend: true }))).resolves.toMatchObject({ imageId: '4dba5ebd-0000-4000-8000-000000000077', alreadyThere: true });
     expect(imago.count('POST /image')).toBe(1);
   });
 });
