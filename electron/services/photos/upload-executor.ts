@@ -12,7 +12,6 @@
  * bytes damaged on disk since (bit rot, a bad sector, an edit in the store) must not reach Imago
  * under the photo's name.
  */
-import { rename } from 'node:fs/promises';
 import { CorelogError } from '../../../common/errors';
 import type { AttributeValues, IntervalBase, IntervalTarget, UploadReceipt } from '../../../common/bridge/photo-contract';
 import type { ImagoClient, ImageMetadata, ImageryInterval, UploadedIds } from '../imago/imago-client';
@@ -305,7 +304,7 @@ export class PhotoUploadExecutor {
         if (tookIt) return { imageId: IMAGE_ID_NOT_KNOWN, imageryId: interval.id, alreadyThere: true, ...written };
       }
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
-      verified ??= verifyStoredCopy(stored, job);
+      verified ??= verifyStoredCopy(store, stored, job);
       await verified;
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
       const reply = await client.uploadImage(
@@ -452,10 +451,11 @@ function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: strin
  * already have handed the damaged bytes to Imago. The read costs one pass over a file the upload
  * then reads again from the page cache; SHA-256 runs at hundreds of MB/s, far above any uplink.
  *
- * The damaged copy is set aside (`….damaged`, kept, never sent) so that taking the photo in again
- * stores a sound copy under the same name instead of finding the damaged one "already stored".
+ * The damaged copy is set aside (`….damaged-<time>`, never sent) so that taking the photo in again
+ * stores a sound copy under the same name instead of finding the damaged one "already stored";
+ * the store deletes it once that happens (`PhotoStore.sweepDamaged`).
  */
-async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<void> {
+async function verifyStoredCopy(store: PhotoStore, stored: StoredPhoto, job: UploadJob): Promise<void> {
   let actual: string;
   try {
     actual = await hashFile(stored.path);
@@ -464,7 +464,7 @@ async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<vo
     throw new CorelogError('internal', `Corelog could not read its stored copy of this photo (${code}); nothing was sent to Imago. Take the photo in again from the card.`, { retryable: false, cause: error });
   }
   if (actual === job.sha256) return;
-  await rename(stored.path, `${stored.path}.damaged`).catch(() => undefined);
+  await store.setAsideDamaged(stored).catch(() => undefined);
   const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
   throw new CorelogError(
     'validation',
