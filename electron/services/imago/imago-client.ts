@@ -410,7 +410,12 @@ export class ImagoClient {
   async readAllImagery(query: ImageryQuery): Promise<AllPages<ImageryInterval>> {
     const action = 'list imagery';
     if (query.offset !== undefined || query.limit !== undefined) return { items: (await this.imageryPage(query, {}, action)).items, complete: true };
-    const read = await readAllPages((request) => this.imageryPage(query, request, action), { defaultPageSize: IMAGERY_DEFAULT_PAGE });
+    // A whole hole is asked with the documented page size, so that a shorter first page from a
+    // server that gives no `meta` is read as its cap and the next page asked: asked without one,
+    // a server capping pages at 100 was read one page deep and called complete. One interval's
+    // depths need no second request (the write path asks so before every upload).
+    const oneInterval = query.startDepth !== undefined && query.endDepth !== undefined;
+    const read = await readAllPages((request) => this.imageryPage(query, request, action), oneInterval ? { defaultPageSize: IMAGERY_DEFAULT_PAGE } : { pageSize: IMAGERY_DEFAULT_PAGE });
     return this.noteIncomplete(read, action);
   }
 
