@@ -646,7 +646,9 @@ export class ImagoClient {
     }
     // The reply is read by the schema (unwrapped, ids as text, a missing one undefined).
     const reply: UploadReply = await this.parse(response, uploadReply, action, { value: value ?? {} });
-    return { imageId: idText(reply.imageId), imageryId: idText(reply.imageryId) };
+    // A 201/202 may name the new image only by where it can be read (`Location`).
+    const imageId = idText(reply.imageId) ?? imageIdInLocation(response.headers.get('location'));
+    return { imageId, imageryId: idText(reply.imageryId) };
   }
 
   async listImageMetadata(query: ImageMetadataQuery = {}): Promise<ImageMetadataPage> {
@@ -1035,4 +1037,22 @@ async function tooLargeForImago(error: CorelogError, filePath: string): Promise<
     system: 'imago',
     retryable: false,
   });
+}
+
+/**
+ * The image id in an upload reply's `Location` (`…/image-metadata?imageId=…`, `…/image/<id>`,
+ * `…/images/<id>`); undefined when it names none that way. Nothing else of the address is trusted.
+ */
+function imageIdInLocation(location: string | null): string | undefined {
+  if (!location) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location, 'http://imago.invalid/');
+  } catch {
+    return undefined;
+  }
+  const byQuery = url.searchParams.get('imageId')?.trim();
+  if (byQuery) return byQuery.slice(0, 200);
+  const byPath = /\/images?\/([A-Za-z0-9._~-]{1,200})\/?$/.exec(url.pathname);
+  return byPath ? byPath[1] : undefined;
 }

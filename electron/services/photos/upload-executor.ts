@@ -307,7 +307,7 @@ export class PhotoUploadExecutor {
       verified ??= verifyStoredCopy(store, stored, job);
       await verified;
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
-      const reply = await client.uploadImage(
+      const reply = await this.sendOrFindHeld(client, job, interval.id, stored.bytes, () => client.uploadImage(
         {
           workspaceName: job.target.workspaceName,
           datasetName: job.target.datasetName,
@@ -326,7 +326,8 @@ export class PhotoUploadExecutor {
           onProgress: (sent, total) => this.options.onProgress?.(job.jobId, sent, total),
           ...(this.options.pace ? { pace: (bytes: number) => this.options.pace!(bytes, signal) } : {}),
         },
-      );
+      ));
+      if ('held' in reply) return { imageId: reply.held.id, imageryId: interval.id, alreadyThere: true, ...written };
       const ids = await this.confirmedIds(client, job, interval.id, reply, stored.bytes, accepted);
       if (!sameImagoId(ids.imageryId, interval.id)) await this.confirmBinding(job, ids.imageryId);
       return { ...ids, alreadyThere: false, ...written };
@@ -340,6 +341,28 @@ export class PhotoUploadExecutor {
         return attempt(false);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Sends the upload. Imago documents that an upload replaces the interval's image of that type;
+   * a server that answers 409 instead (the image type is taken) is asked what it holds there:
+   * these very bytes (an earlier send whose reply was lost) is done (`{held}`); another photo is a
+   * conflict for the user, said plainly and not retried.
+   */
+  private async sendOrFindHeld(client: ImagoClient, job: UploadJob, imageryId: string, bytes: number, send: () => Promise<UploadedIds>): Promise<UploadedIds | { held: ImageMetadata }> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof CorelogError) || error.status !== 409) throw error;
+      const held = await this.findSameImage(client, job, imageryId, bytes).catch(() => null);
+      if (held) return { held };
+      const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
+      throw new CorelogError(
+        'conflict',
+        `Imago already holds a ${job.imageTypeName} photo for ${where} and would not replace it with this one (${error.message}). Corelog will not send it again: remove that photo in Imago (or bind this one to another image type), then retry.`,
+        { system: 'imago', status: 409, retryable: false, cause: error },
+      );
     }
   }
 
