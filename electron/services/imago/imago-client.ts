@@ -644,6 +644,20 @@ export class ImagoClient {
       this.problem(action, `the reply is not JSON (HTTP ${response.status}); the image is looked up instead`);
       return { imageId: undefined, imageryId: undefined };
     }
+    // An error written into a 2xx (`{"errors": [...]}`, `{"success": false}`) is no acceptance: taken
+    // for one, the photo would count as uploaded and never be sent.
+    const refusal = errorInSuccess(value);
+    if (refusal !== null) {
+      const reason = serverReason(JSON.stringify(value)) ?? refusal;
+      const missing = /NO_IMAGERY_FOUND|NOT[_ ]FOUND/i.test(reason);
+      throw this.reported(
+        new CorelogError(missing ? 'not-found' : 'rejected', `Imago answered the upload with an error (HTTP ${response.status}): ${reason}. The photo was not taken.`, {
+          system: 'imago',
+          status: response.status,
+          retryable: missing,
+        }),
+      );
+    }
     // The reply is read by the schema (unwrapped, ids as text, a missing one undefined).
     const reply: UploadReply = await this.parse(response, uploadReply, action, { value: value ?? {} });
     // A 201/202 may name the new image only by where it can be read (`Location`).
@@ -1055,4 +1069,19 @@ function imageIdInLocation(location: string | null): string | undefined {
   if (byQuery) return byQuery.slice(0, 200);
   const byPath = /\/images?\/([A-Za-z0-9._~-]{1,200})\/?$/.exec(url.pathname);
   return byPath ? byPath[1] : undefined;
+}
+
+/**
+ * What says "error" in a 2xx reply's JSON: a non-empty `errors`, an `error` with content, or
+ * `success: false` / `ok: false` / `status: "error"|"failed"`. Null when nothing does (an id,
+ * an empty body, `{"success": true}`).
+ */
+function errorInSuccess(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const reply = value as Record<string, unknown>;
+  if (Array.isArray(reply.errors) ? reply.errors.length > 0 : reply.errors && typeof reply.errors === 'object') return 'errors';
+  if (typeof reply.error === 'string' ? reply.error.trim() !== '' : reply.error && typeof reply.error === 'object') return 'error';
+  if (reply.success === false || reply.ok === false) return 'success: false';
+  if (typeof reply.status === 'string' && /^(error|failed|failure)$/i.test(reply.status)) return `status: ${reply.status}`;
+  return null;
 }

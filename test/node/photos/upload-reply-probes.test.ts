@@ -124,4 +124,29 @@ describe('upload replies the emulator does not send', () => {
     expect((error as Error).message).toMatch(/already holds a Wet photo.*RC-9 0–2/);
     expect(imago.count('POST /image')).toBe(1);
   });
+
+  it.each([
+    ['{"errors": [...]}', { errors: [{ name: 'imagery', message: 'IMAGE_PROCESSING_FAILED' }] }],
+    ['{"success": false}', { success: false, message: 'Storage quota exceeded' }],
+    ['{"status": "error"}', { status: 'error', message: 'Storage quota exceeded' }],
+  ])('a 200 carrying an error (%s) is not an upload: never counted as uploaded, and a later retry sends it', async (_label, body) => {
+    const uploads = await executor();
+    let failing = true;
+    imago.on('POST /image', ({ res }) => (failing ? sendJson(res, 200, body) : false));
+    const error = await uploads.upload(job()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'rejected' });
+    expect((error as Error).message).toMatch(/answered the upload with an error.*not taken/);
+    failing = false;
+    const receipt = await uploads.upload(job({ jobId: 'probe-2', resend: true }));
+    expect(receipt).toMatchObject({ alreadyThere: false, imageId: imago.images[0]!.id });
+    expect(imago.count('POST /image')).toBe(2);
+  });
+
+  it('a 200 saying NO_IMAGERY_FOUND (the interval was removed meanwhile) writes the interval again and sends once more', async () => {
+    const uploads = await executor();
+    let refusals = 1;
+    imago.on('POST /image', ({ res }) => (refusals-- > 0 ? sendJson(res, 200, { errors: [{ name: 'imagery', message: 'NO_IMAGERY_FOUND' }] }) : false));
+    await expect(uploads.upload(job())).resolves.toMatchObject({ alreadyThere: false });
+    expect(imago.count('POST /image')).toBe(2);
+  });
 });
