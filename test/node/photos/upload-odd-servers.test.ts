@@ -3,6 +3,7 @@
  * emulator: an existing hole answered "already exists", an interval write acknowledged without the
  * interval, ids in upper case, and an upload reply that names no ids (204, `{imageId}` only).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,4 +148,30 @@ describe('uploads to servers that answer the surrounding writes their own way', 
     await expect(uploads.upload(job({ jobId: 'job-2', resend: true }))).resolves.toMatchObject({ imageId: '4dba5ebd-0000-4000-8000-000000000077', alreadyThere: true });
     expect(imago.count('POST /image')).toBe(1);
   });
+
+  it('an id-less upload is not sent again after the service is killed (kill -9) before its receipt was handed on', async () => {
+    await executor();
+    imago.on('POST /image', ({ res }) => res.writeHead(204).end());
+    imago.on('GET /image-metadata', ({ res }) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } }));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'accepted-upload-child.ts'), store.root, imago.url, JSON.stringify(job())], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`the child ended first: ${err}`)));
+    });
+    expect(out).toMatch(/^accepted .*"imageId":""/);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(imago.count('POST /image')).toBe(1);
+    // The restarted service is asked again (the queue marked the item maybe-sent).
+    const client = new ImagoClient({ baseUrl: imago.url, timeoutMs: 5_000, credentials: async () => ({ username: 'svc', password: 'pw' }) });
+    const restarted = new PhotoUploadExecutor({ client: () => client, store: () => PhotoStore.open(store.root) });
+    await expect(restarted.upload(job({ jobId: 'after-kill', resend: true }))).resolves.toMatchObject({ imageId: IMAGE_ID_NOT_KNOWN, alreadyThere: true });
+    expect(imago.count('POST /image')).toBe(1);
+  }, 30_000);
 });
