@@ -400,7 +400,7 @@ export class ArchiveJournal {
     if (resultAt < 0) return planned;
     const result = JSON.parse(await this.readText(resultAt, this.resultLength.get(index))) as ResultRecord;
     return result.k === 'done'
-      ? { ...planned, outcome: 'uploaded', imageId: result.imageId, imageryId: result.imageryId, reason: doneReason(result, planned.reason) }
+      ? { ...planned, outcome: 'uploaded', imageId: result.imageId || null, imageryId: result.imageryId, reason: doneReason(result, planned.reason) }
       : { ...planned, outcome: 'failed', reason: result.reason };
   }
 
