@@ -149,4 +149,21 @@ describe('upload replies the emulator does not send', () => {
     await expect(uploads.upload(job())).resolves.toMatchObject({ alreadyThere: false });
     expect(imago.count('POST /image')).toBe(2);
   });
+
+  it.each([
+    ['a bare id string', (id: string) => id, '7c3e0a52-0000-4000-8000-000000000001'],
+    ['a bare number', () => 9001, '9001'],
+  ])('a 200 that is only the new image id (%s) is read as that id', async (_label, body, imageId) => {
+    const uploads = await executor();
+    takeUpload((res, ids) => sendJson(res, 200, body(ids.imageId)), imageId);
+    // Not listed (yet): the id comes from the reply alone.
+    imago.on('GET /image-metadata', ({ res }) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } }));
+    await expect(uploads.upload(job())).resolves.toMatchObject({ imageId, alreadyThere: false });
+  });
+
+  it('a 200 "OK" is not taken for an id', async () => {
+    const uploads = await executor();
+    takeUpload((res) => sendJson(res, 200, 'OK'));
+    await expect(uploads.upload(job())).resolves.toMatchObject({ imageId: '7c3e0a52-0000-4000-8000-000000000001' });
+  });
 });
