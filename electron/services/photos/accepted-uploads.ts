@@ -9,7 +9,7 @@
  * before the upload is reported done. Lines older than `KEEP_MS` are dropped when the file is
  * read: a re-send comes minutes or hours after the upload, never months.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IntervalTarget } from '../../../common/bridge/photo-contract';
 
@@ -37,6 +37,8 @@ export function slotKey(slot: AcceptedSlot): string {
 
 export class AcceptedUploads {
   private loaded: Promise<Map<string, number>> | null = null;
+  /** The file as it was when read (size and change time): another process sharing the data folder may append. */
+  private readAs = '';
 
   constructor(
     private readonly dir: string,
@@ -45,6 +47,8 @@ export class AcceptedUploads {
 
   /** When Imago accepted these bytes for this slot without naming the image; null if never (or long ago). */
   async acceptedAt(slot: AcceptedSlot): Promise<number | null> {
+    // Read again when the file changed since (another Corelog process on the same data folder).
+    if (this.loaded && (await this.fileState()) !== this.readAs) this.loaded = null;
     return (await this.entries()).get(slotKey(slot)) ?? null;
   }
 
@@ -60,6 +64,7 @@ export class AcceptedUploads {
       await handle.close();
     }
     entries.set(line.key, line.at);
+    this.readAs = await this.fileState();
   }
 
   /** The image was found (a listing shows it): the record is not needed any more. */
@@ -78,8 +83,14 @@ export class AcceptedUploads {
     return this.loaded;
   }
 
+  private async fileState(): Promise<string> {
+    const info = await stat(this.file).catch(() => null);
+    return info ? `${info.size}:${info.mtimeMs}:${info.ino}` : 'none';
+  }
+
   private async load(): Promise<Map<string, number>> {
     const entries = new Map<string, number>();
+    this.readAs = await this.fileState();
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -121,5 +132,6 @@ export class AcceptedUploads {
       await handle.close();
     }
     await rename(aside, this.file);
+    this.readAs = await this.fileState();
   }
 }

@@ -174,4 +174,18 @@ describe('uploads to servers that answer the surrounding writes their own way', 
     await expect(restarted.upload(job({ jobId: 'after-kill', resend: true }))).resolves.toMatchObject({ imageId: IMAGE_ID_NOT_KNOWN, alreadyThere: true });
     expect(imago.count('POST /image')).toBe(1);
   }, 30_000);
+
+  it('an id-less acceptance recorded by another process on the same data folder is seen by a running one', async () => {
+    await executor();
+    imago.on('POST /image', ({ res }) => res.writeHead(204).end());
+    imago.on('GET /image-metadata', ({ res }) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } }));
+    const client = new ImagoClient({ baseUrl: imago.url, timeoutMs: 5_000, credentials: async () => ({ username: 'svc', password: 'pw' }) });
+    const app = new PhotoUploadExecutor({ client: () => client, store: async () => store });
+    const browserMode = new PhotoUploadExecutor({ client: () => client, store: async () => store });
+    // The app has read the (empty) record before the browser-mode process takes the photo.
+    await app.upload(job({ jobId: 'other-slot', target: { ...job().target, from: 5, to: 6 } }));
+    await browserMode.upload(job());
+    await expect(app.upload(job({ jobId: 'again', resend: true }))).resolves.toMatchObject({ alreadyThere: true });
+    expect(imago.count('POST /image')).toBe(2);
+  });
 });
