@@ -379,7 +379,9 @@ function unwrapUploadReply(value: unknown): Record<string, unknown> {
   if (!isRecord(first)) return {};
   let reply = first;
   for (const wrapper of ['data', 'image', 'result']) {
-    const inner = reply[wrapper];
+    // `{data: {...}}`, or `{data: [{...}]}` (a list of the one image taken).
+    const raw = reply[wrapper];
+    const inner = Array.isArray(raw) && raw.length === 1 ? (raw[0] as unknown) : raw;
     if (isRecord(inner) && !('imageId' in reply) && !('id' in reply)) reply = inner;
   }
   return { imageId: reply.imageId ?? reply.id, imageryId: reply.imageryId };

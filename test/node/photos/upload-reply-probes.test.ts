@@ -63,9 +63,13 @@ describe('upload replies the emulator does not send', () => {
     expect(imago.count('POST /image')).toBe(1);
   });
 
-  it('{data: {id}} is read as the image id', async () => {
+  it.each([
+    ['{data: {id}}', (id: string) => ({ data: { id } })],
+    ['{data: [{id}]}', (id: string) => ({ data: [{ id }] })],
+  ])('%s is read as the image id, also when it is not listed (yet)', async (_label, body) => {
     const uploads = await executor();
-    takeUpload((res, ids) => sendJson(res, 200, { data: { id: ids.imageId } }));
+    takeUpload((res, ids) => sendJson(res, 200, body(ids.imageId)));
+    imago.on('GET /image-metadata', ({ res }) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } }));
     await expect(uploads.upload(job())).resolves.toMatchObject({ imageId: '7c3e0a52-0000-4000-8000-000000000001' });
     expect(imago.count('POST /image')).toBe(1);
   });
