@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveRow } from '../../../common/bridge/archive-contract';
 import { ArchiveJobs } from '../../../electron/services/archive-import/archive-jobs';
+import { EXIT, runImportCli } from '../../../electron/services/archive-import/import-cli';
 import { PhotoStore } from '../../../electron/services/images';
 import { PhotoUploadExecutor, UploadPriorityGate } from '../../../electron/services/photos/upload-executor';
 import type { ImagoEmulator } from '../../../emulators/imago/index';
@@ -77,5 +78,29 @@ describe('a hole on a server that ignores the paging offset', () => {
       emulator.setOptions(defaultBehaviour());
       await jobs.dispose();
     }
+  }, 120_000);
+
+  it('corelog import --dry-run says so in its summary', async () => {
+    const folder = temp('corelog-paging-cli-archive-');
+    const dataDir = temp('corelog-paging-cli-data-');
+    // The demo site's FF-DD-0012 holds more photos than a page of 2.
+    for (let i = 0; i < 3; i++) writeFileSync(join(folder, `FF-DD-0012_${300 + i}_${301 + i}_Wet.jpg`), await smallTrayJpeg(750 + i));
+    emulator.setOptions({ ...defaultBehaviour(), pagingOffset: 'ignored', imageMetadataLimitCap: 2, imageryLimitCap: 2 });
+    let stdout = '';
+    try {
+      const code = await runImportCli(
+        ['--folder', folder, '--workspace', ARCHIVE_TARGET.workspaceName, '--dataset', ARCHIVE_TARGET.datasetName, '--imagery-type', ARCHIVE_TARGET.imageryTypeName, '--pattern', '{hole}_{from}_{to}_{imageType}', '--dry-run'],
+        {
+          stdout: (text) => (stdout += text),
+          stderr: () => undefined,
+          env: { CORELOG_DATA_DIR: dataDir, CORELOG_IMAGO_URL: emulator.server.baseUrl, CORELOG_IMAGO_USERNAME: 'demo', CORELOG_IMAGO_PASSWORD: 'demo' },
+          isTTY: false,
+        },
+      );
+      expect(code).toBe(EXIT.done);
+    } finally {
+      emulator.setOptions(defaultBehaviour());
+    }
+    expect(stdout).toMatch(/\d+ ready file\(s\): Imago did not list their hole whole .* asks Imago about each one's interval before sending it/);
   }, 120_000);
 });
