@@ -1067,7 +1067,8 @@ function imageIdInLocation(location: string | null): string | undefined {
   }
   const byQuery = url.searchParams.get('imageId')?.trim();
   if (byQuery) return byQuery.slice(0, 200);
-  const byPath = /\/images?\/([A-Za-z0-9._~-]{1,200})\/?$/.exec(url.pathname);
+  // An id, not a stored file's name (`…/images/tray.jpg` from a storage link is no image id).
+  const byPath = /\/images?\/([A-Za-z0-9_-]{1,200})\/?$/.exec(url.pathname);
   return byPath ? byPath[1] : undefined;
 }
 

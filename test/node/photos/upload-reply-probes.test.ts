@@ -170,4 +170,28 @@ describe('upload replies the emulator does not send', () => {
     takeUpload((res) => sendJson(res, 200, 'OK'));
     await expect(uploads.upload(job())).resolves.toMatchObject({ imageId: '7c3e0a52-0000-4000-8000-000000000001' });
   });
+
+  it('a web page labelled JSON (a gateway) is not taken as an upload either', async () => {
+    const uploads = await executor();
+    imago.on('POST /image', ({ res }) => res.writeHead(200, { 'content-type': 'application/json' }).end('<html><body><h1>Gateway</h1><p>Please log in</p></body></html>'));
+    await expect(uploads.upload(job())).rejects.toMatchObject({ retryable: true });
+  });
+
+  it('a plain-text "OK" from Imago is an upload (looked up for its id)', async () => {
+    const uploads = await executor();
+    takeUpload((res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'));
+    await expect(uploads.upload(job())).resolves.toMatchObject({ imageId: '7c3e0a52-0000-4000-8000-000000000001' });
+    expect(imago.count('POST /image')).toBe(1);
+  });
+
+  it.each([
+    ['/integrate/2/image/7c3e0a52-0000-4000-8000-000000000001', '7c3e0a52-0000-4000-8000-000000000001'],
+    ['https://storage.example/bucket/images/tray.jpg', IMAGE_ID_NOT_KNOWN],
+    ['/integrate/2/jobs/77', IMAGE_ID_NOT_KNOWN],
+  ])('202 with Location %s: the image id is read only from an address that names one', async (location, imageId) => {
+    const uploads = await executor();
+    takeUpload((res) => res.writeHead(202, { location }).end());
+    imago.on('GET /image-metadata', ({ res }) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } }));
+    await expect(uploads.upload(job())).resolves.toMatchObject({ imageId });
+  });
 });
