@@ -302,6 +302,10 @@ export class PhotoUploadExecutor {
           return { imageId: existing.id, imageryId: interval.id, alreadyThere: true, ...written };
         }
         if (tookIt) return { imageId: IMAGE_ID_NOT_KNOWN, imageryId: interval.id, alreadyThere: true, ...written };
+      } else {
+        // A first send of these bytes to this slot (the photo queued again on purpose, e.g. after it
+        // was removed in Imago): an earlier acceptance must not stop its own re-sends later.
+        await accepted.forget(job).catch(() => undefined);
       }
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
       verified ??= verifyStoredCopy(store, stored, job);

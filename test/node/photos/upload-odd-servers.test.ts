@@ -188,4 +188,25 @@ describe('uploads to servers that answer the surrounding writes their own way', 
     await expect(app.upload(job({ jobId: 'again', resend: true }))).resolves.toMatchObject({ alreadyThere: true });
     expect(imago.count('POST /image')).toBe(2);
   });
+
+  it('a photo queued again on purpose after an id-less acceptance is sent, and its own re-send after a lost reply is sent too', async () => {
+    const uploads = await executor();
+    let lost = false;
+    imago.on('POST /image', ({ res }) => {
+      if (lost) {
+        lost = false;
+        res.destroy();
+        return;
+      }
+      res.writeHead(204).end();
+    });
+    imago.on('GET /image-metadata', ({ res }) => sendJson(res, 200, { images: [], meta: { limit: 1000, offset: 0 } }));
+    await uploads.upload(job());
+    // Removed in Imago's portal since; the user queues the photo again. Its first send is lost on the way.
+    lost = true;
+    await expect(uploads.upload(job({ jobId: 'queued-again' }))).rejects.toMatchObject({ retryable: true });
+    // Its re-send must not be answered by the old acceptance: Imago may not have it.
+    await expect(uploads.upload(job({ jobId: 'queued-again-2', resend: true }))).resolves.toMatchObject({ alreadyThere: false });
+    expect(imago.count('POST /image')).toBe(3);
+  });
 });
