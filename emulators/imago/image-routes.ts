@@ -261,6 +261,8 @@ export function addImageRoutes(router: Router, ctx: ImagoApiContext): void {
     });
     const cap = ctx.behaviour().imageMetadataLimitCap;
     const p = page(q, cap, cap);
+    // A server that does not page: every page is the first.
+    if (ctx.behaviour().pagingOffset === 'ignored') p.offset = 0;
     const images = slice(found, p).map((image) => imageMetadataJson(ctx, image, { imagery: imageries.get(image.imageryId) }));
     return { status: 200, json: shapeReply(ctx, listReply(ctx, { key: 'images', items: images, page: p, total: found.length, path: '/image-metadata' })) };
   });

@@ -56,6 +56,8 @@ export function addImageryRoutes(router: Router, ctx: ImagoApiContext): void {
     });
     const cap = ctx.behaviour().imageryLimitCap;
     const p = page(q, cap, cap);
+    // A server that does not page: every page is the first.
+    if (ctx.behaviour().pagingOffset === 'ignored') p.offset = 0;
     const options = { verbose: q.bool('verbose') ?? false, includeFeatures: q.bool('includeFeatures') ?? true };
     const items = slice(found, p).map((i) => imageryJson(ctx, i, options));
     return { status: 200, json: imageryReply(ctx, items, ctx.behaviour().imageryBody === 'bare-array' ? 'bare' : 'keyed') };

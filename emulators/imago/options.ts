@@ -99,11 +99,18 @@ export interface ImagoBehaviour {
   attributeValueTyping: AttributeValueTyping;
   /** `Content-Type` of `GET /image` replies: the `stored` mime type (default), or one that lies: `text-plain`, `json`. */
   downloadContentType: DownloadContentType;
+  /**
+   * `offset` of `/imagery` and `/image-metadata`: `honoured` (default), or `ignored` (every page is
+   * the first, as a server that does not page; with `pageMetaStyle: limit-offset` it gives no total).
+   */
+  pagingOffset: PagingOffset;
   /** Every authenticated call refused with 429 (without or with `Retry-After: 1`) or 503, as a rate limiter or an overloaded server does; `off` by default. */
   slowDown: SlowDown;
 }
 
 export type SlowDown = 'off' | '429' | '429-retry-after' | '503';
+
+export type PagingOffset = 'honoured' | 'ignored';
 
 export type DownloadContentType = 'stored' | 'text-plain' | 'json';
 
@@ -144,6 +151,7 @@ const ENUM_VALUES = {
   attributeValueTyping: ['coerce', 'as-sent'],
   downloadContentType: ['stored', 'text-plain', 'json'],
   slowDown: ['off', '429', '429-retry-after', '503'],
+  pagingOffset: ['honoured', 'ignored'],
 } as const satisfies Partial<Record<keyof ImagoBehaviour, readonly string[]>>;
 
 export interface ImagoEmulatorOptions extends Partial<ImagoBehaviour> {
@@ -194,6 +202,7 @@ export const defaultBehaviour = (): ImagoBehaviour => ({
   attributeValueTyping: 'coerce',
   downloadContentType: 'stored',
   slowDown: 'off',
+  pagingOffset: 'honoured',
 });
 
 const NUMBER_KEYS = [

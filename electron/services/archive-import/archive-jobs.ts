@@ -24,6 +24,7 @@ import type { ImagoClient } from '../imago/imago-client';
 import { PhotoUploadExecutor, type UploadPriorityGate } from '../photos/upload-executor';
 import { ArchiveJournal, JOURNAL_FILE } from './archive-journal';
 import { writeReport } from './archive-report';
+import { needsCheckBeforeSending } from './plan/imago-holdings';
 import { planArchive, type PlanDeps } from './plan/plan-archive';
 import { checkRate, RateMeter, TokenBucket } from './rate-limiter';
 
@@ -440,8 +441,11 @@ export class ArchiveJobs {
     let wait = retry.first;
     for (let attempt = 0; !signal.aborted; attempt++) {
       // An earlier attempt (this process or one that was killed) may have reached Imago.
-      const resend = job.journal.wasStarted(row.index);
-      if (!resend) await job.journal.append({ k: 'start', i: row.index, at: at() });
+      const started = job.journal.wasStarted(row.index);
+      if (!started) await job.journal.append({ k: 'start', i: row.index, at: at() });
+      // The dry run could not read the hole's list on Imago whole: Imago is asked about this
+      // interval first (`resend`), so a photo it already holds is not sent again.
+      const resend = started || needsCheckBeforeSending(row.reason);
       job.inFlightBytes = 0;
       job.run!.current = `${job.id}:${row.index}`;
       try {

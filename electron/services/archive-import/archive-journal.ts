@@ -400,7 +400,7 @@ export class ArchiveJournal {
     if (resultAt < 0) return planned;
     const result = JSON.parse(await this.readText(resultAt, this.resultLength.get(index))) as ResultRecord;
     return result.k === 'done'
-      ? { ...planned, outcome: 'uploaded', imageId: result.imageId, imageryId: result.imageryId, reason: result.already ? 'Imago already held it (an earlier attempt had reached it).' : planned.reason }
+      ? { ...planned, outcome: 'uploaded', imageId: result.imageId || null, imageryId: result.imageryId, reason: doneReason(result, planned.reason) }
       : { ...planned, outcome: 'failed', reason: result.reason };
   }
 
@@ -536,4 +536,11 @@ async function syncFolder(dir: string): Promise<void> {
   } catch {
     // Windows cannot open a folder for fsync; NTFS journals the entry itself.
   }
+}
+
+/** Why an uploaded row reads as it does; an empty image id is Imago taking the photo without naming it. */
+function doneReason(result: Extract<ResultRecord, { k: 'done' }>, planned: string | null): string | null {
+  const already = result.already ? 'Imago already held it (an earlier attempt had reached it).' : null;
+  const noId = result.imageId === '' ? 'Imago took it without naming the image; its id is not known yet (no listing shows it so far).' : null;
+  return [already, noId].filter(Boolean).join(' ') || planned;
 }

@@ -1,34 +1,24 @@
 /**
  * The job's report CSV (dry run or final): one line per file with its outcome, reason and Imago's
- * ids. Written page by page from the journal (bounded memory), to a temporary file renamed into
- * place, so a half-written report never stands under the name asked for.
+ * ids, in UTF-8 with a byte order mark and formula-guarded cells (common/csv.ts). Written page by
+ * page from the journal (bounded memory), to a temporary file renamed into place, so a
+ * half-written report never stands under the name asked for.
  */
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import type { ArchiveRow } from '../../../common/bridge/archive-contract';
+import { CSV_BOM, csvCell, csvLine } from '../../../common/csv';
 import { CorelogError } from '../../../common/errors';
 import type { ArchiveJournal } from './archive-journal';
 
 export const REPORT_COLUMNS = ['file', 'outcome', 'reason', 'hole', 'from', 'to', 'imageType', 'bytes', 'sha256', 'duplicateOf', 'imageId', 'imageryId'] as const;
 
-/**
- * What a spreadsheet may run as a formula: `= + - @` first, or after blanks (some programs trim
- * them), their full-width forms (typed by Japanese and Chinese keyboards, read as formulas by some
- * spreadsheets), and a tab or CR first. Kept the same as the event log CSV's.
- */
-const FORMULA_START = /^(?:[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r])/;
-
-/** RFC 4180 quoting; a text cell a spreadsheet would run as a formula gets a leading apostrophe (as the event-log CSV). */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/** Re-exported for the callers that quote a cell of their own (one rule for every CSV Corelog writes). */
+export { csvCell };
 
 export function reportLine(row: ArchiveRow): string {
-  return REPORT_COLUMNS.map((column) => csvCell(row[column])).join(',') + '\r\n';
+  return csvLine(REPORT_COLUMNS.map((column) => row[column]));
 }
 
 /** Refuses a report path the user cannot mean: relative, not `.csv`, or in a folder that does not exist. */
@@ -49,7 +39,8 @@ export async function writeReport(journal: ArchiveJournal, path: string): Promis
   const file = await open(temp, 'wx');
   let rows = 0;
   try {
-    let chunk = REPORT_COLUMNS.join(',') + '\r\n';
+    // The byte order mark first: Excel on Windows reads a CSV without one in the system's code page.
+    let chunk = CSV_BOM + csvLine(REPORT_COLUMNS);
     for await (const row of journal.allRows()) {
       chunk += reportLine(row);
       rows++;

@@ -24,6 +24,7 @@ import { defaultUserDataDir } from '../user-data-dir';
 import { compileArchivePatterns } from '../../../common/photos/archive-pattern';
 import { ArchiveJobs } from './archive-jobs';
 import { checkReportPath } from './archive-report';
+import { needsCheckBeforeSending } from './plan/imago-holdings';
 import { MIN_RATE_BYTES_PER_SECOND } from './rate-limiter';
 
 export const EXIT = { done: 0, someFailed: 1, usage: 2, cannotRun: 3, interrupted: 4, busy: 5 } as const;
@@ -176,6 +177,10 @@ export async function runImportCli(argv: string[], io: CliIo): Promise<number> {
         return stopping ? EXIT.interrupted : EXIT.cannotRun;
       }
       io.stdout(`Dry run: ${planned.filesTotal} files: ${countsLine(planned)}; ${formatBytes(planned.bytesToSend)} to upload.\n`);
+      const unchecked = await readyNeedingCheck(jobs, jobId);
+      if (unchecked > 0) {
+        io.stdout(`${unchecked} ready file(s): Imago did not list their hole whole (it ignores the paging offset), so they are not known to be missing there; the run asks Imago about each one's interval before sending it.\n`);
+      }
       if (values['dry-run']) {
         await writeReportIfAsked(jobs, jobId, values.report, io);
         io.stdout(`Job ${jobId}. To upload: corelog import --resume ${jobId}\n`);
@@ -347,4 +352,14 @@ function imagoClientFor(dataDir: string, env: NodeJS.ProcessEnv): ImagoClient {
   }
   const known = login;
   return new ImagoClient({ baseUrl: settings.serverUrl, credentials: async () => known, api: settings.api });
+}
+
+/** How many `ready` rows say Imago's holdings of their hole could not be read whole (see NOT_CHECKED_WHOLE). */
+async function readyNeedingCheck(jobs: ArchiveJobs, jobId: string): Promise<number> {
+  let count = 0;
+  for (let offset = 0; ; offset += 500) {
+    const page = await jobs.rows(jobId, offset, 500, ['ready']);
+    count += page.rows.filter((row) => needsCheckBeforeSending(row.reason)).length;
+    if (page.rows.length < 500) return count;
+  }
 }

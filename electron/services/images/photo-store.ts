@@ -13,6 +13,8 @@ import { ensureDataFolder } from '../user-data-dir';
 import type { FileDigest } from './byte-source';
 
 const CHUNK_BYTES = 1024 * 1024;
+/** How long a damaged copy of a photo Imago holds is kept before `sweepDamaged` deletes it. */
+export const DAMAGED_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
 import type { UploadMimeType } from './upload-rules';
 
 export interface StoredPhoto {
@@ -32,17 +34,85 @@ const MIME_TYPES = new Map<string, UploadMimeType>(Object.entries(EXTENSIONS).ma
 const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP_DIR = '.tmp';
 const HOUR_MS = 60 * 60 * 1000;
+/** `<sha256><ext>.damaged-<epoch ms>`: a stored copy set aside because its bytes no longer match its name. */
+const DAMAGED = /^([0-9a-f]{64})(\.[a-z]+)\.damaged(?:-(\d{1,15}))?$/;
+
+export interface DamagedCopy {
+  sha256: string;
+  path: string;
+  bytes: number;
+  /** When it was set aside (epoch ms). */
+  setAsideAt: number;
+}
 
 export class PhotoStore {
   private constructor(readonly root: string) {}
 
-  /** Opens (creating) a store, e.g. at `<dataDir>/photos`, and deletes temp files older than an hour. */
+  /**
+   * Opens (creating) a store, e.g. at `<dataDir>/photos`, deletes temp files older than an hour
+   * and damaged copies whose photo has been taken in again (see `sweepDamaged`).
+   */
   static async open(root: string): Promise<PhotoStore> {
     const store = new PhotoStore(root);
     ensureDataFolder(root);
     ensureDataFolder(store.tempDir);
     await store.removeStaleTemp(HOUR_MS);
+    await store.sweepDamaged().catch(() => undefined);
     return store;
+  }
+
+  /**
+   * Sets a stored copy aside whose bytes no longer match the SHA-256 it is named by (bit rot, a bad
+   * sector, an edit in the store): never sent, and out of the way so that taking the photo in again
+   * stores a sound copy under the name. The time it was set aside is in its name (a rename keeps
+   * the file's own times).
+   */
+  async setAsideDamaged(stored: Pick<StoredPhoto, 'path'>, now = Date.now()): Promise<string> {
+    const aside = `${stored.path}.damaged-${now}`;
+    await rename(stored.path, aside);
+    return aside;
+  }
+
+  /** Damaged copies set aside in this store (`setAsideDamaged`), oldest first. */
+  async damagedCopies(): Promise<DamagedCopy[]> {
+    const found: DamagedCopy[] = [];
+    for (const shard of await readdir(this.root).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(this.root, shard)).catch(() => [] as string[])) {
+        const match = DAMAGED.exec(name);
+        if (!match || !MIME_TYPES.has(match[2]!)) continue;
+        const path = join(this.root, shard, name);
+        const info = await stat(path).catch(() => null);
+        if (!info?.isFile()) continue;
+        // A copy set aside before its name carried the time: its clock starts at the first look.
+        const setAsideAt = match[3] !== undefined ? Number(match[3]) : Math.max(info.ctimeMs, info.mtimeMs);
+        found.push({ sha256: match[1]!, path, bytes: info.size, setAsideAt });
+      }
+    }
+    return found.sort((a, b) => a.setAsideAt - b.setAsideAt);
+  }
+
+  /**
+   * The bounded life of damaged copies. One is deleted when a sound copy of the same bytes is
+   * stored again (the photo was taken in again: the damaged one is of no more use), or when it is
+   * older than `keepMs` AND `onImago` says Imago holds those bytes. Otherwise it is kept: it may be
+   * the only copy left of a photo not yet on Imago, and most of a photo can often be recovered from
+   * a copy with a few bad bytes. Answers what was deleted.
+   */
+  async sweepDamaged(options: { keepMs?: number; onImago?: (sha256: string) => boolean; now?: number } = {}): Promise<{ removed: number; freedBytes: number }> {
+    const keepMs = options.keepMs ?? DAMAGED_KEEP_MS;
+    const now = options.now ?? Date.now();
+    let removed = 0;
+    let freedBytes = 0;
+    for (const copy of await this.damagedCopies()) {
+      const replaced = await this.has(copy.sha256);
+      const expired = now - copy.setAsideAt >= keepMs && options.onImago?.(copy.sha256) === true;
+      if (!replaced && !expired) continue;
+      await rm(copy.path, { force: true });
+      removed += 1;
+      freedBytes += copy.bytes;
+    }
+    return { removed, freedBytes };
   }
 
   /** Where content with this hash and type lives (whether or not it is stored yet). */
@@ -146,6 +216,8 @@ export class PhotoStore {
       const bytes = (await fileSize(tempPath)) ?? 0;
       const path = this.pathFor(sha256, mimeType);
       const added = await commit(tempPath, path);
+      // The photo taken in again: a damaged copy of it set aside earlier is of no more use.
+      if (added) await this.removeDamagedOf(sha256).catch(() => undefined);
       return { sha256, path, mimeType, bytes, added };
     } finally {
       await rm(tempPath, { force: true });
@@ -206,6 +278,13 @@ export class PhotoStore {
       }
     }
     return count;
+  }
+
+  private async removeDamagedOf(sha256: string): Promise<void> {
+    const shard = join(this.root, sha256.slice(0, 2));
+    for (const name of await readdir(shard).catch(() => [] as string[])) {
+      if (DAMAGED.exec(name)?.[1] === sha256) await rm(join(shard, name), { force: true });
+    }
   }
 
   private get tempDir(): string {

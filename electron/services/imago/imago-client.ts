@@ -410,7 +410,12 @@ export class ImagoClient {
   async readAllImagery(query: ImageryQuery): Promise<AllPages<ImageryInterval>> {
     const action = 'list imagery';
     if (query.offset !== undefined || query.limit !== undefined) return { items: (await this.imageryPage(query, {}, action)).items, complete: true };
-    const read = await readAllPages((request) => this.imageryPage(query, request, action), { defaultPageSize: IMAGERY_DEFAULT_PAGE });
+    // A whole hole is asked with the documented page size, so that a shorter first page from a
+    // server that gives no `meta` is read as its cap and the next page asked: asked without one,
+    // a server capping pages at 100 was read one page deep and called complete. One interval's
+    // depths need no second request (the write path asks so before every upload).
+    const oneInterval = query.startDepth !== undefined && query.endDepth !== undefined;
+    const read = await readAllPages((request) => this.imageryPage(query, request, action), oneInterval ? { defaultPageSize: IMAGERY_DEFAULT_PAGE } : { pageSize: IMAGERY_DEFAULT_PAGE });
     return this.noteIncomplete(read, action);
   }
 
@@ -639,9 +644,25 @@ export class ImagoClient {
       this.problem(action, `the reply is not JSON (HTTP ${response.status}); the image is looked up instead`);
       return { imageId: undefined, imageryId: undefined };
     }
+    // An error written into a 2xx (`{"errors": [...]}`, `{"success": false}`) is no acceptance: taken
+    // for one, the photo would count as uploaded and never be sent.
+    const refusal = errorInSuccess(value);
+    if (refusal !== null) {
+      const reason = serverReason(JSON.stringify(value)) ?? refusal;
+      const missing = /NO_IMAGERY_FOUND|NOT[_ ]FOUND/i.test(reason);
+      throw this.reported(
+        new CorelogError(missing ? 'not-found' : 'rejected', `Imago answered the upload with an error (HTTP ${response.status}): ${reason}. The photo was not taken.`, {
+          system: 'imago',
+          status: response.status,
+          retryable: missing,
+        }),
+      );
+    }
     // The reply is read by the schema (unwrapped, ids as text, a missing one undefined).
     const reply: UploadReply = await this.parse(response, uploadReply, action, { value: value ?? {} });
-    return { imageId: idText(reply.imageId), imageryId: idText(reply.imageryId) };
+    // A 201/202 may name the new image only by where it can be read (`Location`).
+    const imageId = idText(reply.imageId) ?? imageIdInLocation(response.headers.get('location'));
+    return { imageId, imageryId: idText(reply.imageryId) };
   }
 
   async listImageMetadata(query: ImageMetadataQuery = {}): Promise<ImageMetadataPage> {
@@ -1030,4 +1051,38 @@ async function tooLargeForImago(error: CorelogError, filePath: string): Promise<
     system: 'imago',
     retryable: false,
   });
+}
+
+/**
+ * The image id in an upload reply's `Location` (`…/image-metadata?imageId=…`, `…/image/<id>`,
+ * `…/images/<id>`); undefined when it names none that way. Nothing else of the address is trusted.
+ */
+function imageIdInLocation(location: string | null): string | undefined {
+  if (!location) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location, 'http://imago.invalid/');
+  } catch {
+    return undefined;
+  }
+  const byQuery = url.searchParams.get('imageId')?.trim();
+  if (byQuery) return byQuery.slice(0, 200);
+  // An id, not a stored file's name (`…/images/tray.jpg` from a storage link is no image id).
+  const byPath = /\/images?\/([A-Za-z0-9_-]{1,200})\/?$/.exec(url.pathname);
+  return byPath ? byPath[1] : undefined;
+}
+
+/**
+ * What says "error" in a 2xx reply's JSON: a non-empty `errors`, an `error` with content, or
+ * `success: false` / `ok: false` / `status: "error"|"failed"`. Null when nothing does (an id,
+ * an empty body, `{"success": true}`).
+ */
+function errorInSuccess(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const reply = value as Record<string, unknown>;
+  if (Array.isArray(reply.errors) ? reply.errors.length > 0 : reply.errors && typeof reply.errors === 'object') return 'errors';
+  if (typeof reply.error === 'string' ? reply.error.trim() !== '' : reply.error && typeof reply.error === 'object') return 'error';
+  if (reply.success === false || reply.ok === false) return 'success: false';
+  if (typeof reply.status === 'string' && /^(error|failed|failure)$/i.test(reply.status)) return `status: ${reply.status}`;
+  return null;
 }

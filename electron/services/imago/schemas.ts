@@ -373,10 +373,15 @@ export const uploadReply = z.preprocess(
 function unwrapUploadReply(value: unknown): Record<string, unknown> {
   const isRecord = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
   const first = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+  // The new image's id alone (`"4dba5ebd-…"`, `9001`): only what looks like an id, never a word like "OK".
+  if (typeof first === 'number' && Number.isSafeInteger(first) && first >= 0) return { imageId: first };
+  if (typeof first === 'string' && (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(first.trim()) || /^\d{1,19}$/.test(first.trim()))) return { imageId: first.trim() };
   if (!isRecord(first)) return {};
   let reply = first;
   for (const wrapper of ['data', 'image', 'result']) {
-    const inner = reply[wrapper];
+    // `{data: {...}}`, or `{data: [{...}]}` (a list of the one image taken).
+    const raw = reply[wrapper];
+    const inner = Array.isArray(raw) && raw.length === 1 ? (raw[0] as unknown) : raw;
     if (isRecord(inner) && !('imageId' in reply) && !('id' in reply)) reply = inner;
   }
   return { imageId: reply.imageId ?? reply.id, imageryId: reply.imageryId };

@@ -12,13 +12,19 @@
  * bytes damaged on disk since (bit rot, a bad sector, an edit in the store) must not reach Imago
  * under the photo's name.
  */
-import { rename } from 'node:fs/promises';
 import { CorelogError } from '../../../common/errors';
 import type { AttributeValues, IntervalBase, IntervalTarget, UploadReceipt } from '../../../common/bridge/photo-contract';
 import type { ImagoClient, ImageMetadata, ImageryInterval, UploadedIds } from '../imago/imago-client';
 import { sameImagoId } from '../imago/imago-ids';
 import { hashFile, type PhotoStore, type StoredPhoto } from '../images';
+import { AcceptedUploads } from './accepted-uploads';
 import { attributesOf, attributesToWrite, conflictingAttributes } from './interval-attributes';
+
+/**
+ * A receipt's `imageId` when Imago took the photo (a 2xx) without naming the image and no listing
+ * shows it yet. The photo counts as uploaded; its id is filled in when a listing shows the image.
+ */
+export const IMAGE_ID_NOT_KNOWN = '';
 
 export interface UploadJob {
   jobId: string;
@@ -139,6 +145,7 @@ interface KnownRemote {
 export class PhotoUploadExecutor {
   private readonly running = new Map<string, { promise: Promise<UploadReceipt>; controller: AbortController }>();
   private readonly known = new WeakMap<ImagoClient, KnownRemote>();
+  private readonly acceptedByRoot = new Map<string, AcceptedUploads>();
 
   constructor(private readonly options: UploadExecutorOptions) {}
 
@@ -269,25 +276,42 @@ export class PhotoUploadExecutor {
   }
 
   private async send(job: UploadJob, signal: AbortSignal): Promise<UploadReceipt> {
-    const stored = await (await this.options.store()).find(job.sha256);
+    const store = await this.options.store();
+    const stored = await store.find(job.sha256);
     if (!stored) {
       throw new CorelogError('not-found', 'This photo is no longer in Corelog’s photo store on this computer; add it again.', { retryable: false });
     }
     // Once per send, however many attempts it takes; only when bytes are about to leave.
     let verified: Promise<void> | null = null;
+    const accepted = this.acceptedIn(store);
     const attempt = async (useKnown: boolean): Promise<UploadReceipt> => {
       const interval = await this.writeInterval(job.target, job.attributes, { useKnown, ...(job.base !== undefined ? { base: job.base } : {}) });
       const client = this.options.client();
       const written = { attributes: interval.attributes, updatedAt: interval.updatedAt };
       if (job.resend) {
-        const existing = await this.findSameImage(client, job, interval.id, stored.bytes);
-        if (existing) return { imageId: existing.id, imageryId: interval.id, alreadyThere: true, ...written };
+        // Imago took these bytes for this slot earlier without naming the image: the 2xx was its
+        // word, so the photo is not sent again, whatever a listing shows (a server that ignores
+        // the filters, a hole of more than a page, a lag) or whether it answers at all.
+        const tookIt = (await accepted.acceptedAt(job)) !== null;
+        const existing = await this.findSameImage(client, job, interval.id, stored.bytes).catch((error: unknown) => {
+          if (tookIt && error instanceof CorelogError) return null;
+          throw error;
+        });
+        if (existing) {
+          if (tookIt) await accepted.forget(job).catch(() => undefined);
+          return { imageId: existing.id, imageryId: interval.id, alreadyThere: true, ...written };
+        }
+        if (tookIt) return { imageId: IMAGE_ID_NOT_KNOWN, imageryId: interval.id, alreadyThere: true, ...written };
+      } else {
+        // A first send of these bytes to this slot (the photo queued again on purpose, e.g. after it
+        // was removed in Imago): an earlier acceptance must not stop its own re-sends later.
+        await accepted.forget(job).catch(() => undefined);
       }
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
-      verified ??= verifyStoredCopy(stored, job);
+      verified ??= verifyStoredCopy(store, stored, job);
       await verified;
       if (signal.aborted) throw new CorelogError('cancelled', 'The upload was paused.', { system: 'imago' });
-      const reply = await client.uploadImage(
+      const reply = await this.sendOrFindHeld(client, job, interval.id, stored.bytes, () => client.uploadImage(
         {
           workspaceName: job.target.workspaceName,
           datasetName: job.target.datasetName,
@@ -306,8 +330,9 @@ export class PhotoUploadExecutor {
           onProgress: (sent, total) => this.options.onProgress?.(job.jobId, sent, total),
           ...(this.options.pace ? { pace: (bytes: number) => this.options.pace!(bytes, signal) } : {}),
         },
-      );
-      const ids = await this.confirmedIds(client, job, interval.id, reply, stored.bytes);
+      ));
+      if ('held' in reply) return { imageId: reply.held.id, imageryId: interval.id, alreadyThere: true, ...written };
+      const ids = await this.confirmedIds(client, job, interval.id, reply, stored.bytes, accepted);
       if (!sameImagoId(ids.imageryId, interval.id)) await this.confirmBinding(job, ids.imageryId);
       return { ...ids, alreadyThere: false, ...written };
     };
@@ -320,6 +345,28 @@ export class PhotoUploadExecutor {
         return attempt(false);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Sends the upload. Imago documents that an upload replaces the interval's image of that type;
+   * a server that answers 409 instead (the image type is taken) is asked what it holds there:
+   * these very bytes (an earlier send whose reply was lost) is done (`{held}`); another photo is a
+   * conflict for the user, said plainly and not retried.
+   */
+  private async sendOrFindHeld(client: ImagoClient, job: UploadJob, imageryId: string, bytes: number, send: () => Promise<UploadedIds>): Promise<UploadedIds | { held: ImageMetadata }> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof CorelogError) || error.status !== 409) throw error;
+      const held = await this.findSameImage(client, job, imageryId, bytes).catch(() => null);
+      if (held) return { held };
+      const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
+      throw new CorelogError(
+        'conflict',
+        `Imago already holds a ${job.imageTypeName} photo for ${where} and would not replace it with this one (${error.message}). Corelog will not send it again: remove that photo in Imago (or bind this one to another image type), then retry.`,
+        { system: 'imago', status: 409, retryable: false, cause: error },
+      );
     }
   }
 
@@ -344,31 +391,54 @@ export class PhotoUploadExecutor {
 
   /**
    * The ids of the image just taken. A reply that names both is taken at its word; one that lacks
-   * either (204, an empty 200, `{imageId}` only) is confirmed by looking the image up on the
-   * interval: the upload reached Imago, and sending it again blindly could make a duplicate.
+   * either (204, an empty 200, `{imageId}` only) is completed by looking the image up on the
+   * interval. A 2xx is Imago saying it took the photo, so a look-up that does not find it (or
+   * fails) never makes it a failure: that would send the whole file again on every retry. The id
+   * is then `IMAGE_ID_NOT_KNOWN` (the renderer fills it in when a listing shows the image), and
+   * the acceptance is recorded so that a re-send after a lost receipt does not upload it again.
    */
-  private async confirmedIds(client: ImagoClient, job: UploadJob, imageryId: string, reply: UploadedIds, bytes: number): Promise<{ imageId: string; imageryId: string }> {
+  private async confirmedIds(
+    client: ImagoClient,
+    job: UploadJob,
+    imageryId: string,
+    reply: UploadedIds,
+    bytes: number,
+    accepted: AcceptedUploads,
+  ): Promise<{ imageId: string; imageryId: string }> {
     if (reply.imageId !== undefined && reply.imageryId !== undefined) return { imageId: reply.imageId, imageryId: reply.imageryId };
-    const page = await client.listImageMetadata({
-      workspaceName: job.target.workspaceName,
-      datasetName: job.target.datasetName,
-      collectionName: job.target.collectionName,
-      imageryId: reply.imageryId ?? imageryId,
-      imageTypeName: job.imageTypeName,
-    });
-    const onInterval = page.images.filter((image) => holdsSlot(image, reply.imageryId ?? imageryId, job.imageTypeName));
-    const taken =
-      (reply.imageId !== undefined ? onInterval.find((image) => sameImagoId(image.id, reply.imageId)) : undefined) ??
-      onInterval.find((image) => sameBytes(image, job.sha256, bytes)) ??
-      null;
-    if (!taken) {
-      throw new CorelogError(
-        'malformed-response',
-        `Imago took the ${job.imageTypeName} photo of ${job.target.collectionName} ${job.target.from}–${job.target.to} m without naming it, and does not list it yet. Corelog looks for it again before sending it once more.`,
-        { system: 'imago', retryable: true },
-      );
+    const onTo = reply.imageryId ?? imageryId;
+    let taken: ImageMetadata | null = null;
+    try {
+      const page = await client.listImageMetadata({
+        workspaceName: job.target.workspaceName,
+        datasetName: job.target.datasetName,
+        collectionName: job.target.collectionName,
+        imageryId: onTo,
+        imageTypeName: job.imageTypeName,
+      });
+      const onInterval = page.images.filter((image) => holdsSlot(image, onTo, job.imageTypeName));
+      taken =
+        (reply.imageId !== undefined ? onInterval.find((image) => sameImagoId(image.id, reply.imageId)) : undefined) ??
+        onInterval.find((image) => sameBytes(image, job.sha256, bytes)) ??
+        null;
+    } catch (error) {
+      // Cancelled by the user after the photo was taken: still taken.
+      if (!(error instanceof CorelogError)) throw error;
     }
-    return { imageId: taken.id, imageryId: taken.imageryId };
+    if (taken) return { imageId: taken.id, imageryId: taken.imageryId };
+    // An id the reply did name is Imago's word too (only the interval was missing from it).
+    if (reply.imageId !== undefined) return { imageId: reply.imageId, imageryId: onTo };
+    // Written before the receipt goes back; a record that cannot be written (a full disk) only
+    // risks one more send after a crash, never a lost photo.
+    await accepted.record(job).catch(() => undefined);
+    return { imageId: IMAGE_ID_NOT_KNOWN, imageryId: onTo };
+  }
+
+  /** The record of id-less acceptances kept beside this store's files (one per store). */
+  private acceptedIn(store: PhotoStore): AcceptedUploads {
+    let found = this.acceptedByRoot.get(store.root);
+    if (!found) this.acceptedByRoot.set(store.root, (found = new AcceptedUploads(store.root)));
+    return found;
   }
 
   /** Imago's current image of this type on the interval, when it holds exactly these bytes. */
@@ -408,10 +478,11 @@ function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: strin
  * already have handed the damaged bytes to Imago. The read costs one pass over a file the upload
  * then reads again from the page cache; SHA-256 runs at hundreds of MB/s, far above any uplink.
  *
- * The damaged copy is set aside (`….damaged`, kept, never sent) so that taking the photo in again
- * stores a sound copy under the same name instead of finding the damaged one "already stored".
+ * The damaged copy is set aside (`….damaged-<time>`, never sent) so that taking the photo in again
+ * stores a sound copy under the same name instead of finding the damaged one "already stored";
+ * the store deletes it once that happens (`PhotoStore.sweepDamaged`).
  */
-async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<void> {
+async function verifyStoredCopy(store: PhotoStore, stored: StoredPhoto, job: UploadJob): Promise<void> {
   let actual: string;
   try {
     actual = await hashFile(stored.path);
@@ -420,7 +491,7 @@ async function verifyStoredCopy(stored: StoredPhoto, job: UploadJob): Promise<vo
     throw new CorelogError('internal', `Corelog could not read its stored copy of this photo (${code}); nothing was sent to Imago. Take the photo in again from the card.`, { retryable: false, cause: error });
   }
   if (actual === job.sha256) return;
-  await rename(stored.path, `${stored.path}.damaged`).catch(() => undefined);
+  await store.setAsideDamaged(stored).catch(() => undefined);
   const where = `${job.target.collectionName} ${job.target.from}–${job.target.to} m`;
   throw new CorelogError(
     'validation',

@@ -95,6 +95,8 @@ export class PhotoUploadEngine {
       // Pause set in any window applies here; a new item queued anywhere wakes the engine.
       liveQuery(() => getSetting(PAUSED_KEY, false)).subscribe((paused) => this.applyPaused(paused)),
       liveQuery(() => photosDb.outbox.where('state').equals('pending').count()).subscribe(() => void this.kick()),
+      // Photos Imago took without naming them get their id once a listing of their interval shows it.
+      liveQuery(findAdoptableImageIds).subscribe((found) => void adoptImageIds(found)),
     ];
     this.cleanup = [
       () => subscriptions.forEach((s) => s.unsubscribe()),
@@ -272,13 +274,18 @@ export class PhotoUploadEngine {
       if (item.kind === 'hole' && value.id) await photosDb.holes.update(item.holeId, { remoteId: value.id });
       // What Imago now holds is the base of the next edit (conflict check before the next write).
       if (item.intervalId && value.imageryId) await photosDb.intervals.update(item.intervalId, { remoteId: value.imageryId, ...(value.attributes ? { base: { attributes: value.attributes, updatedAt: value.updatedAt ?? null } } : {}) });
-      if (item.kind === 'upload' && item.photoId && value.imageId) {
+      // An upload Imago took without naming the image (imageId '') is uploaded all the same: it is
+      // not sent again. Its id stays null until a listing of the interval shows it (adoptFoundImageIds).
+      if (item.kind === 'upload' && item.photoId) {
         const photo = await photosDb.photos.get(item.photoId);
-        await photosDb.photos.update(item.photoId, { state: 'uploaded', remoteImageId: value.imageId, uploadedAt: now, lastError: null });
+        await photosDb.photos.update(item.photoId, { state: 'uploaded', remoteImageId: value.imageId || null, uploadedAt: now, lastError: null });
         const interval = item.intervalId ? await photosDb.intervals.get(item.intervalId) : undefined;
         if (interval && photo) {
+          // The image this one replaced in Imago is gone from the interval either way; without an
+          // id, the one a later listing shows of this type is this photo's (findAdoptableImageIds).
           const others = interval.remoteImages.filter((i) => i.imageTypeName !== photo.binding.imageTypeName);
-          await photosDb.intervals.update(interval.id, { remoteImages: [...others, { id: value.imageId, imageTypeName: photo.binding.imageTypeName, width: photo.width, height: photo.height }] });
+          const mine = value.imageId ? [{ id: value.imageId, imageTypeName: photo.binding.imageTypeName, width: photo.width, height: photo.height }] : [];
+          await photosDb.intervals.update(interval.id, { remoteImages: [...others, ...mine] });
         }
         this.batch.doneCount++;
         this.batch.doneBytes += photo?.bytes ?? 0;
@@ -338,3 +345,38 @@ export class PhotoUploadEngine {
 }
 
 export const photoUploadEngine = new PhotoUploadEngine();
+
+/** An uploaded photo whose image id was not known and the id its interval's listing now shows. */
+export interface AdoptableImageId {
+  photoId: string;
+  imageId: string;
+}
+
+/**
+ * Uploaded photos without an image id (Imago took them without naming the image) whose interval,
+ * as last read from Imago, holds an image of their type that no other photo here claims. Imago
+ * keeps one current image per interval and image type, and this photo was the last one sent there.
+ */
+export async function findAdoptableImageIds(): Promise<AdoptableImageId[]> {
+  const waiting = (await photosDb.photos.where('state').equals('uploaded').toArray()).filter((p) => !p.remoteImageId && p.intervalId);
+  const found: AdoptableImageId[] = [];
+  for (const photo of waiting) {
+    const interval = await photosDb.intervals.get(photo.intervalId!);
+    const image = interval?.remoteImages.find((r) => r.imageTypeName === photo.binding.imageTypeName);
+    if (!image) continue;
+    const claimed = await photosDb.photos.where('intervalId').equals(photo.intervalId!).filter((p) => p.remoteImageId === image.id).count();
+    if (claimed === 0) found.push({ photoId: photo.id, imageId: image.id });
+  }
+  return found;
+}
+
+/** Writes the ids found (each only while the photo still has none). */
+export async function adoptImageIds(found: readonly AdoptableImageId[]): Promise<void> {
+  if (found.length === 0) return;
+  await photosDb.transaction('rw', photosDb.photos, async () => {
+    for (const { photoId, imageId } of found) {
+      const photo = await photosDb.photos.get(photoId);
+      if (photo && photo.state === 'uploaded' && !photo.remoteImageId) await photosDb.photos.update(photoId, { remoteImageId: imageId });
+    }
+  });
+}

@@ -99,7 +99,7 @@ describe('an archive job', () => {
     const report = join(dataDir, 'report.csv');
     expect(await jobs.saveReport(jobId, report)).toEqual({ path: report, rows: fixture.filesTotal });
     const lines = readFileSync(report, 'utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('file,outcome,reason,hole,from,to,imageType,bytes,sha256,duplicateOf,imageId,imageryId');
+    expect(lines[0]).toBe('\ufefffile,outcome,reason,hole,from,to,imageType,bytes,sha256,duplicateOf,imageId,imageryId');
     expect(lines).toHaveLength(fixture.filesTotal + 1);
     expect(lines.filter((l) => l.includes(',uploaded,'))).toHaveLength(fixture.toUpload.length);
     await expect(jobs.saveReport(jobId, 'relative.csv')).rejects.toMatchObject({ kind: 'validation' });

@@ -180,7 +180,8 @@ describe('Imago emulator', () => {
     const problems: string[] = [];
     const stale = clientFor(emulator, { onReplyProblem: (p) => problems.push(p.detail) }).client;
     expect((await stale.listImagery({ collectionName: 'FF-RC-0101' })).map((i) => i.startDepth)).toEqual([0, 20, 40]);
-    expect(problems).toEqual(['the imagery list came under "imagery", not "imageries"']);
+    // Said once per page read (the second page, asked because the first was short of the asked limit, is empty).
+    expect([...new Set(problems)]).toEqual(['the imagery list came under "imagery", not "imageries"']);
     const refused = await stale.saveImagery([{ collectionName: 'FF-RC-0101', imageryTypeName: 'Chips', startDepth: 60, endDepth: 80 }]).catch((e: unknown) => e);
     expect(refused).toMatchObject({ kind: 'rejected', status: 422 });
     expect((refused as Error).message).toMatch(/"imagery" array.*sent again as a bare list.*not a bare array/s);

@@ -175,9 +175,12 @@ describe('Imago replies with nulls, odd items and other wrappers', () => {
     // Every value as Imago sent it, objects included: a write-back must return them (attribute-writeback.test.ts).
     expect(only!.attributeDefinitions[0]!.attributes).toEqual({ StartBox: 1, Weird: { nested: true }, Checked: true, Empty: null });
     expect(await client.listImagery({ collectionName: 'EMPTY' })).toEqual([]);
-    expect(problems.map((p) => p.replace(/: Invalid input.*/, ''))).toEqual([
+    // This double sends the same list whatever the offset: a short page followed by itself cannot be
+    // told from a server capping its pages and ignoring the offset, so the list is said incomplete.
+    expect([...new Set(problems.map((p) => p.replace(/: Invalid input.*/, '')))]).toEqual([
       'list imagery: left out image #2 img-2',
       'list imagery: left out imagery interval #2',
+      'list imagery: the list is incomplete: read 1: the server ignores the paging offset and sent the same page again',
     ]);
   });
 

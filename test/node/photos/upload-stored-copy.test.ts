@@ -54,7 +54,8 @@ describe('upload of a stored original damaged on disk', () => {
     expect(imageUploads()).toHaveLength(0);
     expect(imagesHeld()).toHaveLength(0);
     // The damaged bytes are kept aside, not under the photo's name.
-    expect(existsSync(`${photo.path}.damaged`)).toBe(true);
+    expect((await store.damagedCopies()).map((c) => c.sha256)).toEqual([photo.sha256]);
+    expect(existsSync(photo.path)).toBe(false);
     expect(await store.find(photo.sha256)).toBeNull();
     // Asked again (a retry, a reloaded window): refused at once, still nothing sent.
     await expect(uploader.upload(job({ resend: true }))).rejects.toMatchObject({ retryable: false });
@@ -71,6 +72,8 @@ describe('upload of a stored original damaged on disk', () => {
     const again = await store.putFile(source, 'image/jpeg');
     expect(again.sha256).toBe(photo.sha256);
     expect(again.added).toBe(true);
+    // The damaged copy is of no more use once a sound one is stored: deleted, not kept for ever.
+    expect(await store.damagedCopies()).toEqual([]);
     const receipt = await uploader.upload(job());
     expect(receipt.alreadyThere).toBe(false);
     expect(imageUploads()).toHaveLength(1);

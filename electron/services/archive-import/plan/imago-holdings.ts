@@ -57,6 +57,30 @@ export interface HoleHoldings {
   byMd5: Map<string, HeldImage>;
   /** Images whose checksum proves nothing (absent or of an unknown kind). */
   unprovable: HeldImage[];
+  /**
+   * Why Imago's lists of this hole could not be read whole (a server that ignores the paging
+   * offset sends its first page again); null when they were. What is not in them may still be on
+   * Imago: "not found here" proves nothing then.
+   */
+  incomplete: string | null;
+}
+
+/**
+ * Said of a file whose hole Imago could not list whole. The run checks Imago for the file's own
+ * interval and image type just before sending it (`needsCheckBeforeSending`).
+ */
+export const NOT_CHECKED_WHOLE =
+  'Imago’s list of this hole could not be read whole, so whether it already holds this photo was not checked here; the run asks Imago about this interval just before sending it, and does not send it again if Imago has it.';
+
+/** Whether a planned row's reason says Imago's holdings could not be checked for it (see NOT_CHECKED_WHOLE). */
+export function needsCheckBeforeSending(reason: string | null | undefined): boolean {
+  return reason?.includes(NOT_CHECKED_WHOLE) === true;
+}
+
+/** What one list of a hole read: its items, and why it is incomplete (null: it is not). */
+interface ListRead<T> {
+  items: T[];
+  incomplete: string | null;
 }
 
 export interface HoldingsOptions {
@@ -153,8 +177,11 @@ export class ImagoHoldings {
   }
 
   private async load(hole: string): Promise<HoleHoldings> {
-    const [intervals, images] = await Promise.all([this.intervals(hole), this.images(hole)]);
-    const holdings: HoleHoldings = { hole, intervals, images, bySha256: new Map(), byMd5: new Map(), unprovable: [] };
+    const [intervalRead, imageRead] = await Promise.all([this.intervals(hole), this.images(hole)]);
+    const intervals = intervalRead.items;
+    const images = imageRead.items;
+    const incomplete = [intervalRead.incomplete, imageRead.incomplete].filter((why): why is string => why !== null).join('; ') || null;
+    const holdings: HoleHoldings = { hole, intervals, images, bySha256: new Map(), byMd5: new Map(), unprovable: [], incomplete };
     for (const image of images) {
       if (image.checksum.kind === 'sha256') holdings.bySha256.set(image.checksum.hex, image);
       else if (image.checksum.kind === 'md5') holdings.byMd5.set(image.checksum.hex, image);
@@ -164,10 +191,11 @@ export class ImagoHoldings {
   }
 
   /** Every interval of the hole in the target imagery type (re-checked here: a server may ignore a filter). */
-  private async intervals(hole: string): Promise<HeldInterval[]> {
+  private async intervals(hole: string): Promise<ListRead<HeldInterval>> {
     const { target } = this.options;
     const out: HeldInterval[] = [];
     const seen = new Set<string>();
+    let firstPage: number | undefined;
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
       this.options.signal?.throwIfAborted();
       const items = await notFoundAsEmpty(() =>
@@ -193,16 +221,19 @@ export class ImagoHoldings {
         out.push({ id: item.id, from: item.startDepth, to: item.endDepth });
       }
       // A page of nothing new ends it, whatever page size the server really uses.
-      if (items.length === 0 || fresh === 0) break;
+      if (items.length === 0) return { items: out, incomplete: null };
+      if (fresh === 0) return { items: out, incomplete: repeatedPage('intervals', out.length, firstPage, IMAGERY_PAGE) };
+      firstPage ??= items.length;
       offset += items.length;
     }
-    return out;
+    return { items: out, incomplete: `its intervals were read to ${MAX_PAGES} pages and no further` };
   }
 
-  private async images(hole: string): Promise<HeldImage[]> {
+  private async images(hole: string): Promise<ListRead<HeldImage>> {
     const { target } = this.options;
     const out: HeldImage[] = [];
     const seen = new Set<string>();
+    let firstPage: number | undefined;
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
       this.options.signal?.throwIfAborted();
       const reply = await notFoundAsEmpty(async () =>
@@ -233,10 +264,12 @@ export class ImagoHoldings {
           checksum: readChecksum(image.checksum),
         });
       }
-      if (reply.length === 0 || fresh === 0) break;
+      if (reply.length === 0) return { items: out, incomplete: null };
+      if (fresh === 0) return { items: out, incomplete: repeatedPage('photos', seen.size, firstPage, IMAGE_PAGE) };
+      firstPage ??= reply.length;
       offset += reply.length;
     }
-    return out;
+    return { items: out, incomplete: `its photos were read to ${MAX_PAGES} pages and no further` };
   }
 }
 
@@ -256,4 +289,14 @@ async function notFoundAsEmpty<T>(read: () => Promise<T[]>): Promise<T[]> {
     if (error instanceof CorelogError && error.kind === 'not-found') return [];
     throw error;
   }
+}
+
+/**
+ * A page that brought nothing new after one that did: the server ignores the paging offset and sent
+ * its first page again. Only a first page longer than asked for shows that it sent everything at
+ * once; otherwise there may be more than it will ever hand out, and the list is incomplete.
+ */
+function repeatedPage(what: string, read: number, firstPage: number | undefined, asked: number): string | null {
+  if (firstPage !== undefined && firstPage > asked) return null;
+  return `Imago sent the same page of its ${what} again (it ignores the paging offset and gives no total): ${read} read, there may be more`;
 }

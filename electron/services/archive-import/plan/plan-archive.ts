@@ -32,7 +32,7 @@ import { compileArchivePatterns, matchArchivePath, type CompiledArchivePattern }
 import { inspectPhoto } from '../../images';
 import type { ImagoClient } from '../../imago/imago-client';
 import { walkArchive, type ArchiveFile } from './archive-walk';
-import { ImagoHoldings, type HeldImage, type HoleHoldings } from './imago-holdings';
+import { ImagoHoldings, NOT_CHECKED_WHOLE, type HeldImage, type HoleHoldings } from './imago-holdings';
 import { manifestEntryFor, readManifest, type ArchiveManifest, type AttributeTypes, type ManifestReading } from './manifest';
 
 /** What the run needs beyond the row: the manifest's attribute values for the interval. */
@@ -385,6 +385,8 @@ class Decider {
   private readyNote(r: Reading, p: Prepared): string | null {
     const replaced = p.holdings!.images.find((i) => i.imageTypeName === r.imageType && i.from !== null && i.to !== null && sameDepth(i.from, r.from) && sameDepth(i.to, r.to));
     const replaces = replaced ? `Imago holds a ${r.imageType} photo for ${depths(r.from, r.to)} already: the run replaces it.` : null;
-    return [replaces, p.unprovable].filter((s): s is string => s !== null).join(' ') || null;
+    // Not in a list Imago did not hand out whole is not "not on Imago": said, and checked again by the run.
+    const unread = p.holdings!.incomplete !== null ? `${NOT_CHECKED_WHOLE} (${p.holdings!.incomplete}.)` : null;
+    return [replaces, p.unprovable, unread].filter((s): s is string => s !== null).join(' ') || null;
   }
 }
