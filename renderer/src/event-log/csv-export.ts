@@ -1,33 +1,19 @@
 /**
- * CSV of the filtered log, made in the renderer so it works offline. RFC 4180 quoting; text
- * cells that a spreadsheet would run as a formula get a leading apostrophe.
+ * CSV of the filtered log, made in the renderer so it works offline, by the rule in common/csv.ts
+ * (RFC 4180 quoting; a cell a spreadsheet would run as a formula gets a leading apostrophe).
  */
 import type { LogEvent } from './event-log-db';
+import { CSV_BOM, csvCell } from '../../../common/csv';
 import { safeFileNamePart } from '../../../common/safe-file-name';
 import { formatEventTime, type TimeZoneChoice } from './event-time';
 
 const HEADER = ['id', 'time', 'sequence', 'point', 'remarks', 'labels', 'status'];
 
-/**
- * What a spreadsheet may run as a formula: `= + - @` first, or after blanks (some programs trim
- * them), their full-width forms (typed by Japanese and Chinese keyboards, read as formulas by some
- * spreadsheets), and a tab or CR first. Kept the same as the archive report CSV's.
- */
-const FORMULA_START = /^(?:[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r])/;
-
-/** One CSV cell, quoted and formula-guarded as above (the watch and sequence reports' CSV use it too). */
-export function cell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function eventsToCsv(rows: readonly LogEvent[], zone: TimeZoneChoice): string {
   const lines = [HEADER.join(',')];
   for (const r of rows) {
     const status = r.deleted ? 'deleted' : r.sync;
-    lines.push([r.id, r.tstamp ? formatEventTime(r.tstamp, zone) : '', r.sequence, r.point, r.remarks, r.labels.join(';'), status].map(cell).join(','));
+    lines.push([r.id, r.tstamp ? formatEventTime(r.tstamp, zone) : '', r.sequence, r.point, r.remarks, r.labels.join(';'), status].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -50,7 +36,7 @@ export function downloadName(fileName: string): string {
  * system's code page and a remark's °, µ or ø comes out garbled.
  */
 export function downloadCsv(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
+  const url = URL.createObjectURL(new Blob([CSV_BOM, text], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = downloadName(fileName);

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { logReportPdfSchema, type SequenceSummary } from '../../../common/bridge/event-log-contract';
 import { csvCell } from '../../../electron/services/archive-import/archive-report';
-import { cell, eventsToCsv } from '../../../renderer/src/event-log/csv-export';
+import { eventsToCsv } from '../../../renderer/src/event-log/csv-export';
+import { csvCell as cell } from '../../../common/csv';
 import type { LogEvent } from '../../../renderer/src/event-log/event-log-db';
 import { reportFileStem, reportToCsv, sequenceReport, watchReport, type LocalState } from '../../../renderer/src/event-log/reports/report-model';
 

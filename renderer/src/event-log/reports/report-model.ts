@@ -6,7 +6,7 @@
  */
 import { safeFileNamePart } from '../../../../common/safe-file-name';
 import type { QcResult, SequenceSummary } from '../../../../common/bridge/event-log-contract';
-import { cell } from '../csv-export';
+import { csvCell as cell } from '../../../../common/csv';
 import type { EventSyncState, LogEvent, OutboxItem } from '../event-log-db';
 import { formatEventTime, type TimeZoneChoice } from '../event-time';
 
