@@ -279,6 +279,7 @@ export class PhotoUploadEngine {
       if (item.kind === 'upload' && item.photoId) {
         const photo = await photosDb.photos.get(item.photoId);
         await photosDb.photos.update(item.photoId, { state: 'uploaded', remoteImageId: value.imageId || null, uploadedAt: now, lastError: null });
+        if (!value.imageId) await photosDb.settings.put({ key: AWAITING_IMAGE_ID_KEY, value: [...new Set([...(await getSetting<string[]>(AWAITING_IMAGE_ID_KEY, [])), item.photoId])] });
         const interval = item.intervalId ? await photosDb.intervals.get(item.intervalId) : undefined;
         if (interval && photo) {
           // The image this one replaced in Imago is gone from the interval either way; without an
@@ -349,34 +350,52 @@ export const photoUploadEngine = new PhotoUploadEngine();
 /** An uploaded photo whose image id was not known and the id its interval's listing now shows. */
 export interface AdoptableImageId {
   photoId: string;
-  imageId: string;
+  /** null: the photo no longer waits for an id (gone, or its id known another way). */
+  imageId: string | null;
 }
+
+/**
+ * Photos Imago took without naming the image, by id: the few the id is looked for, so that this
+ * look (run again on every change of the photos) never reads a station's thousands of uploaded
+ * photos and their thumbnails.
+ */
+const AWAITING_IMAGE_ID_KEY = 'photos-awaiting-image-id';
 
 /**
  * Uploaded photos without an image id (Imago took them without naming the image) whose interval,
  * as last read from Imago, holds an image of their type that no other photo here claims. Imago
  * keeps one current image per interval and image type, and this photo was the last one sent there.
+ * A photo no longer waiting (gone, or its id known) is answered with a null id: it leaves the list.
  */
 export async function findAdoptableImageIds(): Promise<AdoptableImageId[]> {
-  const waiting = (await photosDb.photos.where('state').equals('uploaded').toArray()).filter((p) => !p.remoteImageId && p.intervalId);
+  const ids = await getSetting<string[]>(AWAITING_IMAGE_ID_KEY, []);
+  if (ids.length === 0) return [];
+  const photos = await photosDb.photos.bulkGet(ids);
   const found: AdoptableImageId[] = [];
-  for (const photo of waiting) {
-    const interval = await photosDb.intervals.get(photo.intervalId!);
+  for (const [i, photo] of photos.entries()) {
+    if (!photo || photo.state !== 'uploaded' || photo.remoteImageId || !photo.intervalId) {
+      found.push({ photoId: ids[i]!, imageId: null });
+      continue;
+    }
+    const interval = await photosDb.intervals.get(photo.intervalId);
     const image = interval?.remoteImages.find((r) => r.imageTypeName === photo.binding.imageTypeName);
     if (!image) continue;
-    const claimed = await photosDb.photos.where('intervalId').equals(photo.intervalId!).filter((p) => p.remoteImageId === image.id).count();
+    const claimed = await photosDb.photos.where('intervalId').equals(photo.intervalId).filter((p) => p.remoteImageId === image.id).count();
     if (claimed === 0) found.push({ photoId: photo.id, imageId: image.id });
   }
   return found;
 }
 
-/** Writes the ids found (each only while the photo still has none). */
+/** Writes the ids found (each only while the photo still has none), and takes them off the waiting list. */
 export async function adoptImageIds(found: readonly AdoptableImageId[]): Promise<void> {
   if (found.length === 0) return;
-  await photosDb.transaction('rw', photosDb.photos, async () => {
+  await photosDb.transaction('rw', photosDb.photos, photosDb.settings, async () => {
     for (const { photoId, imageId } of found) {
       const photo = await photosDb.photos.get(photoId);
-      if (photo && photo.state === 'uploaded' && !photo.remoteImageId) await photosDb.photos.update(photoId, { remoteImageId: imageId });
+      if (imageId && photo && photo.state === 'uploaded' && !photo.remoteImageId) await photosDb.photos.update(photoId, { remoteImageId: imageId });
     }
+    const settled = new Set(found.map((f) => f.photoId));
+    const waiting = (await getSetting<string[]>(AWAITING_IMAGE_ID_KEY, [])).filter((id) => !settled.has(id));
+    await photosDb.settings.put({ key: AWAITING_IMAGE_ID_KEY, value: waiting });
   });
 }
