@@ -122,8 +122,15 @@ function scheduleCheck(): void {
  */
 export function watchDatabases(databases: Dexie[]): () => void {
   const offs = databases.flatMap((db) => {
-    const onClose = () => set({ kind: 'cleared', message: CLEARED_MESSAGE, needsReload: true });
+    let versionChanged = false;
+    // Dexie closes the connection itself when another window wants a new version, and a close
+    // fires either way: looked at a moment later, so the version change (if that was it) is known.
+    const onClose = () =>
+      setTimeout(() => {
+        if (!versionChanged) set({ kind: 'cleared', message: CLEARED_MESSAGE, needsReload: true });
+      }, 0);
     const onVersionChange = (event: IDBVersionChangeEvent) => {
+      versionChanged = true;
       set(event.newVersion === null ? { kind: 'cleared', message: CLEARED_MESSAGE, needsReload: true } : { kind: 'upgraded', message: UPGRADED_MESSAGE, needsReload: true });
     };
     db.on('close', onClose);
