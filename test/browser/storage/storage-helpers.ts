@@ -10,7 +10,7 @@
 import type { CDPSession, Page } from '@playwright/test';
 
 export interface Disk {
-  /** Takes the remaining room until a 1 kB write is refused. */
+  /** Takes the remaining room until even a 1-byte write is refused. */
   fill(): Promise<void>;
   /** Gives plenty of room back. */
   free(): Promise<void>;
@@ -23,7 +23,7 @@ export async function limitedDisk(page: Page, url: string, roomBytes = 40e6): Pr
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: roomBytes });
   return {
     async fill() {
-      for (const size of [8e6, 1e6, 100e3, 10e3, 1e3]) {
+      for (const size of [8e6, 1e6, 100e3, 10e3, 1e3, 100, 1]) {
         while (await fillerWrite(page, size));
       }
     },
