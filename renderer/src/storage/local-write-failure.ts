@@ -14,6 +14,18 @@
  */
 export type LocalWriteFailureKind = 'full' | 'closed' | 'broken';
 
+/** A storage failure already put in plain words (storage/plain-storage-errors.ts). */
+export class LocalWriteError extends Error {
+  constructor(
+    readonly kind: LocalWriteFailureKind,
+    message: string,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'LocalWriteError';
+  }
+}
+
 export interface LocalWriteFailure {
   kind: LocalWriteFailureKind;
   /** What happened and what to do, one plain sentence or two. */
@@ -33,11 +45,15 @@ function messageFor(kind: LocalWriteFailureKind, again: string): string {
   return `the browser could not write to Corelog’s storage on this computer (a full disk can cause this), so nothing was saved. Free some space or restart the browser, then ${again}.`;
 }
 
+/** A failure already in plain words counts as the browser error of its kind. */
+const NAME_OF_KIND: Record<LocalWriteFailureKind, string> = { full: 'QuotaExceededError', closed: 'DatabaseClosedError', broken: 'UnknownError' };
+
 function namesIn(error: unknown): string[] {
   const names: string[] = [];
   let current: unknown = error;
   // Dexie nests the cause as `inner`; a DOMException may hide behind a plain Error's `cause`.
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    if (current instanceof LocalWriteError) names.push(NAME_OF_KIND[current.kind]);
     const { name, message } = current as { name?: unknown; message?: unknown };
     if (typeof name === 'string') names.push(name);
     // Dexie's AbortError says the inner name in its message only, in some browsers.

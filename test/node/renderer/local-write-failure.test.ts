@@ -4,7 +4,7 @@
  */
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { localWriteFailureOf, whyNotSaved } from '../../../renderer/src/storage/local-write-failure';
+import { LocalWriteError, localWriteFailureOf, whyNotSaved } from '../../../renderer/src/storage/local-write-failure';
 
 const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
@@ -14,6 +14,9 @@ describe('localWriteFailureOf', () => {
     expect(localWriteFailureOf(new Dexie.QuotaExceededError('x'))?.kind).toBe('full');
     expect(localWriteFailureOf(new Dexie.AbortError('Transaction aborted', quota()))?.kind).toBe('full');
     expect(localWriteFailureOf(new Error('wrapped', { cause: quota() }))?.kind).toBe('full');
+    // Already in plain words, also when wrapped once more on its way up.
+    expect(localWriteFailureOf(new LocalWriteError('full', 'The disk is full.', quota()))?.kind).toBe('full');
+    expect(localWriteFailureOf(new Error('outer', { cause: new LocalWriteError('closed', 'Closed.', null) }))?.kind).toBe('closed');
   });
 
   it('reads a connection closed under the page, and the browser’s own storage failing', () => {
