@@ -20,12 +20,31 @@ export function plainStorageError(error: unknown): unknown {
   return new LocalWriteError(failure.kind, failure.message.charAt(0).toUpperCase() + failure.message.slice(1), error);
 }
 
-/** Every `db.transaction(…)` of this database rejects with plainStorageError's error. */
+const TABLE_WRITES = ['add', 'put', 'update', 'upsert', 'delete', 'clear', 'bulkAdd', 'bulkPut', 'bulkUpdate', 'bulkDelete'] as const;
+const COLLECTION_WRITES = ['modify', 'delete'] as const;
+
+type Method = (...args: unknown[]) => PromiseLike<unknown> & { catch: (onRejected: (error: unknown) => never) => unknown };
+
+/** Replaces each named method of `target` with one whose rejection goes through plainStorageError. */
+function wrapRejections(target: Record<string, unknown>, names: readonly string[]): void {
+  for (const name of names) {
+    const original = target[name];
+    if (typeof original !== 'function') continue;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      return (original as Method).apply(this, args).catch((error: unknown) => {
+        throw plainStorageError(error);
+      });
+    };
+  }
+}
+
+/**
+ * Every write of this database rejects with plainStorageError's error: its transactions, and the
+ * writes made straight on a table or collection outside one (adding a planned sequence is one).
+ */
 export function withPlainStorageErrors<T extends Dexie>(db: T): T {
-  const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
-  (db as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) =>
-    transaction(...args).catch((error: unknown) => {
-      throw plainStorageError(error);
-    });
+  wrapRejections(db as unknown as Record<string, unknown>, ['transaction']);
+  wrapRejections(db.Table.prototype as unknown as Record<string, unknown>, TABLE_WRITES);
+  wrapRejections(db.Collection.prototype as unknown as Record<string, unknown>, COLLECTION_WRITES);
   return db;
 }

@@ -1,6 +1,6 @@
 /**
  * Every other action of the event log on a full disk: saving an edit, deleting, importing
- * templates. Each must say in plain words that nothing was saved (they said "QuotaExceededError"),
+ * templates, adding a planned sequence. Each must say in plain words that nothing was saved (they said "QuotaExceededError"),
  * keep what was typed, change nothing, and work again once space is back.
  */
 import { writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { limitedDisk, storedRows } from './storage-helpers';
 
 test.use({ systems: 'emulators' });
 
-test('an edit, a delete and a templates import on a full disk say nothing was saved, and go through once space is back', async ({ app, corelog, emulators, dataDir }) => {
+test('an edit, a delete, a templates import and a plan change on a full disk say nothing was saved, and go through once space is back', async ({ app, corelog, emulators, dataDir }) => {
   const disk = await limitedDisk(app, corelog.server.url);
   await signInDougal(corelog);
   await openEventLog(app, 1);
@@ -51,10 +51,33 @@ test('an edit, a delete and a templates import on a full disk say nothing was sa
   await expect(manager.getByTestId('template-message')).not.toContainText('QuotaExceededError');
   await expect(app.getByTestId('template-bar').getByTestId('template-button')).toHaveCount(0);
 
+  // A planned sequence added: the form stays open with what was typed, said plainly, nothing queued.
+  await app.keyboard.press('Escape');
+  await app.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name: 'Plan', exact: true }).click();
+  await app.getByRole('button', { name: 'Add planned sequence' }).click();
+  const form = app.getByRole('form', { name: 'Add a planned sequence' });
+  await form.getByLabel('Number').fill('40');
+  await form.getByLabel('Line').fill('1005');
+  await form.getByLabel('First SP').fill('1100');
+  await form.getByLabel('Last SP').fill('1500');
+  await form.getByLabel('Name').fill('full disk infill');
+  await form.getByRole('button', { name: 'Add to plan' }).click();
+  await expect(form.getByTestId('plan-form-problem')).toContainText('The disk is full');
+  await expect(form.getByTestId('plan-form-problem')).not.toContainText('QuotaExceededError');
+  await expect(form.getByLabel('Name')).toHaveValue('full disk infill');
+  expect(await storedRows(app, 'corelog-eventlog', 'outbox')).toEqual([]);
+
   await disk.free();
   await expect(app.getByTestId('storage-problem')).toHaveCount(0, { timeout: 15_000 });
+  await form.getByRole('button', { name: 'Add to plan' }).click();
+  await expect(form).toBeHidden();
+  await expect.poll(async () => (await storedRows<{ kind: string }>(app, 'corelog-eventlog', 'outbox')).length + emulators!.dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.includes('/plan')).length).toBeGreaterThan(0);
+  await app.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name: 'Log', exact: true }).click();
+  await app.getByRole('button', { name: 'Templates…' }).click();
   await manager.getByTestId('template-import-file').setInputFiles(templatesFile);
   await expect(manager.getByTestId('template-message')).toHaveText('Imported 1 template.');
+  await eventRow(app, 'tailbuoy lost').click();
+  await panel.getByLabel('Edit remarks').fill('tailbuoy lost, recovered by chase boat');
   await panel.getByRole('button', { name: 'Save changes' }).click();
   await expect(eventRow(app, 'tailbuoy lost, recovered by chase boat')).toHaveAttribute('data-sync', 'synced', { timeout: 15_000 });
   expect(serverEventsFromCorelog(emulators!).filter((e) => e.remarks === 'tailbuoy lost, recovered by chase boat')).toHaveLength(1);
