@@ -38,3 +38,27 @@ test('photos picked on a full disk are each named as not taken in, and go in onc
   await expect(notKept).toHaveCount(0);
   await expect(app.getByTestId('draft-list').locator('li')).toHaveCount(4);
 });
+
+test('drafts queued on a full disk stay drafts, each with a plain reason, and queue once space is back', async ({ app, corelog }) => {
+  const disk = await limitedDisk(app, corelog.server.url);
+  const dir = await mkdtemp(join(corelog.dataDir, 'picked-'));
+  const photos = await writeGoodPhotos(dir, 'DD-FULL-02', 3);
+  await openPhotosAt(app, corelog);
+  await app.getByLabel('Add photos').setInputFiles(photos.map((p) => p.path));
+  await expect(app.getByTestId('draft-list').locator('li')).toHaveCount(3, { timeout: 30_000 });
+  await disk.fill();
+
+  await app.getByTestId('queue-drafts').click();
+  const left = app.getByTestId('left-behind');
+  await expect(left.locator('li')).toHaveCount(3, { timeout: 20_000 });
+  await expect(left).toContainText('The disk is full');
+  await expect(left).not.toContainText('QuotaExceededError');
+  // Nothing half-recorded: every photo still a draft, no upload queued for any.
+  expect((await storedRows<{ state: string }>(app, 'corelog-photos', 'photos')).map((p) => p.state)).toEqual(['draft', 'draft', 'draft']);
+  expect((await storedRows<{ kind: string }>(app, 'corelog-photos', 'outbox')).filter((o) => o.kind === 'upload')).toEqual([]);
+
+  await disk.free();
+  await expect(app.getByTestId('storage-problem')).toHaveCount(0, { timeout: 15_000 });
+  await app.getByTestId('queue-drafts').click();
+  await expect.poll(async () => (await storedRows<{ state: string }>(app, 'corelog-photos', 'photos')).filter((p) => p.state !== 'draft').length, { timeout: 20_000 }).toBe(3);
+});
