@@ -89,6 +89,8 @@ function checkWrite(): Promise<boolean> {
         store.delete(1);
         tx.oncomplete = () => {
           db.close();
+          // Not left lying among Corelog's databases once it has said what it was for.
+          indexedDB.deleteDatabase(CHECK_DB);
           resolve(true);
         };
         tx.onabort = () => {
