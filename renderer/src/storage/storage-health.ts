@@ -127,10 +127,14 @@ export function watchDatabases(databases: Dexie[]): () => void {
     let versionChanged = false;
     // Dexie closes the connection itself when another window wants a new version, and a close
     // fires either way: looked at a moment later, so the version change (if that was it) is known.
-    const onClose = () =>
+    // Dexie also "closes" a database it failed to open (a full disk when it is first made): that
+    // is no connection taken away, so only a close of an open connection counts.
+    const onClose = () => {
+      const wasOpen = db.isOpen();
       setTimeout(() => {
-        if (!versionChanged) set({ kind: 'cleared', message: CLEARED_MESSAGE, needsReload: true });
+        if (wasOpen && !versionChanged) set({ kind: 'cleared', message: CLEARED_MESSAGE, needsReload: true });
       }, 0);
+    };
     const onVersionChange = (event: IDBVersionChangeEvent) => {
       versionChanged = true;
       set(event.newVersion === null ? { kind: 'cleared', message: CLEARED_MESSAGE, needsReload: true } : { kind: 'upgraded', message: UPGRADED_MESSAGE, needsReload: true });
