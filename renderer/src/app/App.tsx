@@ -21,6 +21,7 @@ import { keepTimersOnTimeWhileHidden } from '../sync/hidden-tab-timers';
 import { usePendingWorkReport } from '../sync/pending-work-report';
 import { recallChoice, remember } from './remembered';
 import { ScreenBoundary, SyncStripFallback } from './ScreenBoundary';
+import { StorageProblemBanner } from './StorageProblemBanner';
 import { usePersistentStorage } from './use-persistent-storage';
 import { useAppSettingsFromMain } from '../settings/app-settings-store';
 import { useOriginalsSweepSchedule } from '../settings/originals-sweep';
@@ -133,6 +134,7 @@ function CorelogApp({ firstScreen }: { firstScreen: FirstScreen }) {
           Lost contact with Corelog’s background service; reconnecting… Your work is saved on this computer.
         </p>
       )}
+      <StorageProblemBanner />
       {storage === 'refused' && !storageWarningDismissed && (
         <p className="banner warning" role="status" data-testid="storage-warning">
           The browser did not grant persistent storage, so it may clear Corelog’s offline data when the disk runs low. Sync regularly, or

@@ -18,6 +18,8 @@ import { eventTimingProblem } from '../../../common/forms/event-fields';
 import { sequenceField, shotPointField } from '../../../common/forms/number-fields';
 import { cleanFreeText, freeTextProblem } from '../../../common/free-text';
 import { formatRelative, type TimeZoneChoice } from '../app/time-format';
+import { whyNotSaved } from '../storage/local-write-failure';
+import { reportLocalWriteFailure, reportLocalWritesWork } from '../storage/storage-health';
 import { useAppSettings } from '../settings/app-settings-store';
 import { entryTimeLabel, readEntryTime, type EntryTime } from './event-time';
 import { logEvent, type NewEventInput } from './event-writes';
@@ -187,6 +189,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     }
     try {
       const row = await logEvent(project, prepared.input, labels);
+      reportLocalWritesWork();
       if (prepared.template !== null) {
         const where = row.sequence !== null ? ` · sequence ${row.sequence}${row.point !== null ? ` SP ${row.point}` : ''}` : '';
         setNotice(`Logged “${row.remarks || row.labels.join(', ')}” (${prepared.template}) at ${entryTimeLabel(row.tstamp!, 'utc').utc}${where}`);
@@ -199,7 +202,9 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       if (typed) restoreTyped(typed);
       // Named in the message too, in case new text was typed into the box meanwhile.
       const what = prepared.input.remarks || prepared.input.labels.join(', ');
-      setError(`“${what}” was not logged: ${(e as Error).message}`);
+      reportLocalWriteFailure(e);
+      // A template's event is logged again with its key or button; the entry line's with Enter.
+      setError(`“${what}” was not logged: ${whyNotSaved(e, prepared.template === null ? 'press Enter again' : 'log it again')}`);
     } finally {
       if (typed && entryInFlight.current === typed) entryInFlight.current = null;
     }

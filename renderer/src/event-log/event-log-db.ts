@@ -18,6 +18,7 @@ import type {
 import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
 import { profileDbName } from '../first-run/profile';
+import { withPlainStorageErrors } from '../storage/plain-storage-errors';
 import type { SurveyChange, SurveyRow } from './survey/survey-change';
 
 export const EVENT_LOG_DB_NAME = 'corelog-eventlog';
@@ -285,4 +286,5 @@ export class EventLogDb extends Dexie {
 }
 
 /** `corelog-eventlog`, or `corelog-eventlog-sample` on the sample systems: the two profiles' logs never mix. */
-export const eventLogDb = new EventLogDb(profileDbName(EVENT_LOG_DB_NAME));
+/** A transaction the browser's storage refuses (a full disk) fails in plain words (storage/plain-storage-errors.ts). */
+export const eventLogDb = withPlainStorageErrors(new EventLogDb(profileDbName(EVENT_LOG_DB_NAME)));

@@ -41,6 +41,8 @@ import { asBridgeError, BridgeFailure, unwrap } from './unwrap';
 import { isSurveyItem } from './survey/survey-change';
 import { pushSurveyItem } from './survey/survey-push';
 import { runsOf } from './seq-runs';
+import { localWriteFailureOf } from '../storage/local-write-failure';
+import { reportLocalWriteFailure } from '../storage/storage-health';
 
 const PULL_INTERVAL_MS = 30_000;
 const PULL_AFTER_PUSH_MS = 1_500;
@@ -61,6 +63,23 @@ const CREATE_BATCH = 50;
 const CREATE_BATCH_CHARS = 1_000_000;
 /** Batches in flight at once: main sends one while the next waits in main and the one before is settled here. */
 const CREATE_BATCHES = 2;
+
+/**
+ * How long the queue waits after this computer's storage refused a write (a full disk) before it
+ * tries again by itself; the window's banner says why meanwhile.
+ */
+const LOCAL_WRITE_WAIT_MS = 5_000;
+
+/**
+ * An error of the engine in plain words: a write this computer's storage refused is said as such
+ * (and reaches the window's banner), anything else as before.
+ */
+function engineError(error: unknown): BridgeError {
+  const local = localWriteFailureOf(error, 'sending carries on by itself');
+  if (!local) return asBridgeError(error);
+  reportLocalWriteFailure(error);
+  return { kind: 'internal', message: `The event log cannot save on this computer: ${local.message}`, retryable: true };
+}
 
 /** Errors after which every other request would fail the same way: pause the queue. */
 const PAUSING_KINDS: ReadonlySet<BridgeError['kind']> = new Set(['offline', 'timeout', 'auth', 'unavailable']);
@@ -264,7 +283,7 @@ export class EventLogSync {
       if (Date.now() >= this.pausedUntil && Date.now() >= this.nextPullAt) await this.pull();
       sleep = Math.min(sleep, Math.max(this.nextPullAt, this.pausedUntil) - Date.now());
     } catch (error) {
-      this.set({ lastError: asBridgeError(error) });
+      this.set({ lastError: engineError(error) });
     } finally {
       this.running = false;
       if (this.status.phase !== 'paused') this.set({ phase: 'idle' });
@@ -359,7 +378,16 @@ export class EventLogSync {
         const chains = items.map(chainOf);
         for (const chain of chains) inFlight.add(chain);
         if ('creates' in work) batchesInFlight += 1;
-        const outcomes = 'one' in work ? [await this.push(work.one)] : await this.pushCreates(work.creates);
+        let outcomes: PushOutcome[];
+        try {
+          outcomes = 'one' in work ? [await this.push(work.one)] : await this.pushCreates(work.creates);
+        } catch (error) {
+          // This computer's storage refused a write, perhaps after Dougal took the items: they
+          // stay marked as sent (so the next try looks them up before sending anything again),
+          // and the queue waits a few seconds, then tries by itself.
+          if (!this.waitForLocalStorage(error)) throw error;
+          outcomes = items.map(() => 'pause' as const);
+        }
         if ('creates' in work) batchesInFlight -= 1;
         outcomes.forEach((outcome, i) => {
           inFlight.delete(chains[i]!);
@@ -408,7 +436,7 @@ export class EventLogSync {
    */
   private async pushCreates(batch: OutboxItem[]): Promise<PushOutcome[]> {
     const before = await this.markSending(batch).catch((error: unknown) => {
-      this.set({ lastError: asBridgeError(error) });
+      this.set({ lastError: engineError(error) });
       return null;
     });
     if (!before) return batch.map(() => 'wait');
@@ -470,7 +498,7 @@ export class EventLogSync {
     try {
       item = (await this.markSending([queued]))[0] ?? 'gone';
     } catch (error) {
-      this.set({ lastError: asBridgeError(error) });
+      this.set({ lastError: engineError(error) });
       return 'wait';
     }
     // Gone meanwhile (an unsent create deleted, with its event): nothing to send.
@@ -544,8 +572,20 @@ export class EventLogSync {
       await this.settle([{ item, event: outcome.event, deleted: item.kind === 'delete' }]);
       return 'done';
     } catch (error) {
+      // A refused local write (settling what Dougal took, on a full disk) is no failure of the item.
+      if (localWriteFailureOf(error)) throw error;
       return this.failed(item, asBridgeError(error));
     }
+  }
+
+  /** After a write this computer's storage refused: said plainly, and the queue waits a moment. Whether it was one. */
+  private waitForLocalStorage(error: unknown): boolean {
+    if (!localWriteFailureOf(error)) return false;
+    this.set({ lastError: engineError(error) });
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + LOCAL_WRITE_WAIT_MS);
+    // The round sleeps until the later of the pause and the next pull: the try comes with the pause.
+    this.nextPullAt = Math.min(this.nextPullAt, this.pausedUntil);
+    return true;
   }
 
   /** Whether the last change queued for this event is its delete. */
@@ -681,7 +721,7 @@ export class EventLogSync {
       this.set({ progress: null, lastSuccessAt: new Date().toISOString(), lastError: null, pullFailures: null });
       await this.shortenWaitsAfterSuccess();
     } catch (error) {
-      const failure = asBridgeError(error);
+      const failure = engineError(error);
       this.nextPullAt = Date.now() + PULL_RETRY_MS;
       this.set({ progress: null, lastError: failure, pullFailures: extendStreak(this.status.pullFailures, failure, Date.now()) });
     }

@@ -30,6 +30,8 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<BridgeError | null>(null);
   const [left, setLeft] = useState<{ name: string; reason: string }[]>([]);
+  /** Files of the last intake that could be neither kept nor listed as refused (a full disk). */
+  const [notKept, setNotKept] = useState<{ name: string; reason: string }[]>([]);
   const [dragging, setDragging] = useState(false);
   const watch = useWatchFolder();
   const drafts = useLiveQuery(
@@ -61,10 +63,12 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
 
   const takeIn = async (label: string, stage: () => Promise<StagedFileOutcome[]>, source: TrayPhoto['source']) => {
     setBusy(label);
+    setNotKept([]);
     try {
       const staged = await stage();
-      const { accepted, rejected } = await intakeStaged(staged, defaults(), source);
+      const { accepted, rejected, notKept: lost } = await intakeStaged(staged, defaults(), source);
       setError(null);
+      setNotKept(lost);
       setBusy(`Took in ${accepted} photo${accepted === 1 ? '' : 's'}${rejected ? `; ${rejected} refused` : ''}.`);
     } catch (e) {
       setError(asBridgeError(e));
@@ -158,6 +162,20 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
         </p>
       )}
       {error && <ErrorNotice error={error} testId="intake-error" />}
+      {notKept.length > 0 && (
+        <div className="notice notice-error" role="alert" data-testid="intake-not-kept">
+          <span>
+            Not taken in: {notKept.length} file{notKept.length === 1 ? '' : 's'} (nothing of them is saved in Corelog; the files you picked are where they were):
+          </span>
+          <ul>
+            {notKept.map((file, i) => (
+              <li key={i}>
+                {file.name}: {file.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       {drafts.length > 0 && (
         <section aria-label="Review before queueing" className="review">

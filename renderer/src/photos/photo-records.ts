@@ -11,6 +11,8 @@ import type { Result } from '../../../common/result';
 import { bridge } from '../bridge/bridge';
 import { attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import { formatRange, holeNameProblem, intervalError } from './interval-rules';
+import { localWriteFailureOf, whyNotSaved } from '../storage/local-write-failure';
+import { reportLocalWriteFailure } from '../storage/storage-health';
 import { holeId, photosDb, type ImageryInterval, type OutboxItem, type OutboxKind, type PhotoBinding, type TrayPhoto } from './photos-db';
 
 export class PhotoWriteError extends Error {}
@@ -25,6 +27,11 @@ async function unwrap<T>(result: Promise<Result<T>>): Promise<T> {
 export function asBridgeError(error: unknown): BridgeError {
   const inner = (error as { bridgeError?: BridgeError }).bridgeError;
   if (inner) return inner;
+  // A write this computer's storage refused (a full disk): said as such, and in the window's banner.
+  if (reportLocalWriteFailure(error)) {
+    const said = whyNotSaved(error);
+    return { kind: 'internal', message: said.charAt(0).toUpperCase() + said.slice(1), retryable: true };
+  }
   return { kind: error instanceof PhotoWriteError ? 'validation' : 'internal', message: error instanceof Error ? error.message : String(error), retryable: false };
 }
 
@@ -311,11 +318,26 @@ export function bindingFor(name: string, defaults: IntakeDefaults): PhotoBinding
  * offered again; a find offered again after its draft was written (the word to main was lost) is
  * recognised and not taken in twice.
  */
-export async function intakeStaged(handedOver: readonly StagedFileOutcome[], defaults: IntakeDefaults, source: TrayPhoto['source']): Promise<{ accepted: number; rejected: number }> {
+export async function intakeStaged(
+  handedOver: readonly StagedFileOutcome[],
+  defaults: IntakeDefaults,
+  source: TrayPhoto['source'],
+): Promise<{ accepted: number; rejected: number; notKept: { name: string; reason: string }[] }> {
   const staged = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: true }> => file.ok);
   const failed = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: false }> => !file.ok);
-  const at = new Date().toISOString();
-  if (failed.length) await photosDb.rejections.bulkAdd(failed.map((file) => ({ id: crypto.randomUUID(), name: file.name, reason: file.error.message, at })));
+  // Files whose refusal could not be written either (a full disk): the caller lists them, so
+  // none goes without a word, and the other files' intake carries on.
+  const notKept: { name: string; reason: string }[] = [];
+  const writeRefusals = async (refused: { name: string; reason: string }[]) => {
+    const at = new Date().toISOString();
+    try {
+      await photosDb.rejections.bulkAdd(refused.map(({ name, reason }) => ({ id: crypto.randomUUID(), name, reason, at })));
+    } catch (error) {
+      if (!reportLocalWriteFailure(error)) throw error;
+      notKept.push(...refused);
+    }
+  };
+  if (failed.length) await writeRefusals(failed.map((file) => ({ name: file.name, reason: file.error.message })));
   try {
     await assertWritable(defaults.workspaceName);
   } catch (error) {
@@ -327,7 +349,7 @@ export async function intakeStaged(handedOver: readonly StagedFileOutcome[], def
   let rejected = failed.length;
   const refuse = async (name: string, reason: string) => {
     rejected++;
-    await photosDb.rejections.add({ id: crypto.randomUUID(), name, reason, at: new Date().toISOString() });
+    await writeRefusals([{ name, reason }]);
   };
   await Promise.all(
     staged.map(async (file) => {
@@ -368,13 +390,14 @@ export async function intakeStaged(handedOver: readonly StagedFileOutcome[], def
         accepted++;
       } catch (error) {
         // Not settled: a watch-folder find that could not be kept is offered again next time.
-        return refuse(file.name, `It could not be kept in this browser’s storage: ${asBridgeError(error).message}`);
+        const why = localWriteFailureOf(error) ? whyNotSaved(error, 'take it in again') : asBridgeError(error).message;
+        return refuse(file.name, `It was not taken in: it could not be kept in this browser’s storage: ${why}`);
       }
       // Written: only now may main count a watch-folder find as done.
       if (source === 'watch-folder') await releaseStaged([file.ref]);
     }),
   );
-  return { accepted, rejected };
+  return { accepted, rejected, notKept };
 }
 
 /**

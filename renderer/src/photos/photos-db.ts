@@ -10,6 +10,7 @@ import type { AttributeValues, IntervalBase, PhotoCatalogue } from '../../../com
 import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
 import { profileDbName } from '../first-run/profile';
+import { withPlainStorageErrors } from '../storage/plain-storage-errors';
 
 export interface CachedCatalogue extends PhotoCatalogue {
   id: 'imago';
@@ -174,7 +175,8 @@ export class PhotosDb extends Dexie {
 }
 
 /** `corelog-photos`, or `corelog-photos-sample` on the sample systems: the two profiles' photos never mix. */
-export const photosDb = new PhotosDb(profileDbName('corelog-photos'));
+/** A transaction the browser's storage refuses (a full disk) fails in plain words (storage/plain-storage-errors.ts). */
+export const photosDb = withPlainStorageErrors(new PhotosDb(profileDbName('corelog-photos')));
 
 export const holeId = (workspaceName: string, datasetName: string, name: string): string => `${workspaceName}/${datasetName}/${name}`;
 

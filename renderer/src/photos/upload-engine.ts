@@ -20,8 +20,14 @@ import { extendStreak, retryDelayAfter, retryDelayMs, retryPolicyAfter, serverAs
 import { bridge } from '../bridge/bridge';
 import { needsUserToSignIn, onSystemStatus, RegainWatch, systemStatus } from '../sync/system-status';
 import { getSetting, photosDb, putSetting, type OutboxItem } from './photos-db';
+import { reportLocalWriteFailure } from '../storage/storage-health';
 
 export const UPLOAD_CONCURRENCY = 2;
+/**
+ * How long the queue waits after this computer's storage refused a write (a full disk) before it
+ * tries again by itself; the window's banner says why meanwhile.
+ */
+const LOCAL_WRITE_WAIT_MS = 5_000;
 const PAUSED_KEY = 'uploadsPaused';
 export const LAST_UPLOAD_KEY = 'lastUploadAt';
 
@@ -237,7 +243,12 @@ export class PhotoUploadEngine {
       else if (result.ok) await this.succeeded(item, result.value);
       else await this.failed(item, result.error);
     } catch (error) {
-      await this.failed(item, { kind: 'internal', message: error instanceof Error ? error.message : String(error), retryable: false });
+      // This computer's storage refused a write (perhaps after Imago took the photo): no failure of
+      // the item, and nothing more can be written about it. It stays as it is (marked maybe-sent,
+      // so the next try checks Imago before uploading) and the whole queue waits a few seconds;
+      // without the wait it was started again at once, looking the photo up on Imago in a loop.
+      if (reportLocalWriteFailure(error)) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + LOCAL_WRITE_WAIT_MS);
+      else await this.failed(item, { kind: 'internal', message: error instanceof Error ? error.message : String(error), retryable: false });
     } finally {
       this.running.delete(item.id);
       this.changed();

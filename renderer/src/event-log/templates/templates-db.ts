@@ -5,6 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { profileDbName } from '../../first-run/profile';
+import { withPlainStorageErrors } from '../../storage/plain-storage-errors';
 import { MAX_TEMPLATES, planImport, templateProblem, templateTitle, type ImportPlan, type TemplateContent } from './template-model';
 
 export const TEMPLATES_DB_NAME = 'corelog-templates';
@@ -26,7 +27,8 @@ export class TemplatesDb extends Dexie {
   }
 }
 
-export const templatesDb = new TemplatesDb(profileDbName(TEMPLATES_DB_NAME));
+/** A transaction the browser's storage refuses (a full disk) fails in plain words (storage/plain-storage-errors.ts). */
+export const templatesDb = withPlainStorageErrors(new TemplatesDb(profileDbName(TEMPLATES_DB_NAME)));
 
 const byOrder = (a: TemplateRow, b: TemplateRow) => a.order - b.order;
 
