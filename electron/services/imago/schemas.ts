@@ -18,7 +18,11 @@ import type { AttributeValue } from '../../../common/photos/attribute-value';
  */
 let oddities: string[] | null = null;
 
-const text = z.string();
+/**
+ * Text, also when it comes as a JSON number: a hole named 4242 by a script or an import arrives
+ * that way from a server whose names are loosely typed, and must be listed, not dropped.
+ */
+const text = z.preprocess((value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value), z.string());
 /**
  * An id. The documents show lowercase UUID strings, but a server backed by integer keys sends
  * numbers: both are read, as strings, so ids compare alike wherever they came from.

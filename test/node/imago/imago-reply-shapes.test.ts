@@ -125,6 +125,13 @@ describe('ids as strings or numbers', () => {
     expect(read<{ id: string }[]>(imageryItems, [{ id: 9, startDepth: 0, endDepth: 1 }]).data[0]!.id).toBe('9');
     expect(read<{ workspaces: { id: string }[] }>(contextReply, context({ id: 5 })).data.workspaces[0]!.id).toBe('5');
   });
+
+  it('names sent as numbers (a hole named 4242) are read as that text, not dropped from the list', () => {
+    const holes = read<{ collections: { name: string }[] }>(collectionList, { collections: [collection(1, { name: 4242 }), collection(2)] });
+    expect(holes.data.collections.map((c) => c.name)).toEqual(['4242', 'RC-2']);
+    expect(holes.notes).toEqual([]);
+    expect(read<{ name: string }[]>(datasetList, [{ id: 'd', name: 2024 }]).data[0]!.name).toBe('2024');
+  });
 });
 
 describe('paging facts', () => {
