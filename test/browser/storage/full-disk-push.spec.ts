@@ -14,14 +14,16 @@ test('an event Dougal took while the disk filled is settled once, by itself, whe
   await signInDougal(corelog);
   await openEventLog(app, 1);
   const posts = () => emulators!.dougal.server.log.list().filter((r) => r.method === 'POST' && r.path.endsWith('/event')).length;
-  emulators!.dougal.server.faults.latencyMs = 2500;
+  // Dougal holds its reply long enough for the disk to fill meanwhile (filling takes a few seconds under load).
+  emulators!.dougal.server.faults.latencyMs = 8_000;
   const entry = app.getByTestId('entry-line');
   await entry.getByLabel('Remarks').fill('gun 12 autofire');
   await entry.getByLabel('Remarks').press('Enter');
   await expect(entry.getByLabel('Remarks')).toHaveValue('');
-  await expect.poll(() => emulators!.dougal.server.log.list().some((r) => r.method === 'POST'), { timeout: 10_000 }).toBe(true);
+  // Marked as being sent (the attempt counted before the request goes): the create is on its way.
+  await expect.poll(async () => (await storedRows<{ state: string }>(app, 'corelog-eventlog', 'outbox')).map((r) => r.state), { timeout: 10_000 }).toEqual(['sending']);
   await disk.fill();
-  await expect.poll(() => serverEventsFromCorelog(emulators!).filter((e) => e.remarks === 'gun 12 autofire').length, { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => serverEventsFromCorelog(emulators!).filter((e) => e.remarks === 'gun 12 autofire').length, { timeout: 20_000 }).toBe(1);
   emulators!.dougal.server.faults.latencyMs = 0;
   // Said in plain words, on the strip and in the window's banner; nothing posted again meanwhile.
   const stripError = app.getByTestId('sync-dougal-error');
