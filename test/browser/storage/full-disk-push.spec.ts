@@ -10,6 +10,7 @@ import { limitedDisk, storedRows } from './storage-helpers';
 test.use({ systems: 'emulators' });
 
 test('an event Dougal took while the disk filled is settled once, by itself, when space is back', async ({ app, corelog, emulators }) => {
+  test.setTimeout(120_000);
   const disk = await limitedDisk(app, corelog.server.url);
   await signInDougal(corelog);
   await openEventLog(app, 1);

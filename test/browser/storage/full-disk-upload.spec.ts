@@ -31,6 +31,7 @@ async function photoStates(app: Page): Promise<string[]> {
 }
 
 test('a photo Imago took while the disk filled is settled once, by itself, when space is back', async ({ app, corelog, emulators }) => {
+  test.setTimeout(120_000);
   const disk = await limitedDisk(app, corelog.server.url);
   const dir = await mkdtemp(join(corelog.dataDir, 'picked-'));
   const [photo] = await writeGoodPhotos(dir, HOLE, 1);
@@ -41,14 +42,15 @@ test('a photo Imago took while the disk filled is settled once, by itself, when 
   await app.getByLabel('Add photos').setInputFiles([photo!.path]);
   await expect(app.getByTestId('draft')).toHaveCount(1, { timeout: 30_000 });
 
-  emulators!.imago.server.faults = { ...emulators!.imago.server.faults, latencyMs: 2500 };
+  // Imago holds each reply long enough for the disk to fill meanwhile (filling takes a few seconds under load).
+  emulators!.imago.server.faults = { ...emulators!.imago.server.faults, latencyMs: 6_000 };
   await app.getByTestId('queue-drafts').click();
   // The upload itself is on its way (the hole and interval went first): the disk fills meanwhile.
   await expect
     .poll(async () => (await storedRows<{ kind: string; state: string }>(app, 'corelog-photos', 'outbox')).some((o) => o.kind === 'upload' && o.state === 'sending'), { timeout: 30_000 })
     .toBe(true);
   await disk.fill();
-  await expect.poll(() => imagesOfHole(emulators!), { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => imagesOfHole(emulators!), { timeout: 30_000 }).toBe(1);
   emulators!.imago.server.faults = { ...emulators!.imago.server.faults, latencyMs: 0 };
 
   const before = imagoRequests(emulators!).length;
