@@ -75,20 +75,21 @@ base('drop-down options show hostile Imago names by the display rule, and keep t
   await expect(app.getByLabel('Imagery type', { exact: true })).toHaveValue(names.imageryType);
 });
 
-/** Stands in front of Dougal; while `failing`, every POST gets a 500 whose body is `body`. */
+/** Stands in front of Dougal; while `failing`, every POST gets `status` with `body` as its message. */
 interface HostileFront {
   origin: string;
   failing: boolean;
+  status: number;
   body: string;
   close(): Promise<void>;
 }
 
 async function startHostileFront(target: string): Promise<HostileFront> {
-  const front: HostileFront = { origin: '', failing: false, body: '', close: async () => {} };
+  const front: HostileFront = { origin: '', failing: false, status: 500, body: '', close: async () => {} };
   const server: Server = createServer((req, res) => {
     if (front.failing && req.method === 'POST') {
       req.resume();
-      res.writeHead(500, { 'content-type': 'application/json' });
+      res.writeHead(front.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: front.body }));
       return;
     }
@@ -125,6 +126,10 @@ const hostileFront = (emulators: RunningEmulators | null) => (emulators as Runni
 
 test('an error quoting an override from the server does not turn Corelog’s words around', async ({ app, emulators }) => {
   const front = hostileFront(emulators);
+  // The notification sentences the window sends over the bridge (a WebSocket in browser mode).
+  const notices: string[] = [];
+  app.on('websocket', (socket) => socket.on('framesent', ({ payload }) => typeof payload === 'string' && payload.includes('notifySyncOutcome') && notices.push(payload)));
+  await app.reload();
   front.failing = true;
   front.body = `${RLO_NAME} ${ZERO_WIDTH} rejected`;
   await app.getByRole('button', { name: 'Connections' }).click();
@@ -144,6 +149,8 @@ test('an error quoting an override from the server does not turn Corelog’s wor
   await card.getByRole('button', { name: /^Sign in to/ }).click();
   await expect(notice).toHaveCount(0, { timeout: 15_000 });
   await openEventLog(app, 1000);
+  // Refused for good (a 4xx): the item fails at once, and the failure is also notified.
+  front.status = 422;
   front.failing = true;
   await logEvent(app, 'refused by a hostile server');
   const strip = app.getByTestId('sync-dougal-error').or(app.getByTestId('sync-dougal-attention'));
@@ -153,6 +160,9 @@ test('an error quoting an override from the server does not turn Corelog’s wor
   await app.getByRole('button', { name: /^Outbox/ }).click();
   await expect(app.getByRole('dialog', { name: 'Outbox' })).toContainText('evil\uFFFDfdp.exe');
   expect(await hiddenCharactersShown(app)).toEqual([]);
+  await expect.poll(() => notices.some((n) => n.includes('fdp.exe')), { timeout: 15_000 }).toBe(true);
+  for (const notice of notices) expect(notice).not.toMatch(/\u202E|\\u202e/i);
+  expect(notices.find((n) => n.includes('fdp.exe'))).toContain('evil\uFFFDfdp.exe');
   front.failing = false;
 });
 
