@@ -1,4 +1,12 @@
+import { displayText } from '../../../common/display-text';
 import type { BridgeError } from '../../../common/errors';
+import { ShownText } from '../ui/ShownText';
+
+/**
+ * How much of a message is shown: messages quote what a server said, and neither an override in
+ * it (which would turn the advice after it around) nor a 100,000-character body may reach the page.
+ */
+export const MESSAGE_CHARACTERS = 600;
 
 const ADVICE: Partial<Record<BridgeError['kind'], string>> = {
   auth: 'Sign in again on the Connections screen.',
@@ -13,13 +21,13 @@ export function ErrorNotice({ error, testId }: { error: BridgeError; testId?: st
   const advice = ADVICE[error.kind];
   return (
     <div className={`notice notice-${error.retryable ? 'transient' : 'error'}`} role="alert" data-testid={testId} data-kind={error.kind}>
-      <span>{error.message}</span>
+      <ShownText text={error.message} max={MESSAGE_CHARACTERS} />
       {advice && <span className="advice"> {advice}</span>}
       {error.issues && error.issues.length > 0 && (
         <ul>
           {error.issues.map((issue) => (
             <li key={issue.path}>
-              {issue.path}: {issue.message}
+              {displayText(issue.path, { maxCharacters: MESSAGE_CHARACTERS })}: <ShownText text={issue.message} max={MESSAGE_CHARACTERS} />
             </li>
           ))}
         </ul>

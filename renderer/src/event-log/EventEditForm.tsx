@@ -7,6 +7,7 @@
  */
 import { useState } from 'react';
 import { REMARKS_RULES, type EventFields, type EventLabel } from '../../../common/bridge/event-log-contract';
+import { displayText } from '../../../common/display-text';
 import { readEventTime } from '../../../common/forms/date-fields';
 import { eventTimingProblem } from '../../../common/forms/event-fields';
 import { sequenceField, shotPointField } from '../../../common/forms/number-fields';
@@ -194,7 +195,8 @@ export function EventEditForm({ row, zone, labels, onError }: { row: LogEvent; z
 
 function describe(value: EditValues[Field]): string {
   const text = typeof value === 'string' ? value : value.join(', ');
-  return text === '' ? '(empty)' : text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  // Cut at a whole character (never half an emoji) and shown by the one display rule.
+  return text === '' ? '(empty)' : displayText(text, { maxCharacters: 80, cutMark: 'ellipsis' });
 }
 
 /** A field's problem, said under it; `${field}-problem` is what the field's aria-describedby names. */

@@ -6,6 +6,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { displayText } from '../../../common/display-text';
 import { dateField } from '../../../common/forms/date-fields';
 import { sequenceField } from '../../../common/forms/number-fields';
 import { setCurrentProject, useCurrentProject } from './current-project';
@@ -23,11 +24,17 @@ import { SequencesPanel } from './SequencesPanel';
 import { LinesPanel } from './survey/LinesPanel';
 import { PlanPanel } from './survey/PlanPanel';
 import { eventLogSync } from './sync-engine';
+import { NAME_CHARACTERS } from '../ui/ShownText';
 
 type Tab = 'log' | 'sequences' | 'plan' | 'lines' | 'qc';
 const TAB_NAMES: Record<Tab, string> = { log: 'Log', sequences: 'Sequences', plan: 'Plan', lines: 'Lines', qc: 'QC' };
 const fromDayField = dateField('From day');
 const toDayField = dateField('To day');
+/**
+ * Project and label names as a drop-down shows them (the option's value stays the exact name): an
+ * override cannot turn the text around, 100,000 characters cannot widen the select.
+ */
+const SHOWN_NAME = { maxCharacters: NAME_CHARACTERS };
 
 /** What is wrong with the filter's fields, said next to them (null when nothing). */
 function filterProblem(sequenceText: string, filter: EventFilter): string | null {
@@ -93,7 +100,7 @@ export function EventLogScreen() {
           <select value={project} onChange={(e) => setCurrentProject(e.target.value)} aria-label="Project">
             {(projects.length ? projects : [{ pid: project, name: project }]).map((p) => (
               <option key={p.pid} value={p.pid}>
-                {p.name} ({p.pid})
+                {`${displayText(p.name, SHOWN_NAME)} (${displayText(p.pid, SHOWN_NAME)})`}
               </option>
             ))}
           </select>
@@ -182,7 +189,7 @@ export function EventLogScreen() {
                   <option value="">any label</option>
                   {labels.map((l) => (
                     <option key={l.name} value={l.name}>
-                      {l.name}
+                      {displayText(l.name, SHOWN_NAME)}
                     </option>
                   ))}
                 </select>

@@ -16,7 +16,7 @@ import { asBridgeError, createHole, refreshCatalogue, refreshHoles, refreshInter
 import { UploadQueue } from './UploadQueue';
 import { StripLogPanel } from './strip-log/StripLogPanel';
 import { usePhotoSelection } from './use-photo-selection';
-import { DatasetOptions, ImageryTypeOptions, WorkspaceOptions } from './catalogue-options';
+import { DatasetOptions, ImageryTypeOptions, optionName, WorkspaceOptions } from './catalogue-options';
 
 export function PhotosScreen() {
   const view = usePhotoSelection();
@@ -71,8 +71,7 @@ export function PhotosScreen() {
               <option value="">Choose…</option>
               {view.holes.map((h) => (
                 <option key={h.id} value={h.id}>
-                  {h.name}
-                  {h.remoteId ? '' : ' (not in Imago yet)'}
+                  {`${optionName(h.name)}${h.remoteId ? '' : ' (not in Imago yet)'}`}
                 </option>
               ))}
             </select>

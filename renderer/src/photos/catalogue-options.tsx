@@ -3,6 +3,16 @@
  * every screen that picks a target (Photos, Archive import), so both name them the same way.
  */
 import type { CatalogueDataset, CatalogueWorkspace, PhotoCatalogue } from '../../../common/bridge/photo-contract';
+import { displayText } from '../../../common/display-text';
+import { NAME_CHARACTERS } from '../ui/ShownText';
+
+/**
+ * A name from Imago as an option shows it: by the one display rule (an override cannot turn the
+ * text around, 100,000 characters cannot widen the select). The option's value stays the exact name.
+ */
+export function optionName(name: unknown): string {
+  return displayText(name, { maxCharacters: NAME_CHARACTERS });
+}
 
 /** Workspaces as "folder › name", read-only ones marked (and disabled where writing is the point). */
 export function WorkspaceOptions({ catalogue, disableReadonly = false }: { catalogue: PhotoCatalogue | null | undefined; disableReadonly?: boolean }) {
@@ -10,9 +20,7 @@ export function WorkspaceOptions({ catalogue, disableReadonly = false }: { catal
     <>
       {catalogue?.workspaces.map((w) => (
         <option key={w.id} value={w.name} disabled={disableReadonly && w.readonly}>
-          {w.folder ? `${w.folder} › ` : ''}
-          {w.name}
-          {w.readonly ? ' (read-only)' : ''}
+          {`${w.folder ? `${optionName(w.folder)} › ` : ''}${optionName(w.name)}${w.readonly ? ' (read-only)' : ''}`}
         </option>
       ))}
     </>
@@ -25,7 +33,7 @@ export function DatasetOptions({ workspace }: { workspace: CatalogueWorkspace | 
     <>
       {workspace?.datasets.map((d) => (
         <option key={d.id} value={d.name}>
-          {d.name} ({d.lengthUnits})
+          {`${optionName(d.name)} (${optionName(d.lengthUnits)})`}
         </option>
       ))}
     </>
@@ -38,7 +46,7 @@ export function ImageryTypeOptions({ dataset }: { dataset: CatalogueDataset | nu
     <>
       {dataset?.imageryTypes.map((t) => (
         <option key={t.id} value={t.name}>
-          {t.name}
+          {optionName(t.name)}
         </option>
       ))}
     </>

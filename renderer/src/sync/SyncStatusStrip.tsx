@@ -14,6 +14,16 @@ import { useSyncNotifications } from './sync-notifications';
 import { publishSyncSnapshot } from './sync-snapshot';
 import { SYNC_SOURCES } from './sync-sources';
 import { SampleMark } from '../first-run/SampleMark';
+import { displayText } from '../../../common/display-text';
+import { MESSAGE_CHARACTERS } from '../app/ErrorNotice';
+
+/**
+ * A failure or an item's name as the strip and the outbox show it: they quote what a server said,
+ * so by the one display rule (an override in it cannot turn the words after it around) and cut.
+ */
+function shown(text: unknown): string {
+  return displayText(text, { maxCharacters: MESSAGE_CHARACTERS });
+}
 
 export function SyncStatusStrip({ connections }: { connections: Partial<Record<SystemId, ConnectionStatus>> }) {
   const sources = SYNC_SOURCES.map((useSource) => useSource()).filter((s): s is SyncSourceStatus => s !== null);
@@ -46,13 +56,13 @@ export function SyncStatusStrip({ connections }: { connections: Partial<Record<S
               {lastSuccess ? `synced ${formatRelative(lastSuccess)}` : 'not synced yet'}
             </span>
             {attention ? (
-              <span className="error sync-error" role="alert" title={attention} data-testid={`sync-${system}-attention`}>
-                {attention}
+              <span className="error sync-error" role="alert" title={shown(attention)} data-testid={`sync-${system}-attention`}>
+                {shown(attention)}
               </span>
             ) : (
               error && (
                 <span className="error sync-error" role="alert" data-testid={`sync-${system}-error`}>
-                  {error.message}
+                  {shown(error.message)}
                 </span>
               )
             )}
@@ -105,11 +115,11 @@ function OutboxPanel({ sources, onClose }: { sources: SyncSourceStatus[]; onClos
               <tbody>
                 {source.items.map((item) => (
                   <tr key={item.id} data-state={item.state} data-attention={item.attention ? 'yes' : undefined}>
-                    <td>{item.label}</td>
+                    <td>{shown(item.label)}</td>
                     <td>{item.attention ? 'needs attention' : item.state}</td>
                     <td>{item.attempts}</td>
                     <td>{item.nextAttemptAt ? formatRelative(item.nextAttemptAt) : ''}</td>
-                    <td className="error">{item.attention ?? item.lastError?.message ?? ''}</td>
+                    <td className="error">{shown(item.attention ?? item.lastError?.message ?? '')}</td>
                     <td>
                       {item.state === 'failed' && source.retryItem && (
                         <button type="button" onClick={() => source.retryItem!(item.id)}>

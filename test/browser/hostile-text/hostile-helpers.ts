@@ -87,3 +87,31 @@ export async function hiddenCharactersShown(page: Page): Promise<string[]> {
     return found;
   });
 }
+
+/**
+ * Options of every drop-down whose shown text holds a character that hides or rearranges text
+ * (isolates U+2068/U+2069 are the display rule's own and allowed), or is longer than `maxLength`,
+ * or selects wider than the window; with the select's name and a few characters around the fault.
+ */
+export async function optionProblems(page: Page, maxLength: number): Promise<string[]> {
+  return page.evaluate((max) => {
+    const found: string[] = [];
+    for (const select of document.querySelectorAll('select')) {
+      const name = select.getAttribute('aria-label') ?? select.name;
+      if (select.getBoundingClientRect().width > window.innerWidth) found.push(`${name}: select ${Math.round(select.getBoundingClientRect().width)} px wide`);
+      for (const option of select.options) {
+        const text = option.textContent ?? '';
+        // eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
+        const at = text.search(/[\u202A-\u202E\u2066\u2067\u200B\u2060\uFEFF\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+        if (at >= 0) found.push(`${name}: ${JSON.stringify(text.slice(Math.max(0, at - 10), at + 10))}`);
+        if (text.length > max) found.push(`${name}: option text of ${text.length} characters`);
+      }
+    }
+    return found;
+  }, maxLength);
+}
+
+/** The values of a drop-down's options (what identifies the thing chosen). */
+export async function optionValues(page: Page, label: string): Promise<string[]> {
+  return page.getByLabel(label, { exact: true }).evaluate((select) => [...(select as HTMLSelectElement).options].map((o) => o.value));
+}

@@ -6,6 +6,9 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { EventLabel } from '../../../../common/bridge/event-log-contract';
 import { freeTextProblem } from '../../../../common/free-text';
+import { displayText } from '../../../../common/display-text';
+import { downloadName } from '../csv-export';
+import { NAME_CHARACTERS } from '../../ui/ShownText';
 import { LabelChip, LabelPicker } from '../LabelPicker';
 import {
   describeImport,
@@ -33,12 +36,15 @@ const POSITION_TEXT: Record<TemplatePosition, string> = {
 
 const EMPTY: TemplateContent = { name: '', remarks: '', labels: [], position: 'none', key: null };
 
-/** Saves `text` as a file through the browser's download (the desktop app shows a save dialog). */
+/**
+ * Saves `text` as a file through the browser's download (the desktop app shows a save dialog),
+ * under a name made safe like every other download's: it holds the Dougal project id.
+ */
 function downloadJson(text: string, fileName: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = fileName;
+  link.download = downloadName(fileName);
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
@@ -147,7 +153,7 @@ export function TemplateManager({ project, labels, templates, onClose }: { proje
   return (
     <section className="template-manager card" aria-label="Templates" data-testid="template-manager" {...{ [KEYS_OFF_ATTRIBUTE]: '' }}>
       <div className="row template-manager-head">
-        <h2>Templates of {project}</h2>
+        <h2>Templates of {displayText(project, { maxCharacters: NAME_CHARACTERS })}</h2>
         <button type="button" onClick={() => setEditing('new')} disabled={editing === 'new'}>
           New template
         </button>
