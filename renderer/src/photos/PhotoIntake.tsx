@@ -21,6 +21,7 @@ import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
 import { useEngineLock } from '../sync/engine-lock';
 import { asBridgeError, discardDrafts, draftProblem, intakeStaged, queueDrafts, updateDraftBinding, type IntakeDefaults } from './photo-records';
+import { optionName } from './catalogue-options';
 import { photosDb, type TrayPhoto } from './photos-db';
 import { useBlobUrl } from './use-blob-url';
 import type { ResolvedSelection } from './use-photo-selection';
@@ -149,7 +150,9 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
             Image type for photos whose name does not say
             <select value={selection.imageTypeName || imageryType.imageTypes[0]?.name} onChange={(e) => view.select({ imageTypeName: e.target.value })}>
               {imageryType.imageTypes.map((t) => (
-                <option key={t.name}>{t.name}</option>
+                <option key={t.name} value={t.name}>
+                  {optionName(t.name)}
+                </option>
               ))}
             </select>
           </label>
@@ -248,9 +251,12 @@ function DraftRow({ photo, problem, imageTypes, units }: { photo: TrayPhoto; pro
           <DraftDepth photo={photo} side="from" field={fromDepthField} units={units} />
           <DraftDepth photo={photo} side="to" field={toDepthField} units={units} />
           <select aria-label="Image type" value={b.imageTypeName} onChange={(e) => void updateDraftBinding(photo.id, { imageTypeName: e.target.value })}>
-            {!imageTypes.includes(b.imageTypeName) && <option value={b.imageTypeName}>{b.imageTypeName || 'Choose…'}</option>}
+            {!imageTypes.includes(b.imageTypeName) && <option value={b.imageTypeName}>{b.imageTypeName ? optionName(b.imageTypeName) : 'Choose…'}</option>}
             {imageTypes.map((t) => (
-              <option key={t}>{t}</option>
+              // The value is the exact name: without it the browser takes the text with its spaces collapsed.
+              <option key={t} value={t}>
+                {optionName(t)}
+              </option>
             ))}
           </select>
         </span>

@@ -98,7 +98,7 @@ function TemplateEditor({ project, labels, templates, editing, onDone }: { proje
             return (
               <option key={k} value={k}>
                 {k}
-                {other ? ` (moves from “${templateTitle(other)}”)` : ''}
+                {other ? ` (moves from “${displayText(templateTitle(other), { maxCharacters: 80, cutMark: 'ellipsis' })}”)` : ''}
               </option>
             );
           })}
