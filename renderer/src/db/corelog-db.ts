@@ -8,6 +8,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { currentProfile, profileDbName } from '../first-run/profile';
+import { withPlainStorageErrors } from '../storage/plain-storage-errors';
 
 export const CORELOG_DB_NAME = 'corelog';
 
@@ -44,7 +45,8 @@ export class CorelogDb extends Dexie {
   }
 }
 
-export const db = new CorelogDb(profileDbName(CORELOG_DB_NAME));
+/** A write the browser's storage refuses (a full disk) fails in plain words (storage/plain-storage-errors.ts). */
+export const db = withPlainStorageErrors(new CorelogDb(profileDbName(CORELOG_DB_NAME)));
 
 /** The version a note is (see ScratchNote.rev). */
 export function noteRevision(note: ScratchNote | undefined): string | null {

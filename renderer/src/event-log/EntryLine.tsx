@@ -81,6 +81,16 @@ interface Prepared {
   typed: TypedEntry | null;
   /** The Time box's text it was read from (used once: cleared after logging, unless retyped meanwhile). */
   typedTime: string;
+  /** A template's placeholder values: the prompt comes back with them if the event is not logged. */
+  prompted: OpenPrompt | null;
+}
+
+/** A placeholder prompt on screen; `typed` and `problem` when it came back after a failed write. */
+interface OpenPrompt {
+  template: TemplateRow;
+  returnTo: HTMLElement | null;
+  typed?: ReadonlyMap<string, string>;
+  problem?: string;
 }
 
 /** The entry line's boxes that a logged event empties (the sequence stays for the next entry). */
@@ -99,7 +109,9 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
   const [error, setError] = useState<string | null>(null);
   const [labelTyped, setLabelTyped] = useState('');
   const [cleaned, setCleaned] = useState(false);
-  const [prompt, setPrompt] = useState<{ template: TemplateRow; returnTo: HTMLElement | null } | null>(null);
+  const [prompt, setPrompt] = useState<OpenPrompt | null>(null);
+  const promptOpen = useRef(prompt);
+  promptOpen.current = prompt;
   const [confirm, setConfirm] = useState<Prepared | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const zone = useAppSettings().timeZone;
@@ -203,6 +215,12 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       // Named in the message too, in case new text was typed into the box meanwhile.
       const what = prepared.input.remarks || prepared.input.labels.join(', ');
       reportLocalWriteFailure(e);
+      const { prompted } = prepared;
+      if (prompted && promptOpen.current === null) {
+        // The placeholder values come back in their prompt, not lost with it: Enter logs it again.
+        setPrompt({ ...prompted, problem: `“${what}” was not logged: ${whyNotSaved(e, 'press Enter again')}` });
+        return;
+      }
       // A template's event is logged again with its key or button; the entry line's with Enter.
       setError(`“${what}” was not logged: ${whyNotSaved(e, prepared.template === null ? 'press Enter again' : 'log it again')}`);
     } finally {
@@ -237,7 +255,7 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
       const base = { sequence: sequenceReading.value, point: pointReading.value, remarks: remarks.trim(), labels: chosenNow };
       if (!base.remarks && base.labels.length === 0) throw new Error('Type remarks or pick a label first.');
       const ready = timed(base, false);
-      if (ready) proceed({ ...ready, template: null, returnTo: null, typed: { remarks, point, chosen: chosenNow }, typedTime: time });
+      if (ready) proceed({ ...ready, template: null, returnTo: null, typed: { remarks, point, chosen: chosenNow }, typedTime: time, prompted: null });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -251,13 +269,14 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
     return templatePlace(template.position, { sequence: sequenceReading.value, point: pointReading.value }, sequenceBeingAcquired(sequences));
   };
 
-  const logTemplate = (template: TemplateRow, filledRemarks: string, returnTo: HTMLElement | null) => {
+  const logTemplate = (template: TemplateRow, filledRemarks: string, returnTo: HTMLElement | null, typedValues?: ReadonlyMap<string, string>) => {
     setPrompt(null);
     try {
       const tooLong = freeTextProblem(filledRemarks, REMARKS_RULES);
       if (tooLong) throw new Error(tooLong);
       const ready = timed({ ...placeOf(template), remarks: filledRemarks, labels: [...template.labels] }, true);
-      if (ready) proceed({ ...ready, template: templateTitle(template), returnTo, typed: null, typedTime: time });
+      const prompted = typedValues ? { template, returnTo, typed: typedValues } : null;
+      if (ready) proceed({ ...ready, template: templateTitle(template), returnTo, typed: null, typedTime: time, prompted });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -282,7 +301,9 @@ export function EntryLine({ project, labels, sequences = [] }: { project: string
         <PlaceholderPrompt
           key={prompt.template.id}
           template={prompt.template}
-          onDone={(filled) => logTemplate(prompt.template, filled, prompt.returnTo)}
+          typed={prompt.typed}
+          problem={prompt.problem}
+          onDone={(filled, typed) => logTemplate(prompt.template, filled, prompt.returnTo, typed)}
           onCancel={() => {
             setPrompt(null);
             refocus(prompt.returnTo, document.activeElement);

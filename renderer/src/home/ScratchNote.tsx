@@ -11,6 +11,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
 import { adoptSharedScratchNote, db, noteRevision, type ScratchNote as StoredNote } from '../db/corelog-db';
+import { whyNotSaved } from '../storage/local-write-failure';
+import { onStorageProblem, storageProblem } from '../storage/storage-health';
 
 const NOTE_ID = 'scratch';
 const SAVE_DELAY_MS = 250;
@@ -62,9 +64,18 @@ export function ScratchNote() {
       if (latest.current === text) latest.current = null;
       setError(null);
     } catch (e) {
-      setError(`Could not save the note on this computer: ${(e as Error).message}. Your text is still in the box; copy it somewhere safe.`);
+      setError(`Could not save the note on this computer: ${whyNotSaved(e, 'it is saved by itself')} Your text is still in the box; copy it somewhere safe.`);
     }
   };
+
+  // A full disk that clears (storage/storage-health.ts): the text left unsaved is saved then.
+  useEffect(
+    () =>
+      onStorageProblem(() => {
+        if (storageProblem() === null && latest.current !== null) void save();
+      }),
+    [],
+  );
 
   useEffect(() => {
     const flush = () => void save();

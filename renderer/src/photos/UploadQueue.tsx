@@ -3,12 +3,17 @@
  * (everything waiting, failed photos included), and every queued or failed photo with its own
  * progress, the server's reason, or — when its failure keeps repeating — a plain "needs
  * attention" summary. A virtual list, because a core-shed station queues hundreds of photos a day.
+ *
+ * Pause takes effect in this window at once and is then saved (so it holds after a restart); when
+ * the saving is refused (a full disk) the window stays paused and says the pause is not saved yet,
+ * with a button to save it once space is back.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { displayText } from '../../../common/display-text';
 import { formatRelative } from '../app/time-format';
+import { whyNotSaved } from '../storage/local-write-failure';
 import { attentionSummary } from '../sync/attention';
 import { NAME_CHARACTERS } from '../ui/ShownText';
 
@@ -20,6 +25,7 @@ import { photoUploadEngine } from './upload-engine';
 import { useQueueProgress, useUploadEngineSnapshot } from './use-photo-sync';
 
 const MB = 1024 * 1024;
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const formatMb = (bytes: number) => `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
 
 function formatDuration(seconds: number): string {
@@ -51,17 +57,34 @@ export function UploadQueue() {
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => 52, overscan: 8 });
   const percent = progress.totalBytes > 0 ? Math.round((100 * progress.sentBytes) / progress.totalBytes) : 0;
+  // Paused in this window, saved or not: a pause that could not be written down still holds here.
+  const paused = progress.paused || snapshot.paused;
+  const [pauseProblem, setPauseProblem] = useState<{ pausing: boolean; message: string } | null>(null);
+  const pause = () =>
+    void photoUploadEngine.pause().then(
+      () => setPauseProblem(null),
+      (e: unknown) =>
+        setPauseProblem({
+          pausing: true,
+          message: `Uploads are paused in this window only: the pause could not be saved, so after a restart or a reload uploads would start again. ${capitalised(whyNotSaved(e, 'press “Save the pause”'))}`,
+        }),
+    );
+  const resume = () =>
+    void photoUploadEngine.resume().then(
+      () => setPauseProblem(null),
+      (e: unknown) => setPauseProblem({ pausing: false, message: `Uploads could not be resumed: ${whyNotSaved(e, 'press Resume uploads again')}` }),
+    );
 
   return (
     <div className="card upload-queue">
       <div className="row">
         <h2>Upload queue</h2>
-        {progress.paused ? (
-          <button type="button" className="primary" onClick={() => void photoUploadEngine.resume()}>
+        {paused ? (
+          <button type="button" className="primary" onClick={resume}>
             Resume uploads
           </button>
         ) : (
-          <button type="button" onClick={() => void photoUploadEngine.pause()}>
+          <button type="button" onClick={pause}>
             Pause uploads
           </button>
         )}
@@ -71,6 +94,16 @@ export function UploadQueue() {
           </button>
         )}
       </div>
+      {pauseProblem && (
+        <p className="error" role="alert" data-testid="queue-pause-problem">
+          {pauseProblem.message}{' '}
+          {pauseProblem.pausing && paused && (
+            <button type="button" onClick={pause}>
+              Save the pause
+            </button>
+          )}
+        </p>
+      )}
       {snapshot.heldReason && items.length > 0 && (
         <p className="error" role="alert" data-testid="queue-held">
           {snapshot.heldReason}
@@ -81,7 +114,7 @@ export function UploadQueue() {
           ? 'Nothing waiting.'
           : `${progress.doneCount} of ${progress.totalCount} photos sent · ${formatMb(progress.sentBytes)} of ${formatMb(progress.totalBytes)}${
               progress.secondsLeft !== null ? ` · about ${formatDuration(progress.secondsLeft)} left` : ''
-            }${progress.paused ? ' · paused' : ''}`}
+            }${paused ? ' · paused' : ''}`}
       </p>
       {progress.totalBytes > 0 && <progress max={100} value={percent} aria-label="Upload progress" />}
       {worst && (
@@ -122,7 +155,7 @@ export function UploadQueue() {
                     {displayText(item.lastError?.message ?? 'Waiting', { maxCharacters: NAME_CHARACTERS })} · next try {formatRelative(new Date(item.nextAttemptAt).toISOString())}
                   </span>
                 ) : (
-                  <span className="muted">{progress.paused ? 'Paused' : 'Waiting'}</span>
+                  <span className="muted">{paused ? 'Paused' : 'Waiting'}</span>
                 )}
               </div>
             );

@@ -127,12 +127,16 @@ export async function createHole(workspaceName: string, datasetName: string, nam
   if (problem) throw new PhotoWriteError(problem);
   await assertWritable(workspaceName);
   const id = holeId(workspaceName, datasetName, trimmed);
-  await photosDb.transaction('rw', photosDb.holes, photosDb.outbox, async () => {
-    if (await photosDb.holes.get(id)) return;
-    await photosDb.holes.add({ id, workspaceName, datasetName, name: trimmed, remoteId: null });
-    await photosDb.outbox.add(outboxItem('hole', id, `Create hole ${trimmed}`));
-  });
+  await photosDb.transaction('rw', photosDb.holes, photosDb.outbox, () => addHoleUnlessKnown(workspaceName, datasetName, trimmed));
   return id;
+}
+
+/** The hole and its Imago job, unless it is known already; inside the caller's transaction (holes, outbox). */
+async function addHoleUnlessKnown(workspaceName: string, datasetName: string, trimmed: string): Promise<void> {
+  const id = holeId(workspaceName, datasetName, trimmed);
+  if (await photosDb.holes.get(id)) return;
+  await photosDb.holes.add({ id, workspaceName, datasetName, name: trimmed, remoteId: null });
+  await photosDb.outbox.add(outboxItem('hole', id, `Create hole ${trimmed}`));
 }
 
 export interface IntervalDraft {
@@ -483,13 +487,17 @@ export async function queueDrafts(ids: string[], imageryType: CatalogueImageryTy
 async function queueOne(photo: TrayPhoto, imageryType: CatalogueImageryType): Promise<'queued' | 'already-queued' | 'changed'> {
   const { binding: b } = photo;
   const hole = holeId(photo.workspaceName, photo.datasetName, b.hole.trim());
-  if (!(await photosDb.holes.get(hole))) await createHole(photo.workspaceName, photo.datasetName, b.hole);
+  const holeProblem = holeNameProblem(b.hole.trim());
+  if (holeProblem) throw new PhotoWriteError(holeProblem);
   await assertWritable(photo.workspaceName);
-  return photosDb.transaction('rw', photosDb.intervals, photosDb.photos, photosDb.outbox, async () => {
+  // All or nothing: a new hole and its Imago job are written with the photo's queueing, so a
+  // queueing refused (a full disk, an overlap) leaves no hole to be created in Imago for nothing.
+  return photosDb.transaction('rw', [photosDb.holes, photosDb.intervals, photosDb.photos, photosDb.outbox], async () => {
     // Read again inside the transaction: what was checked above may have changed since.
     const now = await photosDb.photos.get(photo.id);
     if (now?.state !== 'draft' || (await photosDb.outbox.where('photoId').equals(photo.id).filter((o) => o.kind === 'upload').count())) return 'already-queued';
     if (!sameBinding(now.binding, b)) return 'changed';
+    await addHoleUnlessKnown(photo.workspaceName, photo.datasetName, b.hole.trim());
     const others = await photosDb.intervals.where('[holeId+imageryTypeName]').equals([hole, imageryType.name]).toArray();
     let interval = others.find((o) => same(o.from, b.from!) && same(o.to, b.to!));
     if (!interval) {

@@ -14,6 +14,8 @@ export interface Disk {
   fill(): Promise<void>;
   /** Gives plenty of room back. */
   free(): Promise<void>;
+  /** Leaves about `bytes` of room above what the origin uses now: a disk nearly, not quite, full. */
+  leave(bytes: number): Promise<void>;
 }
 
 /** Call right after the page opened, before the app has written much: room for the app's own data, then the test fills it. */
@@ -29,6 +31,10 @@ export async function limitedDisk(page: Page, url: string, roomBytes = 40e6): Pr
     },
     async free() {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 20e9 });
+    },
+    async leave(bytes) {
+      const used = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: used + bytes });
     },
   };
 }
