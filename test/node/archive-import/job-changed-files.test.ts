@@ -4,32 +4,18 @@
  * orientation) was not, so a different photo put under the same name after the dry run went to
  * Imago for that interval. Every file is now compared by its own bytes before it is prepared.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArchiveJobs } from '../../../electron/services/archive-import/archive-jobs';
 import { UploadPriorityGate } from '../../../electron/services/photos/upload-executor';
-import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { ARCHIVE_TARGET, smallTrayJpeg } from '../../support/archive-fixture';
-import { clientFor, startImago } from '../imago/imago-fixture';
+import { clientFor } from '../imago/imago-fixture';
+import { imagoSuite } from './imago-suite';
 
-let emulator: ImagoEmulator;
-const made: string[] = [];
-beforeAll(async () => {
-  emulator = await startImago();
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
+const suite = imagoSuite();
+const { temp } = suite;
 
 /** A tray photo stored sideways with EXIF orientation 6: intake turns it upright (a converted file). */
 const sideways = async (seed: number) => sharp(await smallTrayJpeg(seed)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
@@ -41,7 +27,7 @@ describe('a file changed after the dry run', () => {
     writeFileSync(join(folder, 'CH-1_0_1_Wet.jpg'), await sideways(1));
     writeFileSync(join(folder, 'CH-1_1_2_Wet.jpg'), await smallTrayJpeg(2));
     writeFileSync(join(folder, 'CH-1_2_3_Wet.jpg'), await sideways(3));
-    const { client } = clientFor(emulator, { timeoutMs: 15_000 });
+    const { client } = clientFor(suite.emulator, { timeoutMs: 15_000 });
     const jobs = new ArchiveJobs({ dataDir, imago: () => client, gate: new UploadPriorityGate(0), emitEveryMs: 50 });
     try {
       const { jobId } = await jobs.dryRun({ folder, patterns: ['{hole}_{from}_{to}_{imageType}'], manifest: null, target: { ...ARCHIVE_TARGET } });
@@ -49,7 +35,7 @@ describe('a file changed after the dry run', () => {
       // Another photo under the same names: one the run converts, one it sends as it is.
       writeFileSync(join(folder, 'CH-1_0_1_Wet.jpg'), await sideways(11));
       writeFileSync(join(folder, 'CH-1_1_2_Wet.jpg'), await smallTrayJpeg(12));
-      const posts = () => emulator.server.log.list().filter((e) => e.method === 'POST' && e.path === '/image').length;
+      const posts = () => suite.emulator.server.log.list().filter((e) => e.method === 'POST' && e.path === '/image').length;
       const postsBefore = posts();
       await jobs.run(jobId);
       const end = await jobs.settled(jobId);

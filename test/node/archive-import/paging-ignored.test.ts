@@ -5,36 +5,23 @@
  * that the hole could not be listed whole, and the run asks Imago about each such interval before
  * sending. Real HTTP to the Imago emulator with its `pagingOffset: ignored` dialect.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ArchiveRow } from '../../../common/bridge/archive-contract';
 import { ArchiveJobs } from '../../../electron/services/archive-import/archive-jobs';
 import { EXIT, runImportCli } from '../../../electron/services/archive-import/import-cli';
 import { PhotoStore } from '../../../electron/services/images';
 import { PhotoUploadExecutor, UploadPriorityGate } from '../../../electron/services/photos/upload-executor';
-import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { defaultBehaviour } from '../../../emulators/imago/options';
 import { ARCHIVE_TARGET, smallTrayJpeg } from '../../support/archive-fixture';
-import { clientFor, startImago } from '../imago/imago-fixture';
+import { clientFor } from '../imago/imago-fixture';
+import { imagoSuite } from './imago-suite';
 
-let emulator: ImagoEmulator;
-const made: string[] = [];
-beforeAll(async () => {
-  emulator = await startImago();
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
+const suite = imagoSuite();
+const { temp } = suite;
 const HOLE = 'PG-DD-0001';
-const posts = () => emulator.server.log.list().filter((e) => e.method === 'POST' && e.path === '/image').length;
+const posts = () => suite.emulator.server.log.list().filter((e) => e.method === 'POST' && e.path === '/image').length;
 
 describe('a hole on a server that ignores the paging offset', () => {
   it('is reported as not read whole, and photos Imago holds beyond the first page are not sent again', async () => {
@@ -42,7 +29,7 @@ describe('a hole on a server that ignores the paging offset', () => {
     const dataDir = temp('corelog-paging-data-');
     // Five photos already on Imago (a colleague's upload), one new.
     const store = await PhotoStore.open(join(temp('corelog-paging-store-'), 'photos'));
-    const { client } = clientFor(emulator, { timeoutMs: 15_000 });
+    const { client } = clientFor(suite.emulator, { timeoutMs: 15_000 });
     const seeder = new PhotoUploadExecutor({ client: () => client, store: async () => store, gate: new UploadPriorityGate(0) });
     for (let i = 0; i < 6; i++) {
       const bytes = await smallTrayJpeg(700 + i);
@@ -52,7 +39,7 @@ describe('a hole on a server that ignores the paging offset', () => {
       const stored = await store.putFile(file, 'image/jpeg');
       await seeder.upload({ jobId: `seed-${i}`, sha256: stored.sha256, target: { ...ARCHIVE_TARGET, collectionName: HOLE, from: i, to: i + 1 }, imageTypeName: 'Wet', attributes: {}, resend: false });
     }
-    emulator.setOptions({ ...defaultBehaviour(), pagingOffset: 'ignored', imageMetadataLimitCap: 2, imageryLimitCap: 2 });
+    suite.emulator.setOptions({ ...defaultBehaviour(), pagingOffset: 'ignored', imageMetadataLimitCap: 2, imageryLimitCap: 2 });
     const jobs = new ArchiveJobs({ dataDir, imago: () => client, gate: new UploadPriorityGate(0), emitEveryMs: 50 });
     try {
       const { jobId } = await jobs.dryRun({ folder, patterns: ['{hole}_{from}_{to}_{imageType}'], manifest: null, target: { ...ARCHIVE_TARGET } });
@@ -75,7 +62,7 @@ describe('a hole on a server that ignores the paging offset', () => {
       expect(after.filter((r) => r.outcome === 'uploaded')).toHaveLength(ready.length);
       expect(after.filter((r) => r.reason?.startsWith('Imago already held it'))).toHaveLength(ready.length - 1);
     } finally {
-      emulator.setOptions(defaultBehaviour());
+      suite.emulator.setOptions(defaultBehaviour());
       await jobs.dispose();
     }
   }, 120_000);
@@ -85,7 +72,7 @@ describe('a hole on a server that ignores the paging offset', () => {
     const dataDir = temp('corelog-paging-cli-data-');
     // The demo site's FF-DD-0012 holds more photos than a page of 2.
     for (let i = 0; i < 3; i++) writeFileSync(join(folder, `FF-DD-0012_${300 + i}_${301 + i}_Wet.jpg`), await smallTrayJpeg(750 + i));
-    emulator.setOptions({ ...defaultBehaviour(), pagingOffset: 'ignored', imageMetadataLimitCap: 2, imageryLimitCap: 2 });
+    suite.emulator.setOptions({ ...defaultBehaviour(), pagingOffset: 'ignored', imageMetadataLimitCap: 2, imageryLimitCap: 2 });
     let stdout = '';
     try {
       const code = await runImportCli(
@@ -93,13 +80,13 @@ describe('a hole on a server that ignores the paging offset', () => {
         {
           stdout: (text) => (stdout += text),
           stderr: () => undefined,
-          env: { CORELOG_DATA_DIR: dataDir, CORELOG_IMAGO_URL: emulator.server.baseUrl, CORELOG_IMAGO_USERNAME: 'demo', CORELOG_IMAGO_PASSWORD: 'demo' },
+          env: { CORELOG_DATA_DIR: dataDir, CORELOG_IMAGO_URL: suite.emulator.server.baseUrl, CORELOG_IMAGO_USERNAME: 'demo', CORELOG_IMAGO_PASSWORD: 'demo' },
           isTTY: false,
         },
       );
       expect(code).toBe(EXIT.done);
     } finally {
-      emulator.setOptions(defaultBehaviour());
+      suite.emulator.setOptions(defaultBehaviour());
     }
     expect(stdout).toMatch(/\d+ ready file\(s\): Imago did not list their hole whole .* asks Imago about each one's interval before sending it/);
   }, 120_000);

@@ -3,31 +3,17 @@
  * a UTF-8 byte order mark in the system's code page, so a hole named with ø or é came out garbled;
  * a file name a spreadsheet would run as a formula must arrive as text.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArchiveJobs } from '../../../electron/services/archive-import/archive-jobs';
 import { UploadPriorityGate } from '../../../electron/services/photos/upload-executor';
-import type { ImagoEmulator } from '../../../emulators/imago/index';
 import { ARCHIVE_TARGET, smallTrayJpeg } from '../../support/archive-fixture';
-import { clientFor, startImago } from '../imago/imago-fixture';
+import { clientFor } from '../imago/imago-fixture';
+import { imagoSuite } from './imago-suite';
 
-let emulator: ImagoEmulator;
-const made: string[] = [];
-beforeAll(async () => {
-  emulator = await startImago();
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
+const suite = imagoSuite();
+const { temp } = suite;
 
 describe('the archive report CSV', () => {
   it('starts with a UTF-8 byte order mark, keeps non-ASCII hole names intact and guards formula-like cells', async () => {
@@ -35,7 +21,7 @@ describe('the archive report CSV', () => {
     const folder = temp('corelog-report-archive-');
     writeFileSync(join(folder, 'BØGESKOV-é_0_1_Wet.jpg'), await smallTrayJpeg(41));
     writeFileSync(join(folder, '=cmd_1_2_Wet.jpg'), await smallTrayJpeg(42));
-    const { client } = clientFor(emulator, { timeoutMs: 15_000 });
+    const { client } = clientFor(suite.emulator, { timeoutMs: 15_000 });
     const jobs = new ArchiveJobs({ dataDir, imago: () => client, gate: new UploadPriorityGate(0), emitEveryMs: 50 });
     try {
       const { jobId } = await jobs.dryRun({ folder, patterns: ['{hole}_{from}_{to}_{imageType}'], manifest: null, target: { ...ARCHIVE_TARGET } });
