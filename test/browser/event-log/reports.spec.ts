@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText as pdfTextAsRead } from '../../support/pdf-text';
 import { lastShotPoint, lastShotTime, type EventInstance } from '../../../emulators/dougal/model';
 import { expect, test } from '../fixtures';
 import { logEvent, openEventLog, PROJECT, serverEvents, signInDougal } from './event-log-helpers';
@@ -17,19 +17,7 @@ import { logEvent, openEventLog, PROJECT, serverEvents, signInDougal } from './e
 test.use({ systems: 'emulators' });
 
 /** The PDF's text, all pages, whitespace collapsed. */
-async function pdfText(bytes: Buffer): Promise<string> {
-  const document = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
-  try {
-    let text = '';
-    for (let n = 1; n <= document.numPages; n++) {
-      const content = await (await document.getPage(n)).getTextContent();
-      text += content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('') + '\n';
-    }
-    return text.replace(/\s+/g, ' ');
-  } finally {
-    await document.destroy();
-  }
-}
+const pdfText = async (bytes: Buffer) => (await pdfTextAsRead(bytes)).replace(/\s+/g, ' ');
 
 /** "2024-06-03 08:00:00Z" as the report shows UTC times. */
 const utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')}Z`;

@@ -4,27 +4,13 @@
  * on the Photos screen, the strip log, the viewer and the hole report with its PDF.
  */
 import type { Page } from '@playwright/test';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../../support/pdf-text';
 import type { RunningEmulators } from '../../support/emulators';
 import { expect, test } from '../fixtures';
 import { openPhotosAt } from '../photos/photo-screen';
 import { cssAttack, hiddenCharactersShown, LONG_WORD, markup, overflowsSideways, pwned, RLO_NAME, startEvilServer, widestElements, ZERO_WIDTH, type EvilServer } from './hostile-helpers';
 
 test.use({ systems: 'emulators' });
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const document = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
-  try {
-    let text = '';
-    for (let n = 1; n <= document.numPages; n++) {
-      const content = await (await document.getPage(n)).getTextContent();
-      text += content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('') + '\n';
-    }
-    return text;
-  } finally {
-    await document.destroy();
-  }
-}
 
 const COMMENTS = 'Comments';
 
