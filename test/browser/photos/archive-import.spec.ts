@@ -14,6 +14,7 @@ import type { ArchiveOutcome } from '../../../common/bridge/archive-contract';
 import { createArchiveFixture, listArchivePhotosOnImago, photoKey, seedArchiveOnImago, type ArchiveFixture } from '../../support/archive-fixture';
 import { removeTestFolder } from '../../support/temp-folder';
 import { expect, test } from '../fixtures';
+import { CSV_BOM } from '../../../common/csv';
 
 test.use({ systems: 'emulators' });
 // A dry run and a capped run of ~250 photos on a busy 2-core machine.
@@ -85,6 +86,13 @@ test.afterEach(async () => {
   await removeTestFolder(reportDir);
 });
 
+
+/** A saved report's rows; it starts with a byte order mark, so Excel on Windows reads it as UTF-8 (common/csv.ts). */
+async function readReportCsv(path: string): Promise<string[][]> {
+  const report = await readFile(path, 'utf8');
+  expect(report.startsWith(CSV_BOM)).toBe(true);
+  return parseCsv(report.slice(CSV_BOM.length));
+}
 test('an archive is dry-run and imported from the Archive import screen: exact counts, a report, pause and resume, each photo once on Imago', async ({ app, corelog, emulators }) => {
   const imago = { baseUrl: emulators!.imago.server.baseUrl };
   await seedArchiveOnImago(fixture, imago);
@@ -159,7 +167,7 @@ test('an archive is dry-run and imported from the Archive import screen: exact c
   await app.getByLabel('Report CSV').fill(reportPath);
   await app.getByRole('button', { name: 'Save report CSV' }).click();
   await expect(app.getByTestId('archive-report-saved')).toHaveText(`Saved ${fixture.filesTotal} rows to ${reportPath}.`);
-  const [header, ...lines] = parseCsv(await readFile(reportPath, 'utf8'));
+  const [header, ...lines] = await readReportCsv(reportPath);
   expect(header!.slice(0, 2)).toEqual(['file', 'outcome']);
   expect(lines).toHaveLength(fixture.filesTotal);
   expect(Object.fromEntries(lines.map((l) => [l[0], l[1]]))).toEqual(Object.fromEntries(fixture.expected.map((e) => [e.file, e.outcome])));
@@ -221,7 +229,7 @@ test('an archive is dry-run and imported from the Archive import screen: exact c
   await app.getByLabel('Report CSV').fill(finalPath);
   await app.getByRole('button', { name: 'Save report CSV' }).click();
   await expect(app.getByTestId('archive-report-saved')).toHaveText(`Saved ${fixture.filesTotal} rows to ${finalPath}.`);
-  const [finalHeader, ...finalLines] = parseCsv(await readFile(finalPath, 'utf8'));
+  const [finalHeader, ...finalLines] = await readReportCsv(finalPath);
   const column = (name: string) => finalHeader!.indexOf(name);
   const uploadedLines = finalLines.filter((l) => l[column('outcome')] === 'uploaded');
   expect(uploadedLines.map((l) => l[column('file')]).sort()).toEqual(fixture.toUpload.map((e) => e.file).sort());
