@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 export interface EvilServer {
   origin: string;
@@ -114,4 +114,13 @@ export async function optionProblems(page: Page, maxLength: number): Promise<str
 /** The values of a drop-down's options (what identifies the thing chosen). */
 export async function optionValues(page: Page, label: string): Promise<string[]> {
   return page.getByLabel(label, { exact: true }).evaluate((select) => [...(select as HTMLSelectElement).options].map((o) => o.value));
+}
+
+/** Nothing ran, nothing loaded from elsewhere, no hidden or reordering character shown, no page wider than the window (soft: every finding is listed). */
+export async function expectUnharmed(app: Page, evil: EvilServer, where: string): Promise<void> {
+  expect.soft(await pwned(app), `${where}: script ran`).toBeNull();
+  expect.soft(evil.hits, `${where}: loaded from elsewhere`).toEqual([]);
+  expect.soft(await hiddenCharactersShown(app), `${where}: hidden or reordering characters shown as they are`).toEqual([]);
+  const { scroll, width } = await overflowsSideways(app);
+  expect.soft(scroll, `${where}: page wider than the window: ${(await widestElements(app)).join(' | ')}`).toBeLessThanOrEqual(width);
 }
