@@ -22,7 +22,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import type { ArchiveOutcome, ArchiveSource, ArchiveTarget } from '../../common/bridge/archive-contract';
+import type { ArchiveOutcome, ArchiveRow, ArchiveSource, ArchiveTarget } from '../../common/bridge/archive-contract';
 import { removeTestFolder } from './temp-folder';
 
 export const ARCHIVE_TARGET: ArchiveTarget = {
@@ -35,6 +35,26 @@ export const ARCHIVE_TARGET: ArchiveTarget = {
 export const ARCHIVE_PATTERNS = ['{hole}/{from}-{to}_{imageType}', '{hole}_{from}_{to}_{imageType}', '{hole}/{imageType}/{from}_{to}'] as const;
 
 /** The manifest's name inside the archive folder (the scan does not list the manifest itself). */
+/** A dry-run row of file number `index` (hole H-<index>, <index>–<index + 1> m, Wet), ready to upload unless `overrides` say otherwise: for journal tests. */
+export function plannedArchiveRow(index: number, overrides: Partial<ArchiveRow> = {}): ArchiveRow {
+  return {
+    index,
+    file: `H-${index}_${index}_${index + 1}_Wet.jpg`,
+    bytes: 1000 + index,
+    outcome: 'ready',
+    reason: null,
+    hole: `H-${index}`,
+    from: index,
+    to: index + 1,
+    imageType: 'Wet',
+    sha256: index.toString(16).padStart(64, '0'),
+    duplicateOf: null,
+    imageId: null,
+    imageryId: null,
+    ...overrides,
+  };
+}
+
 export const MANIFEST_NAME = 'manifest.csv';
 
 /** Every outcome a dry run gives, with 0 where the fixture has none (the `counts` shape). */

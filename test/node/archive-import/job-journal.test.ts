@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArchiveOutcome, ArchiveRow, ArchiveSource } from '../../../common/bridge/archive-contract';
 import { ArchiveJournal, JOURNAL_FILE } from '../../../electron/services/archive-import/archive-journal';
+import { plannedArchiveRow } from '../../support/archive-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'corelog-journal-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -20,21 +21,8 @@ const source: ArchiveSource = {
   target: { workspaceName: 'W', datasetName: 'D', imageryTypeName: 'Core Trays' },
 };
 const OUTCOMES: ArchiveOutcome[] = ['ready', 'ready', 'unmatched', 'ready', 'duplicate', 'on-imago'];
-const row = (index: number): ArchiveRow => ({
-  index,
-  file: `H-${index}_${index}_${index + 1}_Wet.jpg`,
-  bytes: 1000 + index,
-  outcome: OUTCOMES[index % OUTCOMES.length]!,
-  reason: index % 7 === 0 ? 'a reason, with "quotes"\nand a newline' : null,
-  hole: `H-${index}`,
-  from: index,
-  to: index + 1,
-  imageType: 'Wet',
-  sha256: index.toString(16).padStart(64, '0'),
-  duplicateOf: null,
-  imageId: null,
-  imageryId: null,
-});
+const row = (index: number): ArchiveRow =>
+  plannedArchiveRow(index, { outcome: OUTCOMES[index % OUTCOMES.length]!, reason: index % 7 === 0 ? 'a reason, with "quotes"\nand a newline' : null });
 const at = '2026-11-26T20:00:00.000Z';
 
 /** A planned job of ten rows whose first file was started (and not confirmed): the journal open for writing. */

@@ -11,27 +11,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArchiveRow, ArchiveSource } from '../../../common/bridge/archive-contract';
 import { ArchiveJournal, JOURNAL_FILE } from '../../../electron/services/archive-import/archive-journal';
+import { plannedArchiveRow } from '../../support/archive-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'corelog-journal-damage-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const source: ArchiveSource = { folder: '/archive', patterns: ['{hole}_{from}_{to}_{imageType}'], manifest: null, target: { workspaceName: 'W', datasetName: 'D', imageryTypeName: 'Core Trays' } };
 const at = '2026-11-26T20:00:00.000Z';
-const row = (index: number): ArchiveRow => ({
-  index,
-  file: `H-${index}_${index}_${index + 1}_Wet.jpg`,
-  bytes: 1000 + index,
-  outcome: 'ready',
-  reason: null,
-  hole: `H-${index}`,
-  from: index,
-  to: index + 1,
-  imageType: 'Wet',
-  sha256: index.toString(16).padStart(64, '0'),
-  duplicateOf: null,
-  imageId: null,
-  imageryId: null,
-});
+const row = (index: number): ArchiveRow => plannedArchiveRow(index);
 
 /** Six planned rows; row 0 started and done, row 1 started, row 2 started and failed. */
 async function journalWithResults(name: string): Promise<{ dir: string; lines: string[] }> {
