@@ -33,10 +33,21 @@ let problem: StorageProblem | null = null;
 const listeners = new Set<() => void>();
 let checkTimer: ReturnType<typeof setTimeout> | null = null;
 
-function set(next: StorageProblem | null): void {
+/**
+ * Which problem the banner shows when `next` is reported while `current` is shown. One only a
+ * reload mends is never replaced by a passing one, and its cause (data cleared, a newer schema)
+ * is never replaced by the symptom that follows it: writes failing on the connection it closed
+ * (CI saw "closed under it" take the place of "removed while Corelog was open").
+ */
+export function problemToShow(current: StorageProblem | null, next: StorageProblem | null): StorageProblem | null {
+  if (!current?.needsReload) return next;
+  if (!next?.needsReload) return current;
+  return current.kind === 'closed' && next.kind !== 'closed' ? next : current;
+}
+
+function set(reported: StorageProblem | null): void {
+  const next = problemToShow(problem, reported);
   if (next === problem || (next && problem && next.kind === problem.kind)) return;
-  // A problem only a reload mends is never replaced by a passing one.
-  if (problem?.needsReload && !next?.needsReload) return;
   problem = next;
   for (const listener of [...listeners]) listener();
   if (problem && !problem.needsReload) scheduleCheck();
