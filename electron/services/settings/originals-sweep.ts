@@ -106,12 +106,31 @@ export class OriginalsSweep {
       }
       this.options.ledger.forget(sha);
     }
-    // Records of originals no longer in the store (discarded by hand, swept earlier) are dropped.
-    for (const sha of this.options.ledger.hashes()) if (!(await store.has(sha))) this.options.ledger.forget(sha);
+    const damaged = await this.sweepDamaged(store);
+    removed += damaged.removed;
+    freedBytes += damaged.freedBytes;
+    // Records of originals no longer in the store (discarded by hand, swept earlier) are dropped;
+    // one whose damaged copy is still kept keeps its record, the confirmation the rule above needs.
+    for (const sha of this.options.ledger.hashes()) if (!damaged.stillKept.has(sha) && !(await store.has(sha))) this.options.ledger.forget(sha);
     const report: SweepReport = { at: new Date(this.now()).toISOString(), removed, freedBytes, kept };
     this.options.ledger.recordSwept(report);
     this.options.ledger.compact();
     return report;
+  }
+
+  /**
+   * Damaged copies the upload set aside (their bytes no longer matched their hash): deleted once a
+   * sound copy was stored again, or once they are DAMAGED_KEEP_MS old and Imago confirmed those
+   * bytes (main's ledger), never while the setting keeps originals. Answers the hashes still kept.
+   */
+  private async sweepDamaged(store: PhotoStore): Promise<{ removed: number; freedBytes: number; stillKept: Set<string> }> {
+    const keeping = this.options.keepDays() === null;
+    const swept = await store.sweepDamaged({
+      now: this.now(),
+      onImago: (sha) => !keeping && !this.uploadsRunning.has(sha) && Boolean(this.options.ledger.get(sha)?.confirmedAt),
+    });
+    const stillKept = new Set((await store.damagedCopies()).map((copy) => copy.sha256));
+    return { ...swept, stillKept };
   }
 
   private now(): number {

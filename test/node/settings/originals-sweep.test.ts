@@ -149,6 +149,45 @@ describe('the originals sweep', () => {
   });
 });
 
+describe('the sweep and damaged copies set aside by an upload', () => {
+  /** A stored photo whose copy the upload found damaged and set aside `days` ago. */
+  async function damaged(label: string, days: number): Promise<{ sha256: string; bytes: number }> {
+    const photo = await stored(label);
+    const found = await store.find(photo.sha256);
+    await store.setAsideDamaged(found!, NOW - days * DAY_MS);
+    return photo;
+  }
+  const damagedHashes = async () => (await store.damagedCopies()).map((copy) => copy.sha256).sort();
+
+  it('deletes a damaged copy kept 30 days once Imago confirmed those bytes, and keeps the unconfirmed and the recent', async () => {
+    const confirmedOld = await damaged('confirmed, damaged 31 days ago', 31);
+    const unconfirmedOld = await damaged('never confirmed, damaged 31 days ago', 31);
+    const confirmedRecent = await damaged('confirmed, damaged 10 days ago', 10);
+    ledger.confirmed(confirmedOld.sha256, 'img-a', daysAgo(40));
+    ledger.confirmed(confirmedRecent.sha256, 'img-b', daysAgo(40));
+
+    const report = await sweeper().sweep([]);
+    expect(report).toMatchObject({ removed: 1, freedBytes: confirmedOld.bytes });
+    expect(await damagedHashes()).toEqual([unconfirmedOld.sha256, confirmedRecent.sha256].sort());
+    // The recent one keeps its confirmation (its original is gone from the store, its copy is not)…
+    expect(ledger.get(confirmedRecent.sha256)?.confirmedAt).not.toBeNull();
+    expect(ledger.get(confirmedOld.sha256)).toBeUndefined();
+
+    // …so 21 days later, past its 30 days, it goes too; the unconfirmed one never does.
+    const later = new OriginalsSweep({ ledger, store: async () => store, keepDays: () => keepDays, now: () => NOW + 21 * DAY_MS });
+    expect(await later.sweep([])).toMatchObject({ removed: 1, freedBytes: confirmedRecent.bytes });
+    expect(await damagedHashes()).toEqual([unconfirmedOld.sha256]);
+  });
+
+  it('keeps every damaged copy while the setting keeps originals', async () => {
+    const photo = await damaged('confirmed, damaged long ago', 400);
+    ledger.confirmed(photo.sha256, 'img-c', daysAgo(401));
+    keepDays = null;
+    expect(await sweeper().sweep([])).toMatchObject({ removed: 0 });
+    expect(await damagedHashes()).toEqual([photo.sha256]);
+  });
+});
+
 describe('the originals ledger', () => {
   it('survives a restart: the journal replays over the snapshot, and compaction keeps the same state', async () => {
     const sha = 'a'.repeat(64);
