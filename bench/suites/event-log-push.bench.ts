@@ -16,6 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { createBridgeDispatcher } from '../../common/bridge/dispatch';
 import { below, round, type BenchContext, type BenchRow, type BenchSuite } from '../bench-harness';
 import { descendantsCpu, ownCpuMs } from '../process-cpu';
 import { openApp, startBrowserStack, stopBrowserStack, UNREACHABLE, type BrowserStack } from '../browser-stack';
@@ -272,6 +273,52 @@ async function benchPush(stack: Stack, context: BenchContext, count: number, ser
   return { ...row, target: `ratio ≤ ${TARGET_RATIO}`, pass: ratio <= TARGET_RATIO };
 }
 
+/**
+ * Where the engine's time goes: the same creates handed straight to main's service through the
+ * bridge's validating dispatcher, in batches of 50 with two in flight as the engine sends them,
+ * but with no window, no IndexedDB and no bridge transport. What is left between this row and the
+ * engine's is the window's side: the durable bookkeeping (each create marked as sent before it
+ * goes, its row settled with Dougal's id after) and the hop between processes, all on the same
+ * two cores as the server. A diagnostic row: it has no target of its own.
+ */
+async function benchServiceAlone(stack: Stack, context: BenchContext, count: number): Promise<BenchRow> {
+  const { dougal } = stack;
+  const held = await dougal.ask<number>({ ask: 'count', project: PROJECT });
+  await stack.services.connections.signIn('dougal', { username: 'demo', password: 'demo' }, false);
+  const dispatch = createBridgeDispatcher(stack.services.handlers);
+  const start = Date.parse('2023-07-01T00:00:00Z');
+  const fields = (i: number) => ({ tstamp: new Date(start + i * 37_000).toISOString(), sequence: 1, point: 1000 + i, remarks: `service alone #${i}`, labels: i % 5 === 0 ? ['Nav'] : [], meta: {} });
+  const batches: { clientKey: string; fields: ReturnType<typeof fields>; lookupFirst: boolean; lookupSince: string }[][] = [];
+  for (let i = 0; i < count; i += 50) batches.push(Array.from({ length: Math.min(50, count - i) }, (_, j) => ({ clientKey: `service-alone-${i + j}`, fields: fields(i + j), lookupFirst: false, lookupSince: new Date(start).toISOString() })));
+  let next = 0;
+  const cpu0 = await cpuNow(dougal);
+  const t0 = Date.now();
+  const lane = async () => {
+    for (let b = next++; b < batches.length; b = next++) {
+      // A copy of the input, as a transport hands main one.
+      const reply = await dispatch('eventLogCreateMany', structuredClone({ project: PROJECT, creates: batches[b] }));
+      if (!reply.ok) throw new Error(`main's service refused a batch: ${reply.error.message}`);
+      const results = (reply.value as { results: { status: string }[] }).results;
+      if (results.length !== batches[b]!.length || results.some((r) => r.status !== 'created')) throw new Error('main did not create every event of a batch');
+    }
+  };
+  await Promise.all(Array.from({ length: 2 }, lane));
+  const ms = Date.now() - t0;
+  const cpu = cpuSpent(cpu0, await cpuNow(dougal));
+  if ((await dougal.ask<number>({ ask: 'count', project: PROJECT })) - held !== count) throw new Error('the emulator does not hold every create of main alone');
+  const bodies = batches.flat().map((c) => JSON.stringify({ ...c.fields, meta: { corelog_key: c.clientKey } }));
+  await dougal.ask({ ask: 'truncate', project: PROJECT, to: held });
+  let baselineMs = Infinity;
+  for (const client of ['fetch', 'node:http'] as const) {
+    const b0 = Date.now();
+    await rawPosts(dougal, bodies, client);
+    baselineMs = Math.min(baselineMs, Date.now() - b0);
+    await dougal.ask({ ask: 'truncate', project: PROJECT, to: held });
+  }
+  context.log(`main's service alone: ${count.toLocaleString('en-US')} creates in ${ms} ms (${cpu}); baseline ${baselineMs} ms, ratio ${round(ms / baselineMs)}`);
+  return below(`event log: ${count.toLocaleString('en-US')} creates through main's service alone (diagnostic)`, ms / 1000, 's', Infinity, { baseline: round(baselineMs / 1000), ratio: round(ms / baselineMs), target: 'none (diagnostic)' });
+}
+
 const suite: BenchSuite = {
   name: 'event-log-push',
   async run(context) {
@@ -280,6 +327,9 @@ const suite: BenchSuite = {
     try {
       if (!context.smoke) await warmEmulator(dougal, WARMING_POSTS);
       for (const count of context.smoke ? [20] : SIZES) context.record(await benchPush(stack, context, count));
+      // Once untimed first: main's code for this path is compiled hot, as the emulator's is.
+      if (!context.smoke) await benchServiceAlone(stack, context, SERVER_PACED_COUNT);
+      context.record(await benchServiceAlone(stack, context, context.smoke ? 20 : SERVER_PACED_COUNT));
       if (!context.smoke) {
         await dougal.ask({ ask: 'latency', ms: SERVER_MS });
         context.record(await benchPush(stack, context, SERVER_PACED_COUNT, SERVER_MS));
