@@ -22,7 +22,7 @@ import { formatDateTime } from '../app/time-format';
 import { NAME_CHARACTERS, ShownText } from '../ui/ShownText';
 import { attributeText, carriedText, carryForwardKey, formatRange, gapsBetween, intervalError, isNewPickValue, parseAttributes, pickListValues, typeAhead, valueText } from './interval-rules';
 import { asBridgeError, deleteInterval, refreshIntervals, resolveConflict, saveInterval, usedAttributeValues } from './photo-records';
-import { getSetting, photosDb, putSetting, type ImageryInterval, type OutboxItem, type RemovedInterval, type TrayPhoto } from './photos-db';
+import { getSetting, photosDb, rememberSetting, type ImageryInterval, type OutboxItem, type RemovedInterval, type TrayPhoto } from './photos-db';
 import type { ViewerStart } from './PhotoViewer';
 import { isStructuredValue } from '../../../common/photos/attribute-value';
 import { useEditStart } from './edit-start';
@@ -274,7 +274,7 @@ function IntervalForm({ view, imageryType, editing, readonly, carry, used, focus
 
   const toggleCarry = (key: string) => {
     const next = carry.includes(key) ? carry.filter((k) => k !== key) : [...carry, key];
-    void putSetting(carryForwardKey(imageryType.name), next);
+    void rememberSetting(carryForwardKey(imageryType.name), next);
   };
 
   return (

@@ -15,7 +15,7 @@ import { ErrorNotice } from '../app/ErrorNotice';
 import { bridge } from '../bridge/bridge';
 import { NAME_CHARACTERS } from '../ui/ShownText';
 import { formatRange } from './interval-rules';
-import { getSetting, photosDb, putSetting } from './photos-db';
+import { getSetting, photosDb, rememberSetting } from './photos-db';
 import type { ResolvedSelection } from './use-photo-selection';
 import { useFullScreen } from './viewer/use-full-screen';
 import { preloadPhotos } from './viewer/use-photo-image';
@@ -86,7 +86,7 @@ export function PhotoViewer({ view, start, onClose }: { view: ResolvedSelection;
   const right = remembered(choice.right) && choice.left !== choice.right && remembered(choice.left) ? choice.right : (typeNames.find((t) => t !== left) ?? left);
   const single = remembered(choice.single) ? choice.single : currentType;
   const layout: ViewerLayout = choice.layout === 'types' || choice.layout === 'neighbours' ? choice.layout : 'single';
-  const remember = (change: Partial<ViewerChoice>) => void putSetting(CHOICE_KEY, { layout, left, right, single, ...change });
+  const remember = (change: Partial<ViewerChoice>) => void rememberSetting(CHOICE_KEY, { layout, left, right, single, ...change });
 
   // Side by side, the viewer stands on an interval.
   const stopList = layout === 'types' ? stops(groups, [left, right]) : layout === 'neighbours' ? stops(groups, [single]) : [];

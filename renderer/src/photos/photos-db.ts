@@ -11,6 +11,7 @@ import type { BridgeError } from '../../../common/errors';
 import type { FailureStreak } from '../../../common/retry-policy';
 import { profileDbName } from '../first-run/profile';
 import { withPlainStorageErrors } from '../storage/plain-storage-errors';
+import { reportLocalWriteFailure } from '../storage/storage-health';
 
 export interface CachedCatalogue extends PhotoCatalogue {
   id: 'imago';
@@ -187,4 +188,18 @@ export async function getSetting<T>(key: string, fallback: T): Promise<T> {
 
 export async function putSetting(key: string, value: unknown): Promise<void> {
   await photosDb.settings.put({ key, value });
+}
+
+/**
+ * Remembers a choice nobody waits on (a layout, columns, the selection): a write the storage
+ * refuses (a full disk) reaches the storage banner instead of failing unseen while the choice
+ * silently snaps back. Never rejects.
+ */
+export function rememberSetting(key: string, value: unknown): Promise<void> {
+  return putSetting(key, value).catch(reportUnsaved);
+}
+
+/** A write of a choice that failed: said on the storage banner, or logged if it was not storage. */
+export function reportUnsaved(error: unknown): void {
+  if (!reportLocalWriteFailure(error)) console.error('Corelog could not remember a choice', error);
 }

@@ -4,7 +4,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { CatalogueDataset, CatalogueImageryType, CatalogueWorkspace } from '../../../common/bridge/photo-contract';
-import { getSetting, photosDb, putSetting, type CachedCatalogue, type Hole, type ImageryInterval } from './photos-db';
+import { getSetting, photosDb, putSetting, reportUnsaved, type CachedCatalogue, type Hole, type ImageryInterval } from './photos-db';
 
 export interface PhotoSelection {
   workspaceName: string;
@@ -62,7 +62,7 @@ export function usePhotoSelection(): ResolvedSelection {
     interval: data?.intervals.find((i) => i.id === selection.intervalId),
     readonly: workspace?.readonly ?? false,
     select(change) {
-      void changeSelection(change);
+      void changeSelection(change).catch(reportUnsaved);
     },
   };
 }

@@ -7,7 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { displayText } from '../../../../common/display-text';
 import { NAME_CHARACTERS, ShownText } from '../../ui/ShownText';
-import { getSetting, photosDb, putSetting } from '../photos-db';
+import { getSetting, photosDb, rememberSetting } from '../photos-db';
 import type { ResolvedSelection } from '../use-photo-selection';
 import { StripLog } from './StripLog';
 
@@ -25,7 +25,7 @@ export function StripLogPanel({ view }: { view: ResolvedSelection }) {
   const shown = dataset.imageryTypes.filter((t) => t.id === imageryType.id || beside.includes(t.id)).map((t) => t.id);
   const choose = (ids: string[]) => {
     setJustChosen({ datasetId: dataset.id, ids });
-    void putSetting(besideKey(dataset.id), ids);
+    void rememberSetting(besideKey(dataset.id), ids);
   };
   const toggle = (id: string, on: boolean) => choose(on ? [...beside, id] : beside.filter((b) => b !== id));
 

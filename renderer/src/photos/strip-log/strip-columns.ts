@@ -4,7 +4,7 @@
  * Which ones show is the user's choice, remembered per imagery type in the photos database.
  */
 import type { AttributeValues, CatalogueImageryType } from '../../../../common/bridge/photo-contract';
-import { putSetting } from '../photos-db';
+import { rememberSetting } from '../photos-db';
 
 export type ColumnKind = 'colour' | 'bar' | 'label';
 
@@ -51,7 +51,7 @@ export const columnsSettingKey = (imageryTypeId: string) => `stripLog.columns.${
 
 /** Remembers the user's column choice for an imagery type. */
 export async function rememberColumns(imageryTypeId: string, keys: readonly string[]): Promise<void> {
-  await putSetting(columnsSettingKey(imageryTypeId), [...keys]);
+  await rememberSetting(columnsSettingKey(imageryTypeId), [...keys]);
 }
 
 /** A value as an interval holds it (whatever types the contract allows). */
