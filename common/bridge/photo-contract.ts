@@ -125,6 +125,19 @@ export const remoteIntervalSchema = z.object({
 });
 export type RemoteInterval = z.infer<typeof remoteIntervalSchema>;
 
+/**
+ * Why a list Imago handed out is not the whole of it (a server that ignores the paging offset, a
+ * page cap, a total it never reached), in words for the screen; null when it is whole. The window
+ * then says things may be missing, and takes nothing's absence from the list as gone from Imago.
+ */
+const listIncompleteSchema = z.string().max(1_000).nullable();
+
+export const holeListSchema = z.object({ holes: z.array(z.object({ id: z.string(), name: z.string() })), incomplete: listIncompleteSchema });
+export type HoleList = z.infer<typeof holeListSchema>;
+
+export const holeIntervalListSchema = z.object({ intervals: z.array(remoteIntervalSchema), incomplete: listIncompleteSchema });
+export type HoleIntervalList = z.infer<typeof holeIntervalListSchema>;
+
 /** Where a photo or an interval goes in Imago. */
 export const intervalTargetSchema = datasetRef
   .extend({ collectionName: holeName, imageryTypeName: name, from: fromDepthField.schema, to: toDepthField.schema })
@@ -218,11 +231,11 @@ export type HoleReportPdfRequest = z.input<typeof holeReportPdfSchema>;
 export const photoMethods = {
   /** Workspaces, datasets, imagery types and attribute definitions of the signed-in account. */
   loadPhotoCatalogue: { input: z.undefined(), output: photoCatalogueSchema },
-  listHoles: { input: existingDatasetRef, output: z.array(z.object({ id: z.string(), name: z.string() })) },
+  listHoles: { input: existingDatasetRef, output: holeListSchema },
   /** Intervals of a hole in Imago, with their attributes and images. */
   listHoleIntervals: {
     input: existingDatasetRef.extend({ collectionName: existing, imageryTypeName: existing.optional() }).strict(),
-    output: z.array(remoteIntervalSchema),
+    output: holeIntervalListSchema,
   },
   /**
    * Checks, converts and stores a handed-over file; the reference is released either way, except a

@@ -113,6 +113,7 @@ export function addCatalogueRoutes(router: Router, ctx: ImagoApiContext): void {
     const { collectionName: _exact, ...parents } = collectionNamesFrom(q);
     const found = findCollections(ctx, parents).filter((c) => nameMatches(c.name, q.get('name', 'collectionName'), mode));
     const p = page(q, ctx.behaviour().collectionDefaultLimit, null);
+    if (ctx.behaviour().pagingOffset === 'ignored') p.offset = 0;
     const items = slice(found, p).map(collectionJson);
     return { status: 200, json: shapeReply(ctx, listReply(ctx, { key: 'collections', items, page: p, total: found.length, path: '/collection' })) };
   });

@@ -100,7 +100,7 @@ export interface ImagoBehaviour {
   /** `Content-Type` of `GET /image` replies: the `stored` mime type (default), or one that lies: `text-plain`, `json`. */
   downloadContentType: DownloadContentType;
   /**
-   * `offset` of `/imagery` and `/image-metadata`: `honoured` (default), or `ignored` (every page is
+   * `offset` of `/collection`, `/imagery` and `/image-metadata`: `honoured` (default), or `ignored` (every page is
    * the first, as a server that does not page; with `pageMetaStyle: limit-offset` it gives no total).
    */
   pagingOffset: PagingOffset;

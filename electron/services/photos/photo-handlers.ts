@@ -11,6 +11,7 @@ import { attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { PhotoPipeline, PhotoStore, renderStoredPreview } from '../images';
 import type { ImagoContext, ImageryInterval } from '../imago/imago-client';
+import type { AllPages } from '../imago/paging';
 import { attributesOf, changedAttributes } from './interval-attributes';
 import { nameImageTypes } from './image-type-names';
 import { ImagoImageCache, toDataUrl } from './image-cache';
@@ -99,11 +100,15 @@ export function createPhotoModule(context: ServiceContext, options: { watchStabi
     },
     handlers: {
       loadPhotoCatalogue: loadCatalogue,
-      listHoles: async ({ workspaceName, datasetName }) =>
-        (await clients.imago().listAllCollections({ workspaceName, datasetName })).map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name)),
-      listHoleIntervals: async ({ workspaceName, datasetName, collectionName, imageryTypeName }) => {
-        const intervals = await clients.imago().listImagery({ workspaceName, datasetName, collectionName, imageryTypeName, includeFeatures: false });
-        return (await nameImageTypes(intervals, () => clients.imago().context())).map(toRemoteInterval);
+      async listHoles({ workspaceName, datasetName }) {
+        const read = await clients.imago().readAllCollections({ workspaceName, datasetName });
+        const holes = read.items.map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name));
+        return { holes, incomplete: incompleteNote(read) };
+      },
+      async listHoleIntervals({ workspaceName, datasetName, collectionName, imageryTypeName }) {
+        const read = await clients.imago().readAllImagery({ workspaceName, datasetName, collectionName, imageryTypeName, includeFeatures: false });
+        const intervals = (await nameImageTypes(read.items, () => clients.imago().context())).map(toRemoteInterval);
+        return { intervals, incomplete: incompleteNote(read) };
       },
 
       async intakePhoto({ ref }) {
@@ -201,6 +206,12 @@ function toCatalogue(context: ImagoContext): PhotoCatalogue {
       })),
     })),
   };
+}
+
+/** Why a list read from Imago is not whole, in words for the window (null: it is whole). */
+function incompleteNote(read: AllPages<unknown>): string | null {
+  if (read.complete) return null;
+  return `Imago handed out only part of the list (${(read.note ?? 'the server holds more').slice(0, 300)})`;
 }
 
 function toRemoteInterval(imagery: ImageryInterval): RemoteInterval {

@@ -16,6 +16,8 @@ import { asBridgeError, createHole, refreshCatalogue, refreshHoles, refreshInter
 import { UploadQueue } from './UploadQueue';
 import { StripLogPanel } from './strip-log/StripLogPanel';
 import { usePhotoSelection } from './use-photo-selection';
+import { useIncompleteListNotes } from './incomplete-lists';
+import { ShownText } from '../ui/ShownText';
 import { DatasetOptions, ImageryTypeOptions, optionName, WorkspaceOptions } from './catalogue-options';
 
 export function PhotosScreen() {
@@ -26,6 +28,7 @@ export function PhotosScreen() {
   // Said while typing, so a pasted name with a control character is caught before it is queued.
   const newHoleProblem = newHole.trim() ? holeNameProblem(newHole) : null;
   const [viewer, setViewer] = useState<ViewerStart | null>(null);
+  const partial = useIncompleteListNotes(selection.workspaceName, selection.datasetName, hole?.id);
 
   const attempt = (work: () => Promise<unknown>, quietWhenOffline = false) =>
     work().then(
@@ -123,6 +126,16 @@ export function PhotosScreen() {
         {readonly && (
           <p className="banner warning" role="status" data-testid="readonly-notice">
             “{workspace?.name}” is read-only for your account: you can browse its photos but not add or change anything.
+          </p>
+        )}
+        {partial.holes && (
+          <p className="banner warning" role="status" data-testid="hole-list-incomplete">
+            Some holes of this dataset may be missing here: {partial.holes}. Refresh later, or ask your Imago administrator.
+          </p>
+        )}
+        {hole && partial.intervals && (
+          <p className="banner warning" role="status" data-testid="interval-list-incomplete">
+            Some intervals of <ShownText text={hole.name} max={200} breakLongWords /> may be missing here: {partial.intervals}. Corelog still asks Imago about an interval before it uploads to it.
           </p>
         )}
         {error && <ErrorNotice error={error} testId="photos-error" />}

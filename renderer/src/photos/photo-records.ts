@@ -14,6 +14,7 @@ import { formatRange, holeNameProblem, intervalError } from './interval-rules';
 import { localWriteFailureOf, whyNotSaved } from '../storage/local-write-failure';
 import { reportLocalWriteFailure } from '../storage/storage-health';
 import { holeId, photosDb, type ImageryInterval, type OutboxItem, type OutboxKind, type PhotoBinding, type TrayPhoto } from './photos-db';
+import { holeListNoteKey, intervalListNoteKey, recordListNote } from './incomplete-lists';
 
 export class PhotoWriteError extends Error {}
 
@@ -43,8 +44,11 @@ export async function refreshCatalogue(): Promise<void> {
 }
 
 export async function refreshHoles(workspaceName: string, datasetName: string): Promise<void> {
-  const remote = await unwrap(bridge.listHoles({ workspaceName, datasetName }));
-  await photosDb.holes.bulkPut(remote.map((h) => ({ id: holeId(workspaceName, datasetName, h.name), workspaceName, datasetName, name: h.name, remoteId: h.id })));
+  const { holes: remote, incomplete } = await unwrap(bridge.listHoles({ workspaceName, datasetName }));
+  await photosDb.transaction('rw', photosDb.holes, photosDb.settings, async () => {
+    await photosDb.holes.bulkPut(remote.map((h) => ({ id: holeId(workspaceName, datasetName, h.name), workspaceName, datasetName, name: h.name, remoteId: h.id })));
+    await recordListNote(holeListNoteKey(workspaceName, datasetName), incomplete);
+  });
 }
 
 /**
@@ -55,10 +59,11 @@ export async function refreshHoles(workspaceName: string, datasetName: string): 
  * Imago still has stay removed; once Imago no longer has them, that note goes.
  */
 export async function refreshIntervals(workspaceName: string, datasetName: string, holeName: string): Promise<void> {
-  const remote = await unwrap(bridge.listHoleIntervals({ workspaceName, datasetName, collectionName: holeName }));
+  const { intervals: remote, incomplete } = await unwrap(bridge.listHoleIntervals({ workspaceName, datasetName, collectionName: holeName }));
   const id = holeId(workspaceName, datasetName, holeName);
   const now = new Date().toISOString();
-  await photosDb.transaction('rw', photosDb.intervals, photosDb.outbox, photosDb.removedIntervals, async () => {
+  await photosDb.transaction('rw', [photosDb.intervals, photosDb.outbox, photosDb.removedIntervals, photosDb.settings], async () => {
+    await recordListNote(intervalListNoteKey(id), incomplete);
     const local = await photosDb.intervals.where('holeId').equals(id).toArray();
     const writes = (await photosDb.outbox.where('kind').equals('interval').toArray()).filter((o) => o.holeId === id);
     const removed = await photosDb.removedIntervals.where('holeId').equals(id).toArray();
@@ -87,6 +92,9 @@ export async function refreshIntervals(workspaceName: string, datasetName: strin
       const error: BridgeError = { kind: 'conflict', system: 'imago', retryable: false, message: `Changed in Imago since you edited it here (${clash.join(', ')}); choose which to keep on the Photos screen.` };
       for (const item of waiting) if (item.state !== 'sending') await photosDb.outbox.update(item.id, { state: 'failed', lastError: error });
     }
+    // Only a whole list tells what Imago no longer has: from part of one, a removal Imago has not
+    // carried out yet would be forgotten, and the interval come back at the next whole read.
+    if (incomplete !== null) return;
     const inImago = new Set(remote.map((r) => r.id));
     await photosDb.removedIntervals.bulkDelete(removed.filter((t) => !inImago.has(t.remoteId)).map((t) => t.id));
   });
