@@ -6,7 +6,10 @@
 //   unit tests (vitest, incl. a packaging check)
 //   → build → Playwright (browser mode in that Chromium; Electron suite skips without the runtime)
 // All stages run even when one fails, so one run shows everything; the exit code is non-zero if any
-// failed. Ends with a plain "N passed, N failed, N skipped" line.
+// failed. Ends with a plain "N passed, N failed, N skipped" line. The static checks (typecheck,
+// lint, electronegativity, build) each keep one core busy at most, so they run side by side, their
+// output held and printed whole, one stage after another, as they end.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureChromium } from './find-chromium.mjs';
@@ -26,10 +29,11 @@ const env = { ...process.env, CHROMIUM_PATH: chromium.path, NO_COLOR: '1', FORCE
 const npx = (args) => ['npx', ['--no-install', ...args]];
 
 const stages = [
-  { name: 'typecheck', command: ['npm', ['run', '--silent', 'typecheck']] },
-  { name: 'lint', command: ['npm', ['run', '--silent', 'lint']] },
+  { name: 'typecheck', command: ['npm', ['run', '--silent', 'typecheck']], together: true },
+  { name: 'lint', command: ['npm', ['run', '--silent', 'lint']], together: true },
   // Electron security misconfigurations; unexplained HIGH/MEDIUM findings fail (build/electronegativity-accepted.md).
-  { name: 'electronegativity', command: ['node', ['scripts/electronegativity.mjs']] },
+  { name: 'electronegativity', command: ['node', ['scripts/electronegativity.mjs']], together: true },
+  { name: 'build', command: ['node', ['scripts/build.mjs']], together: true },
   {
     name: 'unit',
     command: npx(['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']),
@@ -38,7 +42,6 @@ const stages = [
       return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
     },
   },
-  { name: 'build', command: ['node', ['scripts/build.mjs']] },
   // Benchmarks prove they still run at tiny sizes; their targets are only judged by `npm run bench`.
   { name: 'bench smoke', command: ['node', ['--import', 'tsx', 'bench/run.ts', '--smoke']] },
   {
@@ -52,10 +55,12 @@ const stages = [
   },
 ];
 
-function run([command, args], extraEnv = {}) {
+/** Runs a stage; with `held`, its output is kept and handed back instead of printed as it comes. */
+function run([command, args], extraEnv = {}, held = null) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
-    child.on('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
+    const child = spawn(command, args, { stdio: held ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...env, ...extraEnv } });
+    if (held) for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => held.push(chunk));
+    child.on('close', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
     child.on('error', () => resolve(1));
   });
 }
@@ -66,11 +71,27 @@ for (const file of ['test-results/vitest.json', 'test-results/playwright.json'])
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
 const started = Date.now();
+// The stages run side by side start together; each is printed whole, in order, once it has ended.
+const together = new Map();
+for (const stage of stages.filter((s) => s.together)) {
+  const t0 = Date.now();
+  const held = [];
+  together.set(stage, run(stage.command, stage.extraEnv, held).then((code) => ({ code, held, seconds: ((Date.now() - t0) / 1000).toFixed(1) })));
+}
+
 for (const stage of stages) {
   const t0 = Date.now();
   console.log(`\n━━ ${stage.name} ━━`);
-  const code = await run(stage.command, stage.extraEnv);
-  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  let code;
+  let seconds;
+  if (together.has(stage)) {
+    const ended = await together.get(stage);
+    process.stdout.write(Buffer.concat(ended.held));
+    ({ code, seconds } = ended);
+  } else {
+    code = await run(stage.command, stage.extraEnv);
+    seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  }
   let counts = code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
   if (stage.counts) {
     try {
