@@ -92,3 +92,32 @@ export function conflictingAttributes(remote: AttributeValues, base: AttributeVa
   }
   return keys;
 }
+
+/** The attributes an imagery type defines now: definition name → its attribute names. */
+export type DefinedAttributes = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * A write (`attributesToWrite`) without the attributes written back only because Imago held them
+ * that its imagery type no longer defines (removed in the portal since the value was stored). A
+ * server that refuses a write naming them would otherwise refuse every later write and upload of
+ * the interval. What the user set is always kept: a refusal of that is theirs to see. Answers null
+ * when nothing would be left out (a retry would send the same write).
+ */
+export function withoutUndefinedAttributes(
+  definitions: readonly { name: string; attributes: Record<string, Value> }[],
+  defined: DefinedAttributes,
+  outgoing: AttributeValues,
+): { definitions: { name: string; attributes: Record<string, Value> }[]; left: string[] } | null {
+  const left: string[] = [];
+  const kept: { name: string; attributes: Record<string, Value> }[] = [];
+  for (const definition of definitions) {
+    const known = defined.get(definition.name);
+    const attributes: Record<string, Value> = {};
+    for (const [key, value] of Object.entries(definition.attributes)) {
+      if (known?.has(key) || (outgoing[definition.name] !== undefined && key in outgoing[definition.name]!)) attributes[key] = value;
+      else left.push(`${definition.name}.${key}`);
+    }
+    if (Object.keys(attributes).length > 0) kept.push({ name: definition.name, attributes });
+  }
+  return left.length > 0 ? { definitions: kept, left } : null;
+}

@@ -19,6 +19,7 @@ import { sameImagoId } from '../imago/imago-ids';
 import { hashFile, type PhotoStore, type StoredPhoto } from '../images';
 import { AcceptedUploads } from './accepted-uploads';
 import { attributesOf, attributesToWrite, conflictingAttributes } from './interval-attributes';
+import { withoutUndefinedAttributes, type DefinedAttributes } from '../../../common/photos/attribute-versions';
 
 /**
  * A receipt's `imageId` when Imago took the photo (a 2xx) without naming the image and no listing
@@ -216,6 +217,17 @@ export class PhotoUploadExecutor {
     }
   }
 
+  /** What the target's imagery type defines now, as Imago's context says (null when it names no definitions). */
+  private async definedAttributes(client: ImagoClient, target: IntervalTarget): Promise<DefinedAttributes | null> {
+    const context = await client.context();
+    const type = context.workspaces
+      .find((w) => w.name === target.workspaceName)
+      ?.datasets.find((d) => d.name === target.datasetName)
+      ?.imageryTypes.find((t) => t.name === target.imageryTypeName);
+    if (!type || type.attributeDefinitions.length === 0) return null;
+    return new Map(type.attributeDefinitions.map((d) => [d.name, new Set(d.attributeTypes.map((t) => t.name))]));
+  }
+
   /** The interval write proper, on a hole known to exist (see `writeInterval`). */
   private async writeOnHole(client: ImagoClient, target: IntervalTarget, attributes: AttributeValues, options: IntervalWriteOptions): Promise<SavedInterval> {
     // Imago's copy as it is now: the start of what is written back, also without a base (a row
@@ -233,17 +245,31 @@ export class PhotoUploadExecutor {
       );
     }
     const definitions = attributesToWrite(attributes, held);
-    const [saved] = await client.saveImagery([
-      {
-        workspaceName: target.workspaceName,
-        datasetName: target.datasetName,
-        collectionName: target.collectionName,
-        imageryTypeName: target.imageryTypeName,
-        startDepth: target.from,
-        endDepth: target.to,
-        ...(definitions.length > 0 ? { attributeDefinitions: definitions } : {}),
-      },
-    ]);
+    const save = (written: typeof definitions) =>
+      client.saveImagery([
+        {
+          workspaceName: target.workspaceName,
+          datasetName: target.datasetName,
+          collectionName: target.collectionName,
+          imageryTypeName: target.imageryTypeName,
+          startDepth: target.from,
+          endDepth: target.to,
+          ...(written.length > 0 ? { attributeDefinitions: written } : {}),
+        },
+      ]);
+    let saved: Awaited<ReturnType<typeof save>>[number] | undefined;
+    try {
+      [saved] = await save(definitions);
+    } catch (error) {
+      // Imago may hold values of attributes removed from the imagery type since, hand them out, and
+      // refuse a write that names them: written back untouched, they would stop this interval's
+      // every write and upload. Sent once more without them (never without what the user set).
+      const refusedForm = error instanceof CorelogError && (error.status === 400 || error.status === 422);
+      const defined = refusedForm ? await this.definedAttributes(client, target).catch(() => null) : null;
+      const narrower = defined ? withoutUndefinedAttributes(definitions, defined, attributes) : null;
+      if (!narrower) throw error;
+      [saved] = await save(narrower.definitions);
+    }
     // saveImagery reads the interval back when the reply does not carry it: none means Imago does not list it.
     if (!saved) throw new CorelogError('malformed-response', `Imago accepted the interval ${target.collectionName} ${target.from}–${target.to} m but does not list it afterwards.`, { system: 'imago', retryable: true });
     // Uploads name the interval by the depths Imago stored, which may be rounded from what was sent.
