@@ -201,6 +201,7 @@ export async function sendHttpRequest(options: HttpRequestOptions): Promise<Http
   if (options.signal?.aborted) controller.abort();
 
   const headers: Record<string, string> = { ...options.headers };
+  if (options.method === 'GET' || options.method === 'HEAD') askPastCaches(headers);
   let body: string | Uint8Array | FileBody | undefined;
   if (options.json !== undefined) {
     headers['content-type'] ??= 'application/json';
@@ -627,6 +628,18 @@ function gatekeeperError(system: SystemId, status: number): CorelogError {
       ? `A proxy between Corelog and ${name} asks for a sign-in Corelog cannot give (HTTP 407); ask whoever runs this network.`
       : `The network asks you to sign in before it lets Corelog reach ${name} (HTTP 511); open a web browser and accept the network's terms.`;
   return new CorelogError('malformed-response', message, { system, status, notFromServer: true });
+}
+
+/**
+ * A read asks to be answered by the server, not from a cache on the way: ships and remote camps
+ * often sit behind caching proxies and link accelerators, and a cached read-back would call a
+ * write that went through lost, or hide another user's change. `Pragma` is for HTTP/1.0 proxies.
+ * Headers the caller set itself win.
+ */
+function askPastCaches(headers: Record<string, string>): void {
+  const named = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  if (!named.has('cache-control')) headers['cache-control'] = 'no-cache';
+  if (!named.has('pragma')) headers.pragma = 'no-cache';
 }
 
 function redirectError(system: SystemId, status: number, from: URL | null, location: string | null, method: string): CorelogError {

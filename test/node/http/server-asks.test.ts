@@ -137,3 +137,42 @@ describe('what a server asks of Corelog', () => {
     }
   });
 });
+
+describe('reads past caches on the way', () => {
+  it('a GET asks to be answered by the server (Cache-Control and Pragma no-cache), so a caching proxy cannot hand back an old read-back', async () => {
+    let version = 0;
+    const seen: { method: string; cacheControl: string | undefined; pragma: string | undefined }[] = [];
+    const server = await serve((req, res) => {
+      seen.push({ method: req.method!, cacheControl: req.headers['cache-control'], pragma: req.headers.pragma });
+      if (req.method === 'POST') version += 1;
+      // What a server behind a heuristic cache may say: cacheable for a minute.
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' }).end(JSON.stringify({ version }));
+    });
+    // A cache in front, as RFC 9111 has it: a fresh stored GET is served unless the request says no-cache.
+    const stored = new Map<string, string>();
+    const cache: Server = createServer((req, res) => {
+      const fresh = req.method === 'GET' && !/no-cache/.test(`${req.headers['cache-control'] ?? ''} ${req.headers.pragma ?? ''}`);
+      if (fresh && stored.has(req.url!)) return void res.writeHead(200, { 'content-type': 'application/json', age: '5' }).end(stored.get(req.url!));
+      const passed = { ...(req.headers['cache-control'] ? { 'cache-control': String(req.headers['cache-control']) } : {}), ...(req.headers.pragma ? { pragma: String(req.headers.pragma) } : {}) };
+      void fetch(`${server}${req.url}`, { method: req.method, headers: passed }).then(async (upstream) => {
+        const text = await upstream.text();
+        if (req.method === 'GET') stored.set(req.url!, text);
+        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
+      });
+    });
+    await new Promise<void>((resolve) => cache.listen(0, '127.0.0.1', resolve));
+    const proxy = `http://127.0.0.1:${(cache.address() as AddressInfo).port}`;
+    expect(await (await get(`${proxy}/item`)).json()).toEqual({ version: 0 });
+    await sendHttpRequest({ system: 'dougal', method: 'POST', url: `${proxy}/item`, json: { change: 1 }, timeoutMs: 5_000 });
+    expect(await (await get(`${proxy}/item`)).json()).toEqual({ version: 1 });
+    expect(seen.filter((r) => r.method === 'GET')).toEqual([
+      { method: 'GET', cacheControl: 'no-cache', pragma: 'no-cache' },
+      { method: 'GET', cacheControl: 'no-cache', pragma: 'no-cache' },
+    ]);
+    // A caller's own choice stands.
+    await get(`${server}/item`, { headers: { 'Cache-Control': 'max-age=0' } });
+    expect(seen.at(-1)).toMatchObject({ cacheControl: 'max-age=0', pragma: 'no-cache' });
+    cache.closeAllConnections();
+    await new Promise((resolve) => cache.close(resolve));
+  });
+});
