@@ -246,17 +246,7 @@ export class PhotoUploadExecutor {
     }
     const definitions = attributesToWrite(attributes, held);
     const save = (written: typeof definitions) =>
-      client.saveImagery([
-        {
-          workspaceName: target.workspaceName,
-          datasetName: target.datasetName,
-          collectionName: target.collectionName,
-          imageryTypeName: target.imageryTypeName,
-          startDepth: target.from,
-          endDepth: target.to,
-          ...(written.length > 0 ? { attributeDefinitions: written } : {}),
-        },
-      ]);
+      client.saveImagery([{ ...intervalAt(target), ...(written.length > 0 ? { attributeDefinitions: written } : {}) }]);
     let saved: Awaited<ReturnType<typeof save>>[number] | undefined;
     try {
       [saved] = await save(definitions);
@@ -288,15 +278,7 @@ export class PhotoUploadExecutor {
    * the answer is matched again here, so a server that ignores the filter is read right too.
    */
   private async currentInterval(client: ImagoClient, target: IntervalTarget): Promise<ImageryInterval | null> {
-    const found = await client.listImagery({
-      workspaceName: target.workspaceName,
-      datasetName: target.datasetName,
-      collectionName: target.collectionName,
-      imageryTypeName: target.imageryTypeName,
-      startDepth: target.from,
-      endDepth: target.to,
-      includeFeatures: false,
-    });
+    const found = await client.listImagery({ ...intervalAt(target), includeFeatures: false });
     const near = (a: number | null, b: number) => a !== null && Math.abs(a - b) < 1e-6;
     return found.find((i) => (i.imageryTypeName ?? target.imageryTypeName) === target.imageryTypeName && near(i.startDepth, target.from) && near(i.endDepth, target.to)) ?? null;
   }
@@ -493,6 +475,18 @@ export class PhotoUploadExecutor {
  * Matched here, not trusted to the query: the filters' names are guesses (reference §13), and a
  * server that does not know them answers with every image of the hole, or of the account.
  */
+/** The interval a target names, as Imago's imagery calls name one (by its hole's names and its depths). */
+function intervalAt(target: IntervalTarget) {
+  return {
+    workspaceName: target.workspaceName,
+    datasetName: target.datasetName,
+    collectionName: target.collectionName,
+    imageryTypeName: target.imageryTypeName,
+    startDepth: target.from,
+    endDepth: target.to,
+  };
+}
+
 function holdsSlot(image: ImageMetadata, imageryId: string, imageTypeName: string): boolean {
   return sameImagoId(image.imageryId, imageryId) && (image.imageTypeName ?? imageTypeName) === imageTypeName && image.deleted !== true;
 }

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createImagoEmulator, DEMO_PASSWORD, DEMO_USERNAME, type ImagoEmulator, type ImagoEmulatorOptions } from '../../../emulators/imago/index';
 import { ImagoClient, type ImagoClientOptions, type ImagoSessionInfo } from '../../../electron/services/imago/imago-client';
 import type { RequestOutcome } from '../../../electron/services/http/system-client-options';
+import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 
 export const DEMO = { username: DEMO_USERNAME, password: DEMO_PASSWORD };
 export const LIVE_WORKSPACE = 'Firefly Resource Development';
@@ -105,5 +106,28 @@ export function useImagoSuite(options: { resetAfterEach?: boolean; emulator?: Im
       return emulator;
     },
     temp: folder.path,
+  };
+}
+
+/**
+ * Corelog's services (main's real handlers) on a fresh data folder, signed in to this file's
+ * emulator, Dougal unreachable: started before the file's tests, disposed after them.
+ */
+export function useServicesOnImago(suite: ImagoSuite): { readonly services: AppServices } {
+  let services: AppServices | null = null;
+  const folder = tempDir('corelog-services-');
+  beforeAll(async () => {
+    services = createAppServices({ dataDir: folder.path, appVersion: 't', transport: 'browser', env: { CORELOG_IMAGO_URL: suite.emulator.server.baseUrl, CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' } });
+    await services.handlers.signIn({ system: 'imago', username: 'demo', password: 'demo', remember: false });
+  });
+  afterAll(async () => {
+    await services?.dispose();
+    folder.remove();
+  });
+  return {
+    get services() {
+      if (!services) throw new Error('the services are not started yet');
+      return services;
+    },
   };
 }

@@ -4,14 +4,10 @@
  * `listHoleIntervals` answer the reason beside the items, and null when the list is whole. Main's
  * real handlers over real HTTP to the Imago emulator, through the bridge's output schemas.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photoMethods } from '../../../common/bridge/photo-contract';
-import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { defaultBehaviour } from '../../../emulators/imago/options';
-import { clientFor, LIVE_WORKSPACE, useImagoSuite } from '../imago/imago-fixture';
+import { clientFor, LIVE_WORKSPACE, useImagoSuite, useServicesOnImago } from '../imago/imago-fixture';
 
 const DATASET = { workspaceName: LIVE_WORKSPACE, datasetName: 'Diamond Drilling' };
 /** More holes than main asks for in one page (50), so a server that ignores the offset shows. */
@@ -19,32 +15,26 @@ const EXTRA_HOLES = 55;
 
 describe('lists Imago hands out only in part', () => {
   const suite = useImagoSuite();
-  let services: AppServices;
-  let dir: string;
+  const corelog = useServicesOnImago(suite);
 
   beforeAll(async () => {
     const { client } = clientFor(suite.emulator);
     for (let i = 0; i < EXTRA_HOLES; i++) await client.createCollection({ ...DATASET, name: `PAGE-${String(i).padStart(3, '0')}` });
-    dir = await mkdtemp(join(tmpdir(), 'corelog-incomplete-lists-'));
-    services = createAppServices({ dataDir: dir, appVersion: 't', transport: 'browser', env: { CORELOG_IMAGO_URL: suite.emulator.server.baseUrl, CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' } });
-    await services.handlers.signIn({ system: 'imago', username: 'demo', password: 'demo', remember: false });
   });
   afterAll(async () => {
     suite.emulator.setOptions(defaultBehaviour());
-    await services.dispose();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('answers every hole and no note when the server pages as documented', async () => {
     suite.emulator.setOptions(defaultBehaviour());
-    const list = photoMethods.listHoles.output.parse(await services.handlers.listHoles(DATASET));
+    const list = photoMethods.listHoles.output.parse(await corelog.services.handlers.listHoles(DATASET));
     expect(list.incomplete).toBeNull();
     expect(list.holes.filter((h) => h.name.startsWith('PAGE-'))).toHaveLength(EXTRA_HOLES);
   });
 
   it('says why a hole list is partial when the server ignores the offset, and still answers what it read', async () => {
     suite.emulator.setOptions({ ...defaultBehaviour(), pagingOffset: 'ignored' });
-    const list = photoMethods.listHoles.output.parse(await services.handlers.listHoles(DATASET));
+    const list = photoMethods.listHoles.output.parse(await corelog.services.handlers.listHoles(DATASET));
     expect(list.incomplete).toMatch(/^Imago handed out only part of the list \(read 50.*\)$/);
     expect(list.holes).toHaveLength(50);
   });
@@ -52,12 +42,12 @@ describe('lists Imago hands out only in part', () => {
   it('says why a hole’s intervals are partial, and gives no note for the same hole read whole', async () => {
     const hole = { ...DATASET, collectionName: 'FF-DD-0012' };
     suite.emulator.setOptions(defaultBehaviour());
-    const whole = photoMethods.listHoleIntervals.output.parse(await services.handlers.listHoleIntervals(hole));
+    const whole = photoMethods.listHoleIntervals.output.parse(await corelog.services.handlers.listHoleIntervals(hole));
     expect(whole.incomplete).toBeNull();
     expect(whole.intervals.length).toBeGreaterThan(2);
 
     suite.emulator.setOptions({ ...defaultBehaviour(), imageryLimitCap: 2, pagingOffset: 'ignored' });
-    const part = photoMethods.listHoleIntervals.output.parse(await services.handlers.listHoleIntervals(hole));
+    const part = photoMethods.listHoleIntervals.output.parse(await corelog.services.handlers.listHoleIntervals(hole));
     expect(part.intervals).toHaveLength(2);
     expect(part.incomplete).toMatch(/ignores the paging offset/);
   });

@@ -5,17 +5,13 @@
  * answers the interval as Imago now holds it (the next base). Against the Imago emulator over
  * real HTTP; the shared rules (attribute rules, version comparison) as pure functions too.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { photoMethods, type IntervalTarget } from '../../../common/bridge/photo-contract';
 import { attributeRuleHint, attributeRuleProblem, attributeRuleProblems } from '../../../common/forms/attribute-rules';
 import { attributesToWrite, conflictingAttributes, sameAttributes } from '../../../common/photos/attribute-versions';
-import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { contextReply, parseReply } from '../../../electron/services/imago/schemas';
 import { PhotoUploadExecutor } from '../../../electron/services/photos/upload-executor';
-import { clientFor, LIVE_WORKSPACE, useImagoSuite } from '../imago/imago-fixture';
+import { clientFor, LIVE_WORKSPACE, useImagoSuite, useServicesOnImago } from '../imago/imago-fixture';
 
 describe('attribute rules (common/forms/attribute-rules.ts)', () => {
   it('holds percentages to 0–100, applies a definition’s own range and required, and names the rule', () => {
@@ -194,27 +190,17 @@ describe('interval writes without a base, against an Imago that replaces whole a
 
 describe('saveInterval on the bridge (app services against the emulator)', () => {
   const suite = useImagoSuite({ resetAfterEach: false });
-  let dir: string;
-  let services: AppServices;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'corelog-interval-rules-'));
-    services = createAppServices({ dataDir: dir, appVersion: 't', transport: 'browser', env: { CORELOG_IMAGO_URL: suite.emulator.server.baseUrl, CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' } });
-    await services.handlers.signIn({ system: 'imago', username: 'demo', password: 'demo', remember: false });
-  });
-  afterAll(async () => {
-    await services.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const corelog = useServicesOnImago(suite);
 
   it('refuses values that break the definitions’ rules with the form’s words, and answers the interval as Imago holds it', async () => {
     const where = { workspaceName: LIVE_WORKSPACE, datasetName: 'Diamond Drilling', collectionName: 'FF-DD-0951', imageryTypeName: 'Core Trays', from: 0, to: 2 };
     const input = photoMethods.saveInterval.input.parse({ target: where, attributes: { Geotechnical: { 'RQD %': 120 } }, base: null });
-    await expect(services.handlers.saveInterval(input)).rejects.toMatchObject({
+    await expect(corelog.services.handlers.saveInterval(input)).rejects.toMatchObject({
       kind: 'validation',
       issues: [{ path: 'attributes.Geotechnical.RQD %', message: 'RQD % must be between 0 and 100.' }],
     });
     expect(suite.emulator.world.collections.some((c) => c.name === 'FF-DD-0951')).toBe(false);
-    const saved = await services.handlers.saveInterval(photoMethods.saveInterval.input.parse({ target: where, attributes: { Geotechnical: { 'RQD %': 100 } }, base: null }));
+    const saved = await corelog.services.handlers.saveInterval(photoMethods.saveInterval.input.parse({ target: where, attributes: { Geotechnical: { 'RQD %': 100 } }, base: null }));
     expect(saved).toMatchObject({ imageryId: expect.any(String), attributes: { Geotechnical: { 'RQD %': 100 } }, updatedAt: expect.any(String) });
     expect(photoMethods.saveInterval.output.safeParse(saved).success).toBe(true);
   });
@@ -222,20 +208,10 @@ describe('saveInterval on the bridge (app services against the emulator)', () =>
 
 describe('a server that sends attribute rules (emulator attributeRules: inline)', () => {
   const suite = useImagoSuite({ emulator: { attributeRules: 'inline' } });
-  let dir: string;
-  let services: AppServices;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'corelog-interval-rules-inline-'));
-    services = createAppServices({ dataDir: dir, appVersion: 't', transport: 'browser', env: { CORELOG_IMAGO_URL: suite.emulator.server.baseUrl, CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' } });
-    await services.handlers.signIn({ system: 'imago', username: 'demo', password: 'demo', remember: false });
-  });
-  afterAll(async () => {
-    await services.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const corelog = useServicesOnImago(suite);
 
   it('carries the rules into the catalogue, and main refuses what breaks them before Imago would', async () => {
-    const catalogue = await services.handlers.loadPhotoCatalogue(undefined);
+    const catalogue = await corelog.services.handlers.loadPhotoCatalogue(undefined);
     const coreTrays = catalogue.workspaces.find((w) => w.name === LIVE_WORKSPACE)!.datasets.find((d) => d.name === 'Diamond Drilling')!.imageryTypes.find((t) => t.name === 'Core Trays')!;
     const types = coreTrays.attributeDefinitions.flatMap((d) => d.attributeTypes);
     expect(types.find((t) => t.name === 'Lithology')).toMatchObject({ required: true, values: expect.arrayContaining(['Basalt', 'Gabbro']) });
@@ -244,7 +220,7 @@ describe('a server that sends attribute rules (emulator attributeRules: inline)'
 
     const where = { workspaceName: LIVE_WORKSPACE, datasetName: 'Diamond Drilling', collectionName: 'FF-DD-0952', imageryTypeName: 'Core Trays', from: 0, to: 2 };
     const writesBefore = suite.emulator.server.log.list().filter((e) => e.method === 'POST').length;
-    await expect(services.handlers.saveInterval({ target: where, attributes: { 'Core Tray Box Numbers': { StartBox: 0 }, Geology: { Lithology: null } }, base: null })).rejects.toMatchObject({
+    await expect(corelog.services.handlers.saveInterval({ target: where, attributes: { 'Core Tray Box Numbers': { StartBox: 0 }, Geology: { Lithology: null } }, base: null })).rejects.toMatchObject({
       kind: 'validation',
       issues: [
         { path: 'attributes.Core Tray Box Numbers.StartBox', message: 'StartBox must be at least 1.' },
@@ -252,7 +228,7 @@ describe('a server that sends attribute rules (emulator attributeRules: inline)'
       ],
     });
     expect(suite.emulator.server.log.list().filter((e) => e.method === 'POST').length).toBe(writesBefore);
-    await expect(services.handlers.saveInterval({ target: where, attributes: { 'Core Tray Box Numbers': { StartBox: 1 }, Geology: { Lithology: 'Gabbro' } }, base: null })).resolves.toMatchObject({
+    await expect(corelog.services.handlers.saveInterval({ target: where, attributes: { 'Core Tray Box Numbers': { StartBox: 1 }, Geology: { Lithology: 'Gabbro' } }, base: null })).resolves.toMatchObject({
       attributes: { 'Core Tray Box Numbers': { StartBox: 1 }, Geology: { Lithology: 'Gabbro' } },
     });
   });

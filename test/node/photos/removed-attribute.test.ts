@@ -4,19 +4,15 @@
  * attribute the type no longer defines. Written back untouched, as every held value is, they made
  * every later write and upload of the interval fail. Main's real handlers over real HTTP.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { photoMethods } from '../../../common/bridge/photo-contract';
 import { withoutUndefinedAttributes } from '../../../common/photos/attribute-versions';
-import { createAppServices, type AppServices } from '../../../electron/services/app-services';
-import { LIVE_WORKSPACE, useImagoSuite } from '../imago/imago-fixture';
+import { LIVE_WORKSPACE, useImagoSuite, useServicesOnImago } from '../imago/imago-fixture';
 
 describe('withoutUndefinedAttributes', () => {
   const defined = new Map([['Core Tray Box Numbers', new Set(['StartBox', 'EndBox'])]]);
   it('leaves out held values of attributes no longer defined, never what the user set', () => {
-    const written = [
+    const written: { name: string; attributes: Record<string, string | number> }[] = [
       { name: 'Core Tray Box Numbers', attributes: { StartBox: 2, Colour: 'red' } },
       { name: 'Geotechnical', attributes: { 'RQD %': 80 } },
     ];
@@ -35,21 +31,11 @@ describe('withoutUndefinedAttributes', () => {
 
 describe('an interval holding a value of an attribute removed from its imagery type', () => {
   const suite = useImagoSuite();
-  let dir: string;
-  let services: AppServices;
+  const corelog = useServicesOnImago(suite);
   const where = { workspaceName: LIVE_WORKSPACE, datasetName: 'Diamond Drilling', collectionName: 'FF-DD-0961', imageryTypeName: 'Core Trays', from: 0, to: 2 };
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'corelog-removed-attribute-'));
-    services = createAppServices({ dataDir: dir, appVersion: 't', transport: 'browser', env: { CORELOG_IMAGO_URL: suite.emulator.server.baseUrl, CORELOG_DOUGAL_URL: 'http://127.0.0.1:9/api' } });
-    await services.handlers.signIn({ system: 'imago', username: 'demo', password: 'demo', remember: false });
-  });
-  afterAll(async () => {
-    await services.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('is still written: the user’s change goes, and Imago keeps the old value as it holds it', async () => {
-    const first = await services.handlers.saveInterval(photoMethods.saveInterval.input.parse({ target: where, attributes: { Geotechnical: { 'RQD %': 80 }, 'Core Tray Box Numbers': { StartBox: 1 } }, base: null }));
+    const first = await corelog.services.handlers.saveInterval(photoMethods.saveInterval.input.parse({ target: where, attributes: { Geotechnical: { 'RQD %': 80 }, 'Core Tray Box Numbers': { StartBox: 1 } }, base: null }));
     expect(first.attributes).toMatchObject({ Geotechnical: { 'RQD %': 80 } });
 
     // An administrator removes "RQD %" from Core Trays in the portal (the API has no way to).
@@ -60,7 +46,7 @@ describe('an interval holding a value of an attribute removed from its imagery t
     geotechnical.attributeTypes = geotechnical.attributeTypes.filter((t) => t.name !== 'RQD %');
 
     const logSeq = suite.emulator.server.log.lastSeq;
-    const second = await services.handlers.saveInterval(
+    const second = await corelog.services.handlers.saveInterval(
       photoMethods.saveInterval.input.parse({ target: where, attributes: { 'Core Tray Box Numbers': { StartBox: 2 } }, base: { attributes: first.attributes, updatedAt: first.updatedAt } }),
     );
     expect(second.attributes).toMatchObject({ 'Core Tray Box Numbers': { StartBox: 2 } });
