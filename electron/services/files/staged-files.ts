@@ -41,6 +41,8 @@ const TOO_LARGE = (name: string) => new CorelogError('rejected', `“${name}” 
 export class StagedFiles {
   private readonly files = new Map<string, StagedFile>();
   private readonly stagingDir: string;
+  /** When this process began handing files over: a copy older than that is no reference of ours. */
+  private readonly startedAt = Date.now();
 
   constructor(dataDir: string) {
     this.stagingDir = join(dataDir, 'staging');
@@ -143,14 +145,21 @@ export class StagedFiles {
     if (file?.ownCopy) await rm(file.path, { force: true });
   }
 
-  /** Deletes copies left behind by a crash (older than a week, so a running intake is never hit). */
+  /**
+   * Deletes copies left behind by a crash. References live only in this process, so a copy written
+   * before it started (a service killed mid-pick) can never be taken in or released: it goes now.
+   * A copy of this process's own that nobody released (a page that died mid-pick) goes after a
+   * week, so a running intake is never hit.
+   */
   async sweepStaleCopies(now = Date.now()): Promise<number> {
     const names = await readdir(this.stagingDir).catch(() => [] as string[]);
+    const held = new Set([...this.files.values()].map((file) => file.path));
     let removed = 0;
     for (const name of names) {
       const path = join(this.stagingDir, name);
+      if (held.has(path)) continue;
       const info = await stat(path).catch(() => null);
-      if (info && now - info.mtimeMs > STALE_COPY_MS) {
+      if (info && (info.mtimeMs < this.startedAt || now - info.mtimeMs > STALE_COPY_MS)) {
         await rm(path, { force: true });
         removed++;
       }

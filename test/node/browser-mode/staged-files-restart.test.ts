@@ -1,0 +1,34 @@
+/**
+ * Copies in staging/ after a crash: a service killed while a pick was handed over (or before its
+ * intake released it) leaves its copies there, and the process that starts next knows none of
+ * their references, so none can ever be taken in or released. They go at the next start, not a week later.
+ */
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { StagedFiles } from '../../../electron/services/files/staged-files';
+import { removeTestFolder } from '../../support/temp-folder';
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'corelog-staged-restart-'));
+});
+afterEach(() => removeTestFolder(dataDir));
+
+const stage = (files: StagedFiles, name: string) => files.saveStream(Readable.from([Buffer.from(`bytes of ${name}`)]), name, null);
+const staging = () => readdir(join(dataDir, 'staging'));
+
+it('deletes at start the copies an earlier process left, and keeps the ones this process still holds', async () => {
+  const killed = new StagedFiles(dataDir);
+  await stage(killed, 'a.jpg');
+  await stage(killed, 'b.jpg');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+
+  const restarted = new StagedFiles(dataDir);
+  const held = await stage(restarted, 'c.jpg');
+  expect(await restarted.sweepStaleCopies()).toBe(2);
+  expect(await staging()).toEqual([held.path.split('/').at(-1)]);
+  expect(restarted.get(held.ref).name).toBe('c.jpg');
+});
