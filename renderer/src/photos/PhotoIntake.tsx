@@ -67,10 +67,11 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
     setNotKept([]);
     try {
       const staged = await stage();
-      const { accepted, rejected, notKept: lost } = await intakeStaged(staged, defaults(), source);
+      const { accepted, alreadyWaiting, rejected, notKept: lost } = await intakeStaged(staged, defaults(), source);
       setError(null);
       setNotKept(lost);
-      setBusy(`Took in ${accepted} photo${accepted === 1 ? '' : 's'}${rejected ? `; ${rejected} refused` : ''}.`);
+      const added = accepted - alreadyWaiting;
+      setBusy(`Took in ${added} photo${added === 1 ? '' : 's'}${alreadyWaiting ? `; ${alreadyWaiting} already waiting for review` : ''}${rejected ? `; ${rejected} refused` : ''}.`);
     } catch (e) {
       setError(asBridgeError(e));
       setBusy(null);
