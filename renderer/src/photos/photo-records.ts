@@ -370,6 +370,8 @@ export async function intakeStaged(
     staged.map(async (file) => {
       const result = await bridge.intakePhoto({ ref: file.ref });
       if (!result.ok) {
+        // A find is not refused for a lost link: main offers it again (its watcher finds it anew if it restarted).
+        if (source === 'watch-folder' && lostLink(result.error)) return;
         await refuse(file.name, intakeCallFailure(result.error));
         // Main releases a file it took in or refused; after a lost call it may still hold it.
         return releaseStaged([file.ref]);
@@ -416,13 +418,15 @@ export async function intakeStaged(
   return { accepted, alreadyWaiting, rejected, notKept };
 }
 
+const lostLink = (error: BridgeError) => error.kind === 'unavailable' && error.retryable;
+
 /**
  * Why an intake call failed, as the refusal says it. A lost link (the service stopped mid-pick)
  * fails the call with the link's own words ("retrying"), but nothing takes the file in again by
  * itself: the user is told to add it again.
  */
 function intakeCallFailure(error: BridgeError): string {
-  if (error.kind === 'unavailable' && error.retryable) return 'It was not taken in: Corelog’s background service could not be reached while taking it in; add it again.';
+  if (lostLink(error)) return 'It was not taken in: Corelog’s background service could not be reached while taking it in; add it again.';
   return error.message;
 }
 
