@@ -139,6 +139,7 @@ class IntakeRun {
   constructor(
     readonly ctx: ScenarioContext,
     readonly out: IntakeScenarioOutcome,
+    private readonly size: IntakeSize | undefined,
   ) {
     this.hole = `INTAKE-${ctx.tag}-${out.id}`.toUpperCase();
     this.dataDir = join(ctx.rig.workDir, 'service-data');
@@ -168,9 +169,9 @@ class IntakeRun {
 
   async write(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    const n = this.ctx.rng.int(20, 32);
+    const n = this.size?.files ?? this.ctx.rng.int(20, 32);
     // A few large photos keep the intake busy long enough for the kill to land in the middle.
-    const large = this.ctx.rng.int(2, 4);
+    const large = this.size?.large ?? this.ctx.rng.int(2, 4);
     this.photos = await writeSoakPhotos(dir, this.hole, { small: n - large, large });
     this.out.intake.files = this.photos.length;
   }
@@ -394,8 +395,14 @@ function queueingHoles(records: PageRecords): string[] {
   return found;
 }
 
+/** How many photos, of which large (default: 20–32, 2–4 large, from the seed). */
+export interface IntakeSize {
+  files: number;
+  large: number;
+}
+
 /** Runs one intake scenario; never throws for what it finds (that is in the outcome). */
-export async function runIntakeScenario(id: IntakeScenarioId, ctx: ScenarioContext): Promise<IntakeScenarioOutcome> {
+export async function runIntakeScenario(id: IntakeScenarioId, ctx: ScenarioContext, size?: IntakeSize): Promise<IntakeScenarioOutcome> {
   const scenario = INTAKE_SCENARIOS[id];
   const out: IntakeScenarioOutcome = {
     id,
@@ -412,7 +419,7 @@ export async function runIntakeScenario(id: IntakeScenarioId, ctx: ScenarioConte
     outbox: null,
     intake: { files: 0, doneAtKill: 0, draftsAfterKill: 0, refusedAfterKill: 0, forgotten: [], reasons: [], stagingLeft: 0, storeTempLeft: 0 },
   };
-  const run = new IntakeRun(ctx, out);
+  const run = new IntakeRun(ctx, out, size);
   const started = Date.now();
   try {
     if (scenario.source === 'picker') await pickedIntake(run);
