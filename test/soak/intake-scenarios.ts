@@ -329,6 +329,9 @@ async function watchFolderIntake(run: IntakeRun): Promise<void> {
   out.intake.reasons = [...new Set(mine.rejections.map((r) => r.reason))];
   run.tallyDrafts(settled);
   out.photos.stray.push(...(await run.halfRecords(settled)));
+  // A find is taken in by the watch folder, not added again by hand: a refusal saying otherwise of one that is a draft misleads.
+  const drafted = new Set(mine.photos.map((p) => p.originalName));
+  for (const r of mine.rejections.filter((x) => drafted.has(x.name))) out.photos.stray.push(`${r.name}: a draft, and also refused (“${r.reason}”)`);
   // Each find remembered as dealt with, so it is not offered again at the next start.
   const remembered = JSON.parse(await readFile(join(run.dataDir, 'watch-folder.json'), 'utf8').catch(() => '{}')) as { done?: string[] };
   const done = new Set((remembered.done ?? []).map((key) => key.split('|')[0]));

@@ -370,8 +370,11 @@ export async function intakeStaged(
     staged.map(async (file) => {
       const result = await bridge.intakePhoto({ ref: file.ref });
       if (!result.ok) {
-        // A find is not refused for a lost link: main offers it again (its watcher finds it anew if it restarted).
-        if (source === 'watch-folder' && lostLink(result.error)) return;
+        // A find is not the user's to add again: on a lost link main offers it again (its watcher
+        // finds it anew if it restarted); one main no longer holds was settled elsewhere (another
+        // window, or this page before it was reloaded, wrote its draft) or is offered again when
+        // watching resumes.
+        if (source === 'watch-folder' && (lostLink(result.error) || result.error.kind === 'not-found')) return;
         await refuse(file.name, intakeCallFailure(result.error));
         // Main releases a file it took in or refused; after a lost call it may still hold it.
         return releaseStaged([file.ref]);
