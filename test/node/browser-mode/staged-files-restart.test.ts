@@ -1,9 +1,10 @@
 /**
  * Copies in staging/ after a crash: a service killed while a pick was handed over (or before its
  * intake released it) leaves its copies there, and the process that starts next knows none of
- * their references, so none can ever be taken in or released. They go at the next start, not a week later.
+ * their references, so none can ever be taken in or released. They go at the next start, not a
+ * week later; those of another process still running on the same folder stay.
  */
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,4 +32,14 @@ it('deletes at start the copies an earlier process left, and keeps the ones this
   expect(await restarted.sweepStaleCopies()).toBe(2);
   expect(await staging()).toEqual([held.path.split('/').at(-1)]);
   expect(restarted.get(held.ref).name).toBe('c.jpg');
+});
+
+it('keeps the copies of another service process still running on the same data folder', async () => {
+  await mkdir(join(dataDir, 'staging'), { recursive: true });
+  // The parent of this test process is alive for as long as the test runs.
+  const theirs = `${process.ppid}-${Date.now() - 60_000}.0d4c8f2e-1b7a-4d1e-9c1a-2f6b3e8d9a10`;
+  await writeFile(join(dataDir, 'staging', theirs), 'bytes being taken in over there');
+  const mine = new StagedFiles(dataDir);
+  expect(await mine.sweepStaleCopies()).toBe(0);
+  expect(await staging()).toEqual([theirs]);
 });
