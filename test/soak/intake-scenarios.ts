@@ -364,13 +364,21 @@ async function queueKill(run: IntakeRun): Promise<void> {
   await run.page.getByTestId('queue-drafts').click();
   await run.killWhen('queued', async () => run.mine(await readRecords(run.page)).photos.filter((p) => p.state === 'queued').length, at, startedAt);
 
+  // A killed service does not stop the page's queueing (it is the page's own): wait until it is over.
+  const queuedNow = async () => run.mine(await readRecords(run.page)).photos.filter((p) => p.state === 'queued').length;
+  let seen = -1;
+  for (let now = await queuedNow(); now !== seen; now = await queuedNow()) {
+    seen = now;
+    await sleep(1_000);
+  }
   const afterKill = run.mine(await readRecords(run.page));
   out.intake.draftsAfterKill = afterKill.photos.filter((p) => p.state === 'draft').length;
   out.photos.stray.push(...queueingHoles(afterKill));
   ctx.log(`    after the restart: ${afterKill.photos.filter((p) => p.state === 'queued').length} queued, ${out.intake.draftsAfterKill} drafts`);
   // Queue what is left: each photo queued once.
+  // The button goes with the last draft; whether every photo ends queued is checked next.
   const button = run.page.getByTestId('queue-drafts');
-  if (await button.isVisible()) await button.click();
+  if (await button.isVisible()) await button.click({ timeout: 5_000 }).catch(() => undefined);
   const queued = await settle(() => run.page, 'every photo queued', (r) => run.mine(r).photos.every((p) => p.state === 'queued'), 20_000);
   run.tallyDrafts(queued, ['queued']);
   const mine = run.mine(queued);
