@@ -17,6 +17,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logEvent, openEventLog, openPhotos, newHole, outboxReport, pendingOnStrip, SoakTimeout, takeInAndQueue, waitUntil, type OutboxReport } from './corelog-ui';
+import type { IntakeScenarioId } from './intake-scenarios';
 import { addTally, emptyTally, eventsArrived, photosArrived, tallyEvents, tallyPhotos, type Tally } from './exactly-once';
 import { seededRandom, type SeededRandom } from './seeded-random';
 import { writeSoakPhotos, type SoakPhoto } from './soak-photos';
@@ -37,7 +38,7 @@ export interface KillRecord {
 }
 
 export interface ScenarioOutcome {
-  id: ScenarioId;
+  id: ScenarioId | IntakeScenarioId;
   title: string;
   seed: number;
   events: Tally;
@@ -336,7 +337,7 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
 export const SCENARIO_IDS = Object.keys(SCENARIOS) as ScenarioId[];
 
 /** A scenario's own seed: depends only on the round seed and its letter, so `--only` replays it. */
-export function scenarioSeed(roundSeed: number, id: ScenarioId): number {
+export function scenarioSeed(roundSeed: number, id: ScenarioId | IntakeScenarioId): number {
   // Each input goes through a full 32-bit mix, so nearby round seeds and letters never collide.
   const mix = (x: number) => {
     x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;

@@ -2,8 +2,8 @@
  * `npm run soak -- --runs N [--seed S] [--only a,b] [--drain-timeout SECONDS] [--json FILE] [--keep]`
  *
  * Runs N rounds. A round is a fresh world (emulators, service process, browser profile) in which
- * each chosen scenario (scenarios.ts; default a–e) runs once, with sizes, latencies and kill
- * moments drawn from the round's seed. Prints, per scenario, per round and in total, how many items
+ * each chosen scenario (scenarios.ts; default a–e; the intake kills k–p of intake-scenarios.ts by
+ * --only) runs once, with sizes, latencies and kill moments drawn from the round's seed. Prints, per scenario, per round and in total, how many items
  * were lost and duplicated (both must be 0) and how long things took; exits 1 on any loss,
  * duplicate, stray item, timeout or error. Round r uses seed S + r − 1: replay one round with
  * `--seed <its seed> --runs 1` (add `--only x` for one scenario: a scenario's draws depend only on
@@ -15,10 +15,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lossCounts, runScenario, SCENARIO_IDS, SCENARIOS, scenarioSeed, type ScenarioId, type ScenarioOutcome } from './scenarios';
+import { INTAKE_SCENARIO_IDS, INTAKE_SCENARIOS, isIntakeScenario, runIntakeScenario, type IntakeScenarioId } from './intake-scenarios';
 import { newSeed, seededRandom } from './seeded-random';
 import { SoakRig } from './soak-rig';
 
 const DEFAULT_SCENARIOS: ScenarioId[] = ['a', 'b', 'c', 'd', 'e'];
+/** The kills while photos are taken in and queued (intake-scenarios.ts), by --only. */
+type AnyScenarioId = ScenarioId | IntakeScenarioId;
+const titleOf = (id: AnyScenarioId) => (isIntakeScenario(id) ? INTAKE_SCENARIOS[id] : SCENARIOS[id]).title;
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 interface RoundResult {
@@ -71,7 +75,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function runRound(round: number, seed: number, ids: ScenarioId[], options: { drainTimeoutMs: number; keep: boolean; root: string }): Promise<RoundResult> {
+async function runRound(round: number, seed: number, ids: AnyScenarioId[], options: { drainTimeoutMs: number; keep: boolean; root: string }): Promise<RoundResult> {
   const started = Date.now();
   const workDir = join(options.root, `round-${round}-seed-${seed}`);
   const result: RoundResult = { round, seed, ms: 0, workDir, outcomes: [], setupError: null };
@@ -80,8 +84,10 @@ async function runRound(round: number, seed: number, ids: ScenarioId[], options:
     rig = current = await SoakRig.start({ workDir, cwd: repoRoot });
     console.log(`  world ready in ${seconds(Date.now() - started)} (service pid ${rig.service.pid}, logs in ${workDir})`);
     for (const id of ids) {
-      console.log(`  ${id}  ${SCENARIOS[id].title}`);
-      const out = await runScenario(id, { rig, rng: seededRandom(scenarioSeed(seed, id)), tag: `r${round}`, drainTimeoutMs: options.drainTimeoutMs, log: (line) => console.log(line) });
+      console.log(`  ${id}  ${titleOf(id)}`);
+      const context = { rig, rng: seededRandom(scenarioSeed(seed, id)), tag: `r${round}`, drainTimeoutMs: options.drainTimeoutMs, log: (line: string) => console.log(line) };
+      const out = isIntakeScenario(id) ? await runIntakeScenario(id, context) : await runScenario(id, context);
+      if ('intake' in out) console.log(`      intake: ${JSON.stringify(out.intake)}`);
       result.outcomes.push(out);
       console.log(`  ${failed(out) ? '✘' : '✔'} ${id}  ${describe(out)}`);
       if (out.failure) console.log(`      failure: ${out.failure}`);
@@ -119,9 +125,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new Error(`--runs takes a whole number from 1 to 1000, not "${values.runs}"`);
   const seed = values.seed === undefined ? newSeed() : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, not "${values.seed}"`);
-  const ids = values.only ? (values.only.split(',').map((s) => s.trim()) as ScenarioId[]) : DEFAULT_SCENARIOS;
-  const unknown = ids.filter((id) => !SCENARIO_IDS.includes(id));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; there are ${SCENARIO_IDS.map((id) => `${id} (${SCENARIOS[id].title})`).join(', ')}`);
+  const ids = values.only ? (values.only.split(',').map((s) => s.trim()) as AnyScenarioId[]) : DEFAULT_SCENARIOS;
+  const known: AnyScenarioId[] = [...SCENARIO_IDS, ...INTAKE_SCENARIO_IDS];
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; there are ${known.map((id) => `${id} (${titleOf(id)})`).join(', ')}`);
   const drainTimeoutMs = Number(values['drain-timeout']) * 1000;
   if (!(drainTimeoutMs > 0)) throw new Error('--drain-timeout takes a number of seconds');
 
@@ -149,7 +156,7 @@ async function main(): Promise<void> {
     const mine = all.filter((o) => o.id === id);
     const t = mine.map(lossCounts).reduce((a, b) => ({ lost: a.lost + b.lost, duplicated: a.duplicated + b.duplicated, stray: a.stray + b.stray }), { lost: 0, duplicated: 0, stray: 0 });
     const items = mine.reduce((n, o) => n + o.events.expected + o.photos.expected, 0);
-    console.log(`${id}  ${SCENARIOS[id].title.padEnd(44)} runs ${mine.length}, items ${items}, lost ${t.lost}, duplicated ${t.duplicated}${t.stray ? `, stray ${t.stray}` : ''}, not finished ${mine.filter((o) => o.failure).length}`);
+    console.log(`${id}  ${titleOf(id).padEnd(44)} runs ${mine.length}, items ${items}, lost ${t.lost}, duplicated ${t.duplicated}${t.stray ? `, stray ${t.stray}` : ''}, not finished ${mine.filter((o) => o.failure).length}`);
   }
   console.log(`rounds ${results.length}, scenarios ${all.length}, kills ${kills.length} (service ${kills.filter((k) => k.victim === 'service').length}, browser ${kills.filter((k) => k.victim === 'browser').length})`);
   if (roundTimes.length) console.log(`time per round: min ${seconds(roundTimes[0]!)}, median ${seconds(roundTimes[Math.floor(roundTimes.length / 2)]!)}, max ${seconds(roundTimes.at(-1)!)}`);

@@ -41,6 +41,12 @@ const TOO_LARGE = (name: string) => new CorelogError('rejected', `“${name}” 
 export class StagedFiles {
   private readonly files = new Map<string, StagedFile>();
   private readonly stagingDir: string;
+  /**
+   * Whose copies are whose: each is named `<pid>-<start ms>.<uuid>`, since two service processes
+   * may share one data folder (browser mode beside the app) and only the one that wrote a copy
+   * holds its reference.
+   */
+  private readonly owner = `${process.pid}-${Date.now()}`;
 
   constructor(dataDir: string) {
     this.stagingDir = join(dataDir, 'staging');
@@ -103,7 +109,7 @@ export class StagedFiles {
   async saveStream(body: Readable, name: string, declaredBytes: number | null): Promise<StagedFile> {
     if (declaredBytes !== null && Number.isFinite(declaredBytes) && declaredBytes > MAX_STAGED_FILE_BYTES) throw TOO_LARGE(name);
     ensureDataFolder(this.stagingDir);
-    const path = join(this.stagingDir, randomUUID());
+    const path = join(this.stagingDir, `${this.owner}.${randomUUID()}`);
     let bytes = 0;
     const sizeGuard = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -143,19 +149,42 @@ export class StagedFiles {
     if (file?.ownCopy) await rm(file.path, { force: true });
   }
 
-  /** Deletes copies left behind by a crash (older than a week, so a running intake is never hit). */
+  /**
+   * Deletes copies left behind by a crash. References live only in the process that wrote a copy,
+   * so one whose process is gone (a service killed mid-pick) can never be taken in or released: it
+   * goes now. Any other copy nobody released (a page that died mid-pick) goes after a week, so a
+   * running intake, here or in another process on this folder, is never hit.
+   */
   async sweepStaleCopies(now = Date.now()): Promise<number> {
     const names = await readdir(this.stagingDir).catch(() => [] as string[]);
+    const held = new Set([...this.files.values()].map((file) => file.path));
     let removed = 0;
     for (const name of names) {
       const path = join(this.stagingDir, name);
+      if (held.has(path)) continue;
       const info = await stat(path).catch(() => null);
-      if (info && now - info.mtimeMs > STALE_COPY_MS) {
+      if (info && (this.ownerGone(name) || now - info.mtimeMs > STALE_COPY_MS)) {
         await rm(path, { force: true });
         removed++;
       }
     }
     return removed;
+  }
+
+  /** Whether the process that wrote this copy has ended (false when the name does not say). */
+  private ownerGone(name: string): boolean {
+    const match = /^(\d+)-(\d+)\./.exec(name);
+    if (!match || `${match[1]}-${match[2]}` === this.owner) return false;
+    const pid = Number(match[1]);
+    // Our own pid with another start time: an earlier process that had the same pid.
+    if (pid === process.pid) return true;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      // EPERM: it runs, under another account.
+      return (error as NodeJS.ErrnoException).code !== 'EPERM';
+    }
   }
 
   private add(file: Omit<StagedFile, 'ref'>): StagedFile {

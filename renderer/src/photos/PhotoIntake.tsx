@@ -18,7 +18,7 @@ import { lengthUnitWords, withLengthUnit } from '../../../common/forms/length-un
 import { filenamePatternProblem } from '../../../common/forms/text-fields';
 import { DEFAULT_FILENAME_PATTERN } from '../../../common/photos/filename-pattern';
 import { ErrorNotice } from '../app/ErrorNotice';
-import { bridge } from '../bridge/bridge';
+import { bridge, onBridgeLinkState } from '../bridge/bridge';
 import { useEngineLock } from '../sync/engine-lock';
 import { asBridgeError, discardDrafts, draftProblem, intakeStaged, queueDrafts, updateDraftBinding, type IntakeDefaults } from './photo-records';
 import { optionName } from './catalogue-options';
@@ -67,10 +67,11 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
     setNotKept([]);
     try {
       const staged = await stage();
-      const { accepted, rejected, notKept: lost } = await intakeStaged(staged, defaults(), source);
+      const { accepted, alreadyWaiting, rejected, notKept: lost } = await intakeStaged(staged, defaults(), source);
       setError(null);
       setNotKept(lost);
-      setBusy(`Took in ${accepted} photo${accepted === 1 ? '' : 's'}${rejected ? `; ${rejected} refused` : ''}.`);
+      const added = accepted - alreadyWaiting;
+      setBusy(`Took in ${added} photo${added === 1 ? '' : 's'}${alreadyWaiting ? `; ${alreadyWaiting} already waiting for review` : ''}${rejected ? `; ${rejected} refused` : ''}.`);
     } catch (e) {
       setError(asBridgeError(e));
       setBusy(null);
@@ -94,7 +95,10 @@ export function PhotoIntake({ view }: { view: ResolvedSelection }) {
     const files = (watch.status?.pending ?? []).filter((f) => !takingIn.current.has(f.ref));
     if (!watchLock || !canTakeIn || files.length === 0) return;
     for (const file of files) takingIn.current.add(file.ref);
-    void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'} from the watch folder…`, async () => files.map((f) => ({ ok: true as const, ref: f.ref, name: f.name, bytes: f.bytes })), 'watch-folder');
+    void takeIn(`Taking in ${files.length} file${files.length === 1 ? '' : 's'} from the watch folder…`, async () => files.map((f) => ({ ok: true as const, ref: f.ref, name: f.name, bytes: f.bytes })), 'watch-folder').finally(() => {
+      // A find whose intake was cut off (the link lost) is still offered: tried again with the next status.
+      for (const file of files) takingIn.current.delete(file.ref);
+    });
   }, [watchLock, canTakeIn, pendingRefs]);
 
   const ready = drafts.filter((d) => !draftProblem(d, imageryType));
@@ -337,9 +341,15 @@ function useWatchFolder(): WatchFolderState {
   const [status, setStatus] = useState<WatchFolderStatus | null>(null);
   const [error, setError] = useState<BridgeError | null>(null);
   useEffect(() => {
+    const read = () => void bridge.getWatchFolder().then((r) => r.ok && setStatus(r.value));
     const off = bridge.on('watchFolderChanged', setStatus);
-    void bridge.getWatchFolder().then((r) => r.ok && setStatus(r.value));
-    return off;
+    // Changes sent while the link was down never arrive: a restarted service has offered its finds again by now.
+    const offLink = onBridgeLinkState((state) => state === 'open' && read());
+    read();
+    return () => {
+      off();
+      offLink();
+    };
   }, []);
   return {
     status,

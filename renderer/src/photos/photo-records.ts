@@ -328,13 +328,15 @@ export function bindingFor(name: string, defaults: IntakeDefaults): PhotoBinding
  * because the workspace is not writable) is released at once. A watch-folder find is settled with
  * main only after its draft or refusal is written here, so a page that dies meanwhile gets it
  * offered again; a find offered again after its draft was written (the word to main was lost) is
- * recognised and not taken in twice.
+ * recognised and not taken in twice. So is a file picked again while its draft still waits for
+ * review (a pick cut short by a crash, picked whole again): counted in `accepted` and in
+ * `alreadyWaiting`.
  */
 export async function intakeStaged(
   handedOver: readonly StagedFileOutcome[],
   defaults: IntakeDefaults,
   source: TrayPhoto['source'],
-): Promise<{ accepted: number; rejected: number; notKept: { name: string; reason: string }[] }> {
+): Promise<{ accepted: number; alreadyWaiting: number; rejected: number; notKept: { name: string; reason: string }[] }> {
   const staged = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: true }> => file.ok);
   const failed = handedOver.filter((file): file is Extract<StagedFileOutcome, { ok: false }> => !file.ok);
   // Files whose refusal could not be written either (a full disk): the caller lists them, so
@@ -358,6 +360,7 @@ export async function intakeStaged(
     throw error;
   }
   let accepted = 0;
+  let alreadyWaiting = 0;
   let rejected = failed.length;
   const refuse = async (name: string, reason: string) => {
     rejected++;
@@ -367,7 +370,12 @@ export async function intakeStaged(
     staged.map(async (file) => {
       const result = await bridge.intakePhoto({ ref: file.ref });
       if (!result.ok) {
-        await refuse(file.name, result.error.message);
+        // A find is not the user's to add again: on a lost link main offers it again (its watcher
+        // finds it anew if it restarted); one main no longer holds was settled elsewhere (another
+        // window, or this page before it was reloaded, wrote its draft) or is offered again when
+        // watching resumes.
+        if (source === 'watch-folder' && (lostLink(result.error) || result.error.kind === 'not-found')) return;
+        await refuse(file.name, intakeCallFailure(result.error));
         // Main releases a file it took in or refused; after a lost call it may still hold it.
         return releaseStaged([file.ref]);
       }
@@ -378,7 +386,7 @@ export async function intakeStaged(
       }
       const photo = result.value;
       try {
-        await keepDraft({
+        const kept = await keepDraft({
           id: crypto.randomUUID(),
           sha256: photo.sha256,
           originalName: file.name,
@@ -400,6 +408,7 @@ export async function intakeStaged(
           uploadedAt: null,
         });
         accepted++;
+        if (!kept) alreadyWaiting++;
       } catch (error) {
         // Not settled: a watch-folder find that could not be kept is offered again next time.
         const why = localWriteFailureOf(error) ? whyNotSaved(error, 'take it in again') : asBridgeError(error).message;
@@ -409,24 +418,44 @@ export async function intakeStaged(
       if (source === 'watch-folder') await releaseStaged([file.ref]);
     }),
   );
-  return { accepted, rejected, notKept };
+  return { accepted, alreadyWaiting, rejected, notKept };
+}
+
+const lostLink = (error: BridgeError) => error.kind === 'unavailable' && error.retryable;
+
+/**
+ * Why an intake call failed, as the refusal says it. A lost link (the service stopped mid-pick)
+ * fails the call with the link's own words ("retrying"), but nothing takes the file in again by
+ * itself: the user is told to add it again.
+ */
+function intakeCallFailure(error: BridgeError): string {
+  if (lostLink(error)) return 'It was not taken in: Corelog’s background service could not be reached while taking it in; add it again.';
+  return error.message;
 }
 
 /**
- * Adds a draft, unless it is a watch-folder find already taken in (same file name and content):
- * main offers a find again when it never heard that the first intake was written.
+ * Adds a draft (true), unless the same file (name and content) is known already (false): a
+ * watch-folder find taken in before, whatever became of it (main offers a find again when it never
+ * heard that the first intake was written), or a pick whose draft still waits for review in the
+ * same dataset (a pick cut short by a crash is picked whole again). A photo picked again after it
+ * was queued is a new draft: the user may mean another interval, and queueing refuses a twin.
  */
-async function keepDraft(photo: TrayPhoto): Promise<void> {
-  await photosDb.transaction('rw', photosDb.photos, async () => {
-    if (photo.source === 'watch-folder') {
-      const known = await photosDb.photos
-        .where('sha256')
-        .equals(photo.sha256)
-        .filter((p) => p.source === 'watch-folder' && p.originalName === photo.originalName)
-        .first();
-      if (known) return;
-    }
+async function keepDraft(photo: TrayPhoto): Promise<boolean> {
+  return photosDb.transaction('rw', photosDb.photos, async () => {
+    const known = await photosDb.photos
+      .where('sha256')
+      .equals(photo.sha256)
+      .filter((p) =>
+        p.originalName !== photo.originalName
+          ? false
+          : photo.source === 'watch-folder'
+            ? p.source === 'watch-folder'
+            : p.state === 'draft' && p.workspaceName === photo.workspaceName && p.datasetName === photo.datasetName,
+      )
+      .first();
+    if (known) return false;
     await photosDb.photos.add(photo);
+    return true;
   });
 }
 
