@@ -75,6 +75,9 @@ export interface AppServices extends ServiceContext {
   dispose(): Promise<void>;
 }
 
+/** How often the copies of a page that died mid-pick are looked for (StagedFiles.releaseForgottenCopies). */
+const FORGOTTEN_COPY_CHECK_MS = 10 * 60_000;
+
 export function createAppServices(options: AppServicesOptions): AppServices {
   const env = options.env ?? process.env;
   const events = new BridgeEventBus();
@@ -118,15 +121,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const modules: ServiceModule[] = [createAppInfoModule(context), createProfileModule(context), createConnectionModule(context), desktop, createEventLogModule(context), createSurveyModule(context), photos, createHoleReportPdfModule(context), createArchiveModule(context), appSettings];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as BridgeHandlers;
 
+  let forgottenCopies: ReturnType<typeof setInterval> | undefined;
   return {
     ...context,
     handlers,
     start() {
       connections.start();
       void context.stagedFiles.sweepStaleCopies();
+      forgottenCopies = setInterval(() => void context.stagedFiles.releaseForgottenCopies().catch(() => undefined), FORGOTTEN_COPY_CHECK_MS);
+      forgottenCopies.unref?.();
       for (const module of modules) module.start?.();
     },
     async dispose() {
+      clearInterval(forgottenCopies);
       for (const module of modules) await module.dispose?.();
       connections.dispose();
     },

@@ -36,6 +36,13 @@ export interface StagePathEntry {
 }
 
 const STALE_COPY_MS = 7 * 24 * 3600_000;
+/**
+ * How long nothing may be handed over or taken in before the copies still waiting are taken to
+ * belong to a page that died mid-pick. Long enough for the slowest real intake between two files
+ * (a 24 MP photo takes seconds), short enough that a killed window does not leave gigabytes of
+ * copies for a week.
+ */
+export const FORGOTTEN_COPY_IDLE_MS = 3600_000;
 const TOO_LARGE = (name: string) => new CorelogError('rejected', `“${name}” is larger than Corelog accepts (4 GB).`, { retryable: false });
 
 export class StagedFiles {
@@ -47,6 +54,8 @@ export class StagedFiles {
    * holds its reference.
    */
   private readonly owner = `${process.pid}-${Date.now()}`;
+  /** When a file was last handed over or asked for: a page at work does one or the other every few seconds. */
+  private lastUse = Date.now();
 
   constructor(dataDir: string) {
     this.stagingDir = join(dataDir, 'staging');
@@ -137,6 +146,7 @@ export class StagedFiles {
   }
 
   get(ref: string): StagedFile {
+    this.lastUse = Date.now();
     const file = this.files.get(ref);
     if (!file) throw new CorelogError('not-found', 'That file is no longer available to Corelog; add it again.');
     return file;
@@ -187,7 +197,21 @@ export class StagedFiles {
     }
   }
 
+  /**
+   * Deletes the copies handed over but never taken in, once nothing has been handed over or taken
+   * in for `idleMs`: the page that held their references died mid-pick (a window killed while the
+   * service ran on), and no other page can name them. Users' own files (the desktop app, the watch
+   * folder's finds, which stay offered) are never touched. Answers how many copies went.
+   */
+  async releaseForgottenCopies(idleMs = FORGOTTEN_COPY_IDLE_MS, now = Date.now()): Promise<number> {
+    if (now - this.lastUse < idleMs) return 0;
+    const forgotten = [...this.files.values()].filter((file) => file.ownCopy);
+    for (const file of forgotten) await this.release(file.ref);
+    return forgotten.length;
+  }
+
   private add(file: Omit<StagedFile, 'ref'>): StagedFile {
+    this.lastUse = Date.now();
     const staged = { ...file, ref: randomUUID() };
     this.files.set(staged.ref, staged);
     return staged;

@@ -43,3 +43,21 @@ it('keeps the copies of another service process still running on the same data f
   expect(await mine.sweepStaleCopies()).toBe(0);
   expect(await staging()).toEqual([theirs]);
 });
+
+it('deletes the copies of a page that died mid-pick once nothing has been handed over or taken in for an hour, never the user’s own files', async () => {
+  const files = new StagedFiles(dataDir);
+  const picked = await stage(files, 'd.jpg');
+  const own = join(dataDir, 'own.jpg');
+  await writeFile(own, 'the user’s own file, found by the watch folder');
+  const found = await files.registerPath({ path: own });
+  const started = Date.now();
+  // A page still at work (it handed a file over, or asked for one, within the hour): nothing goes.
+  expect(await files.releaseForgottenCopies(3600_000, started + 30 * 60_000)).toBe(0);
+  expect(files.get(picked.ref).name).toBe('d.jpg');
+  // That `get` was use: an hour after it, with nothing since, the copy goes and the user's file stays.
+  expect(await files.releaseForgottenCopies(3600_000, Date.now() + 3600_000 + 1)).toBe(1);
+  expect(await staging()).toEqual([]);
+  expect(() => files.get(picked.ref)).toThrow(/no longer available/);
+  expect(files.get(found.ref).path).toBe(own);
+  expect(await readdir(dataDir)).toContain('own.jpg');
+});
