@@ -102,10 +102,12 @@ type PushOutcome = 'done' | 'wait' | 'pause';
 type PushWork = { one: OutboxItem } | { creates: OutboxItem[] };
 
 /**
- * The changes of one event form a chain that must reach Dougal in order; QC items stand alone.
- * Plan and sequence changes carry their chain as `eventKey` (`plan:<project>`, `sequence:<project>:<n>`).
+ * The changes of one event form a chain that must reach Dougal in order. Plan and sequence changes
+ * carry their chain as `eventKey` (`plan:<project>`, `sequence:<project>:<n>`). A project's QC
+ * accepts and un-accepts are one chain: each standing alone, an un-accept went past an accept of
+ * the same result waiting to be tried again, which then landed last and undid it.
  */
-const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.seq}`;
+const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.project}`;
 
 const db = eventLogDb;
 
