@@ -3,7 +3,7 @@
  * holds, and changes of the plan, made through the UI while Dougal is away, then sent with a
  * process SIGKILLed in the middle (and a few lost replies on the way).
  *
- *   h  edits and deletes of events, kill -9 the service process while they are sent
+ *   h  edits and deletes of events (and QC results ticked and un-ticked), kill -9 the service process while they are sent
  *   i  the same, kill -9 the browser
  *   j  planned sequences added, changed, renumbered and removed, kill -9 the service process
  *
@@ -36,6 +36,13 @@ interface ChangeWork {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Replies Dougal sends after doing the work, then loses: `count` of the requests of `method` whose path holds `path`. */
+interface LostReplies {
+  method: string;
+  path: string;
+  count: number;
+}
 
 function shuffled<T>(rng: SeededRandom, items: readonly T[]): T[] {
   const out = [...items];
@@ -77,12 +84,15 @@ async function drain(ctx: ScenarioContext, work: ChangeWork): Promise<void> {
 }
 
 /** Dougal back (slow, with `dropPuts` replies lost), one kill once `killAfter` changes landed, then drained and counted. */
-async function sendWithKill(ctx: ScenarioContext, out: ScenarioOutcome, work: ChangeWork, options: { victim: Victim; latencyMs: number; killAfter: number; drop: { method: string; count: number } }): Promise<void> {
+async function sendWithKill(ctx: ScenarioContext, out: ScenarioOutcome, work: ChangeWork, options: { victim: Victim; latencyMs: number; killAfter: number; drop: LostReplies }): Promise<void> {
   const { rig } = ctx;
   const startedAt = Date.now();
   try {
-    rig.faults('dougal', { down: false, latencyMs: options.latencyMs, failureMethod: options.drop.method, dropResponseNext: options.drop.count });
-    await waitUntil(`before the kill: ${options.killAfter} of ${work.total} changes on Dougal`, () => work.landed(), (n) => n >= options.killAfter, { timeoutMs: 60_000, intervalMs: 5 });
+    // Changes that hold already (a QC result clicked back to where it was) are no sign of progress.
+    const already = work.landed();
+    const { method, path, count } = options.drop;
+    rig.faults('dougal', { down: false, latencyMs: options.latencyMs, failureMethod: method, failurePathIncludes: path, dropResponseNext: count });
+    await waitUntil(`before the kill: ${options.killAfter} more of ${work.total} changes on Dougal`, () => work.landed(), (n) => n >= Math.min(work.total, already + options.killAfter), { timeoutMs: 60_000, intervalMs: 5 });
     await sleep(ctx.rng.between(0, options.latencyMs));
     await killNow(ctx, work, out, startedAt, options.victim);
     const restartedAt = Date.now();
@@ -216,11 +226,50 @@ async function changeEvent(page: Page, target: EventTarget): Promise<void> {
   await page.getByLabel('Search remarks').fill('');
 }
 
+/** A QC result ticked or un-ticked `toggles` times while Dougal is away; Dougal must end as the last click left it. */
+interface QcTarget {
+  eventId: number;
+  toggles: number;
+  accepted: boolean;
+}
+
+const qcAcceptedOn = (rig: SoakRig, eventId: number) => rig.emulators.dougal.project(PROJECT).qcAccepted.includes(eventId);
+
+/** The QC view's results (read while Dougal answers, so they are here offline): a few distinct events to click. */
+async function pickQcTargets(ctx: ScenarioContext): Promise<{ eventId: number; toggles: number }[]> {
+  const page = ctx.rig.page;
+  await page.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name: 'QC', exact: true }).click();
+  const boxes = page.getByTestId('qc-results').getByRole('checkbox');
+  await waitUntil('the QC results shown', () => boxes.count(), (n) => n > 0, { timeoutMs: 20_000, intervalMs: 100 });
+  const labels = await boxes.evaluateAll((all) => all.slice(0, 40).map((box) => box.getAttribute('aria-label') ?? ''));
+  const ids = [...new Set(labels.map((label) => Number(label.match(/\d+$/)?.[0])).filter(Number.isInteger))];
+  const picked: { eventId: number; toggles: number }[] = [];
+  for (let i = 0; i < 3 && ids.length > 0; i++) picked.push({ eventId: ids.splice(ctx.rng.int(0, ids.length - 1), 1)[0]!, toggles: ctx.rng.int(1, 3) });
+  return picked;
+}
+
+async function clickQc(ctx: ScenarioContext, picked: { eventId: number; toggles: number }[]): Promise<QcTarget[]> {
+  const page = ctx.rig.page;
+  const targets: QcTarget[] = [];
+  for (const { eventId, toggles } of picked) {
+    const box = page.getByRole('checkbox', { name: `Accept QC result ${eventId}`, exact: true }).first();
+    let accepted = qcAcceptedOn(ctx.rig, eventId);
+    for (let t = 0; t < toggles; t++) {
+      await box.click();
+      accepted = !accepted;
+      await waitUntil(`QC result ${eventId} ${accepted ? 'ticked' : 'un-ticked'}`, () => box.isChecked(), (checked) => checked === accepted, { timeoutMs: 10_000, intervalMs: 50 });
+    }
+    targets.push({ eventId, toggles, accepted });
+  }
+  await page.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name: 'Log', exact: true }).click();
+  return targets;
+}
+
 /** Events logged and sent while Dougal answers; then, Dougal away, edited and deleted through the UI. */
-async function prepareEventChanges(ctx: ScenarioContext, out: ScenarioOutcome): Promise<EventTarget[]> {
+async function prepareEventChanges(ctx: ScenarioContext, out: ScenarioOutcome): Promise<{ targets: EventTarget[]; qc: QcTarget[] }> {
   const { rig, rng } = ctx;
   const page = rig.page;
-  const n = rng.int(8, 14);
+  const n = rng.int(6, 10);
   const prefix = `soak ${ctx.tag} ${out.id}`;
   const remarks = Array.from({ length: n }, (_, i) => `${prefix} #${String(i + 1).padStart(2, '0')}`);
   await openEventLog(page);
@@ -241,33 +290,44 @@ async function prepareEventChanges(ctx: ScenarioContext, out: ScenarioOutcome): 
     const forced: EventPlan | null = i === 0 ? { kind: 'edit', remarks: `${text} edited`, label: 'Gun' } : i === 1 ? { kind: 'delete' } : i === 2 ? { kind: 'edit-then-delete', remarks: `${text} edited, then deleted` } : null;
     return { remarks: text, id: ids.get(text)!, plan: forced ?? plan };
   });
+  const qcPicked = await pickQcTargets(ctx);
   rig.faults('dougal', { down: true });
+  const qc = await clickQc(ctx, qcPicked);
   for (const target of targets) await changeEvent(page, target);
   const total = targets.reduce((sum, t) => sum + changesOf(t), 0);
   // Edits of one event fold while unsent, so an edit then a delete are two outbox items.
   await waitUntil('the changes waiting in the outbox', () => pendingOnStrip(page, 'dougal'), (k) => k >= targets.length, { timeoutMs: 20_000, intervalMs: 100 });
-  ctx.log(`    ${n} events on Dougal; offline: ${targets.filter((t) => t.plan.kind === 'edit').length} edited, ${targets.filter((t) => t.plan.kind === 'delete').length} deleted, ${targets.filter((t) => t.plan.kind === 'edit-then-delete').length} edited then deleted (${total} changes)`);
-  return targets;
+  ctx.log(
+    `    ${n} events on Dougal; offline: ${targets.filter((t) => t.plan.kind === 'edit').length} edited, ${targets.filter((t) => t.plan.kind === 'delete').length} deleted, ${targets.filter((t) => t.plan.kind === 'edit-then-delete').length} edited then deleted (${total} changes); QC results clicked ${qc.map((q) => `${q.eventId} ×${q.toggles}`).join(', ')}`,
+  );
+  return { targets, qc };
 }
 
 function eventChangesKill(victim: Victim): ChangeScenario['run'] {
   return async (ctx, out) => {
     const { rig, rng } = ctx;
     const prepared = Date.now();
-    const targets = await prepareEventChanges(ctx, out);
+    const { targets, qc } = await prepareEventChanges(ctx, out);
     out.prepareMs = Date.now() - prepared;
+    const qcAsClicked = (q: QcTarget) => qcAcceptedOn(rig, q.eventId) === q.accepted;
     const work: ChangeWork = {
-      total: targets.reduce((sum, t) => sum + changesOf(t), 0),
-      landed: () => targets.reduce((sum, t) => sum + landedOf(rig, t), 0),
+      total: targets.reduce((sum, t) => sum + changesOf(t), 0) + qc.length,
+      landed: () => targets.reduce((sum, t) => sum + landedOf(rig, t), 0) + qc.filter(qcAsClicked).length,
       tally: () => {
         const tally: Tally = { ...emptyTally(), expected: work.total };
         for (const target of targets) tallyEvent(rig, target, tally);
+        for (const q of qc) {
+          if (qcAsClicked(q)) tally.once += 1;
+          else tally.lost.push(`QC result of event ${q.eventId}: clicked ${q.toggles} time(s) to ${q.accepted ? 'accepted' : 'not accepted'}, Dougal has it ${q.accepted ? 'not accepted' : 'accepted'}`);
+        }
         return tally;
       },
     };
     const latencyMs = rng.int(150, 400);
     const killAfter = rng.int(1, Math.max(1, work.total - 4));
-    const drop = { method: rng.pick(['PUT', 'DELETE']), count: rng.int(1, 2) };
+    const method = rng.pick(['PUT', 'DELETE', 'POST']);
+    // POST: the QC accepts and un-accepts (a lost sign-in reply is another matter).
+    const drop: LostReplies = { method, path: method === 'POST' ? '/qc/results/' : '/event/', count: rng.int(1, 2) };
     ctx.log(`    Dougal back with ${latencyMs} ms latency and ${drop.count} ${drop.method} repl${drop.count === 1 ? 'y' : 'ies'} lost; kill -9 ${victim} after ${killAfter}`);
     await sendWithKill(ctx, out, work, { victim, latencyMs, killAfter, drop });
   };
@@ -397,7 +457,7 @@ const planChangesKill: ChangeScenario['run'] = async (ctx, out) => {
   };
   const latencyMs = rng.int(150, 400);
   const killAfter = rng.int(1, Math.max(1, changes.length - 2));
-  const drop = { method: rng.pick(['PATCH', 'POST', 'DELETE']), count: 1 };
+  const drop: LostReplies = { method: rng.pick(['PATCH', 'POST', 'DELETE']), path: '/plan', count: 1 };
   ctx.log(`    offline: ${changes.map((c) => `${c.op} ${c.sequence}${c.op === 'renumber' ? `→${c.to}` : ''}`).join(', ')}; Dougal back with ${latencyMs} ms latency and a ${drop.method} reply lost; kill -9 service after ${killAfter}`);
   await sendWithKill(ctx, out, work, { victim: 'service', latencyMs, killAfter, drop });
 };

@@ -91,7 +91,8 @@ async function runRound(round: number, seed: number, ids: ScenarioId[], options:
       for (const line of tallies.flatMap((t) => t.lost).slice(0, 10)) console.log(`      LOST ${line}`);
       for (const line of tallies.flatMap((t) => t.duplicated).slice(0, 10)) console.log(`      DUPLICATED ${line}`);
       for (const line of tallies.flatMap((t) => t.stray).slice(0, 10)) console.log(`      STRAY ${line}`);
-      if (failed(out)) await keepEvidence(rig, workDir, out);
+      // With --keep, also what the servers saw in a round that passed (to read where the time went).
+      if (failed(out) || options.keep) await keepEvidence(rig, workDir, out);
     }
   } catch (error) {
     result.setupError = (error as Error).message;
@@ -158,8 +159,8 @@ async function main(): Promise<void> {
   if (recover.length) console.log(`restart → drained: median ${seconds(recover[Math.floor(recover.length / 2)]!)}, max ${seconds(recover.at(-1)!)}`);
   console.log(`TOTAL lost ${totals.lost}, duplicated ${totals.duplicated}${totals.stray ? `, stray ${totals.stray}` : ''}, not finished ${unfinished}  (seed ${seed})`);
   if (values.json) await writeFile(values.json, JSON.stringify({ seed, runs, scenarios: ids, totals: { ...totals, unfinished }, rounds: results }, null, 2));
-  if (totals.lost + totals.duplicated + totals.stray + unfinished === 0) await rm(root, { recursive: true, force: true });
-  else console.log(`Logs of the failed rounds are kept in ${root}`);
+  if (totals.lost + totals.duplicated + totals.stray + unfinished === 0 && !values.keep) await rm(root, { recursive: true, force: true });
+  else console.log(`Logs of the ${values.keep ? '' : 'failed '}rounds are kept in ${root}`);
   process.exit(totals.lost + totals.duplicated + totals.stray + unfinished === 0 ? 0 : 1);
 }
 
