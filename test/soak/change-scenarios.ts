@@ -6,6 +6,7 @@
  *   h  edits and deletes of events (and QC results ticked and un-ticked), kill -9 the service process while they are sent
  *   i  the same, kill -9 the browser
  *   j  planned sequences added, changed, renumbered and removed, kill -9 the service process
+ *   k  the same, kill -9 the browser
  *
  * The verdict is read from the emulator's stored state, every version of every event: each edit
  * must be one version of its own (exactly once) and the newest where no delete follows it; each
@@ -20,7 +21,7 @@ import type { SeededRandom } from './seeded-random';
 import type { KillRecord, ScenarioContext, ScenarioOutcome } from './scenarios';
 import type { SoakRig, Victim } from './soak-rig';
 
-export type ChangeScenarioId = 'h' | 'i' | 'j';
+export type ChangeScenarioId = 'h' | 'i' | 'j' | 'k';
 
 interface ChangeScenario {
   title: string;
@@ -425,45 +426,48 @@ function drawPlanChanges(rig: SoakRig, rng: SeededRandom, tag: string): PlanChan
   const ops = ['remarks', 'renumber', 'remove', 'remarks', 'renumber', 'none'] as const;
   for (const [i, p] of plan.entries()) {
     const op = i < 3 ? ops[i]! : rng.pick(ops);
-    if (op === 'remarks') changes.push({ op, sequence: p.sequence, line: p.line, remarks: `soak ${tag} j remarks of ${p.sequence}` });
+    if (op === 'remarks') changes.push({ op, sequence: p.sequence, line: p.line, remarks: `soak ${tag} remarks of ${p.sequence}` });
     if (op === 'renumber') changes.push({ op, sequence: p.sequence, line: p.line, to: freeNumber() });
     if (op === 'remove') changes.push({ op, sequence: p.sequence, line: p.line });
   }
   const free = project.lines.filter((l) => !usedLines.has(l.line) && !l.ntba);
   for (const line of free.slice(0, rng.int(2, 3))) {
-    changes.push({ op: 'add', sequence: freeNumber(), line: line.line, fsp: line.fsp, lsp: line.lsp, name: `soak ${tag} j line ${line.line}` });
+    changes.push({ op: 'add', sequence: freeNumber(), line: line.line, fsp: line.fsp, lsp: line.lsp, name: `soak ${tag} line ${line.line}` });
   }
   // The UI queues them in this order, through one chain: shuffled, so adds and the rest interleave.
   return shuffled(rng, changes);
 }
 
-const planChangesKill: ChangeScenario['run'] = async (ctx, out) => {
-  const { rig, rng } = ctx;
-  const page = rig.page;
-  const prepared = Date.now();
-  await openEventLog(page);
-  await openPlan(page);
-  await waitUntil('the plan shown', () => page.getByRole('button', { name: /^Change planned sequence \d+$/ }).count(), (n) => n > 0, { timeoutMs: 20_000, intervalMs: 100 });
-  const before = structuredClone(planOf(rig));
-  const changes = drawPlanChanges(rig, rng, ctx.tag);
-  rig.faults('dougal', { down: true });
-  for (const change of changes) await makePlanChange(page, change);
-  await waitUntil('the plan changes waiting in the outbox', () => pendingOnStrip(page, 'dougal'), (k) => k >= changes.length, { timeoutMs: 20_000, intervalMs: 100 });
-  out.prepareMs = Date.now() - prepared;
-  const work: ChangeWork = {
-    total: changes.length,
-    landed: () => changes.filter((c) => planChangeLanded(planOf(rig), c)).length,
-    tally: () => tallyPlan(before, planOf(rig), changes),
+function planChangesKill(victim: Victim): ChangeScenario['run'] {
+  return async (ctx, out) => {
+    const { rig, rng } = ctx;
+    const page = rig.page;
+    const prepared = Date.now();
+    await openEventLog(page);
+    await openPlan(page);
+    await waitUntil('the plan shown', () => page.getByRole('button', { name: /^Change planned sequence \d+$/ }).count(), (n) => n > 0, { timeoutMs: 20_000, intervalMs: 100 });
+    const before = structuredClone(planOf(rig));
+    const changes = drawPlanChanges(rig, rng, `${ctx.tag} ${out.id}`);
+    rig.faults('dougal', { down: true });
+    for (const change of changes) await makePlanChange(page, change);
+    await waitUntil('the plan changes waiting in the outbox', () => pendingOnStrip(page, 'dougal'), (k) => k >= changes.length, { timeoutMs: 20_000, intervalMs: 100 });
+    out.prepareMs = Date.now() - prepared;
+    const work: ChangeWork = {
+      total: changes.length,
+      landed: () => changes.filter((c) => planChangeLanded(planOf(rig), c)).length,
+      tally: () => tallyPlan(before, planOf(rig), changes),
+    };
+    const latencyMs = rng.int(150, 400);
+    const killAfter = rng.int(1, Math.max(1, changes.length - 2));
+    const drop: LostReplies = { method: rng.pick(['PATCH', 'POST', 'DELETE']), path: '/plan', count: 1 };
+    ctx.log(`    offline: ${changes.map((c) => `${c.op} ${c.sequence}${c.op === 'renumber' ? `→${c.to}` : ''}`).join(', ')}; Dougal back with ${latencyMs} ms latency and a ${drop.method} reply lost; kill -9 ${victim} after ${killAfter}`);
+    await sendWithKill(ctx, out, work, { victim, latencyMs, killAfter, drop });
   };
-  const latencyMs = rng.int(150, 400);
-  const killAfter = rng.int(1, Math.max(1, changes.length - 2));
-  const drop: LostReplies = { method: rng.pick(['PATCH', 'POST', 'DELETE']), path: '/plan', count: 1 };
-  ctx.log(`    offline: ${changes.map((c) => `${c.op} ${c.sequence}${c.op === 'renumber' ? `→${c.to}` : ''}`).join(', ')}; Dougal back with ${latencyMs} ms latency and a ${drop.method} reply lost; kill -9 service after ${killAfter}`);
-  await sendWithKill(ctx, out, work, { victim: 'service', latencyMs, killAfter, drop });
-};
+}
 
 export const CHANGE_SCENARIOS: Record<ChangeScenarioId, ChangeScenario> = {
   h: { title: 'kill -9 service during event edits and deletes', run: eventChangesKill('service') },
   i: { title: 'kill -9 browser during event edits and deletes', run: eventChangesKill('browser') },
-  j: { title: 'kill -9 service during plan changes', run: planChangesKill },
+  j: { title: 'kill -9 service during plan changes', run: planChangesKill('service') },
+  k: { title: 'kill -9 browser during plan changes', run: planChangesKill('browser') },
 };

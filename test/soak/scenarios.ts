@@ -11,7 +11,7 @@
  *   e  30 % injected 500/503/resets plus lost replies on both servers while pushing and uploading, and one kill
  *   f  kill -9 the service process while events are pushed and photos uploaded at once
  *   g  kill -9 the browser while events are pushed and photos uploaded at once
- *   h–j  changes rather than creates (event edits and deletes, plan changes): change-scenarios.ts
+ *   h–k  changes rather than creates (event edits and deletes, plan changes): change-scenarios.ts
  *
  * Every random choice (sizes, latencies, kill moments, downtimes) comes from the scenario's seed.
  */
@@ -44,7 +44,7 @@ export interface ScenarioOutcome {
   seed: number;
   events: Tally;
   photos: Tally;
-  /** Edits, deletes and plan changes (scenarios h–j): each on Dougal exactly once. */
+  /** Edits, deletes and plan changes (scenarios h–k): each on Dougal exactly once. */
   changes: Tally;
   kills: KillRecord[];
   /** Logging and queueing through the UI. */
