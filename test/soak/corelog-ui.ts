@@ -48,6 +48,8 @@ async function eventCount(page: Page): Promise<number> {
 export async function openEventLog(page: Page): Promise<void> {
   await goTo(page, 'Event log');
   await page.getByTestId('event-log').waitFor({ state: 'visible', timeout: 20_000 });
+  // The log itself, not the plan or QC view a scenario before left open (the screen remembers it).
+  await page.getByRole('navigation', { name: 'Event log views' }).getByRole('button', { name: 'Log', exact: true }).click();
   await waitUntil('the event log loaded from Dougal', () => eventCount(page), (n) => n >= 1000, { timeoutMs: 60_000, intervalMs: 250 });
 }
 

@@ -421,6 +421,7 @@ export async function runIntakeScenario(id: IntakeScenarioId, ctx: ScenarioConte
     seed: ctx.rng.seed,
     events: emptyTally(),
     photos: emptyTally(),
+    changes: emptyTally(),
     kills: [],
     prepareMs: 0,
     syncMs: 0,

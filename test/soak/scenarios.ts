@@ -11,6 +11,8 @@
  *   e  30 % injected 500/503/resets plus lost replies on both servers while pushing and uploading, and one kill
  *   f  kill -9 the service process while events are pushed and photos uploaded at once
  *   g  kill -9 the browser while events are pushed and photos uploaded at once
+ *   h–j, q  changes rather than creates (event edits and deletes, QC ticks, plan changes): change-scenarios.ts
+ *   k–p  photo intake and queueing (picked, watch folder, drafts queued): intake-scenarios.ts
  *
  * Every random choice (sizes, latencies, kill moments, downtimes) comes from the scenario's seed.
  */
@@ -18,12 +20,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logEvent, openEventLog, openPhotos, newHole, outboxReport, pendingOnStrip, SoakTimeout, takeInAndQueue, waitUntil, type OutboxReport } from './corelog-ui';
 import type { IntakeScenarioId } from './intake-scenarios';
+import { CHANGE_SCENARIOS, type ChangeScenarioId } from './change-scenarios';
 import { addTally, emptyTally, eventsArrived, photosArrived, tallyEvents, tallyPhotos, type Tally } from './exactly-once';
 import { seededRandom, type SeededRandom } from './seeded-random';
 import { writeSoakPhotos, type SoakPhoto } from './soak-photos';
 import type { SoakRig, SystemName, Victim } from './soak-rig';
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | ChangeScenarioId;
 
 export interface KillRecord {
   victim: Victim;
@@ -43,6 +46,8 @@ export interface ScenarioOutcome {
   seed: number;
   events: Tally;
   photos: Tally;
+  /** Edits, deletes and plan changes (scenarios h–j, q): each on Dougal exactly once. */
+  changes: Tally;
   kills: KillRecord[];
   /** Logging and queueing through the UI. */
   prepareMs: number;
@@ -332,6 +337,7 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
   e: { title: '30 % failures + lost replies, one kill', run: flakyLinkKill },
   f: { title: 'kill -9 service during pushes and uploads', run: mixedKill('service') },
   g: { title: 'kill -9 browser during pushes and uploads', run: mixedKill('browser') },
+  ...CHANGE_SCENARIOS,
 };
 
 export const SCENARIO_IDS = Object.keys(SCENARIOS) as ScenarioId[];
@@ -356,6 +362,7 @@ export async function runScenario(id: ScenarioId, ctx: ScenarioContext): Promise
     seed: ctx.rng.seed,
     events: emptyTally(),
     photos: emptyTally(),
+    changes: emptyTally(),
     kills: [],
     prepareMs: 0,
     syncMs: 0,
@@ -379,9 +386,10 @@ export async function runScenario(id: ScenarioId, ctx: ScenarioContext): Promise
 
 /** Lost and duplicated in an outcome (what must be 0). */
 export function lossCounts(out: ScenarioOutcome): { lost: number; duplicated: number; stray: number } {
+  const tallies = [out.events, out.photos, out.changes];
   return {
-    lost: out.events.lost.length + out.photos.lost.length,
-    duplicated: out.events.duplicated.length + out.photos.duplicated.length,
-    stray: out.events.stray.length + out.photos.stray.length,
+    lost: tallies.reduce((n, t) => n + t.lost.length, 0),
+    duplicated: tallies.reduce((n, t) => n + t.duplicated.length, 0),
+    stray: tallies.reduce((n, t) => n + t.stray.length, 0),
   };
 }

@@ -42,6 +42,7 @@ function describe(out: ScenarioOutcome): string {
   const parts = [
     out.events.expected ? `events ${out.events.once}/${out.events.expected} once` : null,
     out.photos.expected ? `photos ${out.photos.once}/${out.photos.expected} once` : null,
+    out.changes.expected ? `changes ${out.changes.once}/${out.changes.expected} once` : null,
     `lost ${lost}`,
     `duplicated ${duplicated}`,
     stray ? `stray ${stray}` : null,
@@ -92,10 +93,12 @@ async function runRound(round: number, seed: number, ids: AnyScenarioId[], optio
       console.log(`  ${failed(out) ? '✘' : '✔'} ${id}  ${describe(out)}`);
       if (out.failure) console.log(`      failure: ${out.failure}`);
       if (out.outbox) console.log(`      app outboxes: events ${JSON.stringify(out.outbox.events)}, photos ${JSON.stringify(out.outbox.photos)}${out.outbox.errors.length ? `; last errors: ${out.outbox.errors.join(' | ')}` : ''}`);
-      for (const line of [...out.events.lost, ...out.photos.lost].slice(0, 10)) console.log(`      LOST ${line}`);
-      for (const line of [...out.events.duplicated, ...out.photos.duplicated].slice(0, 10)) console.log(`      DUPLICATED ${line}`);
-      for (const line of [...out.events.stray, ...out.photos.stray].slice(0, 10)) console.log(`      STRAY ${line}`);
-      if (failed(out)) await keepEvidence(rig, workDir, out);
+      const tallies = [out.events, out.photos, out.changes];
+      for (const line of tallies.flatMap((t) => t.lost).slice(0, 10)) console.log(`      LOST ${line}`);
+      for (const line of tallies.flatMap((t) => t.duplicated).slice(0, 10)) console.log(`      DUPLICATED ${line}`);
+      for (const line of tallies.flatMap((t) => t.stray).slice(0, 10)) console.log(`      STRAY ${line}`);
+      // With --keep, also what the servers saw in a round that passed (to read where the time went).
+      if (failed(out) || options.keep) await keepEvidence(rig, workDir, out);
     }
   } catch (error) {
     result.setupError = (error as Error).message;
@@ -155,7 +158,7 @@ async function main(): Promise<void> {
   for (const id of ids) {
     const mine = all.filter((o) => o.id === id);
     const t = mine.map(lossCounts).reduce((a, b) => ({ lost: a.lost + b.lost, duplicated: a.duplicated + b.duplicated, stray: a.stray + b.stray }), { lost: 0, duplicated: 0, stray: 0 });
-    const items = mine.reduce((n, o) => n + o.events.expected + o.photos.expected, 0);
+    const items = mine.reduce((n, o) => n + o.events.expected + o.photos.expected + o.changes.expected, 0);
     console.log(`${id}  ${titleOf(id).padEnd(44)} runs ${mine.length}, items ${items}, lost ${t.lost}, duplicated ${t.duplicated}${t.stray ? `, stray ${t.stray}` : ''}, not finished ${mine.filter((o) => o.failure).length}`);
   }
   console.log(`rounds ${results.length}, scenarios ${all.length}, kills ${kills.length} (service ${kills.filter((k) => k.victim === 'service').length}, browser ${kills.filter((k) => k.victim === 'browser').length})`);
@@ -163,8 +166,8 @@ async function main(): Promise<void> {
   if (recover.length) console.log(`restart → drained: median ${seconds(recover[Math.floor(recover.length / 2)]!)}, max ${seconds(recover.at(-1)!)}`);
   console.log(`TOTAL lost ${totals.lost}, duplicated ${totals.duplicated}${totals.stray ? `, stray ${totals.stray}` : ''}, not finished ${unfinished}  (seed ${seed})`);
   if (values.json) await writeFile(values.json, JSON.stringify({ seed, runs, scenarios: ids, totals: { ...totals, unfinished }, rounds: results }, null, 2));
-  if (totals.lost + totals.duplicated + totals.stray + unfinished === 0) await rm(root, { recursive: true, force: true });
-  else console.log(`Logs of the failed rounds are kept in ${root}`);
+  if (totals.lost + totals.duplicated + totals.stray + unfinished === 0 && !values.keep) await rm(root, { recursive: true, force: true });
+  else console.log(`Logs of the ${values.keep ? '' : 'failed '}rounds are kept in ${root}`);
   process.exit(totals.lost + totals.duplicated + totals.stray + unfinished === 0 ? 0 : 1);
 }
 

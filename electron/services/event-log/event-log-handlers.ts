@@ -167,6 +167,16 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
    */
   const createInTurn = <T>(project: string, clientKey: string, send: (afterAnother: boolean) => Promise<T>) =>
     createsByKey.run(`${project}\u0000${clientKey}`, (afterAnother) => writes.run(() => send(afterAnother)));
+  const changesByEvent = new SerialByKey();
+  /**
+   * Edits and deletes of one event run one after another, for the same reason as creates: a
+   * window killed (or whose socket dropped) while main still sends its change sends it again when
+   * it is back. Side by side, both copies passed the check against the version they started from
+   * and both PUTs went, so the edit became two versions (and the next change of that event met
+   * the extra one as someone else's). In turn, the second copy finds the first one's version: a
+   * conflict carrying its own content, which the sync engine settles as done.
+   */
+  const changeInTurn = <T>(project: string, id: number, send: () => Promise<T>) => changesByEvent.run(`${project}\u0000${id}`, () => writes.run(send));
   const changesByListing = new ChangesByListing();
   return {
     handlers: {
@@ -236,8 +246,8 @@ export function createEventLogModule({ clients }: ServiceContext): ServiceModule
         );
         return { results };
       },
-      eventLogPut: ({ project, id, expect, fields, fromUid, base }) => writes.run(() => putIfCurrent(clients.dougal(), project, id, { expect, fields, fromUid, lastKnown: base })),
-      eventLogDelete: ({ project, id, expect }) => writes.run(() => deleteIfCurrent(clients.dougal(), project, id, expect)),
+      eventLogPut: ({ project, id, expect, fields, fromUid, base }) => changeInTurn(project, id, () => putIfCurrent(clients.dougal(), project, id, { expect, fields, fromUid, lastKnown: base })),
+      eventLogDelete: ({ project, id, expect }) => changeInTurn(project, id, () => deleteIfCurrent(clients.dougal(), project, id, expect)),
       async eventLogHistory({ project, id }) {
         return { instances: (await clients.dougal().eventHistory(project, id)).map(toEventInstance) };
       },

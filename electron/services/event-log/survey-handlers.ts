@@ -7,11 +7,13 @@
 import { CorelogError, type ErrorKind } from '../../../common/errors';
 import type { LineDetail, PlanChanges, PlanEntry, PlanFields, ProjectCounts, SequenceDetail, SurveyPart } from '../../../common/bridge/survey-contract';
 import { CLIENT_KEY_META } from '../../../common/bridge/event-log-contract';
+import type { BridgeHandlers } from '../../../common/bridge/contract';
 import type { ServiceContext, ServiceModule } from '../app-services';
 import { planPutBody, type DougalClient, type DougalLine, type DougalPlanInput, type DougalPlannedSequence, type DougalProjectSummary, type DougalSequence } from '../dougal/dougal-client';
 import type { ReadItem } from '../dougal/reply-items';
 import { instantMs } from '../dougal/wire-values';
 import { toSequenceSummary } from './event-log-wire';
+import { SerialByKey } from './serial-by-key';
 
 type RawPlan = ReadItem<DougalPlannedSequence>;
 
@@ -213,7 +215,33 @@ async function whereItWent(client: DougalClient, project: string, line: number |
   return `someone renumbered it: line ${line} is planned as sequence ${onLine[0]!.value.sequence} now; change that one, or drop this change`;
 }
 
-export function createSurveyModule({ clients }: ServiceContext): ServiceModule {
+type SurveyHandlers = Pick<BridgeHandlers, 'surveyRead' | 'surveyPlanAdd' | 'surveyPlanEdit' | 'surveyPlanRemove' | 'surveySequenceEdit'>;
+
+export function createSurveyModule(context: ServiceContext): ServiceModule {
+  const { handlers } = surveyHandlers(context);
+  /**
+   * Writes of one project's plan, or of one sequence, run one after another. A window killed (or
+   * whose socket dropped) while main still sends a change sends it again when it is back; side
+   * by side, a renumber's second copy read the entry under its old number and then met the first
+   * copy's renumber (404), a refusal of what Dougal held exactly as asked. In turn, the second
+   * copy sees what the first one did (a retry looks first) and is done. The renderer sends the
+   * plan's changes one at a time anyway (one chain per project), so nothing waits that would not.
+   */
+  const inTurn = new SerialByKey();
+  const plan = (project: string) => `plan\u0000${project}`;
+  return {
+    handlers: {
+      surveyRead: handlers.surveyRead,
+      surveyPlanAdd: (input) => inTurn.run(plan(input.project), () => handlers.surveyPlanAdd(input)),
+      surveyPlanEdit: (input) => inTurn.run(plan(input.project), () => handlers.surveyPlanEdit(input)),
+      surveyPlanRemove: (input) => inTurn.run(plan(input.project), () => handlers.surveyPlanRemove(input)),
+      surveySequenceEdit: (input) => inTurn.run(`sequence\u0000${input.project}\u0000${input.sequence}`, () => handlers.surveySequenceEdit(input)),
+    },
+  };
+}
+
+/** The handlers themselves; createSurveyModule puts each project's writes in turn. */
+function surveyHandlers({ clients }: ServiceContext): { handlers: SurveyHandlers } {
   return {
     handlers: {
       async surveyRead({ project }) {

@@ -102,10 +102,12 @@ type PushOutcome = 'done' | 'wait' | 'pause';
 type PushWork = { one: OutboxItem } | { creates: OutboxItem[] };
 
 /**
- * The changes of one event form a chain that must reach Dougal in order; QC items stand alone.
- * Plan and sequence changes carry their chain as `eventKey` (`plan:<project>`, `sequence:<project>:<n>`).
+ * The changes of one event form a chain that must reach Dougal in order. Plan and sequence changes
+ * carry their chain as `eventKey` (`plan:<project>`, `sequence:<project>:<n>`). A project's QC
+ * accepts and un-accepts are one chain: each standing alone, an un-accept went past an accept of
+ * the same result waiting to be tried again, which then landed last and undid it.
  */
-const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.seq}`;
+const chainOf = (item: OutboxItem) => item.eventKey || `qc:${item.project}`;
 
 const db = eventLogDb;
 
@@ -143,7 +145,11 @@ export class EventLogSync {
   private running = false;
   private rerun = false;
   private pausedUntil = 0;
-  /** Queue pauses in a row for the network; the pause grows with them, not with one item's attempts. */
+  /**
+   * Queue pauses in a row for the network; the pause grows with them, not with one item's
+   * attempts. Back to 0 as soon as Dougal is seen usable or takes an item: carried over, the
+   * pauses grown while it was away held the queue for up to a minute after one lost reply.
+   */
   private pauses = 0;
   /** When Dougal last took a push or answered a pull (epoch ms), for the flaky-link backoff. */
   private lastTakenAt = 0;
@@ -220,6 +226,8 @@ export class EventLogSync {
   /** Every item backing off, and the queue itself, go at once (the path to Dougal is usable again). */
   private async endWaits(): Promise<void> {
     this.pausedUntil = 0;
+    // Pauses grown while Dougal was away say nothing about the path now.
+    this.pauses = 0;
     this.nextPullAt = 0;
     await db.outbox.where('attention').equals('waiting-retry').modify({ nextAttemptAt: null });
     publishOutboxChanged();
@@ -391,8 +399,11 @@ export class EventLogSync {
         if ('creates' in work) batchesInFlight -= 1;
         outcomes.forEach((outcome, i) => {
           inFlight.delete(chains[i]!);
-          if (outcome === 'done') pushed += 1;
-          else stopped.add(chains[i]!);
+          if (outcome === 'done') {
+            pushed += 1;
+            // Dougal took it: the path works, and a pause after the next failure starts short again.
+            this.pauses = 0;
+          } else stopped.add(chains[i]!);
           if (outcome === 'pause') pause = true;
         });
         settled();
