@@ -15,10 +15,11 @@
  */
 import type { Page } from '@playwright/test';
 import type { EventInstance, PlanEntry } from '../../emulators/dougal/model';
-import { logEvent, openEventLog, outboxReport, pendingOnStrip, PROJECT, SoakTimeout, waitUntil } from './corelog-ui';
+import { logEvent, openEventLog, pendingOnStrip, PROJECT, waitUntil } from './corelog-ui';
 import { emptyTally, type Tally } from './exactly-once';
 import type { SeededRandom } from './seeded-random';
 import type { KillRecord, ScenarioContext, ScenarioOutcome } from './scenarios';
+import { untilDrained } from './until-drained';
 import type { SoakRig, Victim } from './soak-rig';
 
 export type ChangeScenarioId = 'h' | 'i' | 'j' | 'q';
@@ -87,31 +88,24 @@ async function drain(ctx: ScenarioContext, work: ChangeWork): Promise<void> {
 /** Dougal back (slow, with `dropPuts` replies lost), one kill once `killAfter` changes landed, then drained and counted. */
 async function sendWithKill(ctx: ScenarioContext, out: ScenarioOutcome, work: ChangeWork, options: { victim: Victim; latencyMs: number; killAfter: number; drop: LostReplies }): Promise<void> {
   const { rig } = ctx;
-  const startedAt = Date.now();
-  try {
-    // Changes that hold already (a QC result clicked back to where it was) are no sign of progress.
-    const already = work.landed();
-    const { method, path, count } = options.drop;
-    rig.faults('dougal', { down: false, latencyMs: options.latencyMs, failureMethod: method, failurePathIncludes: path, dropResponseNext: count });
-    await waitUntil(`before the kill: ${options.killAfter} more of ${work.total} changes on Dougal`, () => work.landed(), (n) => n >= Math.min(work.total, already + options.killAfter), { timeoutMs: 60_000, intervalMs: 5 });
-    await sleep(ctx.rng.between(0, options.latencyMs));
-    await killNow(ctx, work, out, startedAt, options.victim);
-    const restartedAt = Date.now();
-    await drain(ctx, work);
-    out.recoverMs = Date.now() - restartedAt;
-    out.syncMs = Date.now() - startedAt;
-    // A late second copy (a retry still on its way) would land now.
-    await sleep(1_500);
-  } catch (error) {
-    out.failure = error instanceof SoakTimeout ? error.message : `${(error as Error).message}`;
-    out.syncMs = Date.now() - startedAt;
-    out.outbox = await (rig.browser.page ? outboxReport(rig.page).catch(() => null) : null);
-  } finally {
-    out.changes = work.tally();
-    out.faultsApplied = rig.emulators.dougal.server.log.list().filter((r) => r.fault === 'response dropped' && Date.parse(r.at) >= startedAt).length;
-    ctx.log(`    ${out.faultsApplied} lost repl${out.faultsApplied === 1 ? 'y' : 'ies'} applied; changes ${work.landed()}/${work.total} on Dougal`);
-    calm(rig);
-  }
+  await untilDrained(ctx, out, {
+    async act(startedAt) {
+      // Changes that hold already (a QC result clicked back to where it was) are no sign of progress.
+      const already = work.landed();
+      const { method, path, count } = options.drop;
+      rig.faults('dougal', { down: false, latencyMs: options.latencyMs, failureMethod: method, failurePathIncludes: path, dropResponseNext: count });
+      await waitUntil(`before the kill: ${options.killAfter} more of ${work.total} changes on Dougal`, () => work.landed(), (n) => n >= Math.min(work.total, already + options.killAfter), { timeoutMs: 60_000, intervalMs: 5 });
+      await sleep(ctx.rng.between(0, options.latencyMs));
+      await killNow(ctx, work, out, startedAt, options.victim);
+    },
+    drain: () => drain(ctx, work),
+    count(startedAt) {
+      out.changes = work.tally();
+      out.faultsApplied = rig.emulators.dougal.server.log.list().filter((r) => r.fault === 'response dropped' && Date.parse(r.at) >= startedAt).length;
+      ctx.log(`    ${out.faultsApplied} lost repl${out.faultsApplied === 1 ? 'y' : 'ies'} applied; changes ${work.landed()}/${work.total} on Dougal`);
+      calm(rig);
+    },
+  });
 }
 
 // ─── events: edits and deletes ───────────────────────────────────────────────────────────────

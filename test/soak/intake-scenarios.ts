@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { DATASET, openPhotos, waitUntil, WORKSPACE } from './corelog-ui';
 import { emptyTally } from './exactly-once';
-import type { KillRecord, ScenarioContext, ScenarioOutcome } from './scenarios';
+import { emptyOutcome, type KillRecord, type ScenarioContext, type ScenarioOutcome } from './scenarios';
 import { writeSoakPhotos, type SoakPhoto } from './soak-photos';
 import type { Victim } from './soak-rig';
 
@@ -416,19 +416,7 @@ export interface IntakeSize {
 export async function runIntakeScenario(id: IntakeScenarioId, ctx: ScenarioContext, size?: IntakeSize): Promise<IntakeScenarioOutcome> {
   const scenario = INTAKE_SCENARIOS[id];
   const out: IntakeScenarioOutcome = {
-    id,
-    title: scenario.title,
-    seed: ctx.rng.seed,
-    events: emptyTally(),
-    photos: emptyTally(),
-    changes: emptyTally(),
-    kills: [],
-    prepareMs: 0,
-    syncMs: 0,
-    recoverMs: 0,
-    faultsApplied: 0,
-    failure: null,
-    outbox: null,
+    ...emptyOutcome(id, scenario.title, ctx.rng.seed),
     intake: { files: 0, doneAtKill: 0, draftsAfterKill: 0, refusedAfterKill: 0, forgotten: [], reasons: [], stagingLeft: 0, storeTempLeft: 0 },
   };
   const run = new IntakeRun(ctx, out, size);

@@ -18,9 +18,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { logEvent, openEventLog, openPhotos, newHole, outboxReport, pendingOnStrip, SoakTimeout, takeInAndQueue, waitUntil, type OutboxReport } from './corelog-ui';
+import { logEvent, openEventLog, openPhotos, newHole, pendingOnStrip, takeInAndQueue, waitUntil, type OutboxReport } from './corelog-ui';
 import type { IntakeScenarioId } from './intake-scenarios';
 import { CHANGE_SCENARIOS, type ChangeScenarioId } from './change-scenarios';
+import { untilDrained } from './until-drained';
 import { addTally, emptyTally, eventsArrived, photosArrived, tallyEvents, tallyPhotos, type Tally } from './exactly-once';
 import { seededRandom, type SeededRandom } from './seeded-random';
 import { writeSoakPhotos, type SoakPhoto } from './soak-photos';
@@ -309,24 +310,15 @@ const flakyLinkKill: Scenario['run'] = async (ctx, out) => {
  * stand and the app's outboxes, never hidden.
  */
 async function runToDrain(ctx: ScenarioContext, work: Work, out: ScenarioOutcome, act: (startedAt: number) => Promise<void>): Promise<void> {
-  const startedAt = Date.now();
-  try {
-    await act(startedAt);
-    const restartedAt = Date.now();
-    await drain(ctx, work);
-    out.recoverMs = Date.now() - restartedAt;
-    out.syncMs = Date.now() - startedAt;
-    // A late duplicate (a retry still on its way) would land now.
-    await sleep(1_500);
-  } catch (error) {
-    out.failure = error instanceof SoakTimeout ? error.message : `${(error as Error).message}`;
-    out.syncMs = Date.now() - startedAt;
-    out.outbox = await (ctx.rig.browser.page ? outboxReport(ctx.rig.page).catch(() => null) : null);
-  } finally {
-    for (const batch of work.events) out.events = addTally(out.events, tallyEvents(ctx.rig.emulators, batch.prefix, batch.remarks));
-    for (const batch of work.photos) out.photos = addTally(out.photos, await tallyPhotos(ctx.rig.emulators, batch.hole, batch.photos));
-    calm(ctx);
-  }
+  await untilDrained(ctx, out, {
+    act,
+    drain: () => drain(ctx, work),
+    async count() {
+      for (const batch of work.events) out.events = addTally(out.events, tallyEvents(ctx.rig.emulators, batch.prefix, batch.remarks));
+      for (const batch of work.photos) out.photos = addTally(out.photos, await tallyPhotos(ctx.rig.emulators, batch.hole, batch.photos));
+      calm(ctx);
+    },
+  });
 }
 
 export const SCENARIOS: Record<ScenarioId, Scenario> = {
@@ -353,24 +345,15 @@ export function scenarioSeed(roundSeed: number, id: ScenarioId | IntakeScenarioI
   return mix((mix(roundSeed >>> 0) + Math.imul(id.charCodeAt(0), 0x9e3779b9)) >>> 0);
 }
 
+/** A scenario's outcome before it ran: nothing counted, nothing failed. */
+export function emptyOutcome(id: ScenarioOutcome['id'], title: string, seed: number): ScenarioOutcome {
+  return { id, title, seed, events: emptyTally(), photos: emptyTally(), changes: emptyTally(), kills: [], prepareMs: 0, syncMs: 0, recoverMs: 0, faultsApplied: 0, failure: null, outbox: null };
+}
+
 /** Runs one scenario; never throws for what it finds (that is in the outcome). */
 export async function runScenario(id: ScenarioId, ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const scenario = SCENARIOS[id];
-  const out: ScenarioOutcome = {
-    id,
-    title: scenario.title,
-    seed: ctx.rng.seed,
-    events: emptyTally(),
-    photos: emptyTally(),
-    changes: emptyTally(),
-    kills: [],
-    prepareMs: 0,
-    syncMs: 0,
-    recoverMs: 0,
-    faultsApplied: 0,
-    failure: null,
-    outbox: null,
-  };
+  const out = emptyOutcome(id, scenario.title, ctx.rng.seed);
   try {
     await scenario.run(ctx, out);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { expect, test } from '../fixtures';
 import { readFile } from 'node:fs/promises';
-import { eventRow, logEvent, openEventLog, pendingOnStrip, PROJECT, serverEvents, serverEventsFromCorelog, signInDougal } from './event-log-helpers';
+import { eventRow, firstQcResult, logEvent, openEventLog, pendingOnStrip, PROJECT, serverEvents, serverEventsFromCorelog, signInDougal } from './event-log-helpers';
 
 test.use({ systems: 'emulators' });
 
@@ -81,10 +81,7 @@ test.describe('event log basics', () => {
   test('QC results can be accepted; the change is queued and reaches Dougal', async ({ app, corelog, emulators }) => {
     await signInDougal(corelog);
     await openEventLog(app, 1000);
-    await app.getByRole('button', { name: 'QC', exact: true }).click();
-    const first = app.getByTestId('qc-results').getByRole('checkbox').first();
-    await expect(first).not.toBeChecked();
-    const id = Number((await first.getAttribute('aria-label'))!.match(/\d+$/)![0]);
+    const { first, id } = await firstQcResult(app);
     await first.click();
     await expect(first).toBeChecked();
     await expect.poll(() => emulators!.dougal.project(PROJECT).qcAccepted, { timeout: 10_000 }).toContain(id);

@@ -3,7 +3,7 @@
  * Connections screen would), open the log, log events with the keyboard, and read what the
  * Dougal emulator really holds.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { CLIENT_KEY_META } from '../../../common/bridge/event-log-contract';
 import type { RunningEmulators } from '../../support/emulators';
 import { expect, type CorelogInstance } from '../fixtures';
@@ -74,4 +74,13 @@ export async function addPlanned(app: Page, values: { sequence: number; line: nu
   await form.getByLabel('Name').fill(values.name);
   await form.getByRole('button', { name: 'Add to plan' }).click();
   await expect(form).toBeHidden();
+}
+
+/** Opens the QC view; answers its first result (not accepted yet) and the event id it is of. */
+export async function firstQcResult(app: Page): Promise<{ first: Locator; id: number }> {
+  await app.getByRole('button', { name: 'QC', exact: true }).click();
+  const first = app.getByTestId('qc-results').getByRole('checkbox').first();
+  await expect(first).not.toBeChecked();
+  const id = Number((await first.getAttribute('aria-label'))!.match(/\d+$/)![0]);
+  return { first, id };
 }

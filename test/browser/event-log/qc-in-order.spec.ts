@@ -5,7 +5,7 @@
  * user's un-accept undone. The same happens after a kill that leaves the accept marked as sent.
  */
 import { expect, test } from '../fixtures';
-import { openEventLog, pendingOnStrip, PROJECT, signInDougal } from './event-log-helpers';
+import { firstQcResult, openEventLog, pendingOnStrip, PROJECT, signInDougal } from './event-log-helpers';
 
 test.use({ systems: 'emulators' });
 
@@ -13,10 +13,7 @@ test('an un-accept made while the accept still waits for Dougal lands after it: 
   const dougal = emulators!.dougal.server;
   await signInDougal(corelog);
   await openEventLog(app, 1000);
-  await app.getByRole('button', { name: 'QC', exact: true }).click();
-  const first = app.getByTestId('qc-results').getByRole('checkbox').first();
-  await expect(first).not.toBeChecked();
-  const id = Number((await first.getAttribute('aria-label'))!.match(/\d+$/)![0]);
+  const { id } = await firstQcResult(app);
   const box = app.getByRole('checkbox', { name: `Accept QC result ${id}`, exact: true }).first();
 
   // The accept cannot get through for a while; the un-accept could.

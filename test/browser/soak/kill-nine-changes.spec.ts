@@ -8,30 +8,11 @@
  * empty (a false conflict or refusal would stay in it). Timings are random from a printed seed
  * (CORELOG_SOAK_SEED replays one).
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test as base } from '@playwright/test';
+import { expect, soakTest } from './soak-fixture';
 import { runScenario, scenarioSeed, type ScenarioId } from '../../soak/scenarios';
 import { newSeed, seededRandom } from '../../soak/seeded-random';
-import { SoakRig } from '../../soak/soak-rig';
-import { removeTestFolder } from '../../support/temp-folder';
 
-/** The soak world as a fixture, so its browser and service process are stopped even when the test times out. */
-const test = base.extend<{ rig: SoakRig }>({
-  rig: async ({}, use, testInfo) => {
-    const workDir = await mkdtemp(join(tmpdir(), 'corelog-kill-nine-changes-'));
-    const rig = await SoakRig.start({ workDir, cwd: process.cwd() });
-    await use(rig);
-    await rig.close();
-    if (testInfo.status === testInfo.expectedStatus) {
-      await removeTestFolder(workDir);
-    } else {
-      for (const file of ['service.log', 'bridge-trace.log']) await testInfo.attach(file, { path: join(workDir, file) }).catch(() => undefined);
-      console.log(`kill -9 soak of changes: logs kept in ${workDir}`);
-    }
-  },
-});
+const test = soakTest('kill-nine-changes');
 
 test.describe.configure({ timeout: 150_000 });
 

@@ -6,26 +6,12 @@
  * draft remembered as done, no draft may lack its thumbnail or stored original, and nothing may be
  * left in the staging folder. Kill moments are random from a printed seed (CORELOG_SOAK_SEED replays one).
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test as base } from '@playwright/test';
+import { expect, soakTest } from './soak-fixture';
 import { runIntakeScenario, type IntakeScenarioId } from '../../soak/intake-scenarios';
 import { scenarioSeed } from '../../soak/scenarios';
 import { newSeed, seededRandom } from '../../soak/seeded-random';
-import { SoakRig } from '../../soak/soak-rig';
-import { removeTestFolder } from '../../support/temp-folder';
 
-const test = base.extend<{ rig: SoakRig }>({
-  rig: async ({}, use, testInfo) => {
-    const workDir = await mkdtemp(join(tmpdir(), 'corelog-kill-nine-intake-'));
-    const rig = await SoakRig.start({ workDir, cwd: process.cwd() });
-    await use(rig);
-    await rig.close();
-    if (testInfo.status === testInfo.expectedStatus) await removeTestFolder(workDir);
-    else console.log(`kill -9 intake: logs kept in ${workDir}`);
-  },
-});
+const test = soakTest('kill-nine-intake');
 
 test.describe.configure({ timeout: 120_000 });
 
