@@ -29,12 +29,15 @@ test('an un-accept made while the accept still waits for Dougal lands after it: 
 
   dougal.faults = { ...dougal.faults, failureRate: 0, failurePathIncludes: '' };
   await app.getByTestId('sync-dougal-retry').click();
+  // Both go (nothing folds them together); the strip's count is of events, so Dougal's log is watched.
+  const landed = () =>
+    dougal.log
+      .list(mark)
+      .filter((r) => r.method === 'POST' && /\/qc\/results\/(un)?accept$/.test(r.path) && r.status < 300 && !r.fault)
+      .map((r) => r.path.split('/').at(-1));
+  await expect.poll(() => landed().length, { timeout: 30_000 }).toBe(2);
+  expect(landed()).toEqual(['accept', 'unaccept']);
   await expect.poll(() => pendingOnStrip(app), { timeout: 30_000 }).toBe(0);
-  const landed = dougal.log
-    .list(mark)
-    .filter((r) => r.method === 'POST' && /\/qc\/results\/(un)?accept$/.test(r.path) && r.status < 300 && !r.fault)
-    .map((r) => r.path.split('/').at(-1));
-  expect(landed).toEqual(['accept', 'unaccept']);
   expect(emulators!.dougal.project(PROJECT).qcAccepted).not.toContain(id);
   await expect(box).not.toBeChecked();
 });
